@@ -1,0 +1,1 @@
+"""Command-line entry points (no Qt). Each module exposes ``main(argv) -> int``."""

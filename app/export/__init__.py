@@ -1,0 +1,1 @@
+"""Outputs: Excel, Word, SMS. No Qt here; progress is reported through callbacks."""

@@ -1,0 +1,26 @@
+"""The ORM (SQLAlchemy 2.x, typed) and database set-up. No Qt here."""
+
+from app.models.activity import (
+    ContactHistory,
+    InvoiceLine,
+    SaleProduct,
+    Setting,
+    VehicleSale,
+    WorkshopInvoice,
+)
+from app.models.base import Base
+from app.models.dealership import Customer, Ownership, Site, Vehicle
+
+__all__ = [
+    "Base",
+    "ContactHistory",
+    "Customer",
+    "InvoiceLine",
+    "Ownership",
+    "SaleProduct",
+    "Setting",
+    "Site",
+    "Vehicle",
+    "VehicleSale",
+    "WorkshopInvoice",
+]

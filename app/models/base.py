@@ -1,0 +1,53 @@
+"""Declarative base, shared column types and naming conventions for the ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+from sqlalchemy import Date, DateTime, Enum, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# Shared column types (as in Warehouse's utils/db/types.py).
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+str20 = Annotated[str, mapped_column(String(20))]
+str40 = Annotated[str, mapped_column(String(40))]
+str80 = Annotated[str, mapped_column(String(80))]
+str200 = Annotated[str, mapped_column(String(200))]
+text = Annotated[str, mapped_column(Text)]
+date = Annotated[dt.date, mapped_column(Date)]
+timestamp = Annotated[dt.datetime, mapped_column(DateTime)]
+#: Money is stored as whole cents: exact on every database, sums never drift.
+cents = Annotated[int, mapped_column(Integer)]
+
+
+def str_enum(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
+    """A portable enum column storing the enum's *values* (VARCHAR + CHECK), never a native type."""
+    return Enum(
+        enum_cls,
+        values_callable=lambda cls: [m.value for m in cls],
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        validate_strings=True,
+        name=enum_cls.__name__.lower(),
+    )
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamp (portable across SQLite and PostgreSQL ``timestamp``)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

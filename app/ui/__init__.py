@@ -1,0 +1,1 @@
+"""Qt widgets, models and dialogs. The only package that imports Qt."""
