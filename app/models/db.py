@@ -269,11 +269,7 @@ def _prepare(database: Database, *, upgrade: bool) -> None:
     from alembic.runtime.migration import MigrationContext
 
     engine = database.engine
-    if database.path is not None:
-        with engine.connect() as conn:
-            mode = conn.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()
-            if str(mode).lower() != "wal":
-                database.warnings.append(f"{database.path}: WAL mode unavailable (journal mode {mode}).")
+    # Look before touching anything: a file that is not ours must stay byte-identical.
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_heads()
         tables = set(inspect(conn).get_table_names())
@@ -290,6 +286,11 @@ def _prepare(database: Database, *, upgrade: bool) -> None:
             f"{database.location} is not a Cible database (it holds other tables: "
             f"{', '.join(sorted(tables)[:5])})."
         )
+    if database.path is not None:
+        with engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()
+            if str(mode).lower() != "wal":
+                database.warnings.append(f"{database.path}: WAL mode unavailable (journal mode {mode}).")
     if current == (head,) or not upgrade:
         return
     if current and database.path is not None:
