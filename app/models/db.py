@@ -101,6 +101,9 @@ def is_network_path(path: Path) -> bool:
 
 
 def _on_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin),
+    # so that DDL (migrations) is transactional too.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
@@ -109,12 +112,20 @@ def _on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _on_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: URL | str) -> Engine:
-    """An engine with Cible's connection settings (foreign keys and WAL on SQLite)."""
+    """An engine with Cible's connection settings (foreign keys, real transactions on SQLite).
+
+    WAL mode is persistent in the file: :func:`open_database` switches a checked database to it.
+    """
     url = make_url(url) if isinstance(url, str) else url
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url)
         event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -287,10 +298,13 @@ def _prepare(database: Database, *, upgrade: bool) -> None:
             f"{', '.join(sorted(tables)[:5])})."
         )
     if database.path is not None:
-        with engine.connect() as conn:
-            mode = conn.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()
-            if str(mode).lower() != "wal":
-                database.warnings.append(f"{database.path}: WAL mode unavailable (journal mode {mode}).")
+        raw = engine.raw_connection()
+        try:  # outside any transaction, as SQLite requires
+            mode = raw.driver_connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        finally:
+            raw.close()
+        if str(mode).lower() != "wal":
+            database.warnings.append(f"{database.path}: WAL mode unavailable (journal mode {mode}).")
     if current == (head,) or not upgrade:
         return
     if current and database.path is not None:
