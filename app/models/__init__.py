@@ -10,6 +10,7 @@ from app.models.activity import (
 )
 from app.models.base import Base
 from app.models.dealership import Customer, Ownership, Site, Vehicle
+from app.models.targets import SavedTarget
 
 __all__ = [
     "Base",
@@ -18,6 +19,7 @@ __all__ = [
     "InvoiceLine",
     "Ownership",
     "SaleProduct",
+    "SavedTarget",
     "Setting",
     "Site",
     "Vehicle",

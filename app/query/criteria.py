@@ -1,0 +1,375 @@
+"""The criteria tree of a target: groups ("all of", "any of", "none of") and conditions.
+
+A :class:`Condition` is one line of the tree: a field, an operator and its values. Values are
+typed (``str``, ``int``/``float``, ``datetime.date``, ``bool``); :func:`parse_value` turns what a
+user typed (``01/12/2005``, ``150,50``, ``Oui``) into them with a message saying what is wrong.
+Relative dates (``more_than_ago``, ``within_last``, ``within_next``) keep their number and unit,
+so a saved target stays true when it is reopened months later.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from app.errors import TargetError
+from app.query.catalog import Field, FieldType, current_language, get_field
+
+
+class Op(enum.StrEnum):
+    EQ = "eq"  # = exact
+    LIKE = "like"  # % wildcards, case- and accent-insensitive
+    NE = "ne"  # different from (keep_empty says whether empty values are kept)
+    GE = "ge"  # >=
+    LE = "le"  # <=
+    BETWEEN = "between"  # two bounds, both included
+    EMPTY = "empty"
+    NOT_EMPTY = "not_empty"
+    IN = "in"  # one of the ticked values (checkbox criteria)
+    MORE_THAN_AGO = "more_than_ago"  # date: more than N days/months/years ago
+    WITHIN_LAST = "within_last"  # date: within the last N days/months/years (today included)
+    WITHIN_NEXT = "within_next"  # date: within the next N days/months/years (today included)
+
+
+RELATIVE_OPS = frozenset({Op.MORE_THAN_AGO, Op.WITHIN_LAST, Op.WITHIN_NEXT})
+#: Operators that name values a vehicle must have: two of them on one field in an "all of" group
+#: mean "owns a vehicle matching each" (seed 2.1.3, the CLIO-and-LAGUNA example).
+VALUE_OPS = frozenset({Op.EQ, Op.LIKE, Op.IN})
+
+UNITS = ("days", "months", "years")
+Unit = Literal["days", "months", "years"]
+
+#: Operators allowed per field type.
+OPS_BY_TYPE: dict[FieldType, tuple[Op, ...]] = {
+    FieldType.TEXT: (Op.EQ, Op.LIKE, Op.NE, Op.GE, Op.LE, Op.BETWEEN, Op.IN, Op.EMPTY, Op.NOT_EMPTY),
+    FieldType.ENUM: (Op.IN, Op.EQ, Op.NE, Op.LIKE, Op.EMPTY, Op.NOT_EMPTY),
+    FieldType.DATE: (
+        Op.EQ, Op.NE, Op.GE, Op.LE, Op.BETWEEN, Op.EMPTY, Op.NOT_EMPTY,
+        Op.MORE_THAN_AGO, Op.WITHIN_LAST, Op.WITHIN_NEXT,
+    ),
+    FieldType.NUMBER: (Op.EQ, Op.NE, Op.GE, Op.LE, Op.BETWEEN, Op.IN, Op.EMPTY, Op.NOT_EMPTY),
+    FieldType.BOOLEAN: (Op.EQ, Op.IN),
+}
+
+OP_SYMBOLS: dict[Op, str] = {
+    Op.EQ: "=", Op.LIKE: "%", Op.NE: "≠", Op.GE: ">=", Op.LE: "<=", Op.BETWEEN: "entre",
+    Op.EMPTY: "vide", Op.NOT_EMPTY: "non vide", Op.IN: "parmi",
+    Op.MORE_THAN_AGO: "il y a plus de", Op.WITHIN_LAST: "depuis moins de", Op.WITHIN_NEXT: "dans moins de",
+}
+
+
+def ops_for(f: Field) -> tuple[Op, ...]:
+    ops = OPS_BY_TYPE[f.type]
+    if f.type is FieldType.ENUM and f.fixed_values:
+        ops = tuple(o for o in ops if o is not Op.LIKE)
+    if f.type is FieldType.NUMBER and f.derived:
+        ops = tuple(o for o in ops if o is not Op.IN)
+    return ops
+
+
+def _nvalues(op: Op) -> tuple[int, int | None]:
+    """(minimum, maximum) number of values of an operator (``None``: no maximum)."""
+    if op in (Op.EMPTY, Op.NOT_EMPTY):
+        return 0, 0
+    if op is Op.BETWEEN:
+        return 2, 2
+    if op in (Op.IN, Op.NE):
+        return 1, None
+    return 1, 1
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+              "octobre", "novembre", "décembre")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months``; the day is clamped to the month's end (31/01 + 1 → 28/02)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def shift(day: dt.date, amount: int, unit: str) -> dt.date:
+    """``day`` moved by ``amount`` days, months or years (negative: into the past)."""
+    if unit == "days":
+        return day + dt.timedelta(days=amount)
+    if unit == "months":
+        return add_months(day, amount)
+    if unit == "years":
+        return add_months(day, 12 * amount)
+    raise TargetError(f"Unknown unit {unit!r}: use days, months or years.")
+
+
+_DATE_FR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
+_DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_date(text: str, lang: str | None = None) -> dt.date:
+    """``DD/MM/YYYY`` (or ``YYYY-MM-DD``) → date; :class:`TargetError` saying why it is refused."""
+    fr = current_language(lang) == "fr"
+    raw = str(text).strip()
+    match = _DATE_ISO.match(raw)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DATE_FR.match(raw)
+        if not match:
+            raise TargetError(
+                f"« {raw} » n'est pas une date : tapez-la sous la forme JJ/MM/AAAA, par exemple 01/12/2005."
+                if fr
+                else f"{raw!r} is not a date: type it as DD/MM/YYYY, for example 01/12/2005."
+            )
+        day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) == 2:
+            raise TargetError(
+                f"« {raw} » : tapez l'année sur 4 chiffres (JJ/MM/AAAA)."
+                if fr
+                else f"{raw!r}: type the year with 4 digits (DD/MM/YYYY)."
+            )
+    if not 1 <= month <= 12:
+        raise TargetError(
+            f"« {raw} » n'est pas une date valide : il n'y a pas de mois {month}."
+            if fr
+            else f"{raw!r} is not a valid date: there is no month {month}."
+        )
+    if year < 1 or year > 9999:
+        raise TargetError(f"{raw!r} is not a valid date: year {year} is out of range.")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        if fr:
+            raise TargetError(
+                f"« {raw} » n'est pas une date valide : {_MONTHS_FR[month - 1]} {year} "
+                f"n'a que {last} jours."
+            )
+        raise TargetError(
+            f"{raw!r} is not a valid date: {calendar.month_name[month]} {year} has only {last} days."
+        )
+    return dt.date(year, month, day)
+
+
+def format_date(day: dt.date | None, lang: str | None = None) -> str:
+    """DD/MM/YYYY in French, YYYY-MM-DD otherwise (what :func:`parse_date` reads back)."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return f"{day:%d/%m/%Y}" if current_language(lang) == "fr" else day.isoformat()
+
+
+# --- values -----------------------------------------------------------------------------------
+
+_TRUE = {"true", "1", "oui", "yes", "o", "y", "vrai"}
+_FALSE = {"false", "0", "non", "no", "n", "faux"}
+
+
+def parse_value(f: Field, value: Any, lang: str | None = None) -> Any:
+    """A value for field *f*, from what a user typed or a file holds; :class:`TargetError` if wrong."""
+    label = f.label(lang)
+    if value is None:
+        raise TargetError(f"{label}: a value is missing.")
+    if f.type is FieldType.DATE:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str):
+            raise TargetError(f"{label}: {value!r} is not a date (expected DD/MM/YYYY).")
+        try:
+            return parse_date(value, lang)
+        except TargetError as error:
+            raise TargetError(f"{label}: {error}") from None
+    if f.type is FieldType.NUMBER:
+        if isinstance(value, bool):
+            raise TargetError(f"{label}: {value!r} is not a number.")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            return int(value) if value.is_integer() and not f.money and f.key != "sale.rate" else value
+        if isinstance(value, str):
+            text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                raise TargetError(f"{label}: {value!r} is not a number.") from None
+            if not number.is_finite():
+                raise TargetError(f"{label}: {value!r} is not a number.")
+            return int(number) if number == number.to_integral_value() else float(number)
+        raise TargetError(f"{label}: {value!r} is not a number.")
+    if f.type is FieldType.BOOLEAN:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE:
+            return True
+        if isinstance(value, str) and value.strip().lower() in _FALSE:
+            return False
+        raise TargetError(f"{label}: {value!r} is not yes or no (Oui / Non).")
+    # TEXT and ENUM
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TargetError(f"{label}: {value!r} is not text.")
+    text = str(value)
+    if f.fixed_values:
+        allowed = [v.value for v in f.fixed_values]
+        if text not in allowed:
+            raise TargetError(f"{label}: {text!r} is not one of {', '.join(map(str, allowed))}.")
+    return text
+
+
+# --- the tree -----------------------------------------------------------------------------------
+
+GroupKind = Literal["all", "any", "none"]
+GROUP_KINDS = ("all", "any", "none")
+
+
+@dataclass
+class Condition:
+    """``field op values``: one line of the criteria tree."""
+
+    field: str
+    op: Op | str
+    values: list[Any] = field(default_factory=list)
+    #: For "different from": also keep rows where the field is empty.
+    keep_empty: bool = False
+    #: For relative dates: days, months or years (the number is ``values[0]``).
+    unit: str | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            self.op = Op(self.op)
+        except ValueError:
+            raise TargetError(
+                f"Unknown operator {self.op!r} for {self.field}: use one of {', '.join(o.value for o in Op)}."
+            ) from None
+        self.values = list(self.values)
+
+    @property
+    def field_def(self) -> Field:
+        return get_field(self.field)
+
+    def validated(self, lang: str | None = None) -> Condition:
+        """A copy with typed values; :class:`TargetError` naming the field and the problem."""
+        f = get_field(self.field)
+        op = Op(self.op)
+        label = f.label(lang)
+        if op not in ops_for(f):
+            raise TargetError(f"{label} ({f.key}): the operator {op.value!r} cannot be used on this field.")
+        low, high = _nvalues(op)
+        n = len(self.values)
+        if n < low or (high is not None and n > high):
+            expected = str(low) if low == high else f"at least {low}"
+            raise TargetError(f"{label} ({f.key}): {op.value!r} takes {expected} value(s), not {n}.")
+        unit = self.unit
+        if op in RELATIVE_OPS:
+            if unit not in UNITS:
+                raise TargetError(f"{label} ({f.key}): relative dates need a unit: days, months or years.")
+            amount = self.values[0]
+            if isinstance(amount, str) and amount.strip().isdigit():
+                amount = int(amount.strip())
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+                raise TargetError(f"{label} ({f.key}): {amount!r} is not a whole number of {unit}.")
+            values: list[Any] = [amount]
+        else:
+            if unit is not None:
+                raise TargetError(f"{label} ({f.key}): a unit only goes with a relative date.")
+            values = [parse_value(f, v, lang) for v in self.values]
+            if op is Op.BETWEEN and _comparable(values[0]) > _comparable(values[1]):
+                values = [values[1], values[0]]
+        return Condition(self.field, op, values, keep_empty=bool(self.keep_empty) and op is Op.NE, unit=unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"field": self.field, "op": Op(self.op).value}
+        if self.values:
+            data["values"] = [_dump_value(v) for v in self.values]
+        if Op(self.op) is Op.NE:
+            data["keep_empty"] = bool(self.keep_empty)
+        if self.unit:
+            data["unit"] = self.unit
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Condition:
+        if not isinstance(data, dict):
+            raise TargetError(f"A condition must be an object, not {data!r}.")
+        unknown = set(data) - {"field", "op", "values", "keep_empty", "unit"}
+        if unknown:
+            raise TargetError(f"Unknown key(s) in a condition: {', '.join(sorted(unknown))}.")
+        if "field" not in data or "op" not in data:
+            raise TargetError(f"A condition needs a 'field' and an 'op': {data!r}.")
+        values = data.get("values", [])
+        if not isinstance(values, list):
+            raise TargetError(f"Condition on {data['field']}: 'values' must be a list.")
+        get_field(data["field"])
+        return cls(
+            data["field"], data["op"], values, keep_empty=bool(data.get("keep_empty", False)),
+            unit=data.get("unit"),
+        ).validated("en")
+
+
+def _comparable(value: Any) -> Any:
+    return value
+
+
+def _dump_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class Group:
+    """"all of" (AND), "any of" (OR) or "none of" the children (conditions or groups)."""
+
+    kind: GroupKind | str = "all"
+    children: list[Condition | Group] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.kind not in GROUP_KINDS:
+            raise TargetError(f"Unknown group kind {self.kind!r}: use all, any or none.")
+        self.children = list(self.children)
+
+    def validated(self, lang: str | None = None) -> Group:
+        return Group(self.kind, [c.validated(lang) for c in self.children])
+
+    def conditions(self) -> list[Condition]:
+        """Every condition of the tree, depth first."""
+        found: list[Condition] = []
+        for child in self.children:
+            if isinstance(child, Group):
+                found.extend(child.conditions())
+            else:
+                found.append(child)
+        return found
+
+    def is_empty(self) -> bool:
+        return not self.conditions()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"group": self.kind, "children": [c.to_dict() for c in self.children]}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Group:
+        if not isinstance(data, dict):
+            raise TargetError(f"A criteria group must be an object, not {data!r}.")
+        if "group" not in data:
+            raise TargetError(f"A criteria group needs a 'group' (all, any or none): {data!r}.")
+        children = data.get("children", [])
+        if not isinstance(children, list):
+            raise TargetError("A criteria group's 'children' must be a list.")
+        return cls(
+            data["group"],
+            [cls.from_dict(c) if isinstance(c, dict) and "group" in c else Condition.from_dict(c) for c in children],
+        )
+
+
+def node_from_dict(data: Any) -> Condition | Group:
+    if isinstance(data, dict) and "group" in data:
+        return Group.from_dict(data)
+    return Condition.from_dict(data)

@@ -1,0 +1,147 @@
+"""A target (cible): name, description, columns, criteria, sort order, removed customers, grain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from app.errors import TargetError
+from app.query.catalog import get_field
+from app.query.criteria import Group
+
+FORMAT_NAME = "cible-target"
+FORMAT_VERSION = 1
+
+Grain = Literal["vehicle", "customer"]
+GRAINS = ("vehicle", "customer")
+
+#: The columns a new target shows (seed 2.1.4's grid).
+DEFAULT_COLUMNS = [
+    "customer.civility",
+    "customer.last_name",
+    "customer.first_name",
+    "customer.postal_code",
+    "customer.city",
+    "vehicle.plate",
+    "vehicle.brand",
+    "vehicle.model",
+    "vehicle.first_registration",
+]
+
+
+@dataclass
+class SortKey:
+    """One line of the sort order (ordre de tri)."""
+
+    field: str
+    descending: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "descending": self.descending}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> SortKey:
+        if isinstance(data, str):
+            get_field(data)
+            return cls(data)
+        if not isinstance(data, dict) or "field" not in data:
+            raise TargetError(f"A sort key must be an object with a 'field': {data!r}.")
+        get_field(data["field"])
+        descending = data.get("descending", False)
+        if not isinstance(descending, bool):
+            raise TargetError(f"Sort key {data['field']}: 'descending' must be true or false.")
+        return cls(data["field"], descending)
+
+
+@dataclass
+class Target:
+    """Everything a saved target restores."""
+
+    name: str = ""
+    description: str = ""
+    columns: list[str] = field(default_factory=lambda: list(DEFAULT_COLUMNS))
+    criteria: Group = field(default_factory=Group)
+    sort: list[SortKey] = field(default_factory=list)
+    #: Customer ids removed by hand: shown struck out in the grid, left out of every export.
+    removed: set[int] = field(default_factory=set)
+    grain: Grain | str = "vehicle"
+
+    def __post_init__(self) -> None:
+        if self.grain not in GRAINS:
+            raise TargetError(f"Unknown grain {self.grain!r}: use vehicle or customer.")
+        self.removed = {int(i) for i in self.removed}
+
+    def validate(self) -> None:
+        """Raise :class:`TargetError` if a column, sort key or criterion is not valid."""
+        for key in self.columns:
+            f = get_field(key)
+            if not f.displayable:
+                raise TargetError(f"{f.label('en')} ({key}) can be used in criteria only, not as a column.")
+        for key in self.sort:
+            f = get_field(key.field)
+            if not f.displayable:
+                raise TargetError(f"{f.label('en')} ({key.field}) cannot be used in the sort order.")
+        self.criteria.validated("en")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "name": self.name,
+            "description": self.description,
+            "grain": self.grain,
+            "columns": list(self.columns),
+            "criteria": self.criteria.to_dict(),
+            "sort": [k.to_dict() for k in self.sort],
+            "removed": sorted(self.removed),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Target:
+        if not isinstance(data, dict):
+            raise TargetError("A target must be a JSON object.")
+        fmt = data.get("format", FORMAT_NAME)
+        if fmt != FORMAT_NAME:
+            raise TargetError(f"Not a Cible target (format {fmt!r}, expected {FORMAT_NAME!r}).")
+        version = data.get("version", FORMAT_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise TargetError(f"The target's 'version' must be a whole number, not {version!r}.")
+        if version > FORMAT_VERSION:
+            raise TargetError(
+                f"This target was written by a newer Cible (format version {version}; this one reads "
+                f"up to {FORMAT_VERSION}). Update Cible to open it."
+            )
+        known = {"format", "version", "name", "description", "grain", "columns", "criteria", "sort", "removed"}
+        unknown = set(data) - known
+        if unknown:
+            raise TargetError(f"Unknown key(s) in the target: {', '.join(sorted(unknown))}.")
+        name = data.get("name", "")
+        description = data.get("description", "")
+        if not isinstance(name, str) or not isinstance(description, str):
+            raise TargetError("The target's 'name' and 'description' must be text.")
+        columns = data.get("columns", list(DEFAULT_COLUMNS))
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise TargetError("The target's 'columns' must be a list of field keys.")
+        for key in columns:
+            get_field(key)
+        criteria = data.get("criteria", {"group": "all", "children": []})
+        sort = data.get("sort", [])
+        if not isinstance(sort, list):
+            raise TargetError("The target's 'sort' must be a list.")
+        removed = data.get("removed", [])
+        if not isinstance(removed, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in removed
+        ):
+            raise TargetError("The target's 'removed' must be a list of customer numbers.")
+        grain = data.get("grain", "vehicle")
+        target = cls(
+            name=name,
+            description=description,
+            columns=list(columns),
+            criteria=Group.from_dict(criteria),
+            sort=[SortKey.from_dict(k) for k in sort],
+            removed=set(removed),
+            grain=grain,
+        )
+        target.validate()
+        return target
