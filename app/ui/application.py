@@ -1,0 +1,172 @@
+"""Start-up of the window: options, language, the database, the demo data, the main window.
+
+    python -m app [--db PATH | --demo] [--lang fr|en]
+
+Bad input (a file that is not a Cible database, a read-only location, a database made by a newer
+Cible, a damaged file) gives a message box and the same line on stderr, exit code 2; the file is
+left as it was (the checks are in :mod:`app.models.db`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import i18n
+from app.cli.common import ArgumentParser, CommandError, error_line
+from app.errors import CibleError
+from app.models.db import Database, demo_db_path, open_database
+from app.ui import tasks
+from app.ui.i18n import install_translators
+from app.ui.main_window import MainWindow, run_and_wait
+
+EXIT_BAD_INPUT = 2
+#: Size of the demo database made on first use of ``--demo``.
+DEMO_CUSTOMERS = 5000
+DEMO_SEED = 1
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="python -m app",
+        add_help=False,
+        description="Open Cible's window on a database.",
+        epilog="Without --db or --demo, Cible opens the database named by the CIBLE_DATABASE_URL "
+        "environment variable (any SQLAlchemy URL), or else its own file in the user's data "
+        "folder. Commands for scripts: python -m app --help.",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", metavar="PATH", help="the SQLite database file to open (created if missing)")
+    where.add_argument(
+        "--demo", action="store_true",
+        help="open the demo database (invented data, kept apart from the real one; made on first use)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--lang", choices=i18n.LANGUAGES,
+        help="language of the window (default: the system's, French or English)",
+    )  # fmt: skip
+    parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
+    return parser
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("Cible")
+    app.setOrganizationName("Cible")
+    app.setApplicationDisplayName("Cible")
+    return app  # type: ignore[return-value]
+
+
+def report_error(message: str, heading: str) -> None:
+    """The same line on stderr and in a message box."""
+    print(error_line(message), file=sys.stderr)
+    QMessageBox.critical(None, "Cible", heading + "\n\n" + message)
+
+
+def _open(location: str | os.PathLike[str] | None) -> Database:
+    label = QCoreApplication.translate("Application", "Opening the database…")
+    return run_and_wait(lambda ctx: open_database(location), label)  # type: ignore[return-value]
+
+
+def _generate_demo(path: Path) -> bool:
+    """Write the demo database at *path* (via a temporary file: never half a database).
+
+    Returns False if the user cancelled.
+    """
+    from app.models.demo import generate_demo
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial" + path.suffix)
+    _remove_sqlite(partial)
+    accepts_progress = "progress" in inspect.signature(generate_demo).parameters
+
+    def work(ctx: tasks.TaskContext) -> None:
+        database = open_database(partial)
+        try:
+            options: dict[str, object] = {"customers": DEMO_CUSTOMERS, "seed": DEMO_SEED}
+            if accepts_progress:
+                options["progress"] = ctx.report
+            generate_demo(database, **options)
+            ctx.check_cancelled()
+        finally:
+            database.dispose()
+        os.replace(partial, path)
+
+    label = QCoreApplication.translate(
+        "Application", "Making the demo database (%1 invented customers)…"
+    ).replace("%1", i18n.format_count(DEMO_CUSTOMERS))
+    try:
+        run_and_wait(work, label, cancellable=True)
+    except tasks.TaskCancelled:
+        _remove_sqlite(partial)
+        return False
+    except BaseException:
+        _remove_sqlite(partial)
+        raise
+    return True
+
+
+def _remove_sqlite(path: Path) -> None:
+    """Remove a SQLite file Cible made itself (with its -wal and -shm companions)."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        candidate.unlink(missing_ok=True)
+
+
+def launch(argv: list[str]) -> MainWindow | int:
+    """Everything before the event loop: the shown main window, or an exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except CommandError as error:
+        print(f"{parser.format_usage().rstrip()}\n{error_line(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.help:
+        print(parser.format_help().rstrip())
+        return 0
+
+    app = _application()
+    install_translators(args.lang or i18n.system_language(), app)
+    cannot_open = QCoreApplication.translate("Application", "Cible cannot open the database.")
+    try:
+        if args.demo:
+            path = demo_db_path()
+            if not path.exists():
+                if not _generate_demo(path):
+                    print("cible: the demo database was not made (cancelled)", file=sys.stderr)
+                    return 1
+            database = _open(path)
+        else:
+            database = _open(args.db)
+    except (CibleError, OSError) as error:
+        report_error(str(error), cannot_open)
+        return EXIT_BAD_INPUT
+    for warning in database.warnings:
+        print(f"cible: warning: {' '.join(warning.split())}", file=sys.stderr)
+    if database.backup is not None:
+        print(f"cible: upgraded the database; previous version saved in {database.backup}", file=sys.stderr)
+    window = MainWindow(database, demo=args.demo)
+    window.show()
+    return window
+
+
+def run_gui(argv: list[str]) -> int:
+    """``python -m app [options]``: open the window; return the process exit code."""
+    result = launch(argv)
+    if isinstance(result, int):
+        return result
+    window = result
+    app = QApplication.instance()
+    try:
+        code = app.exec()
+    finally:
+        tasks.manager().shutdown(30_000)
+        window.database.dispose()
+    return code
+

@@ -1,0 +1,251 @@
+"""The main window: for now, what is in the open database (the targeting window will replace it).
+
+Menus hold only what works: File > Open database…, File > Quit, Help > About Cible.
+Warnings about the database (network share, no WAL) and notices (backup made before an upgrade,
+demo data) are shown in bars above the overview.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QSettings, Qt, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import CibleError
+from app.models.db import Database, open_database
+from app.ui import tasks
+from app.ui.overview import DatabaseOverview
+
+_BAR_STYLES = {
+    "warning": "background:#fff4ce; border:1px solid #e0c060; color:#3b2f00;",
+    "info": "background:#e6f0fb; border:1px solid #9cbbe0; color:#0b2a4a;",
+}
+
+
+class MessageBar(QFrame):
+    """A coloured line of text above the window's content, closed with its × button."""
+
+    def __init__(self, text: str, kind: str = "info", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName(f"{kind}_bar")
+        self.setStyleSheet(f"#{kind}_bar {{{_BAR_STYLES[kind]} border-radius:4px;}}")
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setStyleSheet("border:none; background:transparent;")
+        close = QToolButton()
+        close.setText("×")
+        close.setAutoRaise(True)
+        close.setToolTip(self.tr("Hide this message"))
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+def version() -> str:
+    try:
+        return metadata.version("cible")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "dev"
+
+
+def database_notices(database: Database, *, demo: bool = False) -> list[tuple[str, str]]:
+    """(kind, text) of what the user should know about a database just opened."""
+    notices: list[tuple[str, str]] = []
+    if demo:
+        notices.append(("info", QCoreApplication.translate("MainWindow", "This is the demo database: invented customers and vehicles, safe to try anything. It is kept apart from your real data.")))
+    if database.backup is not None:
+        text = QCoreApplication.translate("MainWindow", "The database was upgraded to this version of Cible. A copy of it as it was before the upgrade is saved in %1")
+        notices.append(("info", text.replace("%1", str(database.backup))))
+    for warning in database.warnings:
+        notices.append(("warning", warning))
+    return notices
+
+
+def run_and_wait(
+    fn: Callable[[tasks.TaskContext], object],
+    label: str,
+    parent: QWidget | None = None,
+    *,
+    cancellable: bool = False,
+    task_manager: tasks.TaskManager | None = None,
+) -> object:
+    """Run *fn* in the background behind a progress dialog; return its result or raise its error.
+
+    For the few moments where nothing else can happen until the work is done (opening a database
+    at start-up or from File > Open). Raises :class:`tasks.TaskCancelled` on Cancel.
+    """
+    outcome: dict[str, object] = {}
+    loop = QEventLoop()
+    runner = task_manager or tasks.manager()
+    task = runner.run(
+        fn,
+        lambda result: outcome.update(result=result),
+        lambda error: outcome.update(error=error),
+        on_cancelled=lambda: outcome.update(error=tasks.TaskCancelled()),
+    )
+    task.finished.connect(loop.quit)
+    tasks.show_progress(task, label, parent, cancellable=cancellable)
+    if not task.is_finished:
+        loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("result")
+
+
+class MainWindow(QMainWindow):
+    """Cible's window on one open database. It owns that database and disposes of it."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        demo: bool = False,
+        task_manager: tasks.TaskManager | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = task_manager
+        self.database = database
+        self.setObjectName("main_window")
+        self.setWindowTitle("Cible")
+        self.resize(900, 620)
+
+        central = QWidget()
+        self._bars = QVBoxLayout()
+        self._bars.setContentsMargins(12, 12, 12, 0)
+        self._bars.setSpacing(6)
+        self.overview = DatabaseOverview(parent=central, task_manager=task_manager)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(self._bars)
+        layout.addWidget(self.overview, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._restore_geometry()
+        self._show_database(database, demo=demo)
+
+    # -- menus ------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.open_action = QAction(self.tr("&Open database…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setStatusTip(self.tr("Open another Cible database file"))
+        self.open_action.triggered.connect(self.choose_database)
+        file_menu.addAction(self.open_action)
+        file_menu.addSeparator()
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = QAction(self.tr("&About Cible"), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    # -- database ---------------------------------------------------------------------------
+    def _show_database(self, database: Database, *, demo: bool = False) -> None:
+        self.database = database
+        self.clear_messages()
+        for kind, text in database_notices(database, demo=demo):
+            self.add_message(text, kind)
+        self.setWindowTitle(
+            self.tr("Cible — %1").replace("%1", database.path.name if database.path else database.location)
+        )
+        self.overview.set_database(database)
+
+    def messages(self) -> list[MessageBar]:
+        bars = (self._bars.itemAt(i).widget() for i in range(self._bars.count()))
+        return [bar for bar in bars if isinstance(bar, MessageBar)]
+
+    def add_message(self, text: str, kind: str = "info") -> MessageBar:
+        bar = MessageBar(text, kind)
+        self._bars.addWidget(bar)
+        return bar
+
+    def clear_messages(self) -> None:
+        for bar in self.messages():
+            self._bars.removeWidget(bar)
+            bar.deleteLater()
+
+    def choose_database(self) -> None:
+        start = str(self.database.path.parent) if self.database.path else os.path.expanduser("~")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open a Cible database"),
+            start,
+            self.tr("Cible databases (*.sqlite *.db);;All files (*)"),
+        )
+        if path:
+            self.open_database(Path(path))
+
+    def open_database(self, path: Path) -> bool:
+        """Open *path* instead of the current database; on failure say why and keep the current one."""
+        try:
+            database = run_and_wait(
+                lambda ctx: open_database(path, create=False),
+                self.tr("Opening the database…"),
+                self,
+                task_manager=self._tasks,
+            )
+        except (CibleError, OSError) as error:
+            QMessageBox.critical(
+                self, self.tr("Cible"), self.tr("Cible cannot open this database.") + "\n\n" + str(error)
+            )
+            return False
+        old = self.database
+        self._show_database(database)  # type: ignore[arg-type]
+        old.dispose()
+        return True
+
+    # -- help -------------------------------------------------------------------------------
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Cible"), self.about_text())
+
+    def about_text(self) -> str:
+        return (
+            f"<h3>Cible {version()}</h3><p>"
+            + self.tr("Customer and vehicle targeting for car-dealership back offices: select customers and vehicles, then reach them by letter, Excel list, SMS or phone.")
+            + "</p><p>"
+            + self.tr("Database: %1").replace("%1", self.database.location.replace("&", "&amp;").replace("<", "&lt;"))
+            + f"</p><p><small>Python {platform.python_version()} · Qt {qVersion()}</small></p>"
+        )
+
+    # -- window state -----------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        if self.overview.busy and self.overview._task is not None:
+            self.overview._task.cancel()
+        super().closeEvent(event)
