@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 lines = sys.stdin.read().splitlines()
             n = fill(area, lines)
+            lupdate(area, ts_path(area))  # back to lupdate's own layout: stable diffs
             lrelease(ts_path(area), qm_path(area))
             print(f"{n} translation(s) set in {ts_path(area).relative_to(ROOT)}; {qm_path(area).name} built")
             return 0

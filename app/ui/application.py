@@ -26,7 +26,7 @@ from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow, run_and_wait
 
 EXIT_BAD_INPUT = 2
-#: Size of the demo database made on first use of ``--demo``.
+# Size of the demo database made on first use of ``--demo``.
 DEMO_CUSTOMERS = 5000
 DEMO_SEED = 1
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app import i18n
 
-#: ``resources/`` at the top of the source tree (next to the ``app`` package).
+# ``resources/`` at the top of the source tree (next to the ``app`` package).
 RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
 TRANSLATIONS_DIR = RESOURCES_DIR / "i18n"
 

@@ -57,7 +57,7 @@ __all__ = [
     "show_progress",
 ]
 
-#: Progress reports closer together than this (seconds) are merged; the last one always passes.
+# Progress reports closer together than this (seconds) are merged; the last one always passes.
 PROGRESS_INTERVAL = 0.05
 
 
