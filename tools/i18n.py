@@ -68,6 +68,13 @@ def qm_path(area: str, lang: str = "fr") -> Path:
     return I18N_DIR / f"{area}_{lang}.qm"
 
 
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _tool(name: str) -> str:
     exe = shutil.which(name)
     if exe is None:
@@ -185,7 +192,7 @@ def fill(area: str, lines: Iterable[str], lang: str = "fr") -> int:
     """Apply TSV translation lines to the area's .ts; return how many messages were set."""
     path = ts_path(area, lang)
     if not path.exists():
-        raise ToolError(f"{path.relative_to(ROOT)} does not exist: run python tools/i18n.py {area}")
+        raise ToolError(f"{_rel(path)} does not exist: run python tools/i18n.py {area}")
     tree, messages = read_ts(path)
     index: dict[tuple[str, str], list[Message]] = {}
     for m in messages:
@@ -233,7 +240,7 @@ def update(areas: list[str]) -> None:
             lrelease(ts, qm)
             left = len(unfinished(ts))
             note = f", {left} unfinished" if left else ""
-            print(f"{ts.relative_to(ROOT)} → {qm.name}{note}")
+            print(f"{_rel(ts)} → {qm.name}{note}")
 
 
 def check(areas: list[str]) -> list[str]:
@@ -243,7 +250,7 @@ def check(areas: list[str]) -> list[str]:
         for area in areas:
             for lang in LANGUAGES:
                 ts, qm = ts_path(area, lang), qm_path(area, lang)
-                rel = ts.relative_to(ROOT)
+                rel = _rel(ts)
                 if not ts.exists():
                     problems.append(f"{rel}: missing (run python tools/i18n.py {area})")
                     continue
@@ -255,7 +262,7 @@ def check(areas: list[str]) -> list[str]:
                 built = Path(tmp) / qm.name
                 lrelease(ts, built)
                 if not qm.exists() or qm.read_bytes() != built.read_bytes():
-                    problems.append(f"{qm.relative_to(ROOT)}: out of date (run python tools/i18n.py {area})")
+                    problems.append(f"{_rel(qm)}: out of date (run python tools/i18n.py {area})")
     return problems
 
 
@@ -286,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
             n = fill(area, lines)
             lupdate(area, ts_path(area))  # back to lupdate's own layout: stable diffs
             lrelease(ts_path(area), qm_path(area))
-            print(f"{n} translation(s) set in {ts_path(area).relative_to(ROOT)}; {qm_path(area).name} built")
+            print(f"{n} translation(s) set in {_rel(ts_path(area))}; {qm_path(area).name} built")
             return 0
         areas = [_known(a) for a in words] or existing_areas()
         if args.check:
