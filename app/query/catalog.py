@@ -162,6 +162,9 @@ class _NullColumns:
     def __getattr__(self, name: str) -> ColumnElement:
         return null()
 
+    def __getitem__(self, name: str) -> ColumnElement:
+        return null()
+
 
 class NullVehicle:
     """Stands for "no vehicle": every column reads as NULL."""
@@ -220,6 +223,28 @@ class Field:
                 return choice.label(lang)
         return str(value)
 
+    def format_value(self, value: Any, lang: str | None = None) -> str:
+        """A row value as text for grids, CSV and letters: DD/MM/YYYY, Oui/Non, enum labels,
+        amounts with two decimals (``1 234,50`` in French)."""
+        if value is None:
+            return ""
+        from app import i18n
+
+        if self.type is FieldType.DATE:
+            return i18n.format_date(value.date() if isinstance(value, dt.datetime) else value, lang)
+        if self.type in (FieldType.BOOLEAN, FieldType.ENUM):
+            return self.value_label(value, lang)
+        if self.type is FieldType.NUMBER:
+            if self.money:
+                return i18n.format_number(float(value), 2, current_language(lang)).replace(
+                    "\u202f", ""
+                )
+            if isinstance(value, float):
+                text = f"{value:g}"
+                return text.replace(".", ",") if current_language(lang) == "fr" else text
+            return str(value)
+        return str(value)
+
     def group_label(self, lang: str | None = None) -> str:
         return GROUPS_BY_KEY[self.group].label(lang)
 
@@ -269,7 +294,8 @@ CATEGORY_VALUES = _enum(
     },
 )
 SALE_KIND_VALUES = _enum(
-    SaleKind, {SaleKind.NEW: ("VN (neuf)", "New (VN)"), SaleKind.USED: ("VO (occasion)", "Used (VO)")}
+    SaleKind,
+    {SaleKind.NEW: ("VN (neuf)", "New (VN)"), SaleKind.USED: ("VO (occasion)", "Used (VO)")},
 )
 FINANCING_VALUES = _enum(
     FinancingType,
@@ -345,6 +371,7 @@ def _customer_last_invoice(column: str) -> Compute:
             return (
                 select(func.max(inv.c.date))
                 .where(inv.c.customer_id == s.customer.c.id)
+                .correlate_except(inv)
                 .scalar_subquery()
             )
         # amount of the latest invoice (highest id among the latest date)
@@ -353,6 +380,7 @@ def _customer_last_invoice(column: str) -> Compute:
             .where(inv.c.customer_id == s.customer.c.id)
             .order_by(inv.c.date.desc(), inv.c.id.desc())
             .limit(1)
+            .correlate_except(inv)
             .scalar_subquery()
         )
 
@@ -364,13 +392,17 @@ def _vehicle_last_invoice(column: str) -> Compute:
         inv = INVOICE.alias()
         if column == "date":
             return (
-                select(func.max(inv.c.date)).where(inv.c.vehicle_id == s.vehicle.c.id).scalar_subquery()
+                select(func.max(inv.c.date))
+                .where(inv.c.vehicle_id == s.vehicle.c.id)
+                .correlate_except(inv)
+                .scalar_subquery()
             )
         return (
             select(inv.c.total_cents)
             .where(inv.c.vehicle_id == s.vehicle.c.id)
             .order_by(inv.c.date.desc(), inv.c.id.desc())
             .limit(1)
+            .correlate_except(inv)
             .scalar_subquery()
         )
 
@@ -380,14 +412,17 @@ def _vehicle_last_invoice(column: str) -> Compute:
 def _visits(per: str, months: int) -> Compute:
     def compute(s: Sources) -> ColumnElement:
         inv = INVOICE.alias()
-        owner = inv.c.customer_id == s.customer.c.id if per == "customer" else (
-            inv.c.vehicle_id == s.vehicle.c.id
+        owner = (
+            inv.c.customer_id == s.customer.c.id
+            if per == "customer"
+            else (inv.c.vehicle_id == s.vehicle.c.id)
         )
         since = _months_ago(s.today, months)
         return (
             select(func.count())
             .select_from(inv)
             .where(owner, inv.c.date >= since, inv.c.date <= s.today)
+            .correlate_except(inv)
             .scalar_subquery()
         )
 
@@ -400,6 +435,7 @@ def _vehicle_count(s: Sources) -> ColumnElement:
         select(func.count())
         .select_from(v)
         .where(v.c.owner_id == s.customer.c.id, v.c.status == VehicleStatus.IN_USE.value)
+        .correlate_except(v)
         .scalar_subquery()
     )
 
@@ -407,20 +443,34 @@ def _vehicle_count(s: Sources) -> ColumnElement:
 def _vehicles_bought(s: Sources) -> ColumnElement:
     sale = SALE.alias()
     return (
-        select(func.count()).select_from(sale).where(sale.c.customer_id == s.customer.c.id).scalar_subquery()
+        select(func.count())
+        .select_from(sale)
+        .where(sale.c.customer_id == s.customer.c.id)
+        .correlate_except(sale)
+        .scalar_subquery()
     )
 
 
 def _last_contact(s: Sources) -> ColumnElement:
     ch = CONTACT.alias()
-    return select(func.max(ch.c.contacted_at)).where(ch.c.customer_id == s.customer.c.id).scalar_subquery()
+    return (
+        select(func.max(ch.c.contacted_at))
+        .where(ch.c.customer_id == s.customer.c.id)
+        .correlate_except(ch)
+        .scalar_subquery()
+    )
 
 
 def _site_name(column: str, entity: str) -> Compute:
     def compute(s: Sources) -> ColumnElement:
         site = SITE.alias()
         owner = s.customer if entity == "customer" else s.vehicle
-        return select(site.c.name).where(site.c.id == owner.c.site_id).scalar_subquery()
+        return (
+            select(site.c.name)
+            .where(site.c.id == owner.c.site_id)
+            .correlate_except(site)
+            .scalar_subquery()
+        )
 
     return compute
 
@@ -442,6 +492,7 @@ def _sale_col(name: str) -> Compute:
             .where(sale.c.vehicle_id == s.vehicle.c.id, sale.c.customer_id == s.customer.c.id)
             .order_by(sale.c.delivery_date.desc(), sale.c.id.desc())
             .limit(1)
+            .correlate_except(sale)
             .scalar_subquery()
         )
 
@@ -458,6 +509,7 @@ def _invoice_col(name: str) -> Compute:
             .where(inv.c.customer_id == s.customer.c.id)
             .order_by(inv.c.date.desc(), inv.c.id.desc())
             .limit(1)
+            .correlate_except(inv)
             .scalar_subquery()
         )
 
@@ -480,6 +532,7 @@ def _contact_col(name: str) -> Compute:
             .where(ch.c.customer_id == s.customer.c.id)
             .order_by(ch.c.contacted_at.desc(), ch.c.id.desc())
             .limit(1)
+            .correlate_except(ch)
             .scalar_subquery()
         )
 
@@ -490,8 +543,19 @@ T, E, D, N, B = FieldType.TEXT, FieldType.ENUM, FieldType.DATE, FieldType.NUMBER
 C, V, INV, SAL, CON = Entity.CUSTOMER, Entity.VEHICLE, Entity.INVOICE, Entity.SALE, Entity.CONTACT
 
 
-def _f(key: str, group: str, type_: FieldType, fr: str, en: str, entity: Entity, compute: Compute, **kw: Any) -> Field:
-    return Field(key=key, group=group, type=type_, fr=fr, en=en, entity=entity, compute=compute, **kw)
+def _f(
+    key: str,
+    group: str,
+    type_: FieldType,
+    fr: str,
+    en: str,
+    entity: Entity,
+    compute: Compute,
+    **kw: Any,
+) -> Field:
+    return Field(
+        key=key, group=group, type=type_, fr=fr, en=en, entity=entity, compute=compute, **kw
+    )
 
 
 def _cf(name: str) -> Compute:
@@ -505,68 +569,317 @@ def _vf(name: str) -> Compute:
 _FIELD_LIST: tuple[Field, ...] = (
     # Client
     _f("customer.id", "customer", N, "N° client (interne)", "Customer id", C, _col("id")),
-    _f("customer.civility", "customer", E, "Civilité", "Civility", C, _col("civility"), values_from_db=True),
-    _f("customer.last_name", "customer", T, "Nom", "Last name", C, _col("last_name"), fold=_cf("last_name")),
-    _f("customer.first_name", "customer", T, "Prénom", "First name", C, _col("first_name"), fold=_cf("first_name")),
-    _f("customer.company", "customer", T, "Raison sociale", "Company name", C, _col("company_name"),
-       fold=_cf("company_name")),
+    _f(
+        "customer.civility",
+        "customer",
+        E,
+        "Civilité",
+        "Civility",
+        C,
+        _col("civility"),
+        values_from_db=True,
+    ),
+    _f(
+        "customer.last_name",
+        "customer",
+        T,
+        "Nom",
+        "Last name",
+        C,
+        _col("last_name"),
+        fold=_cf("last_name"),
+    ),
+    _f(
+        "customer.first_name",
+        "customer",
+        T,
+        "Prénom",
+        "First name",
+        C,
+        _col("first_name"),
+        fold=_cf("first_name"),
+    ),
+    _f(
+        "customer.company",
+        "customer",
+        T,
+        "Raison sociale",
+        "Company name",
+        C,
+        _col("company_name"),
+        fold=_cf("company_name"),
+    ),
     _f("customer.is_company", "customer", B, "Société", "Company", C, _col("is_company")),
-    _f("customer.is_fleet", "customer", B, "Loueur / flotte (ARVAL, DIAC...)", "Leasing or fleet company", C,
-       _col("is_fleet")),
-    _f("customer.birth_date", "customer", D, "Date de naissance", "Birth date", C, _col("birth_date")),
-    _f("customer.vehicle_count", "customer", N, "Nombre de véhicules possédés", "Vehicles owned", C,
-       _vehicle_count, aggregate=True),
+    _f(
+        "customer.is_fleet",
+        "customer",
+        B,
+        "Loueur / flotte (ARVAL, DIAC...)",
+        "Leasing or fleet company",
+        C,
+        _col("is_fleet"),
+    ),
+    _f(
+        "customer.birth_date",
+        "customer",
+        D,
+        "Date de naissance",
+        "Birth date",
+        C,
+        _col("birth_date"),
+    ),
+    _f(
+        "customer.vehicle_count",
+        "customer",
+        N,
+        "Nombre de véhicules possédés",
+        "Vehicles owned",
+        C,
+        _vehicle_count,
+        aggregate=True,
+    ),
     # Compte
     _f("customer.dms_ref", "account", T, "Code client", "Customer number", C, _col("dms_ref")),
-    _f("customer.site", "account", E, "Site du client", "Customer's site", C, _site_name("name", "customer"),
-       values_from_db=True),
-    _f("customer.created_at", "account", D, "Date de création du client", "Customer created on", C,
-       _col("created_at"), timestamp=True),
-    _f("customer.language", "account", E, "Langue", "Language", C, _col("language"), values_from_db=True),
-    _f("customer.preferred_channel", "account", E, "Canal préféré", "Preferred channel", C,
-       _col("preferred_channel"), fixed_values=PREFERRED_CHANNEL_VALUES),
+    _f(
+        "customer.site",
+        "account",
+        E,
+        "Site du client",
+        "Customer's site",
+        C,
+        _site_name("name", "customer"),
+        values_from_db=True,
+    ),
+    _f(
+        "customer.created_at",
+        "account",
+        D,
+        "Date de création du client",
+        "Customer created on",
+        C,
+        _col("created_at"),
+        timestamp=True,
+    ),
+    _f(
+        "customer.language",
+        "account",
+        E,
+        "Langue",
+        "Language",
+        C,
+        _col("language"),
+        values_from_db=True,
+    ),
+    _f(
+        "customer.preferred_channel",
+        "account",
+        E,
+        "Canal préféré",
+        "Preferred channel",
+        C,
+        _col("preferred_channel"),
+        fixed_values=PREFERRED_CHANNEL_VALUES,
+    ),
     # Dernière facturation
-    _f("customer.last_invoice_date", "last_invoicing", D, "Date dernière facture (client)",
-       "Last invoice date (customer)", C, _customer_last_invoice("date"), aggregate=True),
-    _f("customer.last_invoice_amount", "last_invoicing", N, "Montant dernière facture (client)",
-       "Last invoice amount (customer)", C, _customer_last_invoice("amount"), aggregate=True, money=True),
-    _f("customer.visits_12m", "last_invoicing", N, "Passages atelier sur 12 mois",
-       "Workshop visits in the last 12 months", C, _visits("customer", 12), aggregate=True),
-    _f("customer.visits_24m", "last_invoicing", N, "Passages atelier sur 24 mois",
-       "Workshop visits in the last 24 months", C, _visits("customer", 24), aggregate=True),
+    _f(
+        "customer.last_invoice_date",
+        "last_invoicing",
+        D,
+        "Date dernière facture (client)",
+        "Last invoice date (customer)",
+        C,
+        _customer_last_invoice("date"),
+        aggregate=True,
+    ),
+    _f(
+        "customer.last_invoice_amount",
+        "last_invoicing",
+        N,
+        "Montant dernière facture (client)",
+        "Last invoice amount (customer)",
+        C,
+        _customer_last_invoice("amount"),
+        aggregate=True,
+        money=True,
+    ),
+    _f(
+        "customer.visits_12m",
+        "last_invoicing",
+        N,
+        "Passages atelier sur 12 mois",
+        "Workshop visits in the last 12 months",
+        C,
+        _visits("customer", 12),
+        aggregate=True,
+    ),
+    _f(
+        "customer.visits_24m",
+        "last_invoicing",
+        N,
+        "Passages atelier sur 24 mois",
+        "Workshop visits in the last 24 months",
+        C,
+        _visits("customer", 24),
+        aggregate=True,
+    ),
     # Adresses - Téléphones
-    _f("customer.address", "addresses", T, "Adresse", "Address", C, _col("address1"), fold=_cf("address1")),
-    _f("customer.address2", "addresses", T, "Adresse (suite)", "Address (line 2)", C, _col("address2")),
-    _f("customer.address3", "addresses", T, "Adresse (suite 2)", "Address (line 3)", C, _col("address3")),
-    _f("customer.postal_code", "addresses", T, "Code postal", "Postal code", C, _col("postal_code")),
+    _f(
+        "customer.address",
+        "addresses",
+        T,
+        "Adresse",
+        "Address",
+        C,
+        _col("address1"),
+        fold=_cf("address1"),
+    ),
+    _f(
+        "customer.address2",
+        "addresses",
+        T,
+        "Adresse (suite)",
+        "Address (line 2)",
+        C,
+        _col("address2"),
+    ),
+    _f(
+        "customer.address3",
+        "addresses",
+        T,
+        "Adresse (suite 2)",
+        "Address (line 3)",
+        C,
+        _col("address3"),
+    ),
+    _f(
+        "customer.postal_code", "addresses", T, "Code postal", "Postal code", C, _col("postal_code")
+    ),
     _f("customer.city", "addresses", T, "Ville", "City", C, _col("city"), fold=_cf("city")),
-    _f("customer.country", "addresses", E, "Pays", "Country", C, _col("country"), values_from_db=True),
-    _f("customer.phone_home", "addresses", T, "Tél. personnel", "Home phone", C, _col("phone_home")),
-    _f("customer.phone_mobile", "addresses", T, "Tél. portable", "Mobile phone", C, _col("phone_mobile")),
-    _f("customer.phone_work", "addresses", T, "Tél. professionnel", "Work phone", C, _col("phone_work")),
+    _f(
+        "customer.country",
+        "addresses",
+        E,
+        "Pays",
+        "Country",
+        C,
+        _col("country"),
+        values_from_db=True,
+    ),
+    _f(
+        "customer.phone_home", "addresses", T, "Tél. personnel", "Home phone", C, _col("phone_home")
+    ),
+    _f(
+        "customer.phone_mobile",
+        "addresses",
+        T,
+        "Tél. portable",
+        "Mobile phone",
+        C,
+        _col("phone_mobile"),
+    ),
+    _f(
+        "customer.phone_work",
+        "addresses",
+        T,
+        "Tél. professionnel",
+        "Work phone",
+        C,
+        _col("phone_work"),
+    ),
     _f("customer.fax", "addresses", T, "Fax", "Fax", C, _col("fax")),
     _f("customer.email", "addresses", T, "E-mail", "E-mail", C, _col("email")),
     # Permissions (CNIL)
-    _f("customer.optout_post", "permissions", B, "CNIL - Refus contact par courrier",
-       "CNIL - Refuses contact by post", C, _col("optout_post")),
-    _f("customer.optout_phone", "permissions", B, "CNIL - Refus contact par téléphone (un des numéros)",
-       "CNIL - Refuses contact by phone (any number)", C, _optout_phone),
-    _f("customer.optout_phone_home", "permissions", B, "CNIL - Refus contact sur Tél. personnel",
-       "CNIL - Refuses contact on home phone", C, _col("optout_phone_home")),
-    _f("customer.optout_phone_work", "permissions", B, "CNIL - Refus contact sur Tél. professionnel",
-       "CNIL - Refuses contact on work phone", C, _col("optout_phone_work")),
-    _f("customer.optout_phone_mobile", "permissions", B, "CNIL - Refus contact sur Tél. portable",
-       "CNIL - Refuses contact on mobile phone", C, _col("optout_phone_mobile")),
-    _f("customer.optout_sms", "permissions", B, "CNIL - Refus contact par SMS", "CNIL - Refuses SMS", C,
-       _col("optout_sms")),
-    _f("customer.optout_fax", "permissions", B, "CNIL - Refus contact sur Fax", "CNIL - Refuses fax", C,
-       _col("optout_fax")),
-    _f("customer.optout_email", "permissions", B, "CNIL - Refus contact sur e-mail", "CNIL - Refuses e-mail",
-       C, _col("optout_email")),
-    _f("customer.marketing_basis", "permissions", E, "Base légale marketing", "Marketing legal basis", C,
-       _col("marketing_basis"), fixed_values=MARKETING_BASIS_VALUES),
-    _f("customer.marketing_basis_date", "permissions", D, "Date de la base légale", "Legal basis date", C,
-       _col("marketing_basis_date")),
+    _f(
+        "customer.optout_post",
+        "permissions",
+        B,
+        "CNIL - Refus contact par courrier",
+        "CNIL - Refuses contact by post",
+        C,
+        _col("optout_post"),
+    ),
+    _f(
+        "customer.optout_phone",
+        "permissions",
+        B,
+        "CNIL - Refus contact par téléphone (un des numéros)",
+        "CNIL - Refuses contact by phone (any number)",
+        C,
+        _optout_phone,
+    ),
+    _f(
+        "customer.optout_phone_home",
+        "permissions",
+        B,
+        "CNIL - Refus contact sur Tél. personnel",
+        "CNIL - Refuses contact on home phone",
+        C,
+        _col("optout_phone_home"),
+    ),
+    _f(
+        "customer.optout_phone_work",
+        "permissions",
+        B,
+        "CNIL - Refus contact sur Tél. professionnel",
+        "CNIL - Refuses contact on work phone",
+        C,
+        _col("optout_phone_work"),
+    ),
+    _f(
+        "customer.optout_phone_mobile",
+        "permissions",
+        B,
+        "CNIL - Refus contact sur Tél. portable",
+        "CNIL - Refuses contact on mobile phone",
+        C,
+        _col("optout_phone_mobile"),
+    ),
+    _f(
+        "customer.optout_sms",
+        "permissions",
+        B,
+        "CNIL - Refus contact par SMS",
+        "CNIL - Refuses SMS",
+        C,
+        _col("optout_sms"),
+    ),
+    _f(
+        "customer.optout_fax",
+        "permissions",
+        B,
+        "CNIL - Refus contact sur Fax",
+        "CNIL - Refuses fax",
+        C,
+        _col("optout_fax"),
+    ),
+    _f(
+        "customer.optout_email",
+        "permissions",
+        B,
+        "CNIL - Refus contact sur e-mail",
+        "CNIL - Refuses e-mail",
+        C,
+        _col("optout_email"),
+    ),
+    _f(
+        "customer.marketing_basis",
+        "permissions",
+        E,
+        "Base légale marketing",
+        "Marketing legal basis",
+        C,
+        _col("marketing_basis"),
+        fixed_values=MARKETING_BASIS_VALUES,
+    ),
+    _f(
+        "customer.marketing_basis_date",
+        "permissions",
+        D,
+        "Date de la base légale",
+        "Legal basis date",
+        C,
+        _col("marketing_basis_date"),
+    ),
     # Info. complémentaires
     _f("customer.free1", "extra", T, "Domaine libre 1", "Free field 1", C, _col("free1")),
     _f("customer.free2", "extra", T, "Domaine libre 2", "Free field 2", C, _col("free2")),
@@ -576,90 +889,425 @@ _FIELD_LIST: tuple[Field, ...] = (
     _f("vehicle.plate", "vehicle", T, "Immatriculation", "Registration plate", V, _vcol("plate")),
     _f("vehicle.vin", "vehicle", T, "Numéro de série (VIN)", "VIN", V, _vcol("vin")),
     _f("vehicle.brand", "vehicle", E, "Marque", "Brand", V, _vcol("brand"), values_from_db=True),
-    _f("vehicle.model", "vehicle", E, "Modèle", "Model", V, _vcol("model"), fold=_vf("model"),
-       values_from_db=True),
-    _f("vehicle.version", "vehicle", T, "Version", "Version", V, _vcol("version"), fold=_vf("version")),
-    _f("vehicle.genre", "vehicle", E, "Genre", "Body category (genre)", V, _vcol("genre"), values_from_db=True),
-    _f("vehicle.category", "vehicle", E, "Type de véhicule", "Vehicle type", V, _vcol("category"),
-       fixed_values=CATEGORY_VALUES),
+    _f(
+        "vehicle.model",
+        "vehicle",
+        E,
+        "Modèle",
+        "Model",
+        V,
+        _vcol("model"),
+        fold=_vf("model"),
+        values_from_db=True,
+    ),
+    _f(
+        "vehicle.version",
+        "vehicle",
+        T,
+        "Version",
+        "Version",
+        V,
+        _vcol("version"),
+        fold=_vf("version"),
+    ),
+    _f(
+        "vehicle.genre",
+        "vehicle",
+        E,
+        "Genre",
+        "Body category (genre)",
+        V,
+        _vcol("genre"),
+        values_from_db=True,
+    ),
+    _f(
+        "vehicle.category",
+        "vehicle",
+        E,
+        "Type de véhicule",
+        "Vehicle type",
+        V,
+        _vcol("category"),
+        fixed_values=CATEGORY_VALUES,
+    ),
     _f("vehicle.energy", "vehicle", E, "Énergie", "Fuel", V, _vcol("energy"), values_from_db=True),
     _f("vehicle.model_year", "vehicle", N, "Millésime", "Model year", V, _vcol("model_year")),
-    _f("vehicle.first_registration", "vehicle", D, "Date MEC", "First registration (MEC)", V,
-       _vcol("first_registration")),
-    _f("vehicle.age_years", "vehicle", N, "Âge du véhicule (ans)", "Vehicle age (years)", V,
-       _vcol("first_registration"), derived="years_since"),
-    _f("vehicle.purchase_date", "vehicle", D, "Date achat", "Purchase date", V, _vcol("purchase_date")),
-    _f("vehicle.delivery_date", "vehicle", D, "Date de livraison", "Delivery date", V, _vcol("delivery_date")),
+    _f(
+        "vehicle.first_registration",
+        "vehicle",
+        D,
+        "Date MEC",
+        "First registration (MEC)",
+        V,
+        _vcol("first_registration"),
+    ),
+    _f(
+        "vehicle.age_years",
+        "vehicle",
+        N,
+        "Âge du véhicule (ans)",
+        "Vehicle age (years)",
+        V,
+        _vcol("first_registration"),
+        derived="years_since",
+    ),
+    _f(
+        "vehicle.purchase_date",
+        "vehicle",
+        D,
+        "Date achat",
+        "Purchase date",
+        V,
+        _vcol("purchase_date"),
+    ),
+    _f(
+        "vehicle.delivery_date",
+        "vehicle",
+        D,
+        "Date de livraison",
+        "Delivery date",
+        V,
+        _vcol("delivery_date"),
+    ),
     _f("vehicle.mileage", "vehicle", N, "Kilométrage", "Mileage", V, _vcol("mileage")),
-    _f("vehicle.mileage_date", "vehicle", D, "Date du kilométrage", "Mileage date", V, _vcol("mileage_date")),
-    _f("vehicle.is_demo", "vehicle", B, "Véhicule de démonstration", "Demonstration vehicle", V, _vcol("is_demo")),
-    _f("vehicle.status", "vehicle", E, "Statut du véhicule", "Vehicle status", V, _vcol("status"),
-       fixed_values=VEHICLE_STATUS_VALUES),
-    _f("vehicle.site", "vehicle", E, "Site du véhicule", "Vehicle's site", V, _site_name("name", "vehicle"),
-       values_from_db=True),
+    _f(
+        "vehicle.mileage_date",
+        "vehicle",
+        D,
+        "Date du kilométrage",
+        "Mileage date",
+        V,
+        _vcol("mileage_date"),
+    ),
+    _f(
+        "vehicle.is_demo",
+        "vehicle",
+        B,
+        "Véhicule de démonstration",
+        "Demonstration vehicle",
+        V,
+        _vcol("is_demo"),
+    ),
+    _f(
+        "vehicle.status",
+        "vehicle",
+        E,
+        "Statut du véhicule",
+        "Vehicle status",
+        V,
+        _vcol("status"),
+        fixed_values=VEHICLE_STATUS_VALUES,
+    ),
+    _f(
+        "vehicle.site",
+        "vehicle",
+        E,
+        "Site du véhicule",
+        "Vehicle's site",
+        V,
+        _site_name("name", "vehicle"),
+        values_from_db=True,
+    ),
     # Entretien - CT - Garanties
-    _f("vehicle.next_service_date", "maintenance", D, "Date prochaine révision", "Next service date", V,
-       _vcol("next_service_date")),
-    _f("vehicle.inspection_due_date", "maintenance", D, "Date contrôle technique (CT)",
-       "Roadworthiness test due (CT)", V, _vcol("inspection_due_date")),
-    _f("vehicle.warranty_end", "maintenance", D, "Fin de garantie", "Warranty end", V, _vcol("warranty_end")),
-    _f("vehicle.extended_warranty_end", "maintenance", D, "Fin d'extension de garantie",
-       "Extended warranty end", V, _vcol("extended_warranty_end")),
-    _f("vehicle.mobility_end", "maintenance", D, "Fin de garantie mobilité", "Mobility guarantee end", V,
-       _vcol("mobility_end")),
-    _f("vehicle.last_invoice_date", "maintenance", D, "Date dernière facture (véhicule)",
-       "Last invoice date (vehicle)", V, _vehicle_last_invoice("date"), aggregate=True),
-    _f("vehicle.last_invoice_amount", "maintenance", N, "Montant dernière facture (véhicule)",
-       "Last invoice amount (vehicle)", V, _vehicle_last_invoice("amount"), aggregate=True, money=True),
-    _f("vehicle.visits_12m", "maintenance", N, "Passages atelier du véhicule sur 12 mois",
-       "Vehicle's workshop visits in the last 12 months", V, _visits("vehicle", 12), aggregate=True),
-    _f("vehicle.visits_24m", "maintenance", N, "Passages atelier du véhicule sur 24 mois",
-       "Vehicle's workshop visits in the last 24 months", V, _visits("vehicle", 24), aggregate=True),
+    _f(
+        "vehicle.next_service_date",
+        "maintenance",
+        D,
+        "Date prochaine révision",
+        "Next service date",
+        V,
+        _vcol("next_service_date"),
+    ),
+    _f(
+        "vehicle.inspection_due_date",
+        "maintenance",
+        D,
+        "Date contrôle technique (CT)",
+        "Roadworthiness test due (CT)",
+        V,
+        _vcol("inspection_due_date"),
+    ),
+    _f(
+        "vehicle.warranty_end",
+        "maintenance",
+        D,
+        "Fin de garantie",
+        "Warranty end",
+        V,
+        _vcol("warranty_end"),
+    ),
+    _f(
+        "vehicle.extended_warranty_end",
+        "maintenance",
+        D,
+        "Fin d'extension de garantie",
+        "Extended warranty end",
+        V,
+        _vcol("extended_warranty_end"),
+    ),
+    _f(
+        "vehicle.mobility_end",
+        "maintenance",
+        D,
+        "Fin de garantie mobilité",
+        "Mobility guarantee end",
+        V,
+        _vcol("mobility_end"),
+    ),
+    _f(
+        "vehicle.last_invoice_date",
+        "maintenance",
+        D,
+        "Date dernière facture (véhicule)",
+        "Last invoice date (vehicle)",
+        V,
+        _vehicle_last_invoice("date"),
+        aggregate=True,
+    ),
+    _f(
+        "vehicle.last_invoice_amount",
+        "maintenance",
+        N,
+        "Montant dernière facture (véhicule)",
+        "Last invoice amount (vehicle)",
+        V,
+        _vehicle_last_invoice("amount"),
+        aggregate=True,
+        money=True,
+    ),
+    _f(
+        "vehicle.visits_12m",
+        "maintenance",
+        N,
+        "Passages atelier du véhicule sur 12 mois",
+        "Vehicle's workshop visits in the last 12 months",
+        V,
+        _visits("vehicle", 12),
+        aggregate=True,
+    ),
+    _f(
+        "vehicle.visits_24m",
+        "maintenance",
+        N,
+        "Passages atelier du véhicule sur 24 mois",
+        "Vehicle's workshop visits in the last 24 months",
+        V,
+        _visits("vehicle", 24),
+        aggregate=True,
+    ),
     # Vente & financement (the sale of the row's vehicle to the customer)
-    _f("sale.kind", "sale", E, "Type de vente (VN / VO)", "Sale type (new / used)", SAL, _sale_col("kind"),
-       fixed_values=SALE_KIND_VALUES),
-    _f("sale.order_date", "sale", D, "Date de commande", "Order date", SAL, _sale_col("order_date")),
-    _f("sale.delivery_date", "sale", D, "Date de livraison (vente)", "Delivery date (sale)", SAL,
-       _sale_col("delivery_date")),
-    _f("sale.price", "sale", N, "Prix de vente", "Sale price", SAL, _sale_col("price_cents"), money=True),
+    _f(
+        "sale.kind",
+        "sale",
+        E,
+        "Type de vente (VN / VO)",
+        "Sale type (new / used)",
+        SAL,
+        _sale_col("kind"),
+        fixed_values=SALE_KIND_VALUES,
+    ),
+    _f(
+        "sale.order_date", "sale", D, "Date de commande", "Order date", SAL, _sale_col("order_date")
+    ),
+    _f(
+        "sale.delivery_date",
+        "sale",
+        D,
+        "Date de livraison (vente)",
+        "Delivery date (sale)",
+        SAL,
+        _sale_col("delivery_date"),
+    ),
+    _f(
+        "sale.price",
+        "sale",
+        N,
+        "Prix de vente",
+        "Sale price",
+        SAL,
+        _sale_col("price_cents"),
+        money=True,
+    ),
     _f("sale.salesperson", "sale", T, "Vendeur", "Salesperson", SAL, _sale_col("salesperson")),
-    _f("sale.fi_manager", "sale", T, "Responsable financement (F&I)", "F&I manager", SAL,
-       _sale_col("fi_manager")),
-    _f("sale.financing_type", "sale", E, "Type de financement", "Financing type", SAL,
-       _sale_col("financing_type"), fixed_values=FINANCING_VALUES),
+    _f(
+        "sale.fi_manager",
+        "sale",
+        T,
+        "Responsable financement (F&I)",
+        "F&I manager",
+        SAL,
+        _sale_col("fi_manager"),
+    ),
+    _f(
+        "sale.financing_type",
+        "sale",
+        E,
+        "Type de financement",
+        "Financing type",
+        SAL,
+        _sale_col("financing_type"),
+        fixed_values=FINANCING_VALUES,
+    ),
     _f("sale.lender", "sale", T, "Organisme de financement", "Lender", SAL, _sale_col("lender")),
     _f("sale.rate", "sale", N, "Taux (%)", "Rate (%)", SAL, _sale_col("rate")),
-    _f("sale.term_months", "sale", N, "Terme (mois)", "Term (months)", SAL, _sale_col("term_months")),
-    _f("sale.monthly_payment", "sale", N, "Mensualité", "Monthly payment", SAL,
-       _sale_col("monthly_payment_cents"), money=True),
-    _f("sale.financing_start", "sale", D, "Début du financement", "Financing start", SAL,
-       _sale_col("financing_start")),
-    _f("sale.financing_end", "sale", D, "Fin de terme", "Financing end", SAL, _sale_col("financing_end")),
-    _f("sale.months_remaining", "sale", N, "Mois de financement restants", "Financing months remaining", SAL,
-       _sale_col("financing_end"), derived="months_until"),
-    _f("customer.vehicles_bought", "sale", N, "Nombre de véhicules achetés", "Vehicles bought", C,
-       _vehicles_bought, aggregate=True),
+    _f(
+        "sale.term_months",
+        "sale",
+        N,
+        "Terme (mois)",
+        "Term (months)",
+        SAL,
+        _sale_col("term_months"),
+    ),
+    _f(
+        "sale.monthly_payment",
+        "sale",
+        N,
+        "Mensualité",
+        "Monthly payment",
+        SAL,
+        _sale_col("monthly_payment_cents"),
+        money=True,
+    ),
+    _f(
+        "sale.financing_start",
+        "sale",
+        D,
+        "Début du financement",
+        "Financing start",
+        SAL,
+        _sale_col("financing_start"),
+    ),
+    _f(
+        "sale.financing_end",
+        "sale",
+        D,
+        "Fin de terme",
+        "Financing end",
+        SAL,
+        _sale_col("financing_end"),
+    ),
+    _f(
+        "sale.months_remaining",
+        "sale",
+        N,
+        "Mois de financement restants",
+        "Financing months remaining",
+        SAL,
+        _sale_col("financing_end"),
+        derived="months_until",
+    ),
+    _f(
+        "customer.vehicles_bought",
+        "sale",
+        N,
+        "Nombre de véhicules achetés",
+        "Vehicles bought",
+        C,
+        _vehicles_bought,
+        aggregate=True,
+    ),
     # Factures atelier ("has at least one invoice with ...")
-    _f("invoice.date", "workshop", D, "Date de facture atelier", "Workshop invoice date", INV,
-       _invoice_col("date")),
-    _f("invoice.number", "workshop", T, "N° de facture", "Invoice number", INV, _invoice_col("number")),
-    _f("invoice.amount", "workshop", N, "Montant facture (HT)", "Invoice amount (excl. tax)", INV,
-       _invoice_col("total_cents"), money=True),
-    _f("invoice.discount", "workshop", N, "Remise sur facture", "Invoice discount", INV,
-       _invoice_col("discount_cents"), money=True),
-    _f("invoice.mileage", "workshop", N, "Kilométrage à la facture", "Mileage on invoice", INV,
-       _invoice_col("mileage")),
-    _f("invoice.line_category", "workshop", E, "Catégorie de ligne facturée", "Invoiced line category", INV,
-       _line_category, fixed_values=LINE_CATEGORY_VALUES, displayable=False),
+    _f(
+        "invoice.date",
+        "workshop",
+        D,
+        "Date de facture atelier",
+        "Workshop invoice date",
+        INV,
+        _invoice_col("date"),
+    ),
+    _f(
+        "invoice.number",
+        "workshop",
+        T,
+        "N° de facture",
+        "Invoice number",
+        INV,
+        _invoice_col("number"),
+    ),
+    _f(
+        "invoice.amount",
+        "workshop",
+        N,
+        "Montant facture (HT)",
+        "Invoice amount (excl. tax)",
+        INV,
+        _invoice_col("total_cents"),
+        money=True,
+    ),
+    _f(
+        "invoice.discount",
+        "workshop",
+        N,
+        "Remise sur facture",
+        "Invoice discount",
+        INV,
+        _invoice_col("discount_cents"),
+        money=True,
+    ),
+    _f(
+        "invoice.mileage",
+        "workshop",
+        N,
+        "Kilométrage à la facture",
+        "Mileage on invoice",
+        INV,
+        _invoice_col("mileage"),
+    ),
+    _f(
+        "invoice.line_category",
+        "workshop",
+        E,
+        "Catégorie de ligne facturée",
+        "Invoiced line category",
+        INV,
+        _line_category,
+        fixed_values=LINE_CATEGORY_VALUES,
+        displayable=False,
+    ),
     # Contacts
-    _f("customer.last_contact_date", "contacts", D, "Date dernier contact", "Last contact date", C,
-       _last_contact, aggregate=True, timestamp=True),
-    _f("contact.date", "contacts", D, "Date de contact", "Contact date", CON, _contact_col("contacted_at"),
-       timestamp=True),
-    _f("contact.channel", "contacts", E, "Canal du contact", "Contact channel", CON, _contact_col("channel"),
-       fixed_values=CONTACT_CHANNEL_VALUES),
+    _f(
+        "customer.last_contact_date",
+        "contacts",
+        D,
+        "Date dernier contact",
+        "Last contact date",
+        C,
+        _last_contact,
+        aggregate=True,
+        timestamp=True,
+    ),
+    _f(
+        "contact.date",
+        "contacts",
+        D,
+        "Date de contact",
+        "Contact date",
+        CON,
+        _contact_col("contacted_at"),
+        timestamp=True,
+    ),
+    _f(
+        "contact.channel",
+        "contacts",
+        E,
+        "Canal du contact",
+        "Contact channel",
+        CON,
+        _contact_col("channel"),
+        fixed_values=CONTACT_CHANNEL_VALUES,
+    ),
     _f("contact.campaign", "contacts", T, "Campagne", "Campaign", CON, _contact_col("campaign")),
-    _f("contact.outcome", "contacts", T, "Résultat du contact", "Contact outcome", CON, _contact_col("outcome")),
+    _f(
+        "contact.outcome",
+        "contacts",
+        T,
+        "Résultat du contact",
+        "Contact outcome",
+        CON,
+        _contact_col("outcome"),
+    ),
 )
 
 
@@ -689,7 +1337,9 @@ def fields_in_group(group: str) -> list[Field]:
     return [f for f in FIELDS.values() if f.group == group]
 
 
-def enum_choices(conn: Connection, key: str, lang: str | None = None, *, limit: int = 2000) -> list[EnumValue]:
+def enum_choices(
+    conn: Connection, key: str, lang: str | None = None, *, limit: int = 2000
+) -> list[EnumValue]:
     """The checkbox values of an enum or boolean field: fixed ones, or distinct values in the data."""
     f = get_field(key)
     if f.type not in (FieldType.ENUM, FieldType.BOOLEAN):

@@ -46,20 +46,47 @@ Unit = Literal["days", "months", "years"]
 
 #: Operators allowed per field type.
 OPS_BY_TYPE: dict[FieldType, tuple[Op, ...]] = {
-    FieldType.TEXT: (Op.EQ, Op.LIKE, Op.NE, Op.GE, Op.LE, Op.BETWEEN, Op.IN, Op.EMPTY, Op.NOT_EMPTY),
+    FieldType.TEXT: (
+        Op.EQ,
+        Op.LIKE,
+        Op.NE,
+        Op.GE,
+        Op.LE,
+        Op.BETWEEN,
+        Op.IN,
+        Op.EMPTY,
+        Op.NOT_EMPTY,
+    ),
     FieldType.ENUM: (Op.IN, Op.EQ, Op.NE, Op.LIKE, Op.EMPTY, Op.NOT_EMPTY),
     FieldType.DATE: (
-        Op.EQ, Op.NE, Op.GE, Op.LE, Op.BETWEEN, Op.EMPTY, Op.NOT_EMPTY,
-        Op.MORE_THAN_AGO, Op.WITHIN_LAST, Op.WITHIN_NEXT,
+        Op.EQ,
+        Op.NE,
+        Op.GE,
+        Op.LE,
+        Op.BETWEEN,
+        Op.EMPTY,
+        Op.NOT_EMPTY,
+        Op.MORE_THAN_AGO,
+        Op.WITHIN_LAST,
+        Op.WITHIN_NEXT,
     ),
     FieldType.NUMBER: (Op.EQ, Op.NE, Op.GE, Op.LE, Op.BETWEEN, Op.IN, Op.EMPTY, Op.NOT_EMPTY),
     FieldType.BOOLEAN: (Op.EQ, Op.IN),
 }
 
 OP_SYMBOLS: dict[Op, str] = {
-    Op.EQ: "=", Op.LIKE: "%", Op.NE: "≠", Op.GE: ">=", Op.LE: "<=", Op.BETWEEN: "entre",
-    Op.EMPTY: "vide", Op.NOT_EMPTY: "non vide", Op.IN: "parmi",
-    Op.MORE_THAN_AGO: "il y a plus de", Op.WITHIN_LAST: "depuis moins de", Op.WITHIN_NEXT: "dans moins de",
+    Op.EQ: "=",
+    Op.LIKE: "%",
+    Op.NE: "≠",
+    Op.GE: ">=",
+    Op.LE: "<=",
+    Op.BETWEEN: "entre",
+    Op.EMPTY: "vide",
+    Op.NOT_EMPTY: "non vide",
+    Op.IN: "parmi",
+    Op.MORE_THAN_AGO: "il y a plus de",
+    Op.WITHIN_LAST: "depuis moins de",
+    Op.WITHIN_NEXT: "dans moins de",
 }
 
 
@@ -85,8 +112,20 @@ def _nvalues(op: Op) -> tuple[int, int | None]:
 
 # --- dates ---------------------------------------------------------------------------------
 
-_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre")
+_MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -157,12 +196,12 @@ def parse_date(text: str, lang: str | None = None) -> dt.date:
 
 
 def format_date(day: dt.date | None, lang: str | None = None) -> str:
-    """DD/MM/YYYY in French, YYYY-MM-DD otherwise (what :func:`parse_date` reads back)."""
+    """DD/MM/YYYY (both languages, as :mod:`app.i18n`); what :func:`parse_date` reads back."""
     if day is None:
         return ""
     if isinstance(day, dt.datetime):
         day = day.date()
-    return f"{day:%d/%m/%Y}" if current_language(lang) == "fr" else day.isoformat()
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -193,9 +232,17 @@ def parse_value(f: Field, value: Any, lang: str | None = None) -> Any:
         if isinstance(value, int):
             return value
         if isinstance(value, float):
-            return int(value) if value.is_integer() and not f.money and f.key != "sale.rate" else value
+            return (
+                int(value) if value.is_integer() and not f.money and f.key != "sale.rate" else value
+            )
         if isinstance(value, str):
-            text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+            text = (
+                value.strip()
+                .replace("\u202f", "")
+                .replace("\xa0", "")
+                .replace(" ", "")
+                .replace(",", ".")
+            )
             try:
                 number = Decimal(text)
             except InvalidOperation:
@@ -260,16 +307,22 @@ class Condition:
         op = Op(self.op)
         label = f.label(lang)
         if op not in ops_for(f):
-            raise TargetError(f"{label} ({f.key}): the operator {op.value!r} cannot be used on this field.")
+            raise TargetError(
+                f"{label} ({f.key}): the operator {op.value!r} cannot be used on this field."
+            )
         low, high = _nvalues(op)
         n = len(self.values)
         if n < low or (high is not None and n > high):
             expected = str(low) if low == high else f"at least {low}"
-            raise TargetError(f"{label} ({f.key}): {op.value!r} takes {expected} value(s), not {n}.")
+            raise TargetError(
+                f"{label} ({f.key}): {op.value!r} takes {expected} value(s), not {n}."
+            )
         unit = self.unit
         if op in RELATIVE_OPS:
             if unit not in UNITS:
-                raise TargetError(f"{label} ({f.key}): relative dates need a unit: days, months or years.")
+                raise TargetError(
+                    f"{label} ({f.key}): relative dates need a unit: days, months or years."
+                )
             amount = self.values[0]
             if isinstance(amount, str) and amount.strip().isdigit():
                 amount = int(amount.strip())
@@ -282,7 +335,9 @@ class Condition:
             values = [parse_value(f, v, lang) for v in self.values]
             if op is Op.BETWEEN and _comparable(values[0]) > _comparable(values[1]):
                 values = [values[1], values[0]]
-        return Condition(self.field, op, values, keep_empty=bool(self.keep_empty) and op is Op.NE, unit=unit)
+        return Condition(
+            self.field, op, values, keep_empty=bool(self.keep_empty) and op is Op.NE, unit=unit
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"field": self.field, "op": Op(self.op).value}
@@ -308,7 +363,10 @@ class Condition:
             raise TargetError(f"Condition on {data['field']}: 'values' must be a list.")
         get_field(data["field"])
         return cls(
-            data["field"], data["op"], values, keep_empty=bool(data.get("keep_empty", False)),
+            data["field"],
+            data["op"],
+            values,
+            keep_empty=bool(data.get("keep_empty", False)),
             unit=data.get("unit"),
         ).validated("en")
 
@@ -325,7 +383,7 @@ def _dump_value(value: Any) -> Any:
 
 @dataclass
 class Group:
-    """"all of" (AND), "any of" (OR) or "none of" the children (conditions or groups)."""
+    """ "all of" (AND), "any of" (OR) or "none of" the children (conditions or groups)."""
 
     kind: GroupKind | str = "all"
     children: list[Condition | Group] = field(default_factory=list)
@@ -365,7 +423,10 @@ class Group:
             raise TargetError("A criteria group's 'children' must be a list.")
         return cls(
             data["group"],
-            [cls.from_dict(c) if isinstance(c, dict) and "group" in c else Condition.from_dict(c) for c in children],
+            [
+                cls.from_dict(c) if isinstance(c, dict) and "group" in c else Condition.from_dict(c)
+                for c in children
+            ],
         )
 
 

@@ -1,10 +1,11 @@
 """The criteria of a target as one plain sentence, in the users' words.
 
-    Véhicule : Date MEC <= 01/12/2005 et Client : CNIL - Refus contact par courrier = Non
+Véhicule : Date MEC <= 01/12/2005 et Client : CNIL - Refus contact par courrier = Non
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from app.query.catalog import Entity, Field, FieldType, current_language, get_field
@@ -60,7 +61,7 @@ _WORDS = {
 
 
 def _value(f: Field, value: Any, lang: str) -> str:
-    if f.type is FieldType.DATE:
+    if f.type is FieldType.DATE and isinstance(value, dt.date):
         return format_date(value, lang)
     if f.type in (FieldType.ENUM, FieldType.BOOLEAN):
         return f.value_label(value, lang)
@@ -73,7 +74,11 @@ def _condition_text(cond: Condition, lang: str, with_entity: bool = True) -> str
     w = _WORDS[lang]
     f = get_field(cond.field)
     op = Op(cond.op)
-    values = [_value(f, v, lang) for v in cond.values]
+    values = (
+        []
+        if op in (Op.MORE_THAN_AGO, Op.WITHIN_LAST, Op.WITHIN_NEXT)
+        else [_value(f, v, lang) for v in cond.values]
+    )
     if op in (Op.MORE_THAN_AGO, Op.WITHIN_LAST, Op.WITHIN_NEXT):
         text = w[op.value].format(cond.values[0], _UNITS[lang][str(cond.unit)])
     elif op is Op.EMPTY:

@@ -26,6 +26,7 @@ runs on SQLite and PostgreSQL. Case- and accent-insensitive searches compare the
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -158,7 +159,9 @@ def _date_range(cond: Condition, today: dt.date) -> tuple[dt.date | None, dt.dat
     raise AssertionError(op)
 
 
-def _date_between(expr: ColumnElement, low: dt.date | None, high: dt.date | None, timestamp: bool) -> ColumnElement:
+def _date_between(
+    expr: ColumnElement, low: dt.date | None, high: dt.date | None, timestamp: bool
+) -> ColumnElement:
     parts = []
     if low is not None:
         parts.append(expr >= (dt.datetime.combine(low, dt.time()) if timestamp else low))
@@ -220,14 +223,15 @@ def _leaf(cond: Condition, src: Sources, ctx: _Ctx) -> ColumnElement:
     if f.key == "invoice.line_category":
         line = LINE.alias()
         inner = _leaf_on(f, op, cond, Sources(src.customer, src.vehicle, src.today, line=line), ctx)
-        return exists().where(line.c.invoice_id == src.invoice.c.id, inner)
+        return exists().where(line.c.invoice_id == src.invoice.c.id, inner).correlate_except(line)
     return _leaf_on(f, op, cond, src, ctx)
 
 
 def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> ColumnElement:
     values = cond.values
     expr = f.compute(src)
-    is_text = f.type in (FieldType.TEXT, FieldType.ENUM)
+    # '' counts as empty for free text; enum columns with fixed values cannot hold it
+    is_text = f.type in (FieldType.TEXT, FieldType.ENUM) and not f.fixed_values
 
     if op is Op.EMPTY:
         if is_text:
@@ -239,8 +243,10 @@ def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> Colu
         return expr.is_not(None)
 
     if op is Op.NE:
-        positive = _leaf_on(f, Op.IN if len(values) > 1 else Op.EQ, cond, src, ctx)
-        empty = (or_(expr.is_(None), expr == "") if is_text else expr.is_(None))
+        positive = or_(
+            *[_leaf_on(f, Op.EQ, Condition(f.key, Op.EQ, [v]), src, ctx) for v in values]
+        )
+        empty = or_(expr.is_(None), expr == "") if is_text else expr.is_(None)
         if cond.keep_empty:
             return or_(empty, not_(func.coalesce(positive, false())))
         return and_(not_(empty), not_(func.coalesce(positive, false())))
@@ -278,7 +284,9 @@ def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> Colu
         if op is Op.LE:
             return expr <= _number_bound(f, values[0], "le")
         if op is Op.BETWEEN:
-            return and_(expr >= _number_bound(f, values[0], "ge"), expr <= _number_bound(f, values[1], "le"))
+            return and_(
+                expr >= _number_bound(f, values[0], "ge"), expr <= _number_bound(f, values[1], "le")
+            )
         raise AssertionError(op)
 
     # TEXT and ENUM
@@ -326,24 +334,34 @@ def _combine(kind: str, parts: list[ColumnElement]) -> ColumnElement:
     return not_(func.coalesce(or_(*parts), false()))
 
 
-def _entity_exists(entity: Entity, conds: list[Condition], kind: str, src: Sources, ctx: _Ctx) -> ColumnElement:
+def _entity_exists(
+    entity: Entity, conds: list[Condition], kind: str, src: Sources, ctx: _Ctx
+) -> ColumnElement:
     connective = and_ if kind == "all" else or_
     if entity is Entity.INVOICE:
         inv = INVOICE.alias()
         inner_src = src.replace(invoice=inv)
         inner = connective(*[_leaf(c, inner_src, ctx) for c in conds])
-        return exists().where(inv.c.customer_id == src.customer.c.id, inner)
+        return exists().where(inv.c.customer_id == src.customer.c.id, inner).correlate_except(inv)
     if entity is Entity.SALE:
         sale = SALE.alias()
         inner_src = src.replace(sale=sale)
         inner = connective(*[_leaf(c, inner_src, ctx) for c in conds])
-        return exists().where(
-            sale.c.vehicle_id == src.vehicle.c.id, sale.c.customer_id == src.customer.c.id, inner
+        return (
+            exists()
+            .where(
+                sale.c.vehicle_id == src.vehicle.c.id,
+                sale.c.customer_id == src.customer.c.id,
+                inner,
+            )
+            .correlate_except(sale)
         )
     contact = CONTACT.alias()
     inner_src = src.replace(contact=contact)
     inner = connective(*[_leaf(c, inner_src, ctx) for c in conds])
-    return exists().where(contact.c.customer_id == src.customer.c.id, inner)
+    return (
+        exists().where(contact.c.customer_id == src.customer.c.id, inner).correlate_except(contact)
+    )
 
 
 def _owned(v: Any, customer: Any, ctx: _Ctx) -> ColumnElement:
@@ -384,11 +402,20 @@ def _group(group: Group, src: Sources, ctx: _Ctx) -> ColumnElement:
         for cond in conds:
             v2 = VEHICLE.alias()
             other = src.replace(vehicle=v2)
-            rest = Group("all", [c for c in group.children if not (isinstance(c, Condition) and id(c) in split_ids)])
+            rest = Group(
+                "all",
+                [
+                    c
+                    for c in group.children
+                    if not (isinstance(c, Condition) and id(c) in split_ids)
+                ],
+            )
             inner = [_group(rest, other, ctx)] if not rest.is_empty() else []
             inner += [or_(*[_leaf(c, other, ctx) for c in cs]) for cs in split.values()]
             inner.append(_leaf(cond, other, ctx))
-            requirements.append(exists().where(_owned(v2, src.customer, ctx), *inner))
+            requirements.append(
+                exists().where(_owned(v2, src.customer, ctx), *inner).correlate_except(v2)
+            )
     return and_(*parts, *split_or, *requirements)
 
 
@@ -411,7 +438,9 @@ def _on_no_vehicle(node: Condition | Group) -> str:
         if op is Op.EMPTY or (op is Op.NE and node.keep_empty):
             return _T
         return _F
-    results = [_on_no_vehicle(c) for c in node.children if not (isinstance(c, Group) and c.is_empty())]
+    results = [
+        _on_no_vehicle(c) for c in node.children if not (isinstance(c, Group) and c.is_empty())
+    ]
     if node.kind == "all":
         if _F in results:
             return _F
@@ -488,7 +517,9 @@ def _compile(
     fields = [get_field(k) for k in keys]
     for f in fields:
         if not f.displayable:
-            raise TargetError(f"{f.label('en')} ({f.key}) can be used in criteria only, not as a column.")
+            raise TargetError(
+                f"{f.label('en')} ({f.key}) can be used in criteria only, not as a column."
+            )
     c = CUSTOMER
     if target.grain == "customer":
         query, src, vid = _customer_grain(criteria, c, ctx)
@@ -532,7 +563,7 @@ def _customer_grain(criteria: Group, c: Any, ctx: _Ctx) -> tuple[Select, Sources
     else:
         customer_part, vehicle_part = [criteria], Group("all", [])
     mv = VEHICLE.alias("mv")
-    pick = select(func.max(mv.c.id)).where(_owned(mv, c, ctx))
+    pick = select(func.max(mv.c.id)).where(_owned(mv, c, ctx)).correlate_except(mv)
     has_vehicle_part = not vehicle_part.is_empty()
     if has_vehicle_part:
         pick = pick.where(_group(vehicle_part, Sources(c, mv, ctx.today), ctx))
@@ -547,7 +578,7 @@ def _customer_grain(criteria: Group, c: Any, ctx: _Ctx) -> tuple[Select, Sources
         matched = rv.c.id.is_not(None)
         if _on_no_vehicle(vehicle_part) != _F:
             av = VEHICLE.alias("av")
-            none_owned = ~exists().where(_owned(av, c, ctx))
+            none_owned = ~exists().where(_owned(av, c, ctx)).correlate_except(av)
             without = and_(none_owned, _group(vehicle_part, customer_src, ctx))
             matched = or_(matched, without)
         query = query.where(matched)
@@ -574,6 +605,8 @@ def _convert(f: Field, value: Any, today: dt.date) -> Any:
         return months_until(value, today)
     if f.type is FieldType.BOOLEAN:
         return bool(value)
+    if isinstance(value, enum.Enum):
+        return value.value
     return value
 
 
@@ -614,7 +647,10 @@ def count_rows(
 def _rows(result: Any, compiled: _Compiled, target: Target, today: dt.date) -> Iterator[ResultRow]:
     fields = compiled.fields
     removed = target.removed
-    plain = [not (f.money or f.derived or f.type in (FieldType.DATE, FieldType.BOOLEAN)) for f in fields]
+    plain = [
+        not (f.money or f.derived or f.type in (FieldType.DATE, FieldType.BOOLEAN, FieldType.ENUM))
+        for f in fields
+    ]
     for row in result:
         values = tuple(
             row[i + 2] if plain[i] else _convert(f, row[i + 2], today) for i, f in enumerate(fields)

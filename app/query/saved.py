@@ -70,8 +70,13 @@ def list_saved(conn: Connection) -> list[SavedTargetInfo]:
     """Every saved target, by name."""
     rows = conn.execute(
         select(
-            TABLE.c.id, TABLE.c.name, TABLE.c.description, TABLE.c.created_at, TABLE.c.updated_at,
-            TABLE.c.last_used_at, TABLE.c.owner,
+            TABLE.c.id,
+            TABLE.c.name,
+            TABLE.c.description,
+            TABLE.c.created_at,
+            TABLE.c.updated_at,
+            TABLE.c.last_used_at,
+            TABLE.c.owner,
         ).order_by(func.lower(TABLE.c.name), TABLE.c.id)
     )
     return [SavedTargetInfo(*row) for row in rows]
@@ -116,7 +121,9 @@ def save_target(
         conn.execute(
             update(TABLE)
             .where(TABLE.c.id == existing)
-            .values(name=clean, description=target.description, definition=definition, updated_at=now)
+            .values(
+                name=clean, description=target.description, definition=definition, updated_at=now
+            )
         )
         return existing
     result = conn.execute(
@@ -133,7 +140,9 @@ def save_target(
     return int(result.inserted_primary_key[0])
 
 
-def load_saved(conn: Connection, name: str, *, mark_used: bool = True, now: dt.datetime | None = None) -> Target:
+def load_saved(
+    conn: Connection, name: str, *, mark_used: bool = True, now: dt.datetime | None = None
+) -> Target:
     """The saved target called *name*; its "used on" date is set unless ``mark_used`` is false."""
     clean = _clean_name(name)
     row = conn.execute(
@@ -144,7 +153,9 @@ def load_saved(conn: Connection, name: str, *, mark_used: bool = True, now: dt.d
     try:
         data = json.loads(row.definition)
     except json.JSONDecodeError:
-        raise TargetError(f"The saved target {clean!r} is damaged (its definition is not JSON).") from None
+        raise TargetError(
+            f"The saved target {clean!r} is damaged (its definition is not JSON)."
+        ) from None
     target = Target.from_dict(data)
     if mark_used:
         conn.execute(update(TABLE).where(TABLE.c.id == row.id).values(last_used_at=now or utcnow()))
@@ -160,12 +171,18 @@ def rename_saved(conn: Connection, old: str, new: str, *, now: dt.datetime | Non
     other = _find(conn, new_clean)
     if other is not None and other != ident:
         raise TargetExistsError(new_clean)
-    definition = json.loads(conn.execute(select(TABLE.c.definition).where(TABLE.c.id == ident)).scalar_one())
+    definition = json.loads(
+        conn.execute(select(TABLE.c.definition).where(TABLE.c.id == ident)).scalar_one()
+    )
     definition["name"] = new_clean
     conn.execute(
         update(TABLE)
         .where(TABLE.c.id == ident)
-        .values(name=new_clean, definition=json.dumps(definition, ensure_ascii=False), updated_at=now or utcnow())
+        .values(
+            name=new_clean,
+            definition=json.dumps(definition, ensure_ascii=False),
+            updated_at=now or utcnow(),
+        )
     )
 
 

@@ -76,11 +76,15 @@ class Target:
         for key in self.columns:
             f = get_field(key)
             if not f.displayable:
-                raise TargetError(f"{f.label('en')} ({key}) can be used in criteria only, not as a column.")
+                raise TargetError(
+                    f"{f.label('en')} ({key}) can be used in criteria only, not as a column."
+                )
         for key in self.sort:
             f = get_field(key.field)
             if not f.displayable:
-                raise TargetError(f"{f.label('en')} ({key.field}) cannot be used in the sort order.")
+                raise TargetError(
+                    f"{f.label('en')} ({key.field}) cannot be used in the sort order."
+                )
         self.criteria.validated("en")
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,7 +115,17 @@ class Target:
                 f"This target was written by a newer Cible (format version {version}; this one reads "
                 f"up to {FORMAT_VERSION}). Update Cible to open it."
             )
-        known = {"format", "version", "name", "description", "grain", "columns", "criteria", "sort", "removed"}
+        known = {
+            "format",
+            "version",
+            "name",
+            "description",
+            "grain",
+            "columns",
+            "criteria",
+            "sort",
+            "removed",
+        }
         unknown = set(data) - known
         if unknown:
             raise TargetError(f"Unknown key(s) in the target: {', '.join(sorted(unknown))}.")

@@ -1,0 +1,165 @@
+"""``python -m app run-target FILE.json --db PATH --out OUT.csv|OUT.xlsx [--today YYYY-MM-DD]``
+
+Runs a target file without the window (scheduled jobs, scripts) and writes its rows, with the
+target's columns in its sort order, removed customers left out. Prints the number of rows.
+
+* ``.csv``: UTF-8 with a byte-order mark and ``;`` between values, so that a double click opens
+  it correctly in French Excel; dates DD/MM/YYYY, decimal comma in French, Oui/Non.
+* ``.xlsx``: one sheet, typed cells (dates as dates, numbers as numbers), header row frozen.
+
+Problems (unknown field, wrong value, malformed file, missing database, unwritable output)
+print one line and exit with code 2; nothing is written. The output is written to a temporary
+file next to it and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+from app.cli.common import ArgumentParser, CommandError
+from app.errors import DatabaseError
+from app.i18n import normalize_language, system_language
+from app.models.db import open_database
+from app.query.catalog import FieldType, get_field
+from app.query.engine import ResultRow, iter_rows
+from app.query.targetfile import load_target_file
+
+
+def _parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="python -m app run-target",
+        description="Run a target file and write its rows to CSV or Excel (removed customers left out).",
+    )
+    parser.add_argument("file", metavar="FILE.json", help="the target file (docs/target-format.md)")
+    parser.add_argument(
+        "--db", required=True, metavar="PATH", help="the database file (or a database URL)"
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="OUT.csv|OUT.xlsx", help="where to write the rows"
+    )
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="the date relative criteria count from (default: today)",
+    )
+    parser.add_argument(
+        "--lang", choices=("fr", "en"), help="language of headers and values (default: system)"
+    )
+    return parser
+
+
+def _parse_today(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
+        ) from None
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise CommandError(f"--out {args.out!r}: the file name must end in .csv or .xlsx.")
+    if out.is_dir():
+        raise CommandError(f"--out {args.out!r} is a folder, not a file.")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise CommandError(f"--out {args.out!r}: the folder {folder} does not exist.")
+    today = _parse_today(args.today)
+    lang = normalize_language(args.lang or system_language())
+    target = load_target_file(args.file)
+    database = open_database(args.db, create=False)
+    try:
+        with database.engine.connect() as conn:
+            rows = iter_rows(conn, target, today=today)
+            count = _write(out, suffix, target.columns, rows, lang)
+    except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise DatabaseError(f"Cannot read the database {database.location}: {detail}") from None
+    finally:
+        database.dispose()
+    print(f"{count} rows written to {out}")
+    return 0
+
+
+def _write(out: Path, suffix: str, columns: list[str], rows, lang: str) -> int:
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{out.name}.", suffix=".tmp", dir=out.parent if str(out.parent) else "."
+        )
+    except OSError as error:
+        raise CommandError(f"Cannot write {out}: {error.strerror or error}.") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if suffix == ".csv":
+            count = _write_csv(tmp, columns, rows, lang)
+        else:
+            count = _write_xlsx(tmp, columns, rows, lang)
+        os.replace(tmp, out)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise CommandError(f"Cannot write {out}: {error.strerror or error}.") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _write_csv(path: Path, columns: list[str], rows, lang: str) -> int:
+    fields = [get_field(k) for k in columns]
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([f.label(lang) for f in fields])
+        row: ResultRow
+        for row in rows:
+            writer.writerow(
+                [f.format_value(v, lang) for f, v in zip(fields, row.values, strict=True)]
+            )
+            count += 1
+    return count
+
+
+def _write_xlsx(path: Path, columns: list[str], rows, lang: str) -> int:
+    import xlsxwriter
+
+    fields = [get_field(k) for k in columns]
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
+    try:
+        sheet = workbook.add_worksheet("Cible")
+        bold = workbook.add_format({"bold": True})
+        date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        money_format = workbook.add_format({"num_format": "#,##0.00"})
+        for col, f in enumerate(fields):
+            sheet.write_string(0, col, f.label(lang), bold)
+            sheet.set_column(col, col, 12 if f.type is FieldType.DATE else 16)
+        sheet.freeze_panes(1, 0)
+        count = 0
+        for r, row in enumerate(rows, start=1):
+            for col, (f, value) in enumerate(zip(fields, row.values, strict=True)):
+                if value is None:
+                    continue
+                if f.type is FieldType.DATE:
+                    sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), date_format)
+                elif f.type is FieldType.NUMBER and not isinstance(value, bool):
+                    sheet.write_number(r, col, value, money_format if f.money else None)
+                elif f.type in (FieldType.BOOLEAN, FieldType.ENUM):
+                    sheet.write_string(r, col, f.value_label(value, lang))
+                else:
+                    sheet.write_string(r, col, str(value))
+            count += 1
+    finally:
+        workbook.close()
+    return count
