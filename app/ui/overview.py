@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -308,3 +310,24 @@ class DatabaseOverview(QWidget):
         self.status.setText(message)
         self.refresh_button.setEnabled(True)
         self.failed.emit(message)
+
+
+class DatabaseOverviewDialog(QDialog):
+    """The overview in a dialog of its own, for a menu of another window (e.g. the targeting one)."""
+
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        task_manager: tasks.TaskManager | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Database overview"))
+        self.overview = DatabaseOverview(database, self, task_manager=task_manager)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.overview)
+        layout.addWidget(buttons)
+        self.resize(860, 520)

@@ -132,6 +132,13 @@
     </message>
 </context>
 <context>
+    <name>DatabaseOverviewDialog</name>
+    <message>
+        <source>Database overview</source>
+        <translation>Aperçu de la base de données</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>This is the demo database: invented customers and vehicles, safe to try anything. It is kept apart from your real data.</source>

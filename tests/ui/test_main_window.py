@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 from sqlalchemy import insert
 
 from app import i18n
@@ -31,7 +31,7 @@ from app.models.enums import (
 )
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow
-from app.ui.overview import DatabaseOverview, compute_overview
+from app.ui.overview import DatabaseOverview, DatabaseOverviewDialog, compute_overview
 from app.ui.tasks import TaskManager
 
 
@@ -252,3 +252,16 @@ def test_overview_reports_a_database_it_cannot_read(qtbot, database, manager, en
         pass
     assert blocker.args[0].startswith("Cannot read the database:")
     assert "contact_history" in overview.status.text()
+
+
+def test_overview_dialog_for_other_windows(qtbot, database, manager, english) -> None:
+    fill(database)
+    dialog = DatabaseOverviewDialog(database, task_manager=manager)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    show(qtbot, dialog.overview)
+    assert dialog.windowTitle() == "Database overview"
+    assert dialog.overview.value_text("customers") == "3"
+    buttons = dialog.findChild(QDialogButtonBox)
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Close), qtbot_left())
+    assert not dialog.isVisible()
