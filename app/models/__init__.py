@@ -10,6 +10,7 @@ from app.models.activity import (
 )
 from app.models.base import Base
 from app.models.dealership import Customer, Ownership, Site, Vehicle
+from app.models.exports import SavedExcelExport  # noqa: F401 - registers the table
 from app.models.targets import SavedTarget
 
 __all__ = [
