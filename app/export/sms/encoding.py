@@ -1,0 +1,198 @@
+"""SMS length and encoding (GSM 03.38), as the phone network counts them.
+
+* GSM-7: the basic set counts 1 unit per character, the extension table (``^ { } \\ [ ~ ] |``,
+  ``€`` and form feed) 2 units (an escape plus the character). One message holds 160 units; a
+  concatenated message 153 per segment (the rest is the user data header).
+* UCS-2: as soon as one character is outside GSM-7, the whole message is UCS-2, counted in UTF-16
+  code units (an emoji outside the Basic Multilingual Plane counts 2). 70 per message, 67 per
+  segment when concatenated.
+* A character never straddles two segments: an extension character (2 units) or a surrogate pair
+  that does not fit in what is left of a segment starts the next one.
+
+Lower-case ``ç`` is mapped differently by implementations (shared/COMPLIANCE.md §2): Cible treats
+it as UCS-2 and offers ``c`` instead. No Qt here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+GSM7 = "GSM-7"
+UCS2 = "UCS-2"
+
+#: GSM 03.38 default alphabet (1 unit each). ESC (0x1B) is not a character users can type.
+GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+#: GSM 03.38 extension table (2 units each: escape + character).
+GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+
+SINGLE_GSM = 160
+MULTI_GSM = 153
+SINGLE_UCS2 = 70
+MULTI_UCS2 = 67
+
+#: GSM-safe replacements for the characters that commonly force UCS-2 in French, Estonian and
+#: German texts (typographic quotes and dashes from word processors, accents outside GSM-7).
+REPLACEMENTS: dict[str, str] = {
+    "\u2019": "'",  # ’
+    "\u2018": "'",  # ‘
+    "\u201a": "'",
+    "\u2032": "'",
+    "`": "'",
+    "´": "'",
+    "\u201c": '"',  # “
+    "\u201d": '"',  # ”
+    "\u201e": '"',
+    "«": '"',
+    "»": '"',
+    "\u2013": "-",  # –
+    "\u2014": "-",  # —
+    "\u2212": "-",
+    "\u2026": "...",  # …
+    "\u00a0": " ",  # no-break space
+    "\u202f": " ",  # narrow no-break space
+    "\u2009": " ",
+    "\t": " ",
+    "œ": "oe",
+    "Œ": "OE",
+    "ç": "c",
+    "â": "a",
+    "á": "a",
+    "ã": "a",
+    "ê": "e",
+    "ë": "e",
+    "î": "i",
+    "ï": "i",
+    "í": "i",
+    "ô": "o",
+    "ó": "o",
+    "õ": "o",
+    "û": "u",
+    "ú": "u",
+    "ÿ": "y",
+    "š": "s",
+    "ž": "z",
+    "À": "A",
+    "Â": "A",
+    "Á": "A",
+    "È": "E",
+    "Ê": "E",
+    "Ë": "E",
+    "Î": "I",
+    "Ï": "I",
+    "Ô": "O",
+    "Õ": "O",
+    "Ù": "U",
+    "Û": "U",
+    "Ÿ": "Y",
+    "Š": "S",
+    "Ž": "Z",
+    "°": "o",
+    "\u2022": "-",
+}
+
+
+def is_gsm(ch: str) -> bool:
+    """True if *ch* (one character) can be sent in GSM-7 (basic set or extension table)."""
+    return ch in GSM_BASIC or ch in GSM_EXTENSION
+
+
+def gsm_units(ch: str) -> int:
+    """Units *ch* takes in GSM-7: 1 (basic set) or 2 (extension table)."""
+    return 2 if ch in GSM_EXTENSION else 1
+
+
+def utf16_units(ch: str) -> int:
+    """UTF-16 code units of one character: 2 outside the Basic Multilingual Plane."""
+    return 2 if ord(ch) > 0xFFFF else 1
+
+
+def gsm_replacement(ch: str) -> str | None:
+    """A GSM-7 text to use instead of *ch*, or ``None`` when there is none (e.g. an emoji)."""
+    if is_gsm(ch):
+        return ch
+    if ch in REPLACEMENTS:
+        return REPLACEMENTS[ch]
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+    )
+    if stripped and stripped != ch and all(is_gsm(c) for c in stripped):
+        return stripped
+    return None
+
+
+def non_gsm_characters(text: str) -> list[str]:
+    """The distinct characters of *text* outside GSM-7, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for ch in text:
+        if not is_gsm(ch) and ch not in seen:
+            seen[ch] = None
+    return list(seen)
+
+
+def make_gsm_safe(text: str, only: str | None = None) -> str:
+    """*text* with every character that has a GSM-safe replacement replaced (or only *only*)."""
+    out = []
+    for ch in text:
+        if only is not None and ch != only:
+            out.append(ch)
+            continue
+        replacement = gsm_replacement(ch)
+        out.append(ch if replacement is None else replacement)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class SmsLength:
+    """How a text goes over the network."""
+
+    encoding: str
+    #: Characters as the user sees them (Python code points).
+    characters: int
+    #: GSM-7 units or UTF-16 code units.
+    units: int
+    segments: int
+    #: Units per segment at this length (160/153 or 70/67).
+    per_segment: int
+    #: Units still free in the last segment.
+    remaining: int
+    #: The characters that forced UCS-2, in order of appearance (empty for GSM-7).
+    offending: tuple[str, ...] = field(default=())
+
+    @property
+    def first_offending(self) -> str | None:
+        return self.offending[0] if self.offending else None
+
+
+def _segments(widths: list[int], capacity: int) -> tuple[int, int]:
+    """(segments, units free in the last one) when characters never straddle two segments."""
+    segments, used = 1, 0
+    for width in widths:
+        if used + width > capacity:
+            segments += 1
+            used = 0
+        used += width
+    return segments, capacity - used
+
+
+def analyse(text: str) -> SmsLength:
+    """Encoding, units and segments of *text* (an empty text is one empty segment)."""
+    offending = tuple(non_gsm_characters(text))
+    if offending:
+        widths = [utf16_units(ch) for ch in text]
+        single, multi, encoding = SINGLE_UCS2, MULTI_UCS2, UCS2
+    else:
+        widths = [gsm_units(ch) for ch in text]
+        single, multi, encoding = SINGLE_GSM, MULTI_GSM, GSM7
+    units = sum(widths)
+    if units <= single:
+        return SmsLength(encoding, len(text), units, 1, single, single - units, offending)
+    segments, remaining = _segments(widths, multi)
+    return SmsLength(encoding, len(text), units, segments, multi, remaining, offending)
+
+
+def segment_count(text: str) -> int:
+    return analyse(text).segments
