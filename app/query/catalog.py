@@ -18,8 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, null, or_, select
+from sqlalchemy import Connection, func, null, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import NullType
 
 from app.errors import TargetError
 from app.models.activity import ContactHistory, InvoiceLine, VehicleSale, WorkshopInvoice
@@ -158,12 +159,19 @@ class Sources:
         return Sources(customer, vehicle, today, **values)
 
 
+def _null_column() -> ColumnElement:
+    # Not a bare null(): ``column == null()`` compiles to ``IS NULL`` and would match the rows
+    # whose column is empty (a missing vehicle would "own" every invoice without a vehicle).
+    # Wrapped, it compiles to ``= NULL``, which matches nothing, as a real NULL column does.
+    return type_coerce(null(), NullType())
+
+
 class _NullColumns:
     def __getattr__(self, name: str) -> ColumnElement:
-        return null()
+        return _null_column()
 
     def __getitem__(self, name: str) -> ColumnElement:
-        return null()
+        return _null_column()
 
 
 class NullVehicle:

@@ -542,7 +542,7 @@ def _vehicle_grain(criteria: Group, c: Any, ctx: _Ctx) -> tuple[Select, Sources,
     v = VEHICLE
     src = Sources(c, v, ctx.today)
     on = _owned(v, c, ctx)
-    need_vehicle = _on_no_vehicle(criteria) == _F
+    need_vehicle = not criteria.is_empty() and _on_no_vehicle(criteria) == _F
     from_ = c.join(v, on) if need_vehicle else c.outerjoin(v, on)
     query = select(c.c.id).select_from(from_)
     if not criteria.is_empty():

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
 
     def open_database(self, path: Path) -> bool:
         """Open *path* instead of the current database; on failure say why and keep the current one."""
+        self.open_action.setEnabled(False)
         try:
             database = run_and_wait(
                 lambda ctx: open_database(path, create=False),
@@ -220,6 +221,8 @@ class MainWindow(QMainWindow):
                 self, self.tr("Cible"), self.tr("Cible cannot open this database.") + "\n\n" + str(error)
             )
             return False
+        finally:
+            self.open_action.setEnabled(True)
         old = self.database
         self._show_database(database)  # type: ignore[arg-type]
         old.dispose()

@@ -44,7 +44,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 __all__ = [
@@ -306,6 +306,9 @@ def show_progress(
     """
     dialog = QProgressDialog(label, None, 0, 0, parent)
     dialog.setWindowTitle(QCoreApplication.applicationName() or "Cible")
+    dialog.setWindowModality(
+        Qt.WindowModality.WindowModal if parent is not None else Qt.WindowModality.ApplicationModal
+    )
     dialog.setMinimumDuration(minimum_duration_ms)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
