@@ -5,7 +5,8 @@ target's columns in its sort order, removed customers left out. Prints the numbe
 
 * ``.csv``: UTF-8 with a byte-order mark and ``;`` between values, so that a double click opens
   it correctly in French Excel; dates DD/MM/YYYY, decimal comma in French, Oui/Non.
-* ``.xlsx``: one sheet, typed cells (dates as dates, numbers as numbers), header row frozen.
+* ``.xlsx``: one sheet written by :mod:`app.export.excel` (typed cells, header row frozen,
+  autofilter); ``export-excel`` adds the information sheet and the mailing option.
 
 Problems (unknown field, wrong value, malformed file, missing database, unwritable output)
 print one line and exit with code 2; nothing is written. The output is written to a temporary
@@ -26,7 +27,7 @@ from app.cli.common import ArgumentParser, CommandError
 from app.errors import DatabaseError
 from app.i18n import normalize_language, system_language
 from app.models.db import open_database
-from app.query.catalog import FieldType, get_field
+from app.query.catalog import get_field
 from app.query.engine import ResultRow, iter_rows
 from app.query.targetfile import load_target_file
 
@@ -133,33 +134,7 @@ def _write_csv(path: Path, columns: list[str], rows, lang: str) -> int:
 
 
 def _write_xlsx(path: Path, columns: list[str], rows, lang: str) -> int:
-    import xlsxwriter
+    from app.export.excel import write_workbook  # the one Excel writer (typed cells, streamed)
 
     fields = [get_field(k) for k in columns]
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "remove_timezone": True})
-    try:
-        sheet = workbook.add_worksheet("Cible")
-        bold = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-        money_format = workbook.add_format({"num_format": "#,##0.00"})
-        for col, f in enumerate(fields):
-            sheet.write_string(0, col, f.label(lang), bold)
-            sheet.set_column(col, col, 12 if f.type is FieldType.DATE else 16)
-        sheet.freeze_panes(1, 0)
-        count = 0
-        for r, row in enumerate(rows, start=1):
-            for col, (f, value) in enumerate(zip(fields, row.values, strict=True)):
-                if value is None:
-                    continue
-                if f.type is FieldType.DATE:
-                    sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), date_format)
-                elif f.type is FieldType.NUMBER and not isinstance(value, bool):
-                    sheet.write_number(r, col, value, money_format if f.money else None)
-                elif f.type in (FieldType.BOOLEAN, FieldType.ENUM):
-                    sheet.write_string(r, col, f.value_label(value, lang))
-                else:
-                    sheet.write_string(r, col, str(value))
-            count += 1
-    finally:
-        workbook.close()
-    return count
+    return write_workbook(path, fields, (row.values for row in rows), lang=lang)

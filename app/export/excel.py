@@ -50,7 +50,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from app.errors import CibleError
-from app.export.funnel import Funnel
+from app.export.postal import PostalFunnel, postal_funnel, reason_counts
 from app.models.base import utcnow
 from app.models.exports import SavedExcelExport
 from app.query.catalog import Field, FieldType, current_language, get_field
@@ -162,7 +162,7 @@ class ExportResult:
     rows: int
     run_at: dt.datetime
     #: The postal funnel applied (exports meant for mailing only).
-    funnel: Funnel | None = None
+    funnel: PostalFunnel | None = None
     #: True when :func:`refresh_workbook` found no workbook and wrote a new one.
     created: bool = False
 
@@ -224,7 +224,7 @@ class WorkbookInfo:
     run_at: dt.datetime
     today: dt.date
     lang: str
-    funnel: Funnel | None = None
+    funnel: PostalFunnel | None = None
     rows: int = 0
 
     def lines(self) -> list[tuple[str, Any]]:
@@ -244,6 +244,8 @@ class WorkbookInfo:
             lines.append((w["mailing"], w["yes"]))
             for step in self.funnel.steps:
                 lines.append((f"{w['funnel']} – {step.label}", step.count))
+                for reason, n in reason_counts(step):
+                    lines.append((f"      – {reason}", -n))
         return lines
 
 
@@ -297,13 +299,17 @@ def write_workbook(
     path: str | os.PathLike[str],
     fields: Sequence[Field],
     rows: Iterable[Sequence[Any]],
-    info: WorkbookInfo,
+    info: WorkbookInfo | None = None,
     *,
+    lang: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     total: int = 0,
 ) -> int:
     """Write *rows* (value tuples aligned with *fields*) as a new workbook at *path*.
+
+    With *info*, the information sheet follows the data sheet (and gives the language);
+    without, the workbook has the data sheet only, in *lang* (default: the application's).
 
     Streams through XlsxWriter's ``constant_memory`` mode into a temporary file in the same
     folder, then replaces *path*. ``progress(done, total)`` is called every few hundred rows and
@@ -314,7 +320,9 @@ def write_workbook(
     with _atomic(path) as tmp, tempfile.TemporaryDirectory(
         prefix="cible-xlsx-", ignore_cleanup_errors=True
     ) as scratch:
-        return _write_xlsxwriter(tmp, scratch, list(fields), rows, info, progress, cancel, total)
+        return _write_xlsxwriter(
+            tmp, scratch, list(fields), rows, info, current_language(lang), progress, cancel, total
+        )
 
 
 def _write_xlsxwriter(
@@ -322,14 +330,16 @@ def _write_xlsxwriter(
     scratch: str,
     fields: list[Field],
     rows: Iterable[Sequence[Any]],
-    info: WorkbookInfo,
+    info: WorkbookInfo | None,
+    lang: str,
     progress: Progress | None,
     cancel: Cancel | None,
     total: int,
 ) -> int:
     import xlsxwriter
 
-    lang = info.lang
+    if info is not None:
+        lang = info.lang
     words = _WORDS[lang]
     workbook = xlsxwriter.Workbook(
         str(tmp), {"constant_memory": True, "tmpdir": scratch, "strings_to_numbers": False}
@@ -410,12 +420,13 @@ def _write_xlsxwriter(
                 )
             workbook.define_name(DATA_NAME, f"={_range_ref(data_title, count + 1, ncols)}")
 
-        info.rows = count
-        info_title = _safe_sheet_title(words["info"])
-        about = workbook.add_worksheet(info_title)
-        _write_info_xlsxwriter(workbook, about, info)
-        workbook.define_name(INFO_NAME, f"={_range_ref(info_title, len(info.lines()), 2)}")
-        workbook.set_properties({"title": info.target.name, "comments": "Cible"})
+        if info is not None:
+            info.rows = count
+            info_title = _safe_sheet_title(words["info"])
+            about = workbook.add_worksheet(info_title)
+            _write_info_xlsxwriter(workbook, about, info)
+            workbook.define_name(INFO_NAME, f"={_range_ref(info_title, len(info.lines()), 2)}")
+            workbook.set_properties({"title": info.target.name, "comments": "Cible"})
         if progress is not None:
             progress(count, total or count)
         closed = True
@@ -475,49 +486,50 @@ def _write_info_xlsxwriter(workbook: Any, sheet: Any, info: WorkbookInfo) -> Non
 
 
 def mailing_funnel(
-    conn: Connection, target: Target, *, today: dt.date, options: MailingOptions
-) -> Funnel:
-    """The postal permissions funnel of *target*, read now from the database.
+    conn: Connection,
+    target: Target,
+    *,
+    today: dt.date,
+    options: MailingOptions,
+    lang: str | None = None,
+    progress: Progress | None = None,
+) -> PostalFunnel:
+    """The postal permissions funnel of *target* (:mod:`app.export.postal`), read now.
 
-    Its ``kept`` candidates carry the ``customer_id`` of each customer who may get a letter.
+    Refusals and recent contacts are read from the database when this runs, not from the
+    target's columns. Its recipients, in the target's order, are the rows an export for mailing
+    writes: one row per customer (or per household), the first of theirs in the target's order.
     """
-    from app.export.postal import postal_funnel
-
+    report = None
+    if progress is not None:
+        report = lambda done, total, text: progress(done, total)  # noqa: E731
     return postal_funnel(
         conn,
         target,
         today=today,
         household=options.household,
         contacted_within_days=options.contacted_within_days,
+        lang=lang,
+        progress=report,
     )
-
-
-def _kept_customers(funnel: Funnel) -> set[int]:
-    kept: set[int] = set()
-    for candidate in funnel.kept:
-        ident = getattr(candidate, "customer_id", candidate)
-        kept.add(int(ident))
-    return kept
 
 
 # --- exporting a target --------------------------------------------------------------------
 
 
 def _values(
-    conn: Connection,
-    target: Target,
-    today: dt.date,
-    kept: set[int] | None,
+    conn: Connection, target: Target, today: dt.date, funnel: PostalFunnel | None
 ) -> Iterator[tuple[Any, ...]]:
-    """The rows to write: removed customers never; for mailing, one row per kept customer."""
-    seen: set[int] = set()
+    """The rows to write: removed customers never; for mailing, the funnel's recipients."""
+    removed = target.removed
+    if funnel is not None:
+        for recipient in funnel.recipients:
+            if recipient.customer_id not in removed and recipient.rows:
+                yield recipient.rows[0].values
+        return
     for row in iter_rows(conn, target, today=today, include_removed=False):
-        if row.removed or row.customer_id in target.removed:
+        if row.removed or row.customer_id in removed:
             continue
-        if kept is not None:
-            if row.customer_id not in kept or row.customer_id in seen:
-                continue
-            seen.add(row.customer_id)
         yield row.values
 
 
@@ -525,21 +537,21 @@ def _prepare(
     conn: Connection,
     target: Target,
     today: dt.date,
+    lang: str,
     mailing: MailingOptions | None,
     progress: Progress | None,
-) -> tuple[Funnel | None, set[int] | None, int]:
+) -> tuple[PostalFunnel | None, int]:
     target.validate()
     if not target.columns:
         raise CibleError("The target has no columns to export: choose the fields to show first.")
-    funnel = kept = None
-    total = 0
     if mailing is not None:
-        funnel = mailing_funnel(conn, target, today=today, options=mailing)
-        kept = _kept_customers(funnel)
-        total = len(kept)
-    elif progress is not None:
-        total = count_rows(conn, target, today=today, include_removed=False)
-    return funnel, kept, total
+        funnel = mailing_funnel(
+            conn, target, today=today, options=mailing, lang=lang, progress=progress
+        )
+        return funnel, funnel.final_count
+    if progress is not None:
+        return None, count_rows(conn, target, today=today, include_removed=False)
+    return None, 0
 
 
 def export_target(
@@ -560,12 +572,12 @@ def export_target(
     run_at = run_at or dt.datetime.now().replace(microsecond=0)
     lang = current_language(lang)
     fields = [get_field(k) for k in target.columns]
-    funnel, kept, total = _prepare(conn, target, today, mailing, progress)
+    funnel, total = _prepare(conn, target, today, lang, mailing, progress)
     info = WorkbookInfo(target=target, run_at=run_at, today=today, lang=lang, funnel=funnel)
     count = write_workbook(
         path,
         fields,
-        _values(conn, target, today, kept),
+        _values(conn, target, today, funnel),
         info,
         progress=progress,
         cancel=cancel,
@@ -645,12 +657,12 @@ def refresh_workbook(
             "so Cible cannot tell which sheet to refresh. Export to a new file instead."
         )
     fields = [get_field(k) for k in target.columns]
-    funnel, kept, total = _prepare(conn, target, today, mailing, progress)
+    funnel, total = _prepare(conn, target, today, lang, mailing, progress)
     info = WorkbookInfo(target=target, run_at=run_at, today=today, lang=lang, funnel=funnel)
 
     data = _replace_sheet(workbook, old_data)
     count = _write_openpyxl_rows(
-        data, fields, _values(conn, target, today, kept), lang, progress, cancel, total
+        data, fields, _values(conn, target, today, funnel), lang, progress, cancel, total
     )
     _check_cancel(cancel)
     info.rows = count
