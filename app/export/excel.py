@@ -88,6 +88,9 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 MONEY_FORMAT = "#,##0.00"
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
@@ -284,12 +287,22 @@ def _replace(tmp: Path, path: Path) -> None:
         raise CibleError(f"Cannot write {path}: {error.strerror or error}.") from None
 
 
+def _file_mode(path: Path) -> int:
+    """The replaced file's permissions, or what a new file gets (temp files are private)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
 @contextlib.contextmanager
 def _atomic(path: Path) -> Iterator[Path]:
     """A temporary path next to *path*, moved over it only if the block completes."""
     tmp = _temp_path(path)
     try:
         yield tmp
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, _file_mode(path))
         _replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
