@@ -330,9 +330,10 @@ def write_workbook(
     way *path* is left as it was. Returns the number of rows written.
     """
     path = Path(path)
-    with _atomic(path) as tmp, tempfile.TemporaryDirectory(
-        prefix="cible-xlsx-", ignore_cleanup_errors=True
-    ) as scratch:
+    with (
+        _atomic(path) as tmp,
+        tempfile.TemporaryDirectory(prefix="cible-xlsx-", ignore_cleanup_errors=True) as scratch,
+    ):
         return _write_xlsxwriter(
             tmp, scratch, list(fields), rows, info, current_language(lang), progress, cancel, total
         )
@@ -425,11 +426,7 @@ def _write_xlsxwriter(
                 from xlsxwriter.utility import xl_range
 
                 sheet.ignore_errors(
-                    {
-                        "number_stored_as_text": " ".join(
-                            xl_range(1, c, count, c) for c in text_cols
-                        )
-                    }
+                    {"number_stored_as_text": " ".join(xl_range(1, c, count, c) for c in text_cols)}
                 )
             workbook.define_name(DATA_NAME, f"={_range_ref(data_title, count + 1, ncols)}")
 
