@@ -1,0 +1,1 @@
+"""The export dialogs (Excel workbooks, Word letters and labels). Translation area ``exports``."""
