@@ -1,0 +1,555 @@
+"""Word mail merge: every field form replaced, letters, sections, labels, checks and safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from sqlalchemy import func, select
+
+from app.export import word
+from app.export.postal import postal_funnel
+from app.export.word import (
+    LABEL_LAYOUTS,
+    LetterTemplate,
+    MergeCancelled,
+    MergeError,
+    UnknownMergeFieldError,
+    available_merge_fields,
+    formal_salutation,
+    merge_target,
+    record_mailing,
+    resolve_field_name,
+)
+from app.models import ContactHistory
+from app.models.db import open_database
+from tests.export.mailing_sample import TODAY, build_mailing_sample, everyone
+from tests.export.word_templates_xml import (
+    complex_field,
+    make_template,
+    paragraph,
+    run,
+    simple,
+)
+
+WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+@pytest.fixture(scope="module")
+def mailing(tmp_path_factory):
+    db = open_database(tmp_path_factory.mktemp("word") / "w.sqlite")
+    ids = build_mailing_sample(db)
+    yield db, ids
+    db.dispose()
+
+
+def merge(db, tmp_path: Path, paragraphs: list[str], target=None, **kw):
+    template = make_template(tmp_path / "template.docx", paragraphs, **kw.pop("template_kw", {}))
+    out = tmp_path / "letters.docx"
+    with db.engine.connect() as conn:
+        result = merge_target(conn, target or everyone(), out, template=template, today=TODAY, **kw)
+    return result, Document(str(out))
+
+
+def all_text(doc) -> str:
+    """Every text node of the body, headers and footers."""
+    parts = ["".join(t.text or "" for t in doc.element.body.iter(qn("w:t")))]
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith(("/header", "/footer")):
+            parts.append("".join(t.text or "" for t in rel.target_part.element.iter(qn("w:t"))))
+    return "\n".join(parts)
+
+
+def letter_paragraphs(doc) -> list[list[str]]:
+    """The body's paragraph texts, cut into letters at each section break."""
+    letters: list[list[str]] = [[]]
+    for p in doc.element.body.iter(qn("w:p")):
+        letters[-1].append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            letters.append([])
+    return letters
+
+
+def no_fields_left(doc) -> None:
+    body = doc.element.body
+    assert not list(body.iter(qn("w:fldSimple")))
+    assert not list(body.iter(qn("w:instrText")))
+    assert not list(body.iter(qn("w:fldChar")))
+    text = all_text(doc)
+    for mark in ("«", "»", "{", "}", "\ue000", "MERGEFIELD"):
+        assert mark not in text
+
+
+# --- every kind of field ----------------------------------------------------------------------
+
+
+def test_both_mergefield_forms_and_split_placeholders_are_replaced(mailing, tmp_path) -> None:
+    db, ids = mailing
+    result, doc = merge(
+        db,
+        tmp_path,
+        [
+            paragraph(
+                run("Simple: "), simple("Nom"), run(" / complex: "), complex_field("Code postal")
+            ),
+            paragraph(
+                run("Split: {pré"),
+                run("nom", bold=True),
+                run("} and «Formule de "),
+                run("politesse»"),
+            ),
+            paragraph(run("Key: "), simple("customer.last_name"), run(" {vehicle.plate}")),
+            paragraph(run("Le «Date du jour», âge {Âge du véhicule}, MEC «Date_MEC»")),
+        ],
+    )
+    no_fields_left(doc)
+    letters = letter_paragraphs(doc)
+    assert len(letters) == result.count == 6
+    assert letters[0] == [
+        "Simple: Dupré / complex: 37000",
+        "Split: Jean and Monsieur Dupré",
+        "Key: Dupré AB-123-CD",
+        "Le 15 juin 2024, âge 20 ans, MEC 10/03/2004",
+    ]
+    # Madame Gasnier has no vehicle: vehicle fields are empty, the rest is there
+    gasnier_m = letters[[r[0] for r in result.letters].index(ids["gasnier_m"])]
+    assert gasnier_m[1] == "Split: Marie and Madame Gasnier"
+    assert gasnier_m[3] == "Le 15 juin 2024, âge , MEC "
+
+
+def test_switches_of_mergefield(mailing, tmp_path) -> None:
+    db, _ = mailing
+    _, doc = merge(
+        db,
+        tmp_path,
+        [
+            paragraph(
+                simple("Nom", "\\* Upper"),
+                run("|"),
+                complex_field("Prénom", '\\* Lower \\b "(" \\f ")"'),
+                run("|"),
+                simple("Raison sociale", '\\b "Société "'),
+            )
+        ],
+    )
+    first = letter_paragraphs(doc)[0][0]
+    assert first == "DUPRÉ|(jean)|"  # no company: nothing, not even the "before" text
+
+
+def test_formatting_headers_footers_and_images_are_kept(mailing, tmp_path) -> None:
+    db, _ = mailing
+    result, doc = merge(
+        db,
+        tmp_path,
+        [paragraph(run("Bonjour "), simple("Formule de politesse"), run(" fin", bold=True))],
+        template_kw={
+            "header": [paragraph(run("Dossier "), complex_field("Nom"))],
+            "footer": [paragraph(run("Garage de Tours"))],
+            "image": True,
+        },
+    )
+    no_fields_left(doc)
+    body = doc.element.body
+    # the value takes the field's formatting (bold in simple() above), the rest keeps its own
+    bold_texts = [
+        "".join(t.text for t in r.iter(qn("w:t")))
+        for r in body.iter(qn("w:r"))
+        if r.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None
+    ]
+    assert bold_texts[:2] == ["Monsieur Dupré", " fin"]
+    # one image per letter, sharing the template's picture; drawing ids stay unique
+    drawings = list(body.iter(qn("w:drawing")))
+    assert len(drawings) == result.count
+    ids = [d.get("id") for d in body.iter(WP_DOCPR)]
+    assert len(set(ids)) == len(ids)
+    assert any(p.partname.endswith(".png") for p in doc.part.package.iter_parts())
+    # each letter is a section with its own merged header and the template's footer
+    headers = [s.header.paragraphs[0].text for s in doc.sections]
+    assert headers[:3] == ["Dossier Dupré", "Dossier Martin", "Dossier GASNIER"]
+    assert {s.footer.paragraphs[0].text for s in doc.sections} == {"Garage de Tours"}
+    assert len({s.footer.part.partname for s in doc.sections}) == 1
+
+
+def test_one_section_per_letter_starting_a_new_page_numbered_from_one(mailing, tmp_path) -> None:
+    db, _ = mailing
+    result, doc = merge(db, tmp_path, [paragraph(run("{Nom}")), paragraph(run("fin"))])
+    assert len(doc.sections) == result.count == 6
+    body = doc.element.body
+    inner = [s for s in body.iter(qn("w:sectPr")) if s.getparent().tag == qn("w:pPr")]
+    assert len(inner) == result.count - 1  # a break between letters, none after the last
+    for sect in body.iter(qn("w:sectPr")):
+        assert sect.find(qn("w:type")) is None  # next page (the default)
+        assert sect.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    assert doc.sections[0].page_width == doc.sections[-1].page_width
+
+
+def test_refused_and_removed_customers_get_no_letter(mailing, tmp_path) -> None:
+    db, ids = mailing
+    target = everyone(removed={ids["somfy"]})
+    result, doc = merge(db, tmp_path, [paragraph(run("«N° client (interne)»"))], target=target)
+    written = {int(p[0]) for p in letter_paragraphs(doc)}
+    assert written == {ids["dupre"], ids["martin"], ids["gasnier"], ids["gasnier_m"], ids["petit"]}
+    assert not written & {ids["dupont"], ids["dupont_a"], ids["somfy"]}
+    assert [c for c, _ in result.letters] == [int(p[0]) for p in letter_paragraphs(doc)]
+
+
+def test_one_letter_per_vehicle_option(mailing, tmp_path) -> None:
+    db, ids = mailing
+    result, doc = merge(db, tmp_path, [paragraph(run("{Nom} {Immatriculation}"))], per_vehicle=True)
+    texts = [p[0] for p in letter_paragraphs(doc)]
+    assert result.count == len(texts) == 8
+    assert texts[:2] == ["Dupré AB-123-CD", "Dupré BC-234-DE"]
+    assert result.letters[:2] == [
+        (ids["dupre"], ids["dupre_clio"]),
+        (ids["dupre"], ids["dupre_laguna"]),
+    ]
+
+
+def test_household_letter_goes_to_monsieur_et_madame(mailing, tmp_path) -> None:
+    db, ids = mailing
+    result, doc = merge(
+        db,
+        tmp_path,
+        [paragraph(run("{Formule de politesse}|{Formule d'appel}|{Bloc adresse}"))],
+        household=True,
+    )
+    letters = dict(zip([c for c, _ in result.letters], letter_paragraphs(doc), strict=False))
+    assert ids["gasnier_m"] not in letters
+    assert letters[ids["gasnier"]][0] == (
+        "Monsieur et Madame Gasnier|Madame, Monsieur,|Monsieur et Madame GASNIER8 Grande Rue78660 ABLIS"
+    )
+    # the address block's lines are separated by line breaks in one run
+    p = next(p for p in doc.element.body.iter(qn("w:p")) if "8 Grande Rue" in "".join(p.itertext()))
+    assert len(list(p.iter(qn("w:br")))) == 2
+
+
+# --- checks before merging --------------------------------------------------------------------
+
+
+def test_unknown_fields_are_reported_by_name_before_anything_is_written(mailing, tmp_path) -> None:
+    db, _ = mailing
+    out = tmp_path / "letters.docx"
+    template = make_template(
+        tmp_path / "t.docx",
+        [paragraph(run("{Nom} {Pointure}"), simple("Couleur_preferee"), run("«Pointure»"))],
+    )
+    with db.engine.connect() as conn, pytest.raises(UnknownMergeFieldError) as caught:
+        merge_target(conn, everyone(), out, template=template, today=TODAY)
+    assert caught.value.names == ["Pointure", "Couleur_preferee"]
+    assert "«Pointure»" in str(caught.value) and "«Couleur_preferee»" in str(caught.value)
+    assert not out.exists()
+
+
+def test_a_template_that_is_not_a_docx_is_refused(mailing, tmp_path) -> None:
+    db, _ = mailing
+    bad = tmp_path / "letter.docx"
+    bad.write_text("not a document")
+    with db.engine.connect() as conn, pytest.raises(MergeError, match="not a Word document"):
+        merge_target(conn, everyone(), tmp_path / "o.docx", template=bad, today=TODAY)
+    with db.engine.connect() as conn, pytest.raises(MergeError, match="No template"):
+        merge_target(conn, everyone(), tmp_path / "o.docx", template=tmp_path / "x.docx")
+
+
+def test_nobody_left_writes_nothing(mailing, tmp_path) -> None:
+    db, ids = mailing
+    target = everyone(
+        removed={ids[n] for n in ("dupre", "martin", "gasnier", "somfy", "gasnier_m", "petit")}
+    )
+    out = tmp_path / "letters.docx"
+    template = make_template(tmp_path / "t.docx", [paragraph(run("{Nom}"))])
+    with db.engine.connect() as conn, pytest.raises(MergeError, match="Nobody is left"):
+        merge_target(conn, target, out, template=template, today=TODAY)
+    assert not out.exists()
+
+
+def test_field_names_match_keys_and_labels_without_case_or_accents() -> None:
+    assert resolve_field_name("Nom") == "customer.last_name"
+    assert resolve_field_name("nom") == "customer.last_name"
+    assert resolve_field_name("NOM") == "customer.last_name"
+    assert resolve_field_name("customer.last_name") == "customer.last_name"
+    assert resolve_field_name("last_name") == "customer.last_name"
+    assert resolve_field_name("Last name") == "customer.last_name"
+    assert resolve_field_name("Code_postal") == "customer.postal_code"
+    assert resolve_field_name("prenom") == "customer.first_name"
+    assert resolve_field_name("Date MEC") == "vehicle.first_registration"
+    assert resolve_field_name("Civilité et nom") == "letter.salutation"
+    assert resolve_field_name("date du jour") == "letter.date"
+    assert resolve_field_name("Company") == "customer.company"
+    # a name two fields share: the target's column wins
+    assert resolve_field_name("Date de livraison") == "vehicle.delivery_date"
+    assert resolve_field_name("delivery_date", ["sale.delivery_date"]) == "sale.delivery_date"
+    assert resolve_field_name("Pointure") is None
+    assert resolve_field_name("  ") is None
+
+
+def test_available_fields_are_the_targets_columns_then_the_helpers() -> None:
+    fields = available_merge_fields(everyone())
+    keys = [f.key for f in fields]
+    assert keys[:5] == everyone().columns
+    assert {"letter.salutation", "letter.date", "letter.vehicle_age"} <= set(keys[5:])
+
+
+def test_formal_salutation() -> None:
+    assert formal_salutation("Madame", "DUPONT") == "Madame Dupont"
+    assert formal_salutation("M.", "martin") == "Monsieur Martin"
+    assert formal_salutation("MR", "Le Gall") == "Monsieur Le Gall"
+    assert formal_salutation("Mademoiselle", "dupont-aignan") == "Madame Dupont-Aignan"
+    assert formal_salutation("M. et Mme", "PETIT") == "Monsieur et Madame Petit"
+    assert formal_salutation("Monsieur et Madame", "Petit") == "Monsieur et Madame Petit"
+    assert formal_salutation("ETS", None, company="SOMFY SAS", is_company=True) == "SOMFY SAS"
+    assert formal_salutation("ETS", "SOMFY SAS") == "Somfy Sas"  # no civility: the name alone
+    assert formal_salutation(None, "Œuvre", first_name="paul") == "Paul Œuvre"
+    assert formal_salutation("Madame", "", company="ARVAL") == "ARVAL"
+
+
+# --- split placeholders: any split works -------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.text(alphabet="ab c,.", max_size=6),
+    after=st.text(alphabet="ab c,.", max_size=6),
+    braces=st.booleans(),
+    cuts=st.lists(st.integers(min_value=1, max_value=30), max_size=6),
+)
+def test_a_placeholder_split_at_any_points_still_merges(before, after, braces, cuts) -> None:
+    name = "Code postal"
+    text = before + ("{" + name + "}" if braces else "«" + name + "»") + after
+    points = sorted({c for c in cuts if c < len(text)})
+    pieces = [text[a:b] for a, b in zip([0, *points], [*points, len(text)], strict=True)]
+    p = etree.fromstring(
+        paragraph(*(run(piece, bold=i % 2 == 1) for i, piece in enumerate(pieces)))
+    )
+    compiler = word._Compiler()
+    compiler.compile(p)
+    assert [ref.name for ref in compiler.refs] == [name]
+    word._fill(p, ["37000"])
+    assert "".join(t.text or "" for t in p.iter(qn("w:t"))) == before + "37000" + after
+
+
+# --- safety ------------------------------------------------------------------------------------
+
+
+def test_a_cancelled_merge_leaves_the_old_file_intact(mailing, tmp_path) -> None:
+    db, _ = mailing
+    out = tmp_path / "letters.docx"
+    out.write_bytes(b"the good old letters")
+    template = make_template(tmp_path / "t.docx", [paragraph(run("{Nom}"))])
+    seen = []
+
+    def progress(done: int, total: int, text: str) -> None:
+        seen.append(done)
+        if total and done >= 1:
+            raise MergeCancelled()
+
+    with db.engine.connect() as conn, pytest.raises(MergeCancelled):
+        merge_target(
+            conn,
+            everyone(),
+            out,
+            template=template,
+            today=TODAY,
+            per_vehicle=True,
+            progress=progress,
+        )
+    with db.engine.connect() as conn, pytest.raises(MergeCancelled):
+        merge_target(conn, everyone(), out, template=template, cancelled=lambda: True)
+    assert out.read_bytes() == b"the good old letters"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letters.docx", "t.docx"]
+
+
+def test_an_unwritable_folder_is_a_clear_error(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = make_template(tmp_path / "t.docx", [paragraph(run("{Nom}"))])
+    with db.engine.connect() as conn, pytest.raises(MergeError, match="does not exist"):
+        merge_target(conn, everyone(), tmp_path / "no" / "o.docx", template=template, today=TODAY)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        with db.engine.connect() as conn, pytest.raises(MergeError, match="Cannot write"):
+            merge_target(conn, everyone(), locked / "o.docx", template=template, today=TODAY)
+    finally:
+        locked.chmod(stat.S_IRWXU)
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+
+def label_cells(doc) -> list[str]:
+    """Text of each label cell (gap columns left out), in reading order."""
+    table = doc.element.body.find(qn("w:tbl"))
+    texts = []
+    for tr in table.iter(qn("w:tr")):
+        for i, tc in enumerate(tr.findall(qn("w:tc"))):
+            if i % 2 == 0:
+                paragraphs = tc.findall(qn("w:p"))
+                texts.append(
+                    "\n".join(
+                        "".join(
+                            (t.text or "") if t.tag == qn("w:t") else "\n"
+                            for t in p.iter(qn("w:t"), qn("w:br"))
+                        )
+                        for p in paragraphs
+                    )
+                )
+    return texts
+
+
+@pytest.mark.parametrize("key", ["3x7", "3x8", "2x7"])
+def test_label_layouts_fill_an_a4_sheet(key) -> None:
+    layout = LABEL_LAYOUTS[key]
+    width = 2 * layout.side + layout.columns * layout.width + (layout.columns - 1) * layout.gap
+    height = 2 * layout.top + layout.rows * layout.height
+    assert width == pytest.approx(210, abs=0.3)
+    assert height == pytest.approx(297, abs=0.3)
+
+
+def test_labels_with_an_offset_on_a_3x8_sheet(mailing, tmp_path) -> None:
+    db, ids = mailing
+    out = tmp_path / "labels.docx"
+    with db.engine.connect() as conn:
+        result = merge_target(conn, everyone(), out, labels="3x8", offset=5, today=TODAY)
+    doc = Document(str(out))
+    layout = LABEL_LAYOUTS["3x8"]
+    cells = label_cells(doc)
+    assert cells[:5] == [""] * 5
+    assert cells[5] == "Monsieur Jean DUPRÉ\n12 rue Nationale\n37000 TOURS"
+    assert (
+        cells[5 + 5]
+        == "Monsieur et Madame Marc PETIT\n7 allée des Tilleuls\nBâtiment B\n37300 JOUÉ-LÈS-TOURS"
+    )
+    assert cells[5 + 3] == "SOMFY SAS\n50 avenue du Nouveau Monde\n74300 CLUSES"
+    assert result.labels and result.count == 6
+    assert len([c for c in cells if c]) == 6
+    assert len(cells) == 12  # four rows of three
+    table = doc.tables[0]
+    assert len(table.rows) == 4
+    for tr in doc.element.body.iter(qn("w:trHeight")):
+        assert tr.get(qn("w:hRule")) == "exact"
+        assert int(tr.get(qn("w:val"))) == round(33.9 * 1440 / 25.4)
+    widths = [int(c.get(qn("w:w"))) for c in doc.element.body.iter(qn("w:gridCol"))]
+    assert widths == [round(x * 1440 / 25.4) for x in (63.5, 2.5, 63.5, 2.5, 63.5)]
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert section.top_margin == pytest.approx(Mm(layout.top), abs=Mm(0.05))
+    assert section.left_margin == pytest.approx(Mm(layout.side), abs=Mm(0.05))
+    # the rows of a sheet fit on the page, one more would not
+    usable = 297 - layout.top - section.bottom_margin.mm
+    assert layout.rows * layout.height <= usable < (layout.rows + 1) * layout.height
+
+
+def test_labels_from_a_label_template_and_bad_offsets(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = make_template(
+        tmp_path / "label.docx",
+        [paragraph(simple("Destinataire")), paragraph(run("{Ville}"))],
+        header=[paragraph(run("not on labels"))],
+    )
+    out = tmp_path / "labels.docx"
+    with db.engine.connect() as conn:
+        merge_target(conn, everyone(), out, template=template, labels="2x7", today=TODAY)
+        cells = label_cells(Document(str(out)))
+        assert cells[0] == "Monsieur Jean DUPRÉ\nTours"
+        assert len(cells) == 6
+        for bad in (-1, 14):
+            with pytest.raises(MergeError, match="between 0 and 13"):
+                merge_target(conn, everyone(), out, labels="2x7", offset=bad, today=TODAY)
+        with pytest.raises(MergeError, match="Unknown label layout"):
+            merge_target(conn, everyone(), out, labels="4x4", today=TODAY)
+    assert "not on labels" not in all_text(Document(str(out)))
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def test_pdf_is_unavailable_without_libreoffice(monkeypatch) -> None:
+    monkeypatch.setattr(word.shutil, "which", lambda name: None)
+    assert word.pdf_converter() is None
+    assert "LibreOffice" in word.pdf_unavailable_reason()
+    with pytest.raises(MergeError, match="LibreOffice"):
+        word.convert_to_pdf("a.docx", "a.pdf")
+
+
+def test_pdf_through_soffice(mailing, tmp_path, monkeypatch) -> None:
+    """A stand-in soffice that writes a PDF where LibreOffice would; checks the command line."""
+    db, _ = mailing
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        'echo "$@" > "$(dirname "$0")/args"\n'
+        "while [ $# -gt 1 ]; do case $1 in --outdir) out=$2;; esac; shift; done\n"
+        'name=$(basename "$1" .docx)\n'
+        'printf "%%PDF-1.4 fake" > "$out/$name.pdf"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert word.pdf_unavailable_reason() is None
+    template = make_template(tmp_path / "t.docx", [paragraph(run("{Nom}"))])
+    with db.engine.connect() as conn:
+        result = merge_target(
+            conn,
+            everyone(),
+            tmp_path / "l.docx",
+            template=template,
+            today=TODAY,
+            pdf=tmp_path / "l.pdf",
+        )
+    assert result.pdf_path == tmp_path / "l.pdf"
+    assert (tmp_path / "l.pdf").read_bytes().startswith(b"%PDF")
+    args = (bin_dir / "args").read_text()
+    assert "--headless --convert-to pdf" in args and args.strip().endswith("l.docx")
+
+
+# --- contact history ---------------------------------------------------------------------------
+
+
+def test_recording_the_mailing_lets_the_next_one_skip_these_customers(tmp_path) -> None:
+    db = open_database(tmp_path / "rec.sqlite")
+    ids = build_mailing_sample(db)
+    template = make_template(tmp_path / "t.docx", [paragraph(run("{Nom}"))])
+    with db.engine.connect() as conn:
+        result = merge_target(conn, everyone(), tmp_path / "l.docx", template=template, today=TODAY)
+    with db.session() as session:
+        before = session.scalar(select(func.count()).select_from(ContactHistory))
+        n = record_mailing(
+            session,
+            result.letters,
+            campaign="Rappel entretien juin",
+            template=str(template),
+            when=dt.datetime(2024, 6, 15, 9, 0),
+        )
+    assert n == result.count == 6
+    with db.session() as session:
+        rows = session.scalars(
+            select(ContactHistory).where(ContactHistory.campaign == "Rappel entretien juin")
+        ).all()
+        assert sorted(r.customer_id for r in rows) == sorted(c for c, _ in result.letters)
+        assert {(r.channel.value, r.template) for r in rows} == {("post", "t.docx")}
+        assert session.scalar(select(func.count()).select_from(ContactHistory)) == before + 6
+    with db.engine.connect() as conn:
+        later = postal_funnel(conn, everyone(), today=TODAY, contacted_within_days=30)
+    assert later.final_count == 0
+    assert ids["gasnier"] in [r.customer_id for r, _ in later.steps[-2].dropped]
+    db.dispose()
+
+
+def test_letter_template_lists_its_field_names(tmp_path) -> None:
+    template = make_template(
+        tmp_path / "t.docx",
+        [paragraph(run("{Nom} «Nom» "), simple("Ville"), complex_field("Code postal"))],
+    )
+    assert LetterTemplate(template).field_names == ["Nom", "Ville", "Code postal"]
