@@ -11,6 +11,7 @@ from app.models.activity import (
 from app.models.base import Base
 from app.models.dealership import Customer, Ownership, Site, Vehicle
 from app.models.exports import SavedExcelExport  # noqa: F401 - registers the table
+from app.models.mailings import SavedMailing  # noqa: F401 - registers the table
 from app.models.sms import SmsBatch, SmsMessage, SmsTemplate  # noqa: F401 - registers the tables
 from app.models.targets import SavedTarget
 

@@ -553,3 +553,50 @@ def test_letter_template_lists_its_field_names(tmp_path) -> None:
         [paragraph(run("{Nom} «Nom» "), simple("Ville"), complex_field("Code postal"))],
     )
     assert LetterTemplate(template).field_names == ["Nom", "Ville", "Code postal"]
+
+
+# --- saved mailings ----------------------------------------------------------------------------
+
+
+def test_saved_mailings_per_target_with_overwrite_warning(database) -> None:
+    from app.errors import CibleError
+    from app.models.mailings import (
+        MailingExists,
+        delete_mailing,
+        list_mailings,
+        save_mailing,
+    )
+
+    with database.session() as s:
+        save_mailing(
+            s,
+            target_name="VEHICULES PLUS DE 12 ANS",
+            name="CT",
+            description="Contrôle technique",
+            template_path="/t/ct.docx",
+            options={"labels": None, "per_vehicle": True},
+            letter_count=12,
+        )
+        save_mailing(s, target_name="Autre cible", name="CT")  # same name, other target
+    with database.session() as s, pytest.raises(MailingExists, match="'CT' already exists"):
+        save_mailing(s, target_name="VEHICULES PLUS DE 12 ANS", name=" CT ")
+    with database.session() as s:
+        replaced = save_mailing(
+            s,
+            target_name="VEHICULES PLUS DE 12 ANS",
+            name="CT",
+            description="v2",
+            options={"labels": "3x8", "offset": 4},
+            overwrite=True,
+        )
+        assert replaced.description == "v2"
+    with database.session() as s:
+        mailings = list_mailings(s, "VEHICULES PLUS DE 12 ANS")
+        assert [(m.name, m.description) for m in mailings] == [("CT", "v2")]
+        assert mailings[0].option_values == {"labels": "3x8", "offset": 4}
+        assert len(list_mailings(s, "Autre cible")) == 1
+        delete_mailing(s, mailings[0].id)
+    with database.session() as s:
+        assert list_mailings(s, "VEHICULES PLUS DE 12 ANS") == []
+        with pytest.raises(CibleError, match="needs a name"):
+            save_mailing(s, target_name="x", name="  ")
