@@ -116,9 +116,7 @@ def gsm_replacement(ch: str) -> str | None:
         return ch
     if ch in REPLACEMENTS:
         return REPLACEMENTS[ch]
-    stripped = "".join(
-        c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-    )
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     if stripped and stripped != ch and all(is_gsm(c) for c in stripped):
         return stripped
     return None

@@ -69,9 +69,7 @@ def normalise(raw: str | None, region: str = DEFAULT_REGION) -> Phone:
         return Phone(text, "", PhoneKind.INVALID, region)
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     kind = (
-        PhoneKind.MOBILE
-        if phonenumbers.number_type(number) in _SMS_TYPES
-        else PhoneKind.LANDLINE
+        PhoneKind.MOBILE if phonenumbers.number_type(number) in _SMS_TYPES else PhoneKind.LANDLINE
     )
     return Phone(text, e164, kind, region)
 

@@ -142,7 +142,9 @@ def _parse_hhmm(text: Any, what: str) -> dt.time:
         hours, minutes = str(text).strip().split(":")
         return dt.time(int(hours), int(minutes))
     except (ValueError, TypeError):
-        raise WindowError(f"{what}: {text!r} is not a time; use HH:MM, for example 08:00.") from None
+        raise WindowError(
+            f"{what}: {text!r} is not a time; use HH:MM, for example 08:00."
+        ) from None
 
 
 @dataclass
@@ -226,7 +228,9 @@ class SendWindow:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "hours": [None if h is None else [f"{h[0]:%H:%M}", f"{h[1]:%H:%M}"] for h in self.hours],
+            "hours": [
+                None if h is None else [f"{h[0]:%H:%M}", f"{h[1]:%H:%M}"] for h in self.hours
+            ],
             "skip_holidays": self.skip_holidays,
             "time_zone": self.time_zone,
         }

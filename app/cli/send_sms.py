@@ -1,0 +1,221 @@
+"""``python -m app send-sms TARGET.json --db PATH (--template NAME | --text TEXT) [--at "YYYY-MM-DD HH:MM"] [--dry-run]``
+
+Sends an SMS to the people of a target file through the gateway chosen in the SMS settings (a
+provider's HTTP API, or an outbox file to upload to the provider's portal).
+
+Prints the recipient funnel (the count after each step and the numbers left out), the
+encoding, the segments per message (the longest message decides), the total segments and the
+estimated cost. ``--dry-run`` stops there: nothing is written or sent. Otherwise every message is
+written to the log before it is handed to the gateway; marketing messages outside the send
+window of their market, and messages for a later ``--at``, wait for ``send-pending``.
+
+``--value "date rdv=14/05/2026"`` gives the value of a merge field typed when sending.
+Bad input prints one line and exits with code 2, nothing written; a gateway that cannot be
+reached leaves the messages pending and exits with code 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+from app.cli.common import ArgumentParser, CommandError
+from app.errors import DatabaseError
+from app.export.sms.encoding import gsm_replacement
+from app.export.sms.gateway import Gateway, gateway_from_settings
+from app.export.sms.recipients import SmsPlan, plan_send
+from app.export.sms.sender import create_batch, send_due
+from app.export.sms.settings import SmsSettings, load_settings
+from app.export.sms.templates import find_template
+from app.i18n import (
+    format_count,
+    format_datetime,
+    format_money,
+    normalize_language,
+    system_language,
+)
+from app.models.db import Database, open_database
+from app.models.sms import SmsKind
+from app.query.targetfile import load_target_file
+
+
+def _parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="python -m app send-sms",
+        description="Send (or dry-run) an SMS to the people of a target file.",
+    )
+    parser.add_argument("file", metavar="TARGET.json", help="the target file")
+    parser.add_argument("--db", required=True, metavar="PATH", help="the database file (or URL)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--template", metavar="NAME", help="a saved SMS template")
+    which.add_argument("--text", metavar="TEXT", help="the message, with merge fields like {nom}")
+    parser.add_argument(
+        "--kind",
+        choices=("marketing", "service"),
+        help="with --text: marketing (default) or service (appointment, vehicle ready...)",
+    )
+    parser.add_argument("--at", metavar="YYYY-MM-DD HH:MM", help="send later (local time)")
+    parser.add_argument("--campaign", metavar="NAME", help="campaign name in the log and history")
+    parser.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help='value of a merge field typed when sending, e.g. "date rdv=14/05/2026"',
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would be sent; send nothing"
+    )
+    parser.add_argument("--lang", choices=("fr", "en"), help="language of the output")
+    return parser
+
+
+def parse_at(text: str | None) -> dt.datetime | None:
+    """``"2026-05-14 10:30"`` → an aware local datetime."""
+    if text is None:
+        return None
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").astimezone()
+    except ValueError:
+        raise CommandError(
+            f'--at {text!r} is not a date and time: use "YYYY-MM-DD HH:MM", e.g. "2026-05-14 10:30".'
+        ) from None
+
+
+def parse_values(items: list[str]) -> dict[str, str]:
+    from app.export.sms.templates import canonical
+
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(f'--value {item!r}: write FIELD=VALUE, e.g. "date rdv=14/05/2026".')
+        values[canonical(name.strip())] = value.strip()
+    return values
+
+
+def outbox_folder(database: Database) -> Path | None:
+    """Default outbox folder: ``sms-outbox`` next to a SQLite database."""
+    if database.path is None:
+        return None
+    return database.path.parent / "sms-outbox"
+
+
+def make_gateway(database: Database, settings: SmsSettings) -> Gateway:
+    default = outbox_folder(database)
+    if settings.gateway == "outbox" and not settings.outbox_dir and default is not None:
+        default.mkdir(exist_ok=True)
+    return gateway_from_settings(settings, default)
+
+
+def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
+    """The lines the dry run (and the send) prints."""
+    fr = lang == "fr"
+    lines = plan.funnel.summary_lines()
+    for step in plan.funnel.steps:
+        if step.key in ("valid", "mobile"):
+            for who, reason in step.dropped:
+                lines.append(f"  - {who}: {reason}")
+    longest = plan.longest
+    if longest is None or longest.length is None:
+        lines.append("Aucun destinataire." if fr else "No recipient.")
+        return lines
+    length = longest.length
+    lines.append(("Message le plus long" if fr else "Longest message") + f" ({longest.name}):")
+    lines += ["  " + line for line in longest.text.split("\n")]
+    encoding = f"{'Encodage' if fr else 'Encoding'}: {plan.encoding}"
+    if plan.offending:
+        shown = []
+        for ch in plan.offending:
+            replacement = gsm_replacement(ch)
+            shown.append(f"'{ch}' → '{replacement}'" if replacement is not None else f"'{ch}'")
+        encoding += (" (imposé par " if fr else " (forced by ") + ", ".join(shown) + ")"
+    lines.append(encoding)
+    lines.append(
+        f"{'Segments par message' if fr else 'Segments per message'}: {length.segments} "
+        f"({length.units}/{length.per_segment * length.segments if length.segments > 1 else length.per_segment})"
+    )
+    cost = format_money(plan.cost_cents(settings), lang)
+    if fr:
+        lines.append(
+            f"Vous allez envoyer {format_count(plan.count, lang)} SMS "
+            f"({format_count(plan.total_segments, lang)} segments, coût estimé {cost})"
+        )
+    else:
+        lines.append(
+            f"You are about to send {format_count(plan.count, lang)} SMS "
+            f"({format_count(plan.total_segments, lang)} segments, estimated cost {cost})"
+        )
+    for market, when in plan.deferred_markets.items():
+        if when > plan.requested and plan.kind is SmsKind.MARKETING:
+            lines.append(
+                (
+                    f"Hors de la fenêtre d'envoi ({market}) : envoi le "
+                    if fr
+                    else f"Outside the send window ({market}): sent on "
+                )
+                + format_datetime(when, lang)
+            )
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    lang = normalize_language(args.lang or system_language())
+    at = parse_at(args.at)
+    if at is not None and at < dt.datetime.now().astimezone() - dt.timedelta(minutes=1):
+        raise CommandError(f"--at {args.at!r} is in the past.")
+    values = parse_values(args.value)
+    if args.template and args.kind:
+        raise CommandError("--kind goes with --text; a template has its own kind.")
+    target = load_target_file(args.file)
+    database = open_database(args.db, create=False)
+    try:
+        with database.session() as session:
+            settings = load_settings(session)
+            if args.template:
+                template = find_template(session, args.template)
+                body, kind, template_name = template.body, template.kind, template.name
+            else:
+                body, kind, template_name = args.text, SmsKind(args.kind or "marketing"), None
+        gateway = None if args.dry_run else make_gateway(database, settings)
+        with database.engine.connect() as conn:
+            plan = plan_send(conn, target, body, kind, settings, asked=values, at=at, lang=lang)
+        for line in describe_plan(plan, settings, lang):
+            print(line)
+        if args.dry_run:
+            print("Simulation : rien n'a été envoyé." if lang == "fr" else "Dry run: nothing sent.")
+            return 0
+        if plan.count == 0:
+            return 0
+        assert gateway is not None
+        with database.session() as session:
+            batch = create_batch(
+                session,
+                plan,
+                campaign=args.campaign or template_name or target.name or "SMS",
+                gateway=gateway.kind,
+                template_name=template_name,
+                target_name=target.name or Path(args.file).stem,
+            )
+            batch_id = batch.id
+        summary = send_due(database, gateway, sender_name=settings.sender_name, batch_id=batch_id)
+    except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise DatabaseError(f"Cannot use the database {database.location}: {detail}") from None
+    finally:
+        database.dispose()
+    waiting = plan.count - summary.handled
+    print(
+        f"sent {summary.sent}, exported {summary.exported}, failed {summary.failed}, "
+        f"cancelled {summary.cancelled}, waiting {waiting} (batch {batch_id})"
+    )
+    for phone, reason in summary.failures:
+        print(f"  failed {phone}: {reason}")
+    if summary.stopped:
+        print("cible: " + summary.stopped, file=sys.stderr)
+        return 1
+    return 0

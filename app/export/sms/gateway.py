@@ -1,0 +1,574 @@
+"""SMS gateways: a provider's HTTP API, or an outbox file for the provider's web portal.
+
+Both implement :class:`Gateway`. The sender (:mod:`app.export.sms.sender`) writes every message
+to the log with its idempotency key before calling :meth:`Gateway.send_batch`, and records each
+:class:`SendResult` as it comes.
+
+**HTTP** (:class:`HttpGateway`): URL, authentication and field mapping come from
+:class:`~app.export.sms.settings.HttpConfig`, so the common JSON or form APIs can be reached.
+HTTPS is required (plain HTTP only to this computer, 127.0.0.1, for tests). Timeouts, connection
+errors, 429 and 5xx answers are retried with exponential back-off; after the last retry the send
+stops with :class:`GatewayUnavailable` and the message stays pending for the next run. Other 4xx
+answers fail the message with the provider's reason. Requests are spaced to respect a rate
+limit. Delivery statuses and replies (STOP) are read by polling: a desktop behind a garage's
+router cannot receive callbacks.
+
+*Idempotency assumption*: the idempotency key goes with every request (an HTTP header and, if
+mapped, a request field). After a crash, a message that was handed to the provider but not yet
+marked sent is handed again **with the same key**; Cible relies on the provider to accept it
+once (the usual behaviour of an idempotency key or client reference). A provider that ignores
+the key could send that one message twice — at most one per crash, the one in flight.
+
+**Outbox** (:class:`OutboxGateway`): writes the due messages to a CSV file (``reference``,
+``phone``, ``sender``, ``message``; UTF-8, comma) that the user uploads to the provider's
+portal. A message whose key is already in an outbox file of the folder is not written again.
+:func:`read_report` imports the provider's delivery report (statuses, STOP replies).
+
+Secrets (API key, password) are kept in the OS keyring (:func:`store_secret`), never in the
+database.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.errors import CibleError
+from app.export.sms.settings import HttpConfig, SmsSettings
+from app.models.sms import SmsStatus
+
+KEYRING_SERVICE = "Cible SMS gateway"
+OUTBOX_PREFIX = "cible-sms-outbox-"
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class GatewayError(CibleError):
+    """The gateway is not set up correctly (URL, credentials, folder)."""
+
+
+class GatewayUnavailable(CibleError):
+    """The gateway did not answer (or answered 5xx) after every retry; try again later."""
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    key: str
+    phone: str
+    text: str
+    sender: str = ""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    key: str
+    #: SENT, EXPORTED or FAILED.
+    status: SmsStatus
+    provider_id: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A delivery status from the provider, found by provider id, key or phone."""
+
+    status: SmsStatus | None
+    provider_id: str | None = None
+    key: str | None = None
+    phone: str | None = None
+    reason: str | None = None
+    when: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    phone: str
+    text: str
+    when: dt.datetime | None = None
+
+    @property
+    def is_stop(self) -> bool:
+        words = self.text.strip().upper().replace(".", " ").replace("!", " ").split()
+        return bool(words) and words[0] in ("STOP", "ARRET", "ARRÊT", "STOPP", "UNSUBSCRIBE")
+
+
+class Gateway(ABC):
+    kind: str = ""
+
+    @abstractmethod
+    def send_batch(
+        self, messages: list[OutgoingSms], on_result: Callable[[SendResult], None]
+    ) -> None:
+        """Hand *messages* over; call *on_result* for each as soon as its outcome is known.
+
+        Raises :class:`GatewayUnavailable` when the provider cannot be reached: the messages
+        without a result stay pending.
+        """
+
+    def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
+        """Delivery statuses of sent messages given as (key, provider id)."""
+        return []
+
+    def replies(self) -> list[Reply]:
+        """Replies received (for STOP)."""
+        return []
+
+
+# -- keyring ----------------------------------------------------------------------------------
+
+
+def keyring_user(config: HttpConfig) -> str:
+    return config.account.strip() or urllib.parse.urlsplit(config.url).hostname or "default"
+
+
+def store_secret(config: HttpConfig, secret: str) -> None:
+    """Keep the gateway's API key or password in the OS keyring."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        if secret:
+            keyring.set_password(KEYRING_SERVICE, keyring_user(config), secret)
+        else:
+            try:
+                keyring.delete_password(KEYRING_SERVICE, keyring_user(config))
+            except keyring.errors.PasswordDeleteError:
+                pass
+    except KeyringError as error:
+        raise GatewayError(
+            f"Cannot store the gateway password in the system keyring: {error}"
+        ) from None
+
+
+def load_secret(config: HttpConfig) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, keyring_user(config))
+    except KeyringError as error:
+        raise GatewayError(
+            f"Cannot read the gateway password from the system keyring: {error}"
+        ) from None
+
+
+# -- HTTP -------------------------------------------------------------------------------------
+
+
+def _dig(data: Any, path: str) -> Any:
+    """``data["messages"][0]["id"]`` for ``"messages.0.id"``; ``None`` if absent."""
+    current = data
+    for part in (p for p in path.split(".") if p):
+        if isinstance(current, list):
+            try:
+                current = current[int(part)]
+            except (ValueError, IndexError):
+                return None
+        elif isinstance(current, dict):
+            current = current.get(part)
+        else:
+            return None
+    return current
+
+
+def _parse_when(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        return when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
+    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS:
+        return
+    if not url.strip():
+        raise GatewayError("Set the SMS gateway's URL in the SMS settings.")
+    raise GatewayError(f"The SMS gateway URL must start with https:// ({url!r}).")
+
+
+class HttpGateway(Gateway):
+    kind = "http"
+
+    def __init__(
+        self,
+        config: HttpConfig,
+        secret: str | None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        check_url(config.url)
+        for extra in (config.status_url, config.replies_url):
+            if extra:
+                check_url(extra)
+        if config.auth != "none" and not secret:
+            raise GatewayError(
+                "The SMS gateway's API key or password is not set: enter it in the SMS settings "
+                "(it is kept in the system keyring)."
+            )
+        self.config = config
+        self._secret = secret or ""
+        self._sleep = sleep
+        self._clock = clock
+        self._last_request: float | None = None
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _headers(self) -> dict[str, str]:
+        c = self.config
+        headers = {"Accept": "application/json", "User-Agent": "Cible"}
+        if c.auth == "bearer":
+            headers["Authorization"] = f"Bearer {self._secret}"
+        elif c.auth == "basic":
+            token = base64.b64encode(f"{c.account}:{self._secret}".encode()).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
+        elif c.auth == "header":
+            headers[c.auth_header] = self._secret
+        return headers
+
+    def _wait_for_rate(self) -> None:
+        rate = self.config.rate_per_second
+        if rate <= 0:
+            return
+        now = self._clock()
+        if self._last_request is not None:
+            wait = self._last_request + 1.0 / rate - now
+            if wait > 0:
+                self._sleep(wait)
+                now = self._clock()
+        self._last_request = now
+
+    def _request(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        """(status, body) of the first answer that is not retryable; retries the others."""
+        c = self.config
+        last_problem = ""
+        for attempt in range(c.retries + 1):
+            if attempt:
+                self._sleep(c.backoff * (2 ** (attempt - 1)))
+            self._wait_for_rate()
+            request = urllib.request.Request(url, data=body, headers=headers, method=method)
+            try:
+                with urllib.request.urlopen(request, timeout=c.timeout) as response:  # noqa: S310
+                    return response.status, response.read()
+            except urllib.error.HTTPError as error:
+                payload = error.read() if error.fp else b""
+                if error.code >= 500 or error.code == 429:
+                    last_problem = f"HTTP {error.code}"
+                    continue
+                return error.code, payload
+            except TimeoutError:
+                last_problem = "no answer (timeout)"
+            except urllib.error.URLError as error:
+                if isinstance(error.reason, TimeoutError):
+                    last_problem = "no answer (timeout)"
+                else:
+                    last_problem = f"cannot connect ({error.reason})"
+            except (ConnectionError, OSError) as error:
+                last_problem = f"connection lost ({error})"
+        host = urllib.parse.urlsplit(url).hostname
+        raise GatewayUnavailable(
+            f"The SMS gateway {host} is unavailable: {last_problem} after {c.retries + 1} "
+            "attempts. The messages not sent stay pending; send them later."
+        )
+
+    # -- sending ------------------------------------------------------------------------------
+    def _payload(self, message: OutgoingSms) -> tuple[bytes, dict[str, str]]:
+        c = self.config
+        data: dict[str, Any] = dict(c.extra)
+        data[c.fields["to"]] = message.phone
+        data[c.fields["text"]] = message.text
+        if c.fields.get("sender") and message.sender:
+            data[c.fields["sender"]] = message.sender
+        if c.fields.get("key"):
+            data[c.fields["key"]] = message.key
+        headers = self._headers()
+        if c.idempotency_header:
+            headers[c.idempotency_header] = message.key
+        if c.body == "form":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+            return urllib.parse.urlencode(flat).encode("utf-8"), headers
+        headers["Content-Type"] = "application/json; charset=utf-8"
+        return json.dumps(data, ensure_ascii=False).encode("utf-8"), headers
+
+    def send_one(self, message: OutgoingSms) -> SendResult:
+        body, headers = self._payload(message)
+        status, answer = self._request("POST", self.config.url, body, headers)
+        if 200 <= status < 300:
+            provider_id = None
+            try:
+                provider_id = _dig(json.loads(answer or b"null"), self.config.id_field)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                provider_id = None
+            return SendResult(
+                message.key,
+                SmsStatus.SENT,
+                str(provider_id) if provider_id not in (None, "") else None,
+            )
+        snippet = answer.decode("utf-8", "replace").strip().replace("\n", " ")[:150]
+        return SendResult(
+            message.key, SmsStatus.FAILED, None, f"refused by the gateway: HTTP {status} {snippet}"
+        )
+
+    def send_batch(
+        self, messages: list[OutgoingSms], on_result: Callable[[SendResult], None]
+    ) -> None:
+        for message in messages:
+            on_result(self.send_one(message))
+
+    def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
+        c = self.config
+        if not c.status_url:
+            return []
+        delivered = {v.lower() for v in c.delivered_values}
+        failed = {v.lower() for v in c.failed_values}
+        reports = []
+        for key, provider_id in sent:
+            ref = provider_id or key
+            url = c.status_url.replace("{id}", urllib.parse.quote(ref, safe="")).replace(
+                "{key}", urllib.parse.quote(key, safe="")
+            )
+            code, answer = self._request("GET", url, None, self._headers())
+            if not 200 <= code < 300:
+                continue
+            try:
+                data = json.loads(answer or b"null")
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            value = str(_dig(data, c.status_field) or "").lower()
+            status = (
+                SmsStatus.DELIVERED
+                if value in delivered
+                else SmsStatus.FAILED
+                if value in failed
+                else None
+            )
+            reason = _dig(data, c.status_reason_field) if status is SmsStatus.FAILED else None
+            reports.append(
+                StatusReport(
+                    status,
+                    provider_id=provider_id,
+                    key=key,
+                    reason=str(reason or value)[:200] if status is SmsStatus.FAILED else None,
+                )
+            )
+        return reports
+
+    def replies(self) -> list[Reply]:
+        c = self.config
+        if not c.replies_url:
+            return []
+        code, answer = self._request("GET", c.replies_url, None, self._headers())
+        if not 200 <= code < 300:
+            return []
+        try:
+            data = json.loads(answer or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return []
+        items = data if isinstance(data, list) else _dig(data, c.replies_field) or []
+        found = []
+        for item in items if isinstance(items, list) else []:
+            phone = _dig(item, c.reply_from_field)
+            text = _dig(item, c.reply_text_field)
+            if phone and text is not None:
+                found.append(
+                    Reply(str(phone), str(text), _parse_when(_dig(item, c.reply_date_field)))
+                )
+        return found
+
+
+# -- outbox -----------------------------------------------------------------------------------
+
+OUTBOX_COLUMNS = ("reference", "phone", "sender", "message")
+
+
+def _keys_in_outboxes(folder: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob(f"{OUTBOX_PREFIX}*.csv")):
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    key = (row.get("reference") or "").strip()
+                    if key:
+                        found.setdefault(key, path.name)
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue
+    return found
+
+
+class OutboxGateway(Gateway):
+    kind = "outbox"
+
+    def __init__(
+        self, folder: str | os.PathLike[str], *, clock: Callable[[], dt.datetime] | None = None
+    ) -> None:
+        self.folder = Path(folder)
+        self._clock = clock or dt.datetime.now
+        self.written: list[Path] = []
+
+    def send_batch(
+        self, messages: list[OutgoingSms], on_result: Callable[[SendResult], None]
+    ) -> None:
+        if not messages:
+            return
+        if not self.folder.is_dir():
+            raise GatewayError(f"The SMS outbox folder {self.folder} does not exist.")
+        already = _keys_in_outboxes(self.folder)
+        fresh = [m for m in messages if m.key not in already]
+        name = None
+        if fresh:
+            stamp = self._clock().strftime("%Y%m%d-%H%M%S")
+            path = self.folder / f"{OUTBOX_PREFIX}{stamp}-{fresh[0].key[:8]}.csv"
+            self._write(path, fresh)
+            self.written.append(path)
+            name = path.name
+        for m in messages:
+            where = already.get(m.key) or name
+            on_result(SendResult(m.key, SmsStatus.EXPORTED, m.key, f"outbox file {where}"))
+
+    def _write(self, path: Path, messages: Iterable[OutgoingSms]) -> None:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
+        except OSError as error:
+            raise GatewayError(
+                f"Cannot write in {self.folder}: {error.strerror or error}."
+            ) from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(OUTBOX_COLUMNS)
+                for m in messages:
+                    writer.writerow([m.key, m.phone, m.sender, m.text])
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+_REPORT_ALIASES = {
+    "key": ("reference", "ref", "key", "idempotency_key", "client_ref", "client reference"),
+    "phone": ("phone", "number", "numero", "numéro", "to", "recipient", "destinataire", "mobile"),
+    "status": ("status", "statut", "state", "etat", "état"),
+    "reason": ("reason", "error", "motif", "detail", "détail", "description"),
+    "date": ("date", "delivered_at", "date de réception", "time"),
+    "reply": ("reply", "response", "reponse", "réponse", "answer"),
+    "provider_id": ("id", "message_id", "messageid", "sid"),
+}
+_DELIVERED = {"delivered", "délivré", "delivre", "délivre", "reçu", "recu", "received", "ok"}
+_FAILED = {"failed", "undelivered", "echec", "échec", "error", "erreur", "rejected", "expired"}
+
+
+def read_report(path: str | os.PathLike[str]) -> tuple[list[StatusReport], list[Reply]]:
+    """A provider's delivery report (CSV with ``,`` or ``;``): statuses and STOP replies.
+
+    Columns are found by name (``reference``/``phone``/``status``/``reason``/``date``/``reply``,
+    French names accepted). A status of ``STOP`` or a reply starting with STOP is a refusal.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = p.read_text(encoding="cp1252")
+    except FileNotFoundError:
+        raise GatewayError(f"No report file at {p}.") from None
+    except OSError as error:
+        raise GatewayError(f"Cannot read {p}: {error.strerror or error}.") from None
+    sample = text[:2000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise GatewayError(f"{p.name} is empty.") from None
+    columns: dict[str, int] = {}
+    for name, aliases in _REPORT_ALIASES.items():
+        for i, h in enumerate(header):
+            if h in aliases:
+                columns[name] = i
+                break
+    if "key" not in columns and "phone" not in columns and "provider_id" not in columns:
+        raise GatewayError(
+            f"{p.name}: no 'reference' or 'phone' column; the report cannot be matched to the log."
+        )
+    statuses: list[StatusReport] = []
+    replies: list[Reply] = []
+
+    def cell(row: list[str], name: str) -> str:
+        i = columns.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    for row in reader:
+        if not any(c.strip() for c in row):
+            continue
+        raw_status = cell(row, "status").lower()
+        when = _parse_when(cell(row, "date"))
+        phone = cell(row, "phone")
+        reply = cell(row, "reply")
+        if raw_status == "stop" or (reply and Reply(phone, reply).is_stop):
+            replies.append(Reply(phone, reply or "STOP", when))
+        status = (
+            SmsStatus.DELIVERED
+            if raw_status in _DELIVERED
+            else SmsStatus.FAILED
+            if raw_status in _FAILED
+            else None
+        )
+        if status is not None:
+            statuses.append(
+                StatusReport(
+                    status,
+                    provider_id=cell(row, "provider_id") or None,
+                    key=cell(row, "key") or None,
+                    phone=phone or None,
+                    reason=(cell(row, "reason") or raw_status)[:200]
+                    if status is SmsStatus.FAILED
+                    else None,
+                    when=when,
+                )
+            )
+    return statuses, replies
+
+
+def gateway_from_settings(
+    settings: SmsSettings, outbox_default: Path | None = None, **http_options: Any
+) -> Gateway:
+    """The gateway the settings choose; the HTTP secret is read from the keyring."""
+    if settings.gateway == "http":
+        config = settings.http
+        check_url(config.url)
+        secret = load_secret(config) if config.auth != "none" else None
+        return HttpGateway(config, secret, **http_options)
+    folder = Path(settings.outbox_dir) if settings.outbox_dir else outbox_default
+    if folder is None:
+        raise GatewayError("Choose the folder of the SMS outbox files in the SMS settings.")
+    return OutboxGateway(folder)

@@ -1,0 +1,389 @@
+"""Who gets the SMS: the recipient funnel, the rendered messages, segments, cost and timing.
+
+:func:`plan_send` reads the target's rows with the engine (removed customers left out) and
+feeds them through these steps, each dropping people with a reason (:mod:`app.export.funnel`):
+
+1. one row per customer (a target by vehicle has a row per vehicle: the first one is kept);
+2. a phone number (the mobile field first, then home and work numbers that are mobiles);
+3. a valid number (``phonenumbers``, default region = the site's country);
+4. a mobile (landlines are listed);
+5. no refusal of SMS (read from the database now, not when the target was built);
+6. marketing only: a legal basis for marketing (consent or legitimate interest);
+7. one SMS per number (customers sharing a phone);
+8. marketing only, when set: no SMS in the last N days (contact history).
+
+The longest rendered message decides the segment count shown; the cost is the total of every
+message's segments times the price per segment. No Qt here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from app.export.funnel import Funnel
+from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse
+from app.export.sms.phones import Phone, PhoneKind, best_mobile, region_for
+from app.export.sms.settings import SmsSettings
+from app.export.sms.templates import (
+    TemplateError,
+    asked_fields,
+    catalog_key,
+    check_body,
+    columns_for,
+    placeholders,
+    render,
+    with_optout,
+)
+from app.export.sms.windows import market_for_country
+from app.i18n import format_date
+from app.models.activity import ContactHistory
+from app.models.dealership import Customer, Site
+from app.models.enums import ContactChannel, MarketingBasis
+from app.models.sms import SmsKind
+from app.query.catalog import current_language, get_field
+from app.query.engine import iter_rows
+from app.query.target import Target
+
+PHONE_COLUMNS = ["customer.phone_mobile", "customer.phone_home", "customer.phone_work"]
+_CHUNK = 500
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "rows": ("Lignes de la cible", "Rows in the target"),
+    "customers": ("Un SMS par client", "One SMS per customer"),
+    "number": ("Avec un numéro de téléphone", "With a phone number"),
+    "valid": ("Numéro valide", "Valid number"),
+    "mobile": ("Numéro de mobile", "Mobile number"),
+    "refused": ("Sans refus des SMS", "Not refusing SMS"),
+    "basis": ("Avec une base légale marketing", "With a marketing legal basis"),
+    "duplicate": ("Un SMS par numéro", "One SMS per number"),
+    "recent": ("Pas de SMS depuis {days} jours", "No SMS in the last {days} days"),
+}
+_REASONS: dict[str, tuple[str, str]] = {
+    "customers": ("autre véhicule du même client", "another vehicle of the same customer"),
+    "number": ("pas de numéro de mobile", "no mobile number"),
+    "valid": ("numéro invalide : {raw}", "invalid number: {raw}"),
+    "mobile": ("fixe : {raw}", "landline: {raw}"),
+    "refused": ("refus des SMS{since}", "refused SMS{since}"),
+    "basis": ("pas de base légale marketing", "no marketing legal basis"),
+    "duplicate": ("même numéro que {name}", "same number as {name}"),
+    "recent": ("SMS envoyé le {date}", "SMS sent on {date}"),
+}
+
+
+def _label(key: str, lang: str, **kw: Any) -> str:
+    fr, en = _LABELS[key]
+    return (fr if lang == "fr" else en).format(**kw)
+
+
+def _reason(key: str, lang: str, **kw: Any) -> str:
+    fr, en = _REASONS[key]
+    return (fr if lang == "fr" else en).format(**kw)
+
+
+@dataclass
+class Recipient:
+    customer_id: int
+    vehicle_id: int | None
+    name: str
+    phone: Phone
+    market: str = "FR"
+    values: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+    length: SmsLength | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone.e164 or self.phone.raw or '-'})"
+
+
+@dataclass
+class SmsPlan:
+    """Everything the confirmation shows, and what the sender writes to the log."""
+
+    kind: SmsKind
+    body: str
+    funnel: Funnel[Recipient]
+    #: The time asked for (aware), now if none.
+    requested: dt.datetime
+    #: Per market: the time messages go (aware); later than requested outside the window.
+    send_times: dict[str, dt.datetime] = field(default_factory=dict)
+
+    @property
+    def recipients(self) -> list[Recipient]:
+        return self.funnel.kept
+
+    @property
+    def count(self) -> int:
+        return len(self.funnel.kept)
+
+    @property
+    def total_segments(self) -> int:
+        return sum(r.length.segments for r in self.recipients if r.length)
+
+    @property
+    def longest(self) -> Recipient | None:
+        """The recipient whose message takes the most segments (then the most units)."""
+        measured = [r for r in self.recipients if r.length is not None]
+        if not measured:
+            return None
+        return max(measured, key=lambda r: (r.length.segments, r.length.units))  # type: ignore[union-attr]
+
+    @property
+    def encoding(self) -> str:
+        if any(r.length and r.length.encoding == UCS2 for r in self.recipients):
+            return UCS2
+        return GSM7
+
+    @property
+    def offending(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for r in self.recipients:
+            for ch in r.length.offending if r.length else ():
+                seen.setdefault(ch, None)
+        return list(seen)
+
+    @property
+    def deferred_markets(self) -> dict[str, dt.datetime]:
+        """Markets whose messages wait for the send window."""
+        return {m: t for m, t in self.send_times.items() if t > self.requested}
+
+    def cost_cents(self, settings: SmsSettings) -> int:
+        return settings.cost_cents(self.total_segments)
+
+
+def customer_name(row: Any) -> str:
+    if row.is_company or not row.last_name:
+        return row.company_name or row.last_name or ""
+    return " ".join(p for p in (row.last_name, row.first_name) if p)
+
+
+def _chunks(items: list[int]) -> list[list[int]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _customer_facts(conn: Connection, ids: list[int]) -> dict[int, Any]:
+    facts: dict[int, Any] = {}
+    query = select(
+        Customer.id,
+        Customer.is_company,
+        Customer.last_name,
+        Customer.first_name,
+        Customer.company_name,
+        Customer.country,
+        Customer.optout_sms,
+        Customer.optout_sms_date,
+        Customer.marketing_basis,
+        Site.country.label("site_country"),
+    ).outerjoin(Site, Site.id == Customer.site_id)
+    for chunk in _chunks(ids):
+        for row in conn.execute(query.where(Customer.id.in_(chunk))):
+            facts[row.id] = row
+    return facts
+
+
+def _last_sms(conn: Connection, ids: list[int], since: dt.datetime) -> dict[int, dt.datetime]:
+    result: dict[int, dt.datetime] = {}
+    query = (
+        select(ContactHistory.customer_id, func.max(ContactHistory.contacted_at))
+        .where(
+            ContactHistory.channel == ContactChannel.SMS,
+            ContactHistory.contacted_at >= since,
+        )
+        .group_by(ContactHistory.customer_id)
+    )
+    for chunk in _chunks(ids):
+        for customer_id, when in conn.execute(query.where(ContactHistory.customer_id.in_(chunk))):
+            result[customer_id] = when
+    return result
+
+
+def _utc_naive(when: dt.datetime) -> dt.datetime:
+    return when.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def plan_send(
+    conn: Connection,
+    target: Target,
+    body: str,
+    kind: SmsKind | str,
+    settings: SmsSettings,
+    *,
+    asked: dict[str, str] | None = None,
+    at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    today: dt.date | None = None,
+    lang: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    limit: int | None = None,
+) -> SmsPlan:
+    """The funnel, rendered messages and send times of *body* for *target*.
+
+    *at* (aware, or naive local time) is when the user wants it sent; *now* defaults to the
+    clock. *progress(done, total)* is called between batches (it may raise to cancel). *limit*
+    stops after that many rows of the target (for previews).
+    """
+    kind = SmsKind(kind)
+    lang = current_language(lang)
+    check_body(body)
+    asked = {k: v for k, v in (asked or {}).items() if v is not None}
+    missing = [name for name in asked_fields(body) if not str(asked.get(name, "")).strip()]
+    if missing:
+        raise TemplateError(
+            "Give a value for " + ", ".join("{" + n + "}" for n in missing) + " before sending."
+        )
+    names = placeholders(body)
+    merge_keys = columns_for(body)
+    columns = list(dict.fromkeys(PHONE_COLUMNS + merge_keys))
+    fields = [get_field(k) for k in columns]
+    now = (now or dt.datetime.now(dt.UTC)).astimezone()
+    requested = at.astimezone() if at is not None else now
+    if requested < now:
+        requested = now
+    today = today or requested.date()
+
+    rows = []
+    for i, row in enumerate(iter_rows(conn, target, today=today, columns=columns)):
+        if progress is not None and i % 500 == 0:
+            progress(i, 0)
+        rows.append(row)
+        if limit is not None and len(rows) >= limit:
+            break
+    ids = list(dict.fromkeys(r.customer_id for r in rows))
+    facts = _customer_facts(conn, ids)
+
+    candidates: list[Recipient] = []
+    for row in rows:
+        values = dict(zip(columns, row.values, strict=True))
+        fact = facts.get(row.customer_id)
+        region = region_for(fact.site_country if fact else None, fact.country if fact else None)
+        phone = best_mobile([values[k] for k in PHONE_COLUMNS], region)
+        merge: dict[str, str] = {}
+        for name in names:
+            key = catalog_key(name)
+            if key is None:
+                merge[name] = str(asked.get(name, ""))
+            else:
+                f = fields[columns.index(key)]
+                merge[name] = f.format_value(values[key], lang)
+        candidates.append(
+            Recipient(
+                row.customer_id,
+                row.vehicle_id,
+                customer_name(fact) if fact else str(row.customer_id),
+                phone,
+                market_for_country(fact.site_country if fact and fact.site_country else region),
+                merge,
+            )
+        )
+
+    funnel: Funnel[Recipient] = Funnel.start("rows", _label("rows", lang), candidates)
+    seen_customers: set[int] = set()
+
+    def one_per_customer(r: Recipient) -> str | None:
+        if r.customer_id in seen_customers:
+            return _reason("customers", lang)
+        seen_customers.add(r.customer_id)
+        return None
+
+    funnel.keep("customers", _label("customers", lang), one_per_customer)
+    funnel.keep(
+        "number",
+        _label("number", lang),
+        lambda r: _reason("number", lang) if r.phone.kind is PhoneKind.EMPTY else None,
+    )
+    funnel.keep(
+        "valid",
+        _label("valid", lang),
+        lambda r: (
+            _reason("valid", lang, raw=r.phone.raw) if r.phone.kind is PhoneKind.INVALID else None
+        ),
+    )
+    funnel.keep(
+        "mobile",
+        _label("mobile", lang),
+        lambda r: (
+            _reason("mobile", lang, raw=r.phone.e164)
+            if r.phone.kind is PhoneKind.LANDLINE
+            else None
+        ),
+    )
+
+    def refused(r: Recipient) -> str | None:
+        fact = facts.get(r.customer_id)
+        if fact is None or not fact.optout_sms:
+            return None
+        since = f" ({format_date(fact.optout_sms_date)})" if fact.optout_sms_date else ""
+        return _reason("refused", lang, since=since)
+
+    funnel.keep("refused", _label("refused", lang), refused)
+    if kind is SmsKind.MARKETING:
+
+        def no_basis(r: Recipient) -> str | None:
+            fact = facts.get(r.customer_id)
+            basis = MarketingBasis(fact.marketing_basis) if fact else MarketingBasis.NONE
+            return _reason("basis", lang) if basis is MarketingBasis.NONE else None
+
+        funnel.keep("basis", _label("basis", lang), no_basis)
+    by_number: dict[str, Recipient] = {}
+
+    def duplicate(r: Recipient) -> str | None:
+        first = by_number.get(r.phone.e164)
+        if first is not None:
+            return _reason("duplicate", lang, name=first.name)
+        by_number[r.phone.e164] = r
+        return None
+
+    funnel.keep("duplicate", _label("duplicate", lang), duplicate)
+    if kind is SmsKind.MARKETING and settings.recent_days > 0:
+        since = _utc_naive(now) - dt.timedelta(days=settings.recent_days)
+        last = _last_sms(conn, [r.customer_id for r in funnel.kept], since)
+        funnel.keep(
+            "recent",
+            _label("recent", lang, days=settings.recent_days),
+            lambda r: (
+                _reason("recent", lang, date=format_date(last[r.customer_id].date()))
+                if r.customer_id in last
+                else None
+            ),
+        )
+
+    for r in funnel.kept:
+        r.text = with_optout(render(body, r.values), kind, settings.optout_mention)
+        r.length = analyse(r.text)
+        if not r.text.strip():
+            raise TemplateError("The message is empty once the merge fields are filled.")
+
+    send_times: dict[str, dt.datetime] = {}
+    for market in sorted({r.market for r in funnel.kept}):
+        if kind is SmsKind.MARKETING:
+            window = settings.windows.get(market) or settings.windows["FR"]
+            send_times[market] = window.next_allowed(requested)
+        else:
+            send_times[market] = requested
+    return SmsPlan(kind, body, funnel, requested, send_times)
+
+
+def render_preview(
+    body: str,
+    kind: SmsKind | str,
+    settings: SmsSettings,
+    recipient: Recipient | None,
+    asked: dict[str, str] | None = None,
+) -> str:
+    """The text one recipient would get (merge fields left visible without a recipient)."""
+    values: dict[str, str] = dict(recipient.values) if recipient else {}
+    for name, value in (asked or {}).items():
+        if value:
+            values[name] = value
+    if recipient is None:
+        for name in placeholders(body):
+            values.setdefault(name, "{" + name + "}")
+    text = render(body, values)
+    mention = settings.optout_mention.strip()
+    if SmsKind(kind) is SmsKind.MARKETING and not mention:
+        return text
+    return with_optout(text, kind, mention)

@@ -1,0 +1,430 @@
+"""Sending: never twice, never lost.
+
+1. :func:`create_batch` writes the send and **every** message to the log in one transaction,
+   each with a unique idempotency key: ``pending`` if due now, ``scheduled`` if it waits for a
+   date or for the send window.
+2. :func:`send_due` takes the due messages in id order, a chunk at a time. For each chunk it
+   first re-reads the customers (a refusal of SMS or a lost marketing basis since the target was
+   built cancels the message), marks the others ``pending`` with one more attempt and commits;
+   only then hands them to the gateway. Each result is committed as it comes: ``sent`` (with the
+   provider's id), ``exported`` (outbox file) or ``failed`` with the reason, and a sent message
+   is written to the customer's contact history in the same transaction.
+3. After a crash, the next run finds the messages still ``pending`` (written, maybe handed to
+   the provider, not marked) and hands them again with the **same** key: the provider accepts a
+   key once (see the idempotency assumption in :mod:`app.export.sms.gateway`); the outbox skips
+   keys already in one of its files. Nobody is skipped: a message leaves ``pending`` only with a
+   recorded outcome.
+4. If the gateway is unavailable after its retries, the run stops and the rest stays pending
+   for the next run (``send-pending``, or the window while it is open).
+
+:func:`poll_statuses` and :func:`import_report` record delivery statuses; a STOP reply sets the
+customer's refusal of SMS with its date and source (:func:`apply_stop`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.export.sms.gateway import (
+    Gateway,
+    GatewayUnavailable,
+    OutgoingSms,
+    Reply,
+    SendResult,
+    StatusReport,
+    read_report,
+)
+from app.export.sms.phones import DEFAULT_REGION, normalise
+from app.export.sms.recipients import SmsPlan
+from app.i18n import format_date
+from app.models.activity import ContactHistory
+from app.models.db import Database
+from app.models.dealership import Customer
+from app.models.enums import ContactChannel, MarketingBasis
+from app.models.sms import OPEN_STATUSES, SmsBatch, SmsKind, SmsMessage, SmsStatus
+
+STOP_SOURCE = "SMS STOP"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def to_utc(when: dt.datetime) -> dt.datetime:
+    """Naive UTC for the database (a naive *when* is the computer's local time)."""
+    return when.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()[:80]
+    except (OSError, KeyError, ImportError):
+        return ""
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def create_batch(
+    session: Session,
+    plan: SmsPlan,
+    *,
+    campaign: str,
+    gateway: str,
+    template_name: str | None = None,
+    target_name: str | None = None,
+    user: str | None = None,
+    now: dt.datetime | None = None,
+) -> SmsBatch:
+    """Write the send and all its messages (pending or scheduled) to the log; flush, no commit."""
+    now_utc = to_utc(now) if now is not None else utcnow()
+    user = current_user() if user is None else user
+    batch = SmsBatch(
+        user=user,
+        campaign=(campaign.strip() or template_name or "SMS")[:80],
+        kind=plan.kind,
+        template_name=template_name,
+        body=plan.body,
+        target_name=(target_name or None) and target_name[:200],
+        requested_for=to_utc(plan.requested) if plan.requested else None,
+        gateway=gateway,
+        funnel=json.dumps(
+            [{"step": s.key, "label": s.label, "count": s.count} for s in plan.funnel.steps],
+            ensure_ascii=False,
+        ),
+    )
+    session.add(batch)
+    session.flush()
+    for r in plan.recipients:
+        assert r.length is not None
+        when = to_utc(plan.send_times.get(r.market, plan.requested))
+        session.add(
+            SmsMessage(
+                batch_id=batch.id,
+                customer_id=r.customer_id,
+                vehicle_id=r.vehicle_id,
+                customer_name=r.name[:200],
+                phone=r.phone.e164,
+                text=r.text,
+                encoding=r.length.encoding,
+                segments=r.length.segments,
+                idempotency_key=new_key(),
+                status=SmsStatus.SCHEDULED if when > now_utc else SmsStatus.PENDING,
+                market=r.market,
+                scheduled_for=when,
+                user=user,
+            )
+        )
+    session.flush()
+    return batch
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    exported: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    #: Set when the run stopped early (gateway unavailable); the rest stays pending.
+    stopped: str | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.exported + self.failed + self.cancelled
+
+
+def _due_filter(now_utc: dt.datetime):
+    return or_(
+        SmsMessage.status == SmsStatus.PENDING,
+        (SmsMessage.status == SmsStatus.SCHEDULED) & (SmsMessage.scheduled_for <= now_utc),
+    )
+
+
+def count_due(session: Session, now: dt.datetime | None = None, batch_id: int | None = None) -> int:
+    from sqlalchemy import func
+
+    now_utc = to_utc(now) if now is not None else utcnow()
+    query = select(func.count()).select_from(SmsMessage).where(_due_filter(now_utc))
+    if batch_id is not None:
+        query = query.where(SmsMessage.batch_id == batch_id)
+    return int(session.scalar(query) or 0)
+
+
+def _blocked(message: SmsMessage, kind: SmsKind, customer: Customer | None) -> str | None:
+    if customer is None:
+        return None
+    if customer.optout_sms:
+        since = (
+            f" since {format_date(customer.optout_sms_date)}" if customer.optout_sms_date else ""
+        )
+        return f"refused SMS{since} (checked at sending time)"
+    if (
+        kind is SmsKind.MARKETING
+        and MarketingBasis(customer.marketing_basis) is MarketingBasis.NONE
+    ):
+        return "no marketing legal basis (checked at sending time)"
+    return None
+
+
+def send_due(
+    database: Database,
+    gateway: Gateway,
+    *,
+    sender_name: str = "",
+    now: dt.datetime | None = None,
+    batch_id: int | None = None,
+    chunk: int = 50,
+    progress: Callable[[int, int], None] | None = None,
+) -> SendSummary:
+    """Hand every due message to *gateway* (see the module docstring); resumable at any point.
+
+    *progress(done, total)* is called after each message; it may raise to stop (the messages
+    not handed yet stay as they are).
+    """
+    now_utc = to_utc(now) if now is not None else utcnow()
+    summary = SendSummary()
+    with database.session() as session:
+        total = count_due(session, now, batch_id)
+    last_id = 0
+    done = 0
+    while True:
+        with database.session() as session:
+            query = (
+                select(SmsMessage, SmsBatch.kind, SmsBatch.campaign, SmsBatch.template_name)
+                .join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
+                .where(_due_filter(now_utc), SmsMessage.id > last_id)
+                .order_by(SmsMessage.id)
+                .limit(chunk)
+            )
+            if batch_id is not None:
+                query = query.where(SmsMessage.batch_id == batch_id)
+            rows = session.execute(query).all()
+            if not rows:
+                break
+            last_id = rows[-1][0].id
+            customer_ids = [r[0].customer_id for r in rows if r[0].customer_id is not None]
+            customers = {
+                c.id: c
+                for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))
+            }
+            outgoing: list[OutgoingSms] = []
+            for message, kind, _campaign, _template in rows:
+                reason = _blocked(message, SmsKind(kind), customers.get(message.customer_id))
+                if reason:
+                    message.status = SmsStatus.CANCELLED
+                    message.reason = reason
+                    summary.cancelled += 1
+                    done += 1
+                    continue
+                message.status = SmsStatus.PENDING
+                message.attempts += 1
+                message.handed_at = utcnow()
+                outgoing.append(
+                    OutgoingSms(message.idempotency_key, message.phone, message.text, sender_name)
+                )
+            # committed here: every message is pending with its key before the gateway sees it
+
+        def on_result(result: SendResult) -> None:
+            nonlocal done
+            _record(database, result, summary)
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+        if progress is not None:
+            progress(done, total)
+        try:
+            gateway.send_batch(outgoing, on_result)
+        except GatewayUnavailable as error:
+            summary.stopped = str(error)
+            break
+    return summary
+
+
+def _record(database: Database, result: SendResult, summary: SendSummary) -> None:
+    with database.session() as session:
+        row = session.execute(
+            select(SmsMessage, SmsBatch.campaign, SmsBatch.template_name)
+            .join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
+            .where(SmsMessage.idempotency_key == result.key)
+        ).first()
+        if row is None:
+            return
+        message, campaign, template_name = row
+        now = utcnow()
+        message.status = result.status
+        message.reason = (result.reason or None) and result.reason[:200]
+        message.provider_id = (result.provider_id or None) and result.provider_id[:80]
+        if result.status in (SmsStatus.SENT, SmsStatus.EXPORTED):
+            message.sent_at = now
+            if result.status is SmsStatus.SENT:
+                summary.sent += 1
+            else:
+                summary.exported += 1
+            if message.customer_id is not None:
+                session.add(
+                    ContactHistory(
+                        customer_id=message.customer_id,
+                        vehicle_id=message.vehicle_id,
+                        channel=ContactChannel.SMS,
+                        contacted_at=now,
+                        campaign=campaign[:80],
+                        template=template_name,
+                        outcome="SMS sent" if result.status is SmsStatus.SENT else "SMS exported",
+                        user=message.user,
+                    )
+                )
+        else:
+            summary.failed += 1
+            summary.failures.append((message.phone, message.reason or ""))
+
+
+def cancel_batch(session: Session, batch_id: int, reason: str = "cancelled by the user") -> int:
+    """Cancel the messages of a batch that have no outcome yet (scheduled or pending).
+
+    Call it only while no send of that batch is running (e.g. after a cancelled send: the
+    message in flight then has its outcome already)."""
+    count = 0
+    for message in session.scalars(
+        select(SmsMessage).where(
+            SmsMessage.batch_id == batch_id, SmsMessage.status.in_(OPEN_STATUSES)
+        )
+    ):
+        message.status = SmsStatus.CANCELLED
+        message.reason = reason
+        count += 1
+    return count
+
+
+# -- statuses and STOP --------------------------------------------------------------------------
+
+
+def _find(session: Session, report: StatusReport) -> SmsMessage | None:
+    if report.key:
+        found = session.scalars(
+            select(SmsMessage).where(SmsMessage.idempotency_key == report.key)
+        ).first()
+        if found is not None:
+            return found
+    if report.provider_id:
+        found = session.scalars(
+            select(SmsMessage).where(SmsMessage.provider_id == report.provider_id)
+        ).first()
+        if found is not None:
+            return found
+    if report.phone:
+        e164 = _e164(report.phone)
+        return session.scalars(
+            select(SmsMessage)
+            .where(
+                SmsMessage.phone == e164,
+                SmsMessage.status.in_([SmsStatus.SENT, SmsStatus.EXPORTED]),
+            )
+            .order_by(SmsMessage.id.desc())
+        ).first()
+    return None
+
+
+def apply_status_reports(session: Session, reports: list[StatusReport]) -> int:
+    """Record delivery statuses; return how many messages changed."""
+    changed = 0
+    for report in reports:
+        if report.status is None:
+            continue
+        message = _find(session, report)
+        if message is None or message.status in (SmsStatus.CANCELLED,):
+            continue
+        if message.status is report.status:
+            continue
+        message.status = report.status
+        if report.status is SmsStatus.DELIVERED:
+            message.delivered_at = report.when or utcnow()
+            message.reason = None
+        else:
+            message.reason = (report.reason or "not delivered")[:200]
+        changed += 1
+    return changed
+
+
+def _e164(raw: str) -> str:
+    phone = normalise(raw, DEFAULT_REGION)
+    return phone.e164 or raw.strip()
+
+
+def apply_stop(session: Session, reply: Reply, source: str = STOP_SOURCE) -> int:
+    """A STOP from *reply.phone*: the customers SMS were sent to at that number refuse SMS from
+    now on (date and source recorded) and their open messages are cancelled. Returns how many
+    customers were newly opted out."""
+    e164 = _e164(reply.phone)
+    when = (reply.when or utcnow()).date()
+    customer_ids = set(
+        session.scalars(
+            select(SmsMessage.customer_id).where(
+                SmsMessage.phone == e164, SmsMessage.customer_id.is_not(None)
+            )
+        )
+    )
+    count = 0
+    for customer in session.scalars(select(Customer).where(Customer.id.in_(customer_ids))):
+        if not customer.optout_sms:
+            customer.optout_sms = True
+            customer.optout_sms_date = when
+            customer.optout_sms_source = source[:40]
+            count += 1
+    for message in session.scalars(
+        select(SmsMessage).where(SmsMessage.phone == e164, SmsMessage.status.in_(OPEN_STATUSES))
+    ):
+        message.status = SmsStatus.CANCELLED
+        message.reason = f"STOP received on {format_date(when)}"
+    return count
+
+
+@dataclass
+class StatusSummary:
+    updated: int = 0
+    stops: int = 0
+
+
+def poll_statuses(
+    database: Database, gateway: Gateway, *, days: int = 14, now: dt.datetime | None = None
+) -> StatusSummary:
+    """Ask the provider for the statuses of recent sent messages and for STOP replies."""
+    now_utc = to_utc(now) if now is not None else utcnow()
+    summary = StatusSummary()
+    with database.session() as session:
+        sent = session.execute(
+            select(SmsMessage.idempotency_key, SmsMessage.provider_id).where(
+                SmsMessage.status == SmsStatus.SENT,
+                SmsMessage.sent_at >= now_utc - dt.timedelta(days=days),
+            )
+        ).all()
+    for i in range(0, len(sent), 100):
+        reports = gateway.statuses([(k, p) for k, p in sent[i : i + 100]])
+        with database.session() as session:
+            summary.updated += apply_status_reports(session, reports)
+    replies = [r for r in gateway.replies() if r.is_stop]
+    with database.session() as session:
+        for reply in replies:
+            summary.stops += apply_stop(session, reply, f"{STOP_SOURCE} ({gateway.kind})")
+    return summary
+
+
+def import_report(database: Database, path: str) -> StatusSummary:
+    """Import a provider's report file (statuses and STOP replies) into the log."""
+    reports, replies = read_report(path)
+    summary = StatusSummary()
+    with database.session() as session:
+        summary.updated = apply_status_reports(session, reports)
+        for reply in replies:
+            summary.stops += apply_stop(session, reply, f"{STOP_SOURCE} (report)")
+    return summary

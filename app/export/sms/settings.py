@@ -1,0 +1,199 @@
+"""SMS settings: sender name, opt-out mention, price, send windows, gateway (no secrets).
+
+Stored as one JSON value in the ``setting`` table under :data:`SETTING_KEY`. The gateway's
+password or API key is never part of it: it lives in the OS keyring (see
+:func:`app.export.sms.gateway.store_secret`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.errors import CibleError
+from app.export.sms.windows import MARKETS, SendWindow, WindowError, default_windows
+from app.models.activity import Setting
+
+SETTING_KEY = "sms"
+GATEWAYS = ("http", "outbox")
+
+
+class SettingsError(CibleError):
+    """An SMS setting is missing or not valid."""
+
+
+@dataclass
+class HttpConfig:
+    """How to reach a provider's HTTP API (Twilio, Vonage, OVHcloud, smsmode, Brevo...).
+
+    ``fields`` maps Cible's names (``to``, ``text``, ``sender``, ``key``) onto the provider's
+    request fields; ``extra`` adds fixed fields. Response and status fields are dotted paths
+    (``messages.0.id``).
+    """
+
+    url: str = ""
+    #: ``json`` or ``form``.
+    body: str = "json"
+    fields: dict[str, str] = field(
+        default_factory=lambda: {
+            "to": "to",
+            "text": "text",
+            "sender": "from",
+            "key": "reference",
+        }
+    )
+    extra: dict[str, Any] = field(default_factory=dict)
+    #: ``none``, ``bearer`` (API key as a bearer token), ``basic`` (account + secret) or
+    #: ``header`` (API key in :attr:`auth_header`).
+    auth: str = "bearer"
+    auth_header: str = "X-Api-Key"
+    #: Account or user name (not secret); also names the keyring entry.
+    account: str = ""
+    #: HTTP header carrying the idempotency key (empty: only the ``key`` field).
+    idempotency_header: str = "Idempotency-Key"
+    #: Where the provider's message id is in the response.
+    id_field: str = "id"
+    #: Delivery status: GET this URL (``{id}`` replaced by the provider's message id).
+    status_url: str = ""
+    status_field: str = "status"
+    status_reason_field: str = "error"
+    delivered_values: list[str] = field(default_factory=lambda: ["delivered"])
+    failed_values: list[str] = field(
+        default_factory=lambda: ["failed", "undelivered", "rejected", "expired"]
+    )
+    #: Replies (for STOP): GET this URL; a JSON list, or an object with the list in
+    #: :attr:`replies_field`.
+    replies_url: str = ""
+    replies_field: str = "replies"
+    reply_from_field: str = "from"
+    reply_text_field: str = "text"
+    reply_date_field: str = "date"
+    timeout: float = 10.0
+    retries: int = 3
+    #: Seconds before the first retry; doubled at each further one.
+    backoff: float = 1.0
+    #: Requests per second at most (0: no limit).
+    rate_per_second: float = 5.0
+
+    @classmethod
+    def from_dict(cls, data: Any) -> HttpConfig:
+        if not isinstance(data, dict):
+            raise SettingsError("The HTTP gateway settings must be an object.")
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise SettingsError(f"Unknown HTTP gateway setting(s): {', '.join(sorted(unknown))}.")
+        config = cls(**data)
+        if config.body not in ("json", "form"):
+            raise SettingsError(f"HTTP gateway: body must be json or form, not {config.body!r}.")
+        if config.auth not in ("none", "bearer", "basic", "header"):
+            raise SettingsError(f"HTTP gateway: unknown authentication {config.auth!r}.")
+        for name in ("to", "text"):
+            if not config.fields.get(name):
+                raise SettingsError(f"HTTP gateway: the field mapping needs {name!r}.")
+        return config
+
+
+@dataclass
+class SmsSettings:
+    sender_name: str = ""
+    #: Appended to marketing messages that lack it, e.g. "STOP au 36111".
+    optout_mention: str = ""
+    #: Euros per segment, as text to stay exact (e.g. "0.045").
+    price_per_segment: str = "0.05"
+    gateway: str = "outbox"
+    http: HttpConfig = field(default_factory=HttpConfig)
+    #: Folder of the outbox CSV files (empty: next to the database).
+    outbox_dir: str = ""
+    #: Marketing SMS skip customers sent an SMS in the last N days (0: no such rule).
+    recent_days: int = 0
+    windows: dict[str, SendWindow] = field(default_factory=default_windows)
+
+    @property
+    def price(self) -> Decimal:
+        try:
+            value = Decimal(str(self.price_per_segment).replace(",", ".").strip() or "0")
+        except InvalidOperation:
+            raise SettingsError(
+                f"The price per segment {self.price_per_segment!r} is not a number."
+            ) from None
+        if value < 0:
+            raise SettingsError("The price per segment cannot be negative.")
+        return value
+
+    def cost_cents(self, segments: int) -> int:
+        """The estimated cost of *segments* segments, in whole cents (rounded half up)."""
+        return int((self.price * segments * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    def validate(self) -> None:
+        self.price  # noqa: B018 - raises if not a number
+        if self.gateway not in GATEWAYS:
+            raise SettingsError(f"Unknown SMS gateway {self.gateway!r}: use http or outbox.")
+        name = self.sender_name.strip()
+        if name and not (
+            re.fullmatch(r"[A-Za-z0-9 .&-]{1,11}", name)
+            and re.search(r"[A-Za-z]", name)
+            or re.fullmatch(r"\+?[0-9]{1,15}", name)
+        ):
+            raise SettingsError(
+                f"The sender name {name!r} must be 1 to 11 letters or digits (with at least one "
+                "letter), or a phone number of up to 15 digits."
+            )
+        if self.recent_days < 0:
+            raise SettingsError("The number of days since the last SMS cannot be negative.")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["windows"] = {m: w.to_dict() for m, w in self.windows.items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> SmsSettings:
+        if not isinstance(data, dict):
+            raise SettingsError("The SMS settings must be an object.")
+        values = dict(data)
+        http = HttpConfig.from_dict(values.pop("http", {}))
+        windows = default_windows()
+        try:
+            for market, raw in (values.pop("windows", {}) or {}).items():
+                if market not in MARKETS:
+                    raise SettingsError(f"Unknown send-window market {market!r}.")
+                windows[market] = SendWindow.from_dict(market, raw)
+        except WindowError as error:
+            raise SettingsError(str(error)) from None
+        known = {f for f in cls.__dataclass_fields__} - {"http", "windows"}
+        unknown = set(values) - known
+        if unknown:
+            raise SettingsError(f"Unknown SMS setting(s): {', '.join(sorted(unknown))}.")
+        settings = cls(http=http, windows=windows, **values)
+        settings.recent_days = int(settings.recent_days)
+        settings.validate()
+        return settings
+
+
+def load_settings(session: Session) -> SmsSettings:
+    row = session.get(Setting, SETTING_KEY)
+    if row is None:
+        return SmsSettings()
+    try:
+        data = json.loads(row.value)
+    except json.JSONDecodeError:
+        raise SettingsError("The SMS settings in the database are damaged (not JSON).") from None
+    return SmsSettings.from_dict(data)
+
+
+def save_settings(session: Session, settings: SmsSettings) -> None:
+    settings.validate()
+    text = json.dumps(settings.to_dict(), ensure_ascii=False, sort_keys=True)
+    if len(text) > 4000:
+        raise SettingsError("The SMS settings are too long to be saved (over 4,000 characters).")
+    row = session.get(Setting, SETTING_KEY)
+    if row is None:
+        session.add(Setting(key=SETTING_KEY, value=text))
+    else:
+        row.value = text

@@ -1,0 +1,247 @@
+"""SMS templates: merge fields, rendering, the opt-out mention, starter templates.
+
+A merge field is written between braces: ``{civilité}``, ``{nom}``, ``{modèle}``... Each name maps
+onto a field of the catalog (:mod:`app.query.catalog`), so its value is read by the same engine
+as the target's columns and formatted like them (dates DD/MM/YYYY). Any catalog key works too
+(``{vehicle.brand}``). Names are matched without regard to case or accents (``{Modele}``).
+
+Two fields have no column in the data: ``{date rdv}`` and ``{heure rdv}`` (the appointment of an
+appointment confirmation). Their values are typed when sending and are the same for everyone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import CibleError
+from app.models.sms import SmsKind, SmsTemplate
+from app.models.textfold import fold
+from app.query.catalog import FIELDS, current_language
+
+_PLACEHOLDER = re.compile(r"\{([^{}\n]{1,60})\}")
+
+
+class TemplateError(CibleError):
+    """A template cannot be rendered (unknown merge field, missing value, empty text)."""
+
+
+#: Merge field → catalog key, in the order the editor offers them.
+MERGE_FIELDS: dict[str, str] = {
+    "civilité": "customer.civility",
+    "nom": "customer.last_name",
+    "prénom": "customer.first_name",
+    "raison sociale": "customer.company",
+    "ville": "customer.city",
+    "site": "customer.site",
+    "marque": "vehicle.brand",
+    "modèle": "vehicle.model",
+    "immatriculation": "vehicle.plate",
+    "date ct": "vehicle.inspection_due_date",
+    "date révision": "vehicle.next_service_date",
+    "fin de garantie": "vehicle.warranty_end",
+    "kilométrage": "vehicle.mileage",
+}
+#: Merge fields typed when sending (the same value for every recipient).
+ASKED_FIELDS: tuple[str, ...] = ("date rdv", "heure rdv")
+
+_BY_FOLD: dict[str, str] = {fold(name) or "": name for name in (*MERGE_FIELDS, *ASKED_FIELDS)}
+
+
+def canonical(name: str) -> str:
+    """The merge field *name* refers to (``"Modele"`` → ``"modèle"``; a catalog key stays)."""
+    text = " ".join(name.split())
+    if text in FIELDS:
+        return text
+    found = _BY_FOLD.get(fold(text) or "")
+    if found is None:
+        raise TemplateError(
+            f"Unknown merge field {{{name}}}. Use one of: "
+            + ", ".join("{" + n + "}" for n in (*MERGE_FIELDS, *ASKED_FIELDS))
+            + ", or a field key such as {vehicle.brand}."
+        )
+    return found
+
+
+def placeholders(body: str) -> list[str]:
+    """The merge fields of *body* (canonical names, each once, in order)."""
+    seen: dict[str, None] = {}
+    for match in _PLACEHOLDER.finditer(body):
+        seen[canonical(match.group(1))] = None
+    return list(seen)
+
+
+def catalog_key(name: str) -> str | None:
+    """The catalog key behind merge field *name* (``None`` for a value typed when sending)."""
+    if name in FIELDS:
+        return name
+    return MERGE_FIELDS.get(name)
+
+
+def columns_for(body: str) -> list[str]:
+    """The catalog keys to read for *body*."""
+    keys = [catalog_key(n) for n in placeholders(body)]
+    return [k for k in keys if k is not None]
+
+
+def asked_fields(body: str) -> list[str]:
+    return [n for n in placeholders(body) if catalog_key(n) is None]
+
+
+def render(body: str, values: dict[str, str]) -> str:
+    """*body* with each merge field replaced by ``values[canonical name]`` ("" if missing).
+
+    Spaces doubled by an empty value are reduced to one; lines are trimmed.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        return values.get(canonical(match.group(1)), "") or ""
+
+    text = _PLACEHOLDER.sub(replace, body)
+    lines = [re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def has_mention(text: str, mention: str) -> bool:
+    """True if *text* already carries the opt-out *mention* (case and accents ignored)."""
+    folded = " ".join((fold(text) or "").split())
+    return " ".join((fold(mention) or "").split()) in folded
+
+
+def with_optout(text: str, kind: SmsKind | str, mention: str) -> str:
+    """The text as sent: marketing messages get the opt-out *mention* on a new line if missing."""
+    if SmsKind(kind) is not SmsKind.MARKETING:
+        return text
+    mention = mention.strip()
+    if not mention:
+        raise TemplateError(
+            "Marketing SMS must offer a free way to object: set the opt-out mention "
+            '(for example "STOP au 36111") in the SMS settings.'
+        )
+    if has_mention(text, mention):
+        return text
+    return f"{text}\n{mention}" if text else mention
+
+
+def check_body(body: str) -> None:
+    """Raise :class:`TemplateError` if *body* is empty or names an unknown merge field."""
+    if not body.strip():
+        raise TemplateError("The message is empty.")
+    placeholders(body)
+
+
+# -- starter templates (seed 003, section 2.8) --------------------------------------------------
+
+STARTER_TEMPLATES: tuple[tuple[str, SmsKind, str], ...] = (
+    (
+        "AUTRES TRAVAUX",
+        SmsKind.SERVICE,
+        "Bonjour {civilité} {nom}. Suite à des travaux imprévus sur votre {modèle}, merci de "
+        "nous contacter. {site}",
+    ),
+    (
+        "CONFIRMATION RDV",
+        SmsKind.SERVICE,
+        "Bonjour {civilité} {nom}, nous vous confirmons le rendez-vous pour votre {modèle} le "
+        "{date rdv} à {heure rdv}. A bientôt. {site}",
+    ),
+    (
+        "CONTROLE TECHNIQUE",
+        SmsKind.MARKETING,
+        "Bonjour {civilité} {nom}. Le contrôle technique de votre {modèle} arrive à échéance le "
+        "{date ct}. Nous vous proposons un pré-contrôle gratuit. {site}",
+    ),
+    (
+        "SORTIE NOUVEAU MODELE VN",
+        SmsKind.MARKETING,
+        "Bonjour {civilité} {nom}, votre garage {site} vous invite à ses portes ouvertes à "
+        "l'occasion de la sortie du nouveau modèle.",
+    ),
+    (
+        "VEHICULE TERMINE",
+        SmsKind.SERVICE,
+        "{civilité} {nom}, les travaux sur votre {modèle} sont terminés. Vous pouvez venir le "
+        "récupérer dès maintenant. A bientôt. {site}",
+    ),
+)
+
+
+def ensure_starter_templates(session: Session) -> int:
+    """Add the starter templates when there is no template at all; return how many were added."""
+    if session.scalars(select(SmsTemplate.id).limit(1)).first() is not None:
+        return 0
+    for name, kind, body in STARTER_TEMPLATES:
+        session.add(SmsTemplate(name=name, kind=kind, body=body))
+    session.flush()
+    return len(STARTER_TEMPLATES)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    id: int
+    name: str
+    kind: SmsKind
+    body: str
+
+
+def list_templates(session: Session) -> list[TemplateInfo]:
+    ensure_starter_templates(session)
+    rows = session.scalars(select(SmsTemplate).order_by(SmsTemplate.name))
+    return [TemplateInfo(t.id, t.name, SmsKind(t.kind), t.body) for t in rows]
+
+
+def find_template(session: Session, name: str) -> TemplateInfo:
+    """The template named *name* (the starter templates count while none is saved); reads only."""
+    saved = session.scalars(select(SmsTemplate).order_by(SmsTemplate.name)).all()
+    if saved:
+        known = [TemplateInfo(t.id, t.name, SmsKind(t.kind), t.body) for t in saved]
+    else:
+        known = [TemplateInfo(0, n, k, b) for n, k, b in STARTER_TEMPLATES]
+    for info in known:
+        if info.name == name:
+            return info
+    for info in known:  # then without regard to case and accents
+        if fold(info.name) == fold(name.strip()):
+            return info
+    raise TemplateError(
+        f"No SMS template named {name!r}. Templates: {', '.join(t.name for t in known)}."
+    )
+
+
+def save_template(
+    session: Session, name: str, kind: SmsKind | str, body: str, template_id: int | None = None
+) -> SmsTemplate:
+    """Create or update a template (by id, else by name); names are unique."""
+    name = " ".join(name.split())
+    if not name:
+        raise TemplateError("A template needs a name.")
+    if len(name) > 80:
+        raise TemplateError("A template name has at most 80 characters.")
+    check_body(body)
+    other = session.scalars(select(SmsTemplate).where(SmsTemplate.name == name)).first()
+    template = session.get(SmsTemplate, template_id) if template_id is not None else other
+    if other is not None and template is not None and other.id != template.id:
+        raise TemplateError(f"There is already a template named {name!r}.")
+    if template is None:
+        template = SmsTemplate(name=name, kind=SmsKind(kind), body=body)
+        session.add(template)
+    else:
+        template.name, template.kind, template.body = name, SmsKind(kind), body
+    session.flush()
+    return template
+
+
+def delete_template(session: Session, template_id: int) -> None:
+    template = session.get(SmsTemplate, template_id)
+    if template is not None:
+        session.delete(template)
+        session.flush()
+
+
+def kind_label(kind: SmsKind | str, lang: str | None = None) -> str:
+    if SmsKind(kind) is SmsKind.MARKETING:
+        return "Marketing"
+    return "Service (transactionnel)" if current_language(lang) == "fr" else "Service"

@@ -1,0 +1,289 @@
+"""Phone numbers (FR, CH, CA, EE), send windows and holidays, templates, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from app.export.sms.phones import PhoneKind, best_mobile, normalise, region_for
+from app.export.sms.settings import SettingsError, SmsSettings, load_settings, save_settings
+from app.export.sms.templates import (
+    STARTER_TEMPLATES,
+    TemplateError,
+    asked_fields,
+    columns_for,
+    find_template,
+    list_templates,
+    placeholders,
+    render,
+    save_template,
+    with_optout,
+)
+from app.export.sms.windows import (
+    SendWindow,
+    WindowError,
+    default_windows,
+    easter,
+    holidays,
+    market_for_country,
+)
+from app.models.sms import SmsKind, SmsTemplate
+
+# -- phones -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164", "kind"),
+    [
+        ("06 12 34 56 78", "FR", "+33612345678", PhoneKind.MOBILE),
+        ("+33 6 12 34 56 78", "FR", "+33612345678", PhoneKind.MOBILE),
+        ("0033 612345678", "FR", "+33612345678", PhoneKind.MOBILE),
+        ("06.12.34.56.78", "FR", "+33612345678", PhoneKind.MOBILE),
+        ("07 81 22 33 44", "FR", "+33781223344", PhoneKind.MOBILE),
+        ("02 47 11 22 33", "FR", "+33247112233", PhoneKind.LANDLINE),
+        ("079 123 45 67", "CH", "+41791234567", PhoneKind.MOBILE),
+        ("+41 44 668 18 00", "FR", "+41446681800", PhoneKind.LANDLINE),
+        ("044 668 18 00", "CH", "+41446681800", PhoneKind.LANDLINE),
+        ("(514) 555-0199", "CA", "+15145550199", PhoneKind.MOBILE),  # +1: mobile or fixed
+        ("5123 4567", "EE", "+37251234567", PhoneKind.MOBILE),
+        ("+372 612 3456", "FR", "+3726123456", PhoneKind.LANDLINE),
+        ("0612", "FR", "", PhoneKind.INVALID),
+        ("not a number", "FR", "", PhoneKind.INVALID),
+        ("07 11 22 33 44", "FR", "", PhoneKind.INVALID),  # unallocated French range
+        ("", "FR", "", PhoneKind.EMPTY),
+        (None, "FR", "", PhoneKind.EMPTY),
+    ],
+)
+def test_normalise(raw: str | None, region: str, e164: str, kind: PhoneKind) -> None:
+    phone = normalise(raw, region)
+    assert (phone.e164, phone.kind) == (e164, kind)
+
+
+def test_the_same_digits_depend_on_the_sites_country() -> None:
+    assert normalise("079 123 45 67", "CH").e164 == "+41791234567"
+    assert normalise("079 123 45 67", "FR").e164 == "+33791234567"  # a French 07 mobile
+    assert normalise("5123 4567", "EE").e164 == "+37251234567"
+    assert normalise("5123 4567", "FR").kind is PhoneKind.INVALID
+
+
+def test_region_falls_back_to_the_customer_then_france() -> None:
+    assert region_for("CH", "FR") == "CH"
+    assert region_for(None, "EE") == "EE"
+    assert region_for("", None) == "FR"
+
+
+def test_best_mobile_prefers_a_mobile_in_any_field() -> None:
+    assert best_mobile([None, "02 47 11 22 33", "06 98 76 54 32"]).e164 == "+33698765432"
+    assert best_mobile(["0612", "02 47 11 22 33"]).kind is PhoneKind.LANDLINE
+    assert best_mobile(["0612", None]).kind is PhoneKind.INVALID
+    assert best_mobile([None, ""]).kind is PhoneKind.EMPTY
+
+
+# -- windows ------------------------------------------------------------------------------------
+
+
+def test_easter_and_french_holidays_2026() -> None:
+    assert easter(2026) == dt.date(2026, 4, 5)
+    assert easter(2025) == dt.date(2025, 4, 20)
+    days = holidays("FR", 2026)
+    assert dt.date(2026, 4, 6) in days  # lundi de Pâques
+    assert dt.date(2026, 5, 14) in days  # Ascension
+    assert dt.date(2026, 5, 25) in days  # lundi de Pentecôte
+    assert {dt.date(2026, 7, 14), dt.date(2026, 11, 11), dt.date(2026, 5, 8)} <= days
+    assert len(days) == 11
+
+
+def test_other_markets_have_their_own_holidays() -> None:
+    assert dt.date(2026, 8, 1) in holidays("CH", 2026)
+    assert dt.date(2026, 6, 24) in holidays("CA-QC", 2026)
+    assert dt.date(2026, 5, 18) in holidays("CA-QC", 2026)  # patriots: Monday before 25 May
+    assert dt.date(2026, 2, 24) in holidays("EE", 2026)
+    assert dt.date(2026, 7, 14) not in holidays("CH", 2026)
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+FR = default_windows()["FR"]
+
+
+@pytest.mark.parametrize(
+    ("when", "allowed", "next_time"),
+    [
+        ("2026-05-20 10:00", True, "2026-05-20 10:00"),  # Wednesday
+        ("2026-05-20 07:59", False, "2026-05-20 08:00"),
+        ("2026-05-20 21:29", True, "2026-05-20 21:29"),
+        ("2026-05-20 21:30", False, "2026-05-21 08:00"),
+        ("2026-05-13 22:00", False, "2026-05-15 08:00"),  # Thursday 14 is Ascension
+        ("2026-05-14 10:00", False, "2026-05-15 08:00"),
+        ("2026-05-16 21:45", False, "2026-05-18 08:00"),  # Saturday night → Sunday → Monday
+        ("2026-05-17 12:00", False, "2026-05-18 08:00"),  # Sunday
+        ("2026-05-23 22:00", False, "2026-05-26 08:00"),  # Sunday then Whit Monday
+        ("2026-05-25 09:00", False, "2026-05-26 08:00"),
+    ],
+)
+def test_french_window_across_sunday_and_holidays(when: str, allowed: bool, next_time: str) -> None:
+    assert FR.allows(at(when)) is allowed
+    assert FR.next_allowed(at(when)) == at(next_time)
+
+
+def test_an_aware_time_is_read_in_the_markets_time_zone() -> None:
+    # 20:00 UTC on Saturday 16 May 2026 = 22:00 in Paris: after the window, then Sunday
+    utc = dt.datetime(2026, 5, 16, 20, 0, tzinfo=dt.UTC)
+    assert not FR.allows(utc)
+    assert FR.next_allowed(utc) == dt.datetime(2026, 5, 18, 6, 0, tzinfo=dt.UTC)  # 08:00 Paris
+    qc = default_windows()["CA-QC"]
+    # 12:00 UTC Wednesday = 08:00 in Quebec: before 09:00
+    assert qc.next_allowed(dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC)) == dt.datetime(
+        2026, 5, 20, 13, 0, tzinfo=dt.UTC
+    )
+
+
+def test_quebec_weekend_hours() -> None:
+    qc = default_windows()["CA-QC"]
+    assert qc.allows(at("2026-05-23 10:00"))  # Saturday
+    assert not qc.allows(at("2026-05-23 19:00"))
+    assert qc.next_allowed(at("2026-05-23 19:00")) == at("2026-05-24 10:00")
+
+
+def test_windows_are_settings(database) -> None:
+    settings = SmsSettings()
+    settings.windows["FR"] = SendWindow.from_dict(
+        "FR", {"hours": [["09:00", "12:00"]] * 7, "skip_holidays": False}
+    )
+    with database.session() as s:
+        save_settings(s, settings)
+    with database.session() as s:
+        loaded = load_settings(s)
+    fr = loaded.windows["FR"]
+    assert fr.allows(at("2026-05-17 10:00"))  # Sundays allowed now
+    assert fr.allows(at("2026-05-14 10:00"))  # holidays too
+    assert not fr.allows(at("2026-05-18 13:00"))
+    assert loaded.windows["CH"].to_dict() == default_windows()["CH"].to_dict()
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        [["21:00", "08:00"]] * 7,
+        [None] * 7,
+        [["8h", "12:00"]] * 7,
+        [["08:00", "12:00"]] * 6,
+    ],
+)
+def test_bad_windows_are_refused(hours) -> None:
+    with pytest.raises(WindowError):
+        SendWindow.from_dict("FR", {"hours": hours})
+
+
+def test_markets_of_countries() -> None:
+    assert market_for_country("fr") == "FR"
+    assert market_for_country("CA") == "CA-QC"
+    assert market_for_country("DE") == "FR"
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+
+def test_merge_fields_map_onto_the_catalog() -> None:
+    body = (
+        "Bonjour {civilité} {Nom}, votre {modele} ({immatriculation}) le {date rdv} {vehicle.brand}"
+    )
+    assert placeholders(body) == [
+        "civilité",
+        "nom",
+        "modèle",
+        "immatriculation",
+        "date rdv",
+        "vehicle.brand",
+    ]
+    assert columns_for(body) == [
+        "customer.civility",
+        "customer.last_name",
+        "vehicle.model",
+        "vehicle.plate",
+        "vehicle.brand",
+    ]
+    assert asked_fields(body) == ["date rdv"]
+
+
+def test_unknown_merge_field_is_named() -> None:
+    with pytest.raises(TemplateError, match=r"\{couleur\}"):
+        placeholders("Votre {couleur}")
+
+
+def test_render_drops_the_spaces_of_empty_values() -> None:
+    assert render("Bonjour {civilité} {nom},", {"nom": "DUPONT"}) == "Bonjour DUPONT,"
+
+
+def test_optout_mention_is_added_to_marketing_only_when_missing() -> None:
+    assert with_optout("Promo", SmsKind.MARKETING, "STOP au 36111") == "Promo\nSTOP au 36111"
+    assert (
+        with_optout("Promo stop au 36111", SmsKind.MARKETING, "STOP au 36111").count("36111") == 1
+    )
+    assert with_optout("Votre voiture est prête", SmsKind.SERVICE, "STOP au 36111") == (
+        "Votre voiture est prête"
+    )
+    with pytest.raises(TemplateError, match="opt-out"):
+        with_optout("Promo", SmsKind.MARKETING, "")
+
+
+def test_starter_templates_and_saving(database) -> None:
+    with database.session() as s:
+        assert find_template(s, "confirmation rdv").kind is SmsKind.SERVICE  # read-only lookup
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(SmsTemplate)) == 0
+        names = [t.name for t in list_templates(s)]
+    assert sorted(names) == sorted(n for n, _, _ in STARTER_TEMPLATES)
+    with database.session() as s:
+        saved = save_template(s, "Relance CT", SmsKind.MARKETING, "Bonjour {nom}, CT le {date ct}")
+        with pytest.raises(TemplateError, match="already"):
+            save_template(s, "CONFIRMATION RDV", SmsKind.SERVICE, "x", template_id=saved.id)
+        with pytest.raises(TemplateError, match="Unknown merge field"):
+            save_template(s, "Bad", SmsKind.SERVICE, "{nope}")
+    with database.session() as s:
+        assert find_template(s, "Relance CT").body == "Bonjour {nom}, CT le {date ct}"
+        with pytest.raises(TemplateError, match="No SMS template named 'Nope'"):
+            find_template(s, "Nope")
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+def test_settings_round_trip_without_secrets(database) -> None:
+    settings = SmsSettings(sender_name="GARAGE", optout_mention="STOP au 36111")
+    settings.http.url = "https://api.example.com/sms"
+    settings.http.account = "garage"
+    with database.session() as s:
+        save_settings(s, settings)
+    with database.session() as s:
+        loaded = load_settings(s)
+    assert loaded.to_dict() == settings.to_dict()
+    assert loaded.cost_cents(17) == 85
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"sender_name": "GARAGE DE TOURS"}, "sender name"),
+        ({"price_per_segment": "abc"}, "not a number"),
+        ({"gateway": "pigeon"}, "Unknown SMS gateway"),
+        ({"http": {"body": "xml"}}, "json or form"),
+        ({"http": {"password": "x"}}, "Unknown HTTP gateway setting"),
+        ({"windows": {"DE": {"hours": []}}}, "Unknown send-window market"),
+    ],
+)
+def test_bad_settings_are_refused(change: dict, message: str) -> None:
+    data = SmsSettings().to_dict()
+    data.update(change)
+    with pytest.raises(SettingsError, match=message):
+        SmsSettings.from_dict(data)
+
+
+def test_price_is_exact() -> None:
+    settings = SmsSettings(price_per_segment="0,045")
+    assert settings.cost_cents(1000) == 4500
+    assert settings.cost_cents(3) == 14  # 13.5 cents rounded half up
