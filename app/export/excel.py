@@ -65,8 +65,10 @@ __all__ = [
     "ExportResult",
     "MailingOptions",
     "SavedExport",
+    "WorkbookInfo",
     "delete_saved_exports",
     "export_target",
+    "find_saved_export",
     "get_saved_export",
     "list_saved_exports",
     "mailing_funnel",
@@ -280,8 +282,8 @@ def _replace(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
     except PermissionError:
         raise CibleError(
-            f"Cannot replace {path}: it is open in another program (Excel?). Close it and try "
-            "again; the previous file is unchanged."
+            f"Cannot replace {path}: permission denied. Is it open in another program (Excel)? "
+            "Close it and try again; the previous file is unchanged."
         ) from None
     except OSError as error:
         raise CibleError(f"Cannot write {path}: {error.strerror or error}.") from None
