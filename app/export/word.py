@@ -1250,6 +1250,7 @@ def merge_target(
     offset: int = 0,
     pdf: str | os.PathLike[str] | None = None,
     lang: str = "fr",
+    funnel_lang: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> MergeResult:
@@ -1258,7 +1259,8 @@ def merge_target(
     The template's fields are checked first (:class:`UnknownMergeFieldError`), then the postal
     funnel runs and the document is written. ``progress(done, total, text)`` may raise to stop;
     ``cancelled()`` returning true stops with :class:`MergeCancelled`. Nothing is written to *out*
-    unless the merge completes.
+    unless the merge completes. ``lang`` is the letters' language (dates, yes/no, enum labels);
+    ``funnel_lang`` that of the funnel's steps and reasons (default: the application's).
     """
     today = today or dt.date.today()
     lang = normalize_language(lang)
@@ -1286,7 +1288,7 @@ def merge_target(
         household=household,
         contacted_within_days=contacted_within_days,
         columns=columns,
-        lang=lang,
+        lang=funnel_lang,
         progress=(lambda d, t, s: _report(progress, cancelled, 0, 0, s)),
     )
     if not funnel.recipients:

@@ -1,0 +1,197 @@
+"""``python -m app merge-word TARGET.json --db PATH --template T.docx --out FILE.docx
+[--labels 3x7|3x8|2x7 [--offset N]] [--per-vehicle] [--household] [--not-contacted-days N]
+[--pdf FILE.pdf] [--record CAMPAIGN] [--today YYYY-MM-DD] [--lang fr|en]``
+
+Merges a target file into a Word template: one letter per customer (``--per-vehicle``: per
+vehicle), letters separated by page breaks, in one new .docx — or address labels on A4 sheets
+with ``--labels`` (the template is then optional: it gives the label's content, the address
+block by default; ``--offset N`` skips the first N labels of a partly used sheet).
+
+The postal permissions funnel runs first and its counts are printed, with why people dropped
+out: usable postal address, one per customer (``--household``: per household), no postal refusal
+as recorded now, no contact in the last N days (``--not-contacted-days N``).
+
+``--pdf FILE.pdf`` also writes a PDF with LibreOffice (an error if it is not installed).
+``--record CAMPAIGN`` records one postal contact per letter in the contact history.
+
+Problems (unknown merge field, malformed file, missing database or template, unwritable output,
+nobody left to write to) print one line and exit with code 2; nothing is written. The document
+is written to a temporary file next to ``--out`` and moved into place only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from pathlib import Path
+
+from sqlalchemy import exc as sa_exc
+
+from app.cli.common import ArgumentParser, CommandError
+from app.errors import DatabaseError
+from app.export.postal import reason_counts
+from app.export.word import (
+    LABEL_LAYOUTS,
+    merge_target,
+    pdf_unavailable_reason,
+    record_mailing,
+)
+from app.i18n import normalize_language, system_language
+from app.models.db import open_database
+from app.query.targetfile import load_target_file
+
+
+def _parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="python -m app merge-word",
+        description="Merge a target file into a Word template: letters or address labels.",
+    )
+    parser.add_argument("file", metavar="TARGET.json", help="the target file")
+    parser.add_argument(
+        "--db", required=True, metavar="PATH", help="the database file (or a database URL)"
+    )
+    parser.add_argument(
+        "--template",
+        metavar="T.docx",
+        help="the Word template (required for letters; for labels, the label's content)",
+    )
+    parser.add_argument("--out", required=True, metavar="FILE.docx", help="the document to write")
+    parser.add_argument(
+        "--labels", choices=sorted(LABEL_LAYOUTS), help="address labels on A4 sheets of this layout"
+    )
+    parser.add_argument(
+        "--offset", type=int, metavar="N", help="with --labels: leave the first N labels blank"
+    )
+    parser.add_argument(
+        "--per-vehicle", action="store_true", help="one letter per vehicle, not per customer"
+    )
+    parser.add_argument(
+        "--household",
+        action="store_true",
+        help="one letter per household (customers sharing an address)",
+    )
+    parser.add_argument(
+        "--not-contacted-days",
+        type=int,
+        metavar="N",
+        help="leave out customers contacted in the last N days",
+    )
+    parser.add_argument("--pdf", metavar="FILE.pdf", help="also write a PDF (needs LibreOffice)")
+    parser.add_argument(
+        "--record",
+        metavar="CAMPAIGN",
+        help="record one postal contact per letter in the contact history, under this campaign",
+    )
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="the date of the letters and of relative criteria"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        help="language of the letters' dates and values (default: fr) and of the counts printed",
+    )
+    return parser
+
+
+def _parse_today(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
+        ) from None
+
+
+def _check_file(option: str, text: str, suffix: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() != suffix:
+        raise CommandError(f"{option} {text!r}: the file name must end in {suffix}.")
+    if path.is_dir():
+        raise CommandError(f"{option} {text!r} is a folder, not a file.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CommandError(f"{option} {text!r}: the folder {folder} does not exist.")
+    return path
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    out = _check_file("--out", args.out, ".docx")
+    pdf = _check_file("--pdf", args.pdf, ".pdf") if args.pdf else None
+    if pdf is not None:
+        reason = pdf_unavailable_reason()
+        if reason:
+            raise CommandError(f"--pdf: {reason}")
+    if args.labels is None:
+        if args.template is None:
+            raise CommandError("--template is required for letters (or use --labels).")
+        if args.offset is not None:
+            raise CommandError("--offset goes with --labels.")
+    elif args.per_vehicle:
+        raise CommandError("--per-vehicle is for letters: labels are one per recipient.")
+    template = Path(args.template) if args.template else None
+    if template is not None and not template.is_file():
+        raise CommandError(f"--template {args.template!r}: no such file.")
+    days = args.not_contacted_days
+    if days is not None and days < 0:
+        raise CommandError(f"--not-contacted-days {days}: give a number of days, 0 or more.")
+    if args.record is not None and not args.record.strip():
+        raise CommandError("--record needs a campaign name.")
+    today = _parse_today(args.today)
+    letters_lang = normalize_language(args.lang or "fr")
+    lang = normalize_language(args.lang or system_language())
+    target = load_target_file(args.file)
+    database = open_database(args.db, create=False)
+    try:
+        with database.engine.connect() as conn:
+            result = merge_target(
+                conn,
+                target,
+                out,
+                template=template,
+                today=today,
+                per_vehicle=args.per_vehicle,
+                household=args.household,
+                contacted_within_days=days,
+                labels=args.labels,
+                offset=args.offset or 0,
+                pdf=pdf,
+                lang=letters_lang,
+                funnel_lang=lang,
+            )
+        if args.record:
+            with database.session() as session:
+                record_mailing(
+                    session,
+                    result.letters,
+                    campaign=args.record,
+                    template=str(template or ""),
+                    user=_user(),
+                )
+    except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise DatabaseError(f"Cannot use the database {database.location}: {detail}") from None
+    finally:
+        database.dispose()
+    funnel = result.funnel
+    assert funnel is not None
+    for step, line in zip(funnel.steps, funnel.summary_lines(), strict=True):
+        print(line)
+        for reason, n in reason_counts(step):
+            print(f"    {reason}: {n}")
+    what = "labels" if result.labels else "letters"
+    print(f"{result.count} {what} written to {out}")
+    if result.pdf_path is not None:
+        print(f"PDF written to {result.pdf_path}")
+    if args.record:
+        print(f"{result.count} postal contacts recorded under {args.record.strip()!r}")
+    return 0
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
