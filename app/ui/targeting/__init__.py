@@ -1,0 +1,8 @@
+"""The targeting window's screen: criteria, live count, results grid, saved targets.
+
+Translation area ``targeting`` (``resources/i18n/targeting_fr.ts``).
+"""
+
+from app.ui.targeting.screen import TargetingScreen
+
+__all__ = ["TargetingScreen"]

@@ -1,0 +1,426 @@
+"""The results grid: a lazy table model over a target, and its view.
+
+:class:`ResultsTableModel` asks :func:`app.query.engine.fetch_page` for one page of rows at a
+time, in the background, when the view scrolls to the end of what it holds (``canFetchMore`` /
+``fetchMore``); Ctrl+End keeps fetching page after page until the last row. Removed customers
+are a set of customer ids: their rows are struck through, left out of every export, and can be
+put back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+from app.models.db import Database
+from app.query.catalog import Field, FieldType, get_field
+from app.query.engine import ResultRow, fetch_page
+from app.query.target import Target
+from app.ui import tasks
+
+PAGE_SIZE = 500
+CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 10
+REMOVED_ROLE = Qt.ItemDataRole.UserRole + 11
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Results", text)
+
+
+class Interruptible:
+    """Runs a query in a task so that Cancel can stop it mid-statement (SQLite ``interrupt``,
+    PostgreSQL ``cancel``), not only between batches."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._raw: Any = None
+
+    def run(
+        self, database: Database, ctx: tasks.TaskContext, fn: Callable[[Connection], Any]
+    ) -> Any:
+        with database.engine.connect() as conn:
+            with self._lock:
+                self._raw = conn.connection.driver_connection
+            try:
+                ctx.check_cancelled()
+                return fn(conn)
+            except DBAPIError:
+                if ctx.cancelled:
+                    raise tasks.TaskCancelled() from None
+                raise
+            finally:
+                with self._lock:
+                    self._raw = None
+
+    def interrupt(self) -> None:
+        with self._lock:
+            raw = self._raw
+            if raw is None:
+                return
+            stop = getattr(raw, "interrupt", None) or getattr(raw, "cancel", None)
+            if stop is not None:
+                stop()
+
+
+class ResultsTableModel(QAbstractTableModel):
+    """The rows of a target, fetched a page at a time (see the module docstring).
+
+    Column 0 is the remove / put back mark; the target's columns follow. ``fetch_log`` records
+    every page asked for, as ``(offset, limit, rows received)``.
+    """
+
+    page_loaded = Signal(int, int)  # offset, rows received
+    complete = Signal()  # the last row is loaded
+    failed = Signal(object)  # the exception of a page that could not be read
+    busy_changed = Signal(bool)
+    removed_changed = Signal()
+
+    def __init__(
+        self,
+        parent: Any = None,
+        *,
+        task_manager: tasks.TaskManager | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks = task_manager
+        self.page_size = page_size
+        self._database: Database | None = None
+        self._target = Target()
+        self._fields: list[Field] = [get_field(k) for k in self._target.columns]
+        self._today = dt.date.today()
+        self.rows: list[ResultRow] = []
+        self.removed: set[int] = set()
+        self.exhausted = True
+        self._task: tasks.Task | None = None
+        self._query = Interruptible()
+        self._generation = 0
+        self._to_end = False
+        self.fetch_log: list[tuple[int, int, int]] = []
+
+    # -- what is shown --------------------------------------------------------------------------
+    @property
+    def fields(self) -> list[Field]:
+        return list(self._fields)
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.is_finished
+
+    def set_query(
+        self, database: Database, target: Target, removed: set[int], today: dt.date | None = None
+    ) -> None:
+        """Show *target* on *database* from its first row (the first page is asked for at once).
+
+        *removed* is the set of removed customer ids, shared with the caller.
+        """
+        self.cancel()
+        self.beginResetModel()
+        self._generation += 1
+        self._database = database
+        self._target = target
+        self._fields = [get_field(k) for k in target.columns]
+        self._today = today or dt.date.today()
+        self.removed = removed
+        self.rows = []
+        self.exhausted = False
+        self._to_end = False
+        self.fetch_log = []
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def clear(self) -> None:
+        self.cancel()
+        self.beginResetModel()
+        self._generation += 1
+        self.rows = []
+        self.exhausted = True
+        self.endResetModel()
+
+    # -- Qt model API ---------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else 1 + len(self._fields)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.rows):
+                return str(section + 1)
+            return None
+        if not 0 <= section <= len(self._fields):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if section == 0 else self._fields[section - 1].label()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == 0:
+                return _tr("Click a mark to remove a customer from the target or put them back")
+            f = self._fields[section - 1]
+            return f"{f.label()} ({f.group_label()})"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        removed = row.customer_id in self.removed
+        if role == CUSTOMER_ROLE:
+            return row.customer_id
+        if role == REMOVED_ROLE:
+            return removed
+        if col == 0:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "↺" if removed else "✕"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (
+                    _tr("Put this customer back in the target (Insert)")
+                    if removed
+                    else _tr("Remove this customer from the target (Delete)")
+                )
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignCenter
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#1a7f37" if removed else "#b42318"))
+            return None
+        f = self._fields[col - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f.format_value(row.values[col - 1])
+        if role == Qt.ItemDataRole.FontRole and removed:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and removed:
+            return QBrush(QColor("#8a8a8a"))
+        if role == Qt.ItemDataRole.ToolTipRole and removed:
+            return _tr("Removed from the target: left out of every export")
+        if role == Qt.ItemDataRole.TextAlignmentRole and f.type is FieldType.NUMBER:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and self._database is not None and not self.exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
+        """Ask for the next page in the background (nothing if one is on its way)."""
+        if parent.isValid() or not self.canFetchMore() or self.busy:
+            return
+        database, target, today = self._database, self._target, self._today
+        offset, limit, generation = len(self.rows), self.page_size, self._generation
+        query = self._query
+
+        def work(ctx: tasks.TaskContext) -> list[ResultRow]:
+            return query.run(
+                database,  # type: ignore[arg-type]
+                ctx,
+                lambda conn: fetch_page(conn, target, offset, limit, today=today),
+            )
+
+        runner = self._tasks or tasks.manager()
+        self._task = runner.run(
+            work,
+            lambda rows: self._page(generation, offset, limit, rows),
+            lambda error: self._page_failed(generation, error),
+            on_cancelled=lambda: self._busy_ended(generation),
+            owner=self,
+        )
+        self.busy_changed.emit(True)
+
+    def fetch_to_end(self) -> None:
+        """Fetch page after page until the last row (Ctrl+End)."""
+        if self.exhausted:
+            self.complete.emit()
+            return
+        self._to_end = True
+        self.fetchMore()
+
+    def cancel(self) -> None:
+        """Stop the page on its way (the rows already shown stay)."""
+        self._to_end = False
+        if self._task is not None and not self._task.is_finished:
+            self._task.cancel()
+            self._query.interrupt()
+
+    def _busy_ended(self, generation: int) -> None:
+        if generation == self._generation:
+            self._to_end = False
+        self.busy_changed.emit(self.busy)
+
+    def _page(self, generation: int, offset: int, limit: int, rows: list[ResultRow]) -> None:
+        if generation != self._generation:  # a page of a previous run
+            self.busy_changed.emit(self.busy)
+            return
+        self.fetch_log.append((offset, limit, len(rows)))
+        if rows:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+        if len(rows) < limit:
+            self.exhausted = True
+        self.page_loaded.emit(offset, len(rows))
+        if self.exhausted:
+            self._to_end = False
+            self.complete.emit()
+        elif self._to_end:
+            self.fetchMore()
+        self.busy_changed.emit(self.busy)
+
+    def _page_failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self.exhausted = True
+            self._to_end = False
+            self.failed.emit(error)
+        self.busy_changed.emit(self.busy)
+
+    # -- removed customers ----------------------------------------------------------------------
+    def customers(self, rows: Iterable[int]) -> set[int]:
+        return {self.rows[r].customer_id for r in rows if 0 <= r < len(self.rows)}
+
+    def set_removed(self, customer_ids: Iterable[int], removed: bool) -> bool:
+        """Remove (or put back) customers: every row of theirs changes. True if anything did."""
+        ids = set(customer_ids)
+        if removed:
+            change = ids - self.removed
+            self.removed |= change
+        else:
+            change = ids & self.removed
+            self.removed -= change
+        if not change:
+            return False
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
+            )
+        self.removed_changed.emit()
+        return True
+
+    def toggle_removed(self, row: int) -> None:
+        customer = self.rows[row].customer_id
+        self.set_removed({customer}, customer not in self.removed)
+
+    # -- copy -----------------------------------------------------------------------------------
+    def as_tsv(self, rows: Iterable[int]) -> str:
+        """Rows as tab-separated text with a header line (what Excel pastes into columns)."""
+
+        def clean(text: str) -> str:
+            return " ".join(text.replace("\t", " ").split())
+
+        lines = ["\t".join(clean(f.label()) for f in self._fields)]
+        for r in sorted(set(rows)):
+            if 0 <= r < len(self.rows):
+                values = self.rows[r].values
+                lines.append(
+                    "\t".join(
+                        clean(f.format_value(v)) for f, v in zip(self._fields, values, strict=True)
+                    )
+                )
+        return "\r\n".join(lines) + "\r\n"
+
+
+class ResultsView(QTableView):
+    """The grid: a click on the first column removes a customer or puts them back; Delete and
+    Insert do the same for the selected rows; Ctrl+C copies them; Ctrl+End goes to the last row."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("results_grid")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setHighlightSections(False)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.clicked.connect(self._clicked)
+        self._want_end = False
+
+    def setModel(self, model: Any) -> None:  # noqa: N802
+        super().setModel(model)
+        model.complete.connect(self._complete)
+        model.modelReset.connect(self._columns)
+        self._columns()
+
+    def results(self) -> ResultsTableModel:
+        return self.model()  # type: ignore[return-value]
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.selectionModel().selectedIndexes()})
+
+    def remove_selected(self, removed: bool = True) -> bool:
+        rows = self.selected_rows() or (
+            [self.currentIndex().row()] if self.currentIndex().isValid() else []
+        )
+        model = self.results()
+        return model.set_removed(model.customers(rows), removed)
+
+    def copy_selected(self) -> str:
+        text = self.results().as_tsv(self.selected_rows())
+        QApplication.clipboard().setText(text)
+        return text
+
+    def go_to_end(self) -> None:
+        self._want_end = True
+        self.results().fetch_to_end()
+
+    def _complete(self) -> None:
+        if self._want_end:
+            self._want_end = False
+            last = self.results().rowCount() - 1
+            if last >= 0:
+                index = self.model().index(last, max(1, self.currentIndex().column()))
+                self.setCurrentIndex(index)
+                self.scrollTo(index)
+
+    def _columns(self) -> None:
+        self.setColumnWidth(0, 28)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        metrics = self.fontMetrics()
+        model = self.results()
+        for i, f in enumerate(model.fields, start=1):
+            width = {FieldType.DATE: 11, FieldType.NUMBER: 10, FieldType.BOOLEAN: 6}.get(f.type, 16)
+            label = metrics.horizontalAdvance(f.label()) + 24
+            self.setColumnWidth(i, max(label, metrics.horizontalAdvance("M") * width))
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and index.column() == 0:
+            self.results().toggle_removed(index.row())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if (
+            event.key() == Qt.Key.Key_End
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.go_to_end()
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selected()
+            return
+        super().keyPressEvent(event)
