@@ -1,0 +1,458 @@
+"""The recipient funnel and the whole send against a real local HTTP provider."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+from smskit import (
+    MARKETING_RECIPIENTS,
+    NOW,
+    PHONES,
+    everyone,
+    save_sms_settings,
+)
+from sqlalchemy import select
+
+from app.export.sms.gateway import (
+    GatewayError,
+    HttpGateway,
+    OutboxGateway,
+    gateway_from_settings,
+    store_secret,
+)
+from app.export.sms.recipients import plan_send
+from app.export.sms.sender import (
+    cancel_batch,
+    create_batch,
+    import_report,
+    poll_statuses,
+    send_due,
+)
+from app.export.sms.settings import load_settings
+from app.models import ContactHistory, Customer, Setting
+from app.models.sms import SmsBatch, SmsKind, SmsMessage, SmsStatus
+
+BODY = "Bonjour {civilité} {nom}, votre garage vous invite aux portes ouvertes."
+LATER = NOW + dt.timedelta(minutes=1)
+
+
+def plan(db, body=BODY, kind=SmsKind.MARKETING, *, at=None, now=NOW, **kw):
+    with db.session() as s:
+        settings = load_settings(s)
+    with db.engine.connect() as conn:
+        return plan_send(conn, everyone(), body, kind, settings, at=at, now=now, lang="en", **kw)
+
+
+def make_batch(db, body=BODY, kind=SmsKind.MARKETING, *, at=None, now=NOW, gateway="http") -> int:
+    the_plan = plan(db, body, kind, at=at, now=now)
+    with db.session() as s:
+        return create_batch(s, the_plan, campaign="Portes ouvertes", gateway=gateway, now=now).id
+
+
+def messages(db) -> list[SmsMessage]:
+    with db.session() as s:
+        return list(s.scalars(select(SmsMessage).order_by(SmsMessage.id)))
+
+
+def names_by_id(ids: dict[str, int]) -> dict[int, str]:
+    return {v: k for k, v in ids.items()}
+
+
+# -- funnel -------------------------------------------------------------------------------------
+
+
+def test_marketing_funnel_counts_and_reasons(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db)
+    result = plan(db)
+    steps = {s.key: s for s in result.funnel.steps}
+    assert [(s.key, s.count) for s in result.funnel.steps] == [
+        ("rows", 13),  # Dupré has two vehicles
+        ("customers", 12),
+        ("number", 11),
+        ("valid", 10),
+        ("mobile", 9),
+        ("refused", 8),
+        ("basis", 7),
+        ("duplicate", 6),
+    ]
+    reasons = {
+        s.key: [(names_by_id(ids)[r.customer_id], why) for r, why in s.dropped]
+        for s in result.funnel.steps
+    }
+    assert reasons["number"] == [("nobody", "no mobile number")]
+    assert reasons["valid"] == [("petit", "invalid number: 0612")]
+    assert reasons["mobile"] == [("durand", "landline: +33247112233")]
+    assert reasons["refused"] == [("leroy", "refused SMS (02/01/2025)")]
+    assert reasons["basis"] == [("moreau", "no marketing legal basis")]
+    assert reasons["duplicate"] == [("martin2", "same number as Martin")]
+    assert steps["duplicate"].count == len(MARKETING_RECIPIENTS)
+    got = {names_by_id(ids)[r.customer_id]: r.phone.e164 for r in result.recipients}
+    assert got == {k: PHONES[k] for k in MARKETING_RECIPIENTS}
+    markets = {names_by_id(ids)[r.customer_id]: r.market for r in result.recipients}
+    assert markets["rossi"] == "CH" and markets["tremblay"] == "CA-QC" and markets["tamm"] == "EE"
+    dupre = next(r for r in result.recipients if r.customer_id == ids["dupre"])
+    assert dupre.text == (
+        "Bonjour M. Dupré, votre garage vous invite aux portes ouvertes.\nSTOP au 36111"
+    )
+    assert result.encoding == "GSM-7"
+    assert result.total_segments == 6
+    assert result.cost_cents(load_settings_of(db)) == 30
+
+
+def load_settings_of(db):
+    with db.session() as s:
+        return load_settings(s)
+
+
+def test_service_messages_skip_the_marketing_rules(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db)
+    result = plan(db, "Votre {modèle} est prêt.", SmsKind.SERVICE)
+    assert "basis" not in [s.key for s in result.funnel.steps]
+    got = {names_by_id(ids)[r.customer_id] for r in result.recipients}
+    assert got == MARKETING_RECIPIENTS | {"moreau"}
+    dupre = next(r for r in result.recipients if r.customer_id == ids["dupre"])
+    assert dupre.text == "Votre CLIO est prêt."  # no opt-out mention on a service message
+    assert result.encoding == "UCS-2" and result.offending == ["ê"]
+
+
+def test_the_longest_message_decides_and_the_cost_counts_every_segment(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db)
+    with db.session() as s:
+        s.get(Customer, ids["tamm"]).last_name = "T" * 150  # one long name
+    result = plan(db, "Bonjour {nom}")
+    assert result.longest.customer_id == ids["tamm"]
+    assert result.longest.length.segments == 2
+    assert result.total_segments == 7  # five 1-segment messages + one 2-segment message
+    assert result.cost_cents(load_settings_of(db)) == 35
+
+
+def test_recently_contacted_customers_are_left_out(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db, recent_days=30)
+    with db.session() as s:
+        s.add(
+            ContactHistory(
+                customer_id=ids["rossi"],
+                channel="sms",
+                contacted_at=dt.datetime(2026, 5, 1, 9, 0),
+            )
+        )
+        s.add(
+            ContactHistory(
+                customer_id=ids["tamm"], channel="sms", contacted_at=dt.datetime(2026, 3, 1, 9, 0)
+            )
+        )
+    result = plan(db)
+    recent = result.funnel.steps[-1]
+    assert recent.key == "recent" and recent.label == "No SMS in the last 30 days"
+    assert [(r.customer_id, why) for r, why in recent.dropped] == [
+        (ids["rossi"], "SMS sent on 01/05/2026")
+    ]
+
+
+def test_marketing_without_an_optout_mention_is_refused(sms_db) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, optout_mention="")
+    with pytest.raises(Exception, match="opt-out mention"):
+        plan(db)
+
+
+def test_asked_fields_must_be_given(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db)
+    body = "RDV le {date rdv} à {heure rdv}"
+    with pytest.raises(Exception, match=r"\{date rdv\}, \{heure rdv\}"):
+        plan(db, body, SmsKind.SERVICE)
+    result = plan(db, body, SmsKind.SERVICE, asked={"date rdv": "21/05/2026", "heure rdv": "9h"})
+    assert result.recipients[0].text == "RDV le 21/05/2026 à 9h"
+
+
+# -- windows and deferred sends -----------------------------------------------------------------
+
+
+def test_marketing_outside_the_window_waits_service_does_not(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db)
+    saturday_night = dt.datetime(2026, 5, 23, 20, 30, tzinfo=dt.UTC)  # 22:30 in Paris
+    result = plan(db, now=saturday_night)
+    # Sunday, then Whit Monday: Tuesday 08:00 in Paris = 06:00 UTC
+    assert result.send_times["FR"] == dt.datetime(2026, 5, 26, 6, 0, tzinfo=dt.UTC)
+    assert "FR" in result.deferred_markets
+    with db.session() as s:
+        batch = create_batch(s, result, campaign="PO", gateway="http", now=saturday_night)
+        statuses = {m.phone: (m.status, m.scheduled_for) for m in batch.messages}
+    assert statuses[PHONES["dupre"]] == (SmsStatus.SCHEDULED, dt.datetime(2026, 5, 26, 6, 0))
+    service = plan(db, "Votre voiture est prête", SmsKind.SERVICE, now=saturday_night)
+    assert service.deferred_markets == {}
+
+
+def test_deferred_send_is_handed_over_only_when_due(sms_db, provider, memory_keyring) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, gateway="http", http=provider.config())
+    gateway = HttpGateway(provider.config(), "secret")
+    at = dt.datetime(2026, 5, 21, 14, 0, tzinfo=dt.UTC)  # inside every market's window
+    make_batch(db, at=at)
+    assert {m.status for m in messages(db)} == {SmsStatus.SCHEDULED}
+    summary = send_due(db, gateway, now=LATER)
+    assert summary.handled == 0 and provider.state.posts() == []
+    summary = send_due(db, gateway, now=at + dt.timedelta(seconds=1))
+    assert summary.sent == 6
+    assert {m.status for m in messages(db)} == {SmsStatus.SENT}
+
+
+# -- the HTTP gateway ---------------------------------------------------------------------------
+
+
+def test_send_through_the_http_gateway(sms_db, provider, memory_keyring) -> None:
+    db, ids = sms_db
+    settings = save_sms_settings(db, gateway="http", http=provider.config())
+    store_secret(settings.http, "s3cret-key")
+    gateway = gateway_from_settings(settings)
+    batch_id = make_batch(db)
+    # written before anything was sent: every message pending with a unique key
+    before = messages(db)
+    assert {m.status for m in before} == {SmsStatus.PENDING}
+    assert len({m.idempotency_key for m in before}) == len(before) == 6
+    assert provider.state.posts() == []
+
+    summary = send_due(db, gateway, sender_name="GARAGE", now=LATER)
+
+    assert (summary.sent, summary.failed, summary.stopped) == (6, 0, None)
+    posts = provider.state.posts()
+    assert len(posts) == 6
+    first = posts[0]
+    assert first.headers["Authorization"] == "Bearer s3cret-key"
+    assert first.body["from"] == "GARAGE"
+    assert first.headers["Idempotency-Key"] == first.body["reference"]
+    assert sorted(p.body["to"] for p in posts) == sorted(PHONES[k] for k in MARKETING_RECIPIENTS)
+    after = messages(db)
+    assert {m.status for m in after} == {SmsStatus.SENT}
+    assert {m.provider_id for m in after} == set(provider.state.delivered)
+    assert all(m.attempts == 1 and m.sent_at is not None for m in after)
+    with db.session() as s:
+        history = s.scalars(select(ContactHistory).where(ContactHistory.channel == "sms")).all()
+        assert sorted(h.customer_id for h in history) == sorted(
+            ids[k] for k in MARKETING_RECIPIENTS
+        )
+        assert {h.campaign for h in history} == {"Portes ouvertes"}
+        assert s.get(SmsBatch, batch_id).campaign == "Portes ouvertes"
+        # the secret is in the keyring, nowhere in the database
+        assert all("s3cret" not in row.value for row in s.scalars(select(Setting)))
+    assert memory_keyring.store == {("Cible SMS gateway", "garage"): "s3cret-key"}
+
+
+def test_form_body_and_api_key_header(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config(body="form", auth="header", auth_header="X-Api-Key")
+    save_sms_settings(db, gateway="http", http=config)
+    make_batch(db, "Votre voiture est prête", SmsKind.SERVICE)
+    send_due(db, HttpGateway(config, "k1"), sender_name="GARAGE", now=LATER)
+    post = provider.state.posts()[0]
+    assert post.headers["X-Api-Key"] == "k1"
+    assert post.headers["Content-Type"].startswith("application/x-www-form-urlencoded")
+    assert post.body["text"] == "Votre voiture est prête"
+
+
+def test_without_a_secret_in_the_keyring_the_gateway_says_so(
+    sms_db, provider, memory_keyring
+) -> None:
+    db, _ = sms_db
+    settings = save_sms_settings(db, gateway="http", http=provider.config())
+    with pytest.raises(GatewayError, match="keyring"):
+        gateway_from_settings(settings)
+
+
+def test_plain_http_is_refused_except_locally() -> None:
+    from app.export.sms.settings import HttpConfig
+
+    with pytest.raises(GatewayError, match="https://"):
+        HttpGateway(HttpConfig(url="http://api.example.com/sms"), "k")
+    HttpGateway(HttpConfig(url="https://api.example.com/sms"), "k")
+
+
+def test_5xx_and_timeouts_are_retried_with_back_off(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config(timeout=0.3)
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = ["500", "timeout"]  # first message: 500, then no answer, then ok
+    slept: list[float] = []
+    gateway = HttpGateway(config, "k", sleep=slept.append)
+    make_batch(db)
+    summary = send_due(db, gateway, now=LATER)
+    assert summary.sent == 6 and summary.stopped is None
+    assert slept == [0.01, 0.02]  # back-off doubles
+    posts = provider.state.posts()
+    assert len(posts) == 8
+    assert posts[0].body["reference"] == posts[1].body["reference"] == posts[2].body["reference"]
+    assert len(provider.state.delivered) == 6
+
+
+def test_a_refused_message_fails_with_the_providers_reason(sms_db, provider) -> None:
+    db, ids = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.reject.add(PHONES["tamm"])
+    make_batch(db)
+    summary = send_due(db, HttpGateway(config, "k"), now=LATER)
+    assert (summary.sent, summary.failed) == (5, 1)
+    failed = [m for m in messages(db) if m.status is SmsStatus.FAILED]
+    assert [m.phone for m in failed] == [PHONES["tamm"]]
+    assert "HTTP 400" in failed[0].reason and "invalid destination" in failed[0].reason
+    with db.session() as s:  # a failed SMS is not a contact
+        assert ids["tamm"] not in set(s.scalars(select(ContactHistory.customer_id)))
+
+
+def test_gateway_down_stops_and_the_rest_stays_pending(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    make_batch(db)
+    gateway = HttpGateway(config, "k", sleep=lambda s: None)
+    provider.state.script = ["ok", "500", "500", "500"]  # 2nd message: three 500s
+    summary = send_due(db, gateway, now=LATER)
+    assert summary.sent == 1 and summary.stopped and "unavailable" in summary.stopped
+    statuses = [m.status for m in messages(db)]
+    assert statuses.count(SmsStatus.SENT) == 1
+    assert statuses.count(SmsStatus.PENDING) == 5
+    # later, the provider is back: the rest goes, nobody twice
+    summary = send_due(db, gateway, now=LATER)
+    assert summary.sent == 5
+    assert sorted(provider.state.phones_delivered()) == sorted(
+        PHONES[k] for k in MARKETING_RECIPIENTS
+    )
+
+
+def test_rate_limit_spaces_the_requests(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config(rate_per_second=4)
+    save_sms_settings(db, gateway="http", http=config)
+    clock = {"t": 100.0}
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        clock["t"] += seconds
+
+    gateway = HttpGateway(config, "k", sleep=sleep, clock=lambda: clock["t"])
+    make_batch(db)
+    send_due(db, gateway, now=LATER)
+    assert slept == [0.25] * 5  # 6 requests, 4 per second
+
+
+def test_refusal_is_checked_again_at_sending_time(sms_db, provider) -> None:
+    db, ids = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    make_batch(db)
+    with db.session() as s:
+        s.get(Customer, ids["rossi"]).optout_sms = True
+        s.get(Customer, ids["tamm"]).marketing_basis = "none"
+    summary = send_due(db, HttpGateway(config, "k"), now=LATER)
+    assert (summary.sent, summary.cancelled) == (4, 2)
+    cancelled = {m.phone: m.reason for m in messages(db) if m.status is SmsStatus.CANCELLED}
+    assert "refused SMS" in cancelled[PHONES["rossi"]]
+    assert "no marketing legal basis" in cancelled[PHONES["tamm"]]
+    assert PHONES["rossi"] not in provider.state.phones_delivered()
+
+
+def test_statuses_and_stop_replies_are_polled(sms_db, provider) -> None:
+    db, ids = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    gateway = HttpGateway(config, "k")
+    make_batch(db)
+    send_due(db, gateway, now=LATER)
+    by_phone = {m.phone: m for m in messages(db)}
+    provider.state.statuses[by_phone[PHONES["dupre"]].provider_id] = "delivered"
+    provider.state.statuses[by_phone[PHONES["rossi"]].provider_id] = "failed"
+    provider.state.replies = [
+        {"from": PHONES["dupre"], "text": "Stop", "date": "2026-05-21T09:00:00Z"},
+        {"from": PHONES["tamm"], "text": "Merci !", "date": "2026-05-21T09:05:00Z"},
+    ]
+    # a later deferred message to Dupré is cancelled by his STOP
+    make_batch(db, at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC))
+    summary = poll_statuses(db, gateway, now=LATER)
+    assert (summary.updated, summary.stops) == (2, 1)
+    by_phone = {m.phone: m for m in messages(db) if m.batch_id == 1}
+    assert by_phone[PHONES["dupre"]].status is SmsStatus.DELIVERED
+    assert by_phone[PHONES["rossi"]].status is SmsStatus.FAILED
+    assert by_phone[PHONES["rossi"]].reason == "unknown subscriber"
+    with db.session() as s:
+        dupre = s.get(Customer, ids["dupre"])
+        assert dupre.optout_sms and dupre.optout_sms_date == dt.date(2026, 5, 21)
+        assert dupre.optout_sms_source == "SMS STOP (http)"
+        assert not s.get(Customer, ids["tamm"]).optout_sms
+    later = [m for m in messages(db) if m.batch_id == 2 and m.phone == PHONES["dupre"]]
+    assert later[0].status is SmsStatus.CANCELLED and "STOP" in later[0].reason
+
+
+def test_cancel_a_scheduled_batch(sms_db) -> None:
+    db, _ = sms_db
+    save_sms_settings(db)
+    batch_id = make_batch(db, at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC))
+    with db.session() as s:
+        assert cancel_batch(s, batch_id) == 6
+    assert {m.status for m in messages(db)} == {SmsStatus.CANCELLED}
+
+
+# -- the outbox ---------------------------------------------------------------------------------
+
+
+def test_outbox_file_and_report_import(sms_db, tmp_path) -> None:
+    db, ids = sms_db
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path))
+    make_batch(db, gateway="outbox")
+    gateway = OutboxGateway(tmp_path, clock=lambda: dt.datetime(2026, 5, 20, 16, 0))
+    summary = send_due(db, gateway, sender_name="GARAGE", now=LATER)
+    assert summary.exported == 6
+    [path] = gateway.written
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    logged = {m.idempotency_key: m for m in messages(db)}
+    assert {r["reference"] for r in rows} == set(logged)
+    row = next(r for r in rows if r["phone"] == PHONES["dupre"])
+    assert row["sender"] == "GARAGE"
+    assert row["message"].endswith("portes ouvertes.\nSTOP au 36111")
+    assert {m.status for m in logged.values()} == {SmsStatus.EXPORTED}
+
+    # a crash after the file was written but before the log said so: not written twice
+    with db.session() as s:
+        for m in s.scalars(select(SmsMessage)):
+            m.status = SmsStatus.PENDING
+    again = OutboxGateway(tmp_path)
+    assert send_due(db, again, now=LATER).exported == 6
+    assert again.written == []
+    assert len(list(tmp_path.glob("cible-sms-outbox-*.csv"))) == 1
+
+    report = tmp_path / "report.csv"
+    dupre_key = next(k for k, m in logged.items() if m.phone == PHONES["dupre"])
+    report.write_text(
+        "Référence;Numéro;Statut;Motif;Date\n"
+        f"{dupre_key};{PHONES['dupre']};Délivré;;21/05/2026 10:00\n"
+        f";{PHONES['rossi']};echec;numéro inconnu;21/05/2026 10:01\n"
+        f";{PHONES['tamm']};STOP;;22/05/2026 08:00\n",
+        encoding="utf-8-sig",
+    )
+    imported = import_report(db, str(report))
+    assert (imported.updated, imported.stops) == (2, 1)
+    by_phone = {m.phone: m for m in messages(db)}
+    assert by_phone[PHONES["dupre"]].status is SmsStatus.DELIVERED
+    assert by_phone[PHONES["rossi"]].status is SmsStatus.FAILED
+    assert by_phone[PHONES["rossi"]].reason == "numéro inconnu"
+    with db.session() as s:
+        tamm = s.get(Customer, ids["tamm"])
+        assert tamm.optout_sms and tamm.optout_sms_date == dt.date(2026, 5, 22)
+        assert tamm.optout_sms_source == "SMS STOP (report)"
+
+
+def test_a_report_without_usable_columns_is_refused(tmp_path, sms_db) -> None:
+    db, _ = sms_db
+    report = tmp_path / "r.csv"
+    report.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(GatewayError, match="no 'reference' or 'phone' column"):
+        import_report(db, str(report))
