@@ -8,6 +8,8 @@ A template is a .docx made in Word or LibreOffice. Its merge fields can be
   and ``\\f`` (text after) switches are honoured;
 * ``«Nom»`` or ``{nom}`` placeholders typed in the text, also when Word has split them across
   several runs (the merged value takes the formatting of the placeholder's first character).
+  The name touches its marks: French quotation marks with spaces inside (``« Printemps »``)
+  are ordinary text.
 
 Field names are matched without case, accents or punctuation against the field catalog (the
 key ``customer.last_name``, the part after the dot ``last_name``, the French label ``Nom`` and
@@ -298,14 +300,16 @@ def formal_salutation(
 
 
 def _opening(civility: str | None, is_company: bool, lang: str) -> str:
+    """How the letter addresses the reader, without punctuation: ``Madame``, ``Monsieur``,
+    ``Madame, Monsieur`` (couples, companies, unknown civility)."""
     title = None if is_company else _civility(civility or "")
     if lang != "fr":
-        return {"Monsieur": "Dear Sir,", "Madame": "Dear Madam,"}.get(
-            title or "", "Dear Sir or Madam,"
+        return {"Monsieur": "Dear Sir", "Madame": "Dear Madam"}.get(
+            title or "", "Dear Sir or Madam"
         )
     if title in ("Monsieur", "Madame"):
-        return f"{title},"
-    return "Madame, Monsieur,"
+        return title
+    return "Madame, Monsieur"
 
 
 def _vehicle_age(first_registration: Any, today: dt.date, lang: str) -> str:
@@ -359,7 +363,10 @@ _RUN_CONTAINERS = {
 
 TOKEN_START, TOKEN_END = "\ue000", "\ue001"
 _TOKEN = re.compile(f"{TOKEN_START}(\\d+){TOKEN_END}")
-_PLACEHOLDER = re.compile(r"«\s*([^«»\n]{1,80}?)\s*»|\{\s*([^{}\n]{1,80}?)\s*\}")
+# «Nom» and {nom}: no space just inside the marks, so that French quotes « like this » stay text
+_PLACEHOLDER = re.compile(
+    r"«([^\s«»](?:[^«»\n]{0,78}[^\s«»])?)»|\{([^\s{}](?:[^{}\n]{0,78}[^\s{}])?)\}"
+)
 _MERGEFIELD = re.compile(r'^\s*MERGEFIELD\s+(?:"([^"]*)"|(\S+))(.*)$', re.IGNORECASE | re.DOTALL)
 _SWITCH = re.compile(r'\\([*bf@#])\s*(?:"([^"]*)"|(\S+))')
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

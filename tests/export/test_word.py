@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -85,8 +86,8 @@ def no_fields_left(doc) -> None:
     assert not list(body.iter(qn("w:instrText")))
     assert not list(body.iter(qn("w:fldChar")))
     text = all_text(doc)
-    for mark in ("«", "»", "{", "}", "\ue000", "MERGEFIELD"):
-        assert mark not in text
+    # French quotation marks (with spaces inside) are text; a merge field touches its marks
+    assert re.search(r"«\S|\S»|\{|\}|\ue000|MERGEFIELD", text) is None, text
 
 
 # --- every kind of field ----------------------------------------------------------------------
@@ -124,6 +125,14 @@ def test_both_mergefield_forms_and_split_placeholders_are_replaced(mailing, tmp_
     gasnier_m = letters[[r[0] for r in result.letters].index(ids["gasnier_m"])]
     assert gasnier_m[1] == "Split: Marie and Madame Gasnier"
     assert gasnier_m[3] == "Le 15 juin 2024, âge , MEC "
+
+
+def test_french_quotation_marks_are_not_fields(mailing, tmp_path) -> None:
+    db, _ = mailing
+    _, doc = merge(
+        db, tmp_path, [paragraph(run("Offre « Printemps » et {\u00a0x\u00a0} pour {Nom}"))]
+    )
+    assert letter_paragraphs(doc)[0][0] == "Offre « Printemps » et {\u00a0x\u00a0} pour Dupré"
 
 
 def test_switches_of_mergefield(mailing, tmp_path) -> None:
@@ -225,7 +234,7 @@ def test_household_letter_goes_to_monsieur_et_madame(mailing, tmp_path) -> None:
     letters = dict(zip([c for c, _ in result.letters], letter_paragraphs(doc), strict=False))
     assert ids["gasnier_m"] not in letters
     assert letters[ids["gasnier"]][0] == (
-        "Monsieur et Madame Gasnier|Madame, Monsieur,|Monsieur et Madame GASNIER8 Grande Rue78660 ABLIS"
+        "Monsieur et Madame Gasnier|Madame, Monsieur|Monsieur et Madame GASNIER8 Grande Rue78660 ABLIS"
     )
     # the address block's lines are separated by line breaks in one run
     p = next(p for p in doc.element.body.iter(qn("w:p")) if "8 Grande Rue" in "".join(p.itertext()))
@@ -600,3 +609,61 @@ def test_saved_mailings_per_target_with_overwrite_warning(database) -> None:
         assert list_mailings(s, "VEHICULES PLUS DE 12 ANS") == []
         with pytest.raises(CibleError, match="needs a name"):
             save_mailing(s, target_name="x", name="  ")
+
+
+# --- starter letters and "New template" --------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["service", "inspection", "open_days", "win_back"])
+def test_shipped_starter_letters_merge_with_any_target(mailing, tmp_path, key) -> None:
+    from app.export.word_templates import RESOURCES, STARTERS, starter_templates
+
+    db, _ = mailing
+    starters = dict((s.key, path) for s, path in starter_templates())
+    path = starters[key]
+    assert path.parent == RESOURCES and path.is_file()
+    assert {s.key for s in STARTERS} == set(starters)
+    out = tmp_path / "out.docx"
+    with db.engine.connect() as conn:
+        result = merge_target(conn, everyone(), out, template=path, today=TODAY)
+    doc = Document(str(out))
+    no_fields_left(doc)
+    first = letter_paragraphs(doc)[0]
+    assert first[0] == "Monsieur Jean DUPRÉ12 rue Nationale37000 TOURS"
+    assert first[1] == "[Ville], le 15 juin 2024"
+    assert "Monsieur," in first
+    assert any("RENAULT CLIO" in p for p in first)
+    assert len(doc.sections) == result.count
+
+
+def test_starter_letters_are_built_when_the_resources_are_missing(tmp_path, monkeypatch) -> None:
+    from app.export import word_templates
+
+    monkeypatch.setattr(word_templates, "RESOURCES", tmp_path / "missing")
+    found = word_templates.starter_templates(tmp_path / "built")
+    assert [p.name for _, p in found] == [s.filename for s in word_templates.STARTERS]
+    assert all(p.parent == tmp_path / "built" and p.is_file() for _, p in found)
+    assert "Formule d'appel" in "".join(LetterTemplate(found[3][1]).field_names)
+
+
+def test_new_template_lists_the_targets_fields_and_merges(mailing, tmp_path) -> None:
+    from app.export.word_templates import write_new_template
+
+    db, _ = mailing
+    target = everyone(
+        columns=["customer.last_name", "vehicle.model", "vehicle.inspection_due_date"]
+    )
+    path = tmp_path / "nouveau.docx"
+    fields = write_new_template(path, target, "fr")
+    doc = Document(str(path))
+    listed = [row.cells[0].text for row in doc.tables[0].rows[1:]]
+    assert listed[:3] == ["Nom", "Modèle", "Date contrôle technique (CT)"]
+    assert {"Formule de politesse", "Date du jour", "Âge du véhicule", "Bloc adresse"} <= set(
+        listed
+    )
+    assert len(listed) == len(fields)
+    # every listed name is understood by the merge, and the new template merges as it is
+    assert all(resolve_field_name(name) is not None for name in listed)
+    with db.engine.connect() as conn:
+        merge_target(conn, target, tmp_path / "out.docx", template=path, today=TODAY)
+    no_fields_left(Document(str(tmp_path / "out.docx")))

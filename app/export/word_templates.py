@@ -1,0 +1,244 @@
+"""Starter letters for the mail merge, and the "New template" letter listing the merge fields.
+
+``resources/templates/`` ships four French letters built by :func:`build_starter` (run
+``python tools/make_word_templates.py`` to write them again): a service reminder, a technical
+inspection (CT) reminder, an invitation to open days and a win-back offer. Their merge fields are
+«Bloc adresse», «Formule d'appel», «Date du jour» and vehicle fields of the catalog, so they
+work with any target. When Cible runs from an installation without the resources folder, the
+letters are built on first use in the user's data folder.
+
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
+
+from app.export.word import MergeField, available_merge_fields
+from app.query.target import Target
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "templates"
+
+
+@dataclass(frozen=True)
+class StarterTemplate:
+    key: str
+    fr: str
+    en: str
+    filename: str
+
+    def title(self, lang: str = "fr") -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+STARTERS: tuple[StarterTemplate, ...] = (
+    StarterTemplate("service", "Rappel d'entretien", "Service reminder", "rappel_entretien.docx"),
+    StarterTemplate(
+        "inspection",
+        "Contrôle technique à prévoir",
+        "Technical inspection due",
+        "controle_technique.docx",
+    ),
+    StarterTemplate("open_days", "Journées portes ouvertes", "Open days", "portes_ouvertes.docx"),
+    StarterTemplate("win_back", "Offre de reconquête", "Win-back offer", "offre_reconquete.docx"),
+)
+
+_PLACE = "[Ville]"
+_SIGNATURE = ["Le service après-vente", "[Nom du garage] — [téléphone]"]
+
+# key → (subject, paragraphs); «...» are merge fields, [...] text for the garage to fill in.
+_LETTERS: dict[str, tuple[str, list[str]]] = {
+    "service": (
+        "Objet : l'entretien de votre «Marque» «Modèle» («Immatriculation»)",
+        [
+            "Votre véhicule, mis en circulation le «Date MEC», arrive à l'échéance de sa "
+            "prochaine révision, prévue le «Date prochaine révision». Un entretien suivi selon "
+            "les préconisations du constructeur préserve sa fiabilité, sa garantie et sa valeur "
+            "de revente.",
+            "Nos techniciens vous accueillent du lundi au samedi. Sur simple réservation, un "
+            "véhicule de courtoisie est mis à votre disposition pendant l'intervention.",
+            "Pour prendre rendez-vous, appelez notre accueil atelier au [téléphone] ou présentez "
+            "ce courrier à l'accueil : [avantage proposé].",
+        ],
+    ),
+    "inspection": (
+        "Objet : le contrôle technique de votre «Marque» «Modèle» («Immatriculation»)",
+        [
+            "Le contrôle technique de votre véhicule est à réaliser avant le «Date contrôle "
+            "technique (CT)». Passé cette date, vous risquez une amende et l'immobilisation de "
+            "votre véhicule.",
+            "Pour l'aborder sereinement, nous vous proposons un pré-contrôle gratuit de votre "
+            "véhicule de «Âge du véhicule» : freins, éclairage, pneumatiques, suspensions et "
+            "pollution. Nous pouvons aussi conduire votre véhicule au centre de contrôle pour "
+            "vous.",
+            "Prenez rendez-vous dès maintenant au [téléphone].",
+        ],
+    ),
+    "open_days": (
+        "Objet : nos journées portes ouvertes du [dates]",
+        [
+            "Nous avons le plaisir de vous inviter à nos journées portes ouvertes, les [dates], "
+            "de [heures], au [adresse du garage].",
+            "Vous y découvrirez nos nouveautés, pourrez les essayer librement et profiterez "
+            "d'offres réservées à nos clients, dont une estimation gratuite de votre "
+            "«Marque» «Modèle».",
+            "Présentez ce courrier à l'accueil : un cadeau de bienvenue vous y attend.",
+        ],
+    ),
+    "win_back": (
+        "Objet : une offre pour votre «Marque» «Modèle»",
+        [
+            "Cela fait quelque temps que nous n'avons pas eu le plaisir de vous accueillir dans "
+            "notre atelier, et votre véhicule a maintenant «Âge du véhicule».",
+            "Pour vous retrouver, nous vous proposons [offre : par exemple 20 % de remise sur "
+            "la main-d'œuvre de votre prochain entretien], valable jusqu'au [date], sur "
+            "présentation de ce courrier.",
+            "Nos techniciens connaissent votre véhicule et utilisent des pièces d'origine "
+            "garanties. Appelez-nous au [téléphone] pour prendre rendez-vous.",
+        ],
+    ),
+}
+
+
+def _base_document():
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    style = doc.styles["Normal"]
+    style.font.size = Pt(11)
+    style.paragraph_format.space_after = Pt(6)
+    header = section.header.paragraphs[0]
+    header.text = "[Nom du garage] — [adresse] — [téléphone]"
+    header.runs[0].bold = True
+    footer = section.footer.paragraphs[0]
+    footer.text = (
+        "Conformément au RGPD, vous pouvez vous opposer à recevoir nos courriers en écrivant à "
+        "[adresse ou e-mail du garage]."
+    )
+    footer.runs[0].font.size = Pt(8)
+    footer.runs[0].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    return doc
+
+
+def build_starter(key: str):
+    """The starter letter *key* (see :data:`STARTERS`) as a python-docx Document."""
+    subject, paragraphs = _LETTERS[key]
+    doc = _base_document()
+    address = doc.add_paragraph("«Bloc adresse»")
+    address.paragraph_format.left_indent = Cm(9.5)
+    address.paragraph_format.space_before = Pt(36)
+    address.paragraph_format.space_after = Pt(30)
+    date = doc.add_paragraph(f"{_PLACE}, le «Date du jour»")
+    date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(subject).runs[0].bold = True
+    doc.add_paragraph("«Formule d'appel»,").paragraph_format.space_before = Pt(18)
+    for text in paragraphs:
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    doc.add_paragraph(
+        "Nous vous prions d'agréer, «Formule d'appel», l'expression de nos salutations distinguées."
+    )
+    signature = doc.add_paragraph("\n".join(_SIGNATURE))
+    signature.paragraph_format.left_indent = Cm(9.5)
+    signature.paragraph_format.space_before = Pt(24)
+    return doc
+
+
+def _save(doc, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        doc.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_starters(folder: str | os.PathLike[str]) -> list[Path]:
+    """Write every starter letter into *folder*; return their paths."""
+    folder = Path(folder)
+    paths = []
+    for starter in STARTERS:
+        path = folder / starter.filename
+        _save(build_starter(starter.key), path)
+        paths.append(path)
+    return paths
+
+
+def starter_templates(
+    fallback: str | os.PathLike[str] | None = None,
+) -> list[tuple[StarterTemplate, Path]]:
+    """The starter letters with their files: the shipped ones, or ones built into *fallback*
+    (default: Cible's data folder) when the resources folder is missing."""
+    if all((RESOURCES / s.filename).is_file() for s in STARTERS):
+        return [(s, RESOURCES / s.filename) for s in STARTERS]
+    if fallback is None:
+        from app.models.db import data_dir
+
+        fallback = data_dir() / "templates"
+    folder = Path(fallback)
+    if not all((folder / s.filename).is_file() for s in STARTERS):
+        write_starters(folder)
+    return [(s, folder / s.filename) for s in STARTERS]
+
+
+def _field_name(field: MergeField, lang: str) -> str:
+    return field.label(lang)
+
+
+def write_new_template(
+    path: str | os.PathLike[str], target: Target, lang: str = "fr"
+) -> list[MergeField]:
+    """A starter letter for *target* that lists the merge fields it can use, then a short
+    letter using a few of them. Returns the fields listed."""
+    fr = lang == "fr"
+    fields = available_merge_fields(target)
+    doc = _base_document()
+    title = "Champs de fusion disponibles" if fr else "Merge fields available"
+    doc.add_heading(title, level=1)
+    doc.add_paragraph(
+        "Pour utiliser un champ, tapez son nom entre chevrons sans espace (comme dans la "
+        "lettre ci-dessous) ou entre accolades, ou insérez-le avec « Insérer un champ de "
+        "fusion » de Word. Les noms anglais et les codes de la deuxième colonne marchent "
+        "aussi. Supprimez cette page avant d'utiliser le modèle."
+        if fr
+        else "To use a field, type its name between « and » with no space (as in the letter "
+        'below) or between braces, or insert it with Word\'s "Insert Merge Field". The French '
+        "names and the codes of the second column work too. Delete this page before using the "
+        "template."
+    )
+    table = doc.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    head = table.rows[0].cells
+    head[0].text = "Champ" if fr else "Field"
+    head[1].text = "Aussi reconnu comme" if fr else "Also recognised as"
+    for field in fields:
+        cells = table.add_row().cells
+        # shown without the « » so that the list itself holds no merge field
+        cells[0].text = _field_name(field, lang)
+        other = field.en if fr else field.fr
+        cells[1].text = f"{other} ; {field.key}" if fr else f"{other}; {field.key}"
+    doc.add_page_break()
+    doc.add_paragraph("«Bloc adresse»").paragraph_format.left_indent = Cm(9.5)
+    doc.add_paragraph(
+        "Le «Date du jour»" if fr else "«Today's date»"
+    ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph("«Formule d'appel»," if fr else "«Opening»,")
+    doc.add_paragraph("[Votre texte.]" if fr else "[Your text.]")
+    doc.add_paragraph(
+        "Nous vous prions d'agréer, «Formule d'appel», l'expression de nos salutations distinguées."
+        if fr
+        else "Yours faithfully,"
+    )
+    _save(doc, Path(path))
+    return fields
