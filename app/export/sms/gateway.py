@@ -110,12 +110,16 @@ class Gateway(ABC):
 
     @abstractmethod
     def send_batch(
-        self, messages: list[OutgoingSms], on_result: Callable[[SendResult], None]
+        self,
+        messages: list[OutgoingSms],
+        on_result: Callable[[SendResult], None],
+        on_handing: Callable[[list[OutgoingSms]], None] | None = None,
     ) -> None:
         """Hand *messages* over; call *on_result* for each as soon as its outcome is known.
 
-        Raises :class:`GatewayUnavailable` when the provider cannot be reached: the messages
-        without a result stay pending.
+        *on_handing* is called with the messages about to leave, just before they do (the
+        sender records the attempt there). Raises :class:`GatewayUnavailable` when the provider
+        cannot be reached: the messages without a result stay pending.
         """
 
     def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
@@ -339,9 +343,14 @@ class HttpGateway(Gateway):
         )
 
     def send_batch(
-        self, messages: list[OutgoingSms], on_result: Callable[[SendResult], None]
+        self,
+        messages: list[OutgoingSms],
+        on_result: Callable[[SendResult], None],
+        on_handing: Callable[[list[OutgoingSms]], None] | None = None,
     ) -> None:
         for message in messages:
+            if on_handing is not None:
+                on_handing([message])
             on_result(self.send_one(message))
 
     def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
@@ -435,7 +444,10 @@ class OutboxGateway(Gateway):
         self.written: list[Path] = []
 
     def send_batch(
-        self, messages: list[OutgoingSms], on_result: Callable[[SendResult], None]
+        self,
+        messages: list[OutgoingSms],
+        on_result: Callable[[SendResult], None],
+        on_handing: Callable[[list[OutgoingSms]], None] | None = None,
     ) -> None:
         if not messages:
             return
@@ -447,6 +459,8 @@ class OutboxGateway(Gateway):
         if fresh:
             stamp = self._clock().strftime("%Y%m%d-%H%M%S")
             path = self.folder / f"{OUTBOX_PREFIX}{stamp}-{fresh[0].key[:8]}.csv"
+            if on_handing is not None:
+                on_handing(fresh)
             self._write(path, fresh)
             self.written.append(path)
             name = path.name

@@ -5,8 +5,9 @@
    date or for the send window.
 2. :func:`send_due` takes the due messages in id order, a chunk at a time. For each chunk it
    first re-reads the customers (a refusal of SMS or a lost marketing basis since the target was
-   built cancels the message), marks the others ``pending`` with one more attempt and commits;
-   only then hands them to the gateway. Each result is committed as it comes: ``sent`` (with the
+   built cancels the message) and commits; just before each message leaves, one more attempt
+   and the time are committed; only then is it handed to the gateway. Each result is committed
+   as it comes: ``sent`` (with the
    provider's id), ``exported`` (outbox file) or ``failed`` with the reason, and a sent message
    is written to the customer's contact history in the same transaction.
 3. After a crash, the next run finds the messages still ``pending`` (written, maybe handed to
@@ -227,8 +228,6 @@ def send_due(
                     done += 1
                     continue
                 message.status = SmsStatus.PENDING
-                message.attempts += 1
-                message.handed_at = utcnow()
                 outgoing.append(
                     OutgoingSms(message.idempotency_key, message.phone, message.text, sender_name)
                 )
@@ -241,14 +240,28 @@ def send_due(
             if progress is not None:
                 progress(done, total)
 
+        def on_handing(leaving: list[OutgoingSms]) -> None:
+            _mark_handed(database, [m.key for m in leaving])
+
         if progress is not None:
             progress(done, total)
         try:
-            gateway.send_batch(outgoing, on_result)
+            gateway.send_batch(outgoing, on_result, on_handing)
         except GatewayUnavailable as error:
             summary.stopped = str(error)
             break
     return summary
+
+
+def _mark_handed(database: Database, keys: list[str]) -> None:
+    """Committed just before the gateway call: one more attempt, and when."""
+    now = utcnow()
+    with database.session() as session:
+        for message in session.scalars(
+            select(SmsMessage).where(SmsMessage.idempotency_key.in_(keys))
+        ):
+            message.attempts += 1
+            message.handed_at = now
 
 
 def _record(database: Database, result: SendResult, summary: SendSummary) -> None:
