@@ -1,8 +1,8 @@
-"""The main window: for now, what is in the open database (the targeting window will replace it).
+"""The main window: the targeting screen on the open database.
 
-Menus hold only what works: File > Open database…, File > Quit, Help > About Cible.
-Warnings about the database (network share, no WAL) and notices (backup made before an upgrade,
-demo data) are shown in bars above the overview.
+Menus: File (Open database…, Database overview…, Quit), then the targeting screen's Target,
+Query and List menus, then Help. Warnings about the database (network share, no WAL) and notices
+(backup made before an upgrade, demo data) are shown in bars above the screen.
 """
 
 from __future__ import annotations
@@ -29,21 +29,29 @@ from PySide6.QtWidgets import (
 
 from app.errors import CibleError
 from app.models.db import Database, open_database
+from app.query.target import Target
 from app.ui import tasks
-from app.ui.overview import DatabaseOverview
+from app.ui.overview import DatabaseOverviewDialog
 
 _BAR_STYLES = {
     "warning": "background:#fff4ce; border:1px solid #e0c060; color:#3b2f00;",
     "info": "background:#e6f0fb; border:1px solid #9cbbe0; color:#0b2a4a;",
+    "error": "background:#fde8e7; border:1px solid #e3a09c; color:#5c1410;",
 }
 
 
 class MessageBar(QFrame):
-    """A coloured line of text above the window's content, closed with its × button."""
+    """A coloured line of text above the window's content, closed with its × button.
 
-    def __init__(self, text: str, kind: str = "info", parent: QWidget | None = None) -> None:
+    *details* (e.g. a traceback) are shown by a Details… button, for support.
+    """
+
+    def __init__(
+        self, text: str, kind: str = "info", parent: QWidget | None = None, *, details: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.kind = kind
+        self.details = details
         self.setObjectName(f"{kind}_bar")
         self.setStyleSheet(f"#{kind}_bar {{{_BAR_STYLES[kind]} border-radius:4px;}}")
         self.label = QLabel(text)
@@ -58,10 +66,25 @@ class MessageBar(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self.label, 1)
+        self.details_button: QToolButton | None = None
+        if details:
+            self.details_button = QToolButton()
+            self.details_button.setText(self.tr("Details…"))
+            self.details_button.setAutoRaise(True)
+            self.details_button.clicked.connect(self.show_details)
+            layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
 
     def text(self) -> str:
         return self.label.text()
+
+    def show_details(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Details"), self.text(), parent=self)
+        box.setDetailedText(self.details or "")
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        return box
 
 
 def version() -> str:
@@ -116,7 +139,10 @@ def run_and_wait(
 
 
 class MainWindow(QMainWindow):
-    """Cible's window on one open database. It owns that database and disposes of it."""
+    """Cible's window on one open database. It owns that database and disposes of it.
+
+    For other menus (exports, SMS): :attr:`database` and :meth:`current_target`.
+    """
 
     def __init__(
         self,
@@ -127,36 +153,49 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        from app.ui.targeting import TargetingScreen  # it imports MessageBar from here
+
         self._tasks = task_manager
         self.database = database
+        self.overview_dialog: DatabaseOverviewDialog | None = None
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
-        self.resize(900, 620)
+        self.resize(1280, 780)
 
         central = QWidget()
         self._bars = QVBoxLayout()
-        self._bars.setContentsMargins(12, 12, 12, 0)
+        self._bars.setContentsMargins(12, 8, 12, 0)
         self._bars.setSpacing(6)
-        self.overview = DatabaseOverview(parent=central, task_manager=task_manager)
+        self.targeting = TargetingScreen(parent=central, task_manager=task_manager)
+        self.targeting.title_changed.connect(self._update_title)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(self._bars)
-        layout.addWidget(self.overview, 1)
+        layout.addWidget(self.targeting, 1)
         self.setCentralWidget(central)
 
         self._build_menus()
         self._restore_geometry()
         self._show_database(database, demo=demo)
 
+    def current_target(self) -> Target:
+        """The target on screen: columns, criteria, sort order, removed customers, grain."""
+        return self.targeting.current_target()
+
     # -- menus ------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.open_action = QAction(self.tr("&Open database…"), self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action = QAction(self.tr("Open &database…"), self)
+        self.open_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.open_action.setStatusTip(self.tr("Open another Cible database file"))
         self.open_action.triggered.connect(self.choose_database)
         file_menu.addAction(self.open_action)
+        self.overview_action = QAction(self.tr("Database &overview…"), self)
+        self.overview_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.overview_action.setStatusTip(self.tr("What is in this database: customers, vehicles, invoices…"))
+        self.overview_action.triggered.connect(self.show_overview)
+        file_menu.addAction(self.overview_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -164,11 +203,23 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
+        for menu in self.targeting.menus():
+            self.menuBar().addMenu(menu)
+
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.about_action = QAction(self.tr("&About Cible"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def show_overview(self) -> DatabaseOverviewDialog:
+        """The database overview in its own window (counted again each time)."""
+        if self.overview_dialog is not None:
+            self.overview_dialog.close()
+            self.overview_dialog.deleteLater()
+        self.overview_dialog = DatabaseOverviewDialog(self.database, self, task_manager=self._tasks)
+        self.overview_dialog.show()
+        return self.overview_dialog
 
     # -- database ---------------------------------------------------------------------------
     def _show_database(self, database: Database, *, demo: bool = False) -> None:
@@ -176,10 +227,15 @@ class MainWindow(QMainWindow):
         self.clear_messages()
         for kind, text in database_notices(database, demo=demo):
             self.add_message(text, kind)
+        self.targeting.set_database(database)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        name = self.database.path.name if self.database.path else self.database.location
         self.setWindowTitle(
-            self.tr("Cible — %1").replace("%1", database.path.name if database.path else database.location)
+            self.tr("%1[*] — Cible — %2").replace("%1", self.targeting.display_name()).replace("%2", name)
         )
-        self.overview.set_database(database)
+        self.setWindowModified(self.targeting.is_modified())
 
     def messages(self) -> list[MessageBar]:
         bars = (self._bars.itemAt(i).widget() for i in range(self._bars.count()))
@@ -208,6 +264,8 @@ class MainWindow(QMainWindow):
 
     def open_database(self, path: Path) -> bool:
         """Open *path* instead of the current database; on failure say why and keep the current one."""
+        if not self.targeting.maybe_save():
+            return False
         self.open_action.setEnabled(False)
         try:
             database = run_and_wait(
@@ -224,7 +282,10 @@ class MainWindow(QMainWindow):
         finally:
             self.open_action.setEnabled(True)
         old = self.database
+        self.targeting.shutdown()
         self._show_database(database)  # type: ignore[arg-type]
+        if self.overview_dialog is not None:
+            self.overview_dialog.close()
         old.dispose()
         return True
 
@@ -248,7 +309,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.targeting.maybe_save():
+            event.ignore()
+            return
         QSettings().setValue("main_window/geometry", self.saveGeometry())
-        if self.overview.busy and self.overview._task is not None:
-            self.overview._task.cancel()
+        self.targeting.save_state()
+        self.targeting.shutdown()
+        if self.overview_dialog is not None:
+            self.overview_dialog.close()
         super().closeEvent(event)

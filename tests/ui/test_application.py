@@ -39,12 +39,22 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def opened(qtbot, result) -> MainWindow:
+    """The window, once its targeting screen has counted the new target's rows."""
     assert isinstance(result, MainWindow), result
     qtbot.addWidget(result)
-    if result.overview.figures is None:
-        with qtbot.waitSignal(result.overview.loaded, timeout=20_000):
-            pass
+    screen = result.targeting
+    qtbot.waitUntil(lambda: screen.count is not None and not screen.results.busy, timeout=20_000)
     return result
+
+
+def overview(qtbot, window: MainWindow):
+    """File > Database overview…, once counted."""
+    window.overview_action.trigger()
+    shown = window.overview_dialog.overview
+    if shown.figures is None:
+        with qtbot.waitSignal(shown.loaded, timeout=20_000):
+            pass
+    return shown
 
 
 def close(window: MainWindow) -> None:
@@ -81,24 +91,30 @@ def test_bad_options(argv: list[str], message: str, capsys: pytest.CaptureFixtur
 def test_opens_the_given_database_in_english(qtbot, db_path: Path, capsys) -> None:
     window = opened(qtbot, launch(["--db", str(db_path), "--lang", "en"]))
     assert window.database.path == db_path
-    assert window.overview.value_text("location") == str(db_path)
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Help"]
+    assert window.targeting.database is window.database
+    assert window.targeting.count_label.text() == "0 records"
+    assert overview(qtbot, window).value_text("location") == str(db_path)
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "&File", "&Target", "&Query", "&List", "&Help",
+    ]  # fmt: skip
     assert capsys.readouterr().err == ""
     close(window)
 
 
 def test_lang_fr_gives_french_labels(qtbot, db_path: Path) -> None:
     window = opened(qtbot, launch(["--db", str(db_path), "--lang", "fr"]))
-    assert [a.text() for a in window.menuBar().actions()] == ["&Fichier", "&Aide"]
-    assert window.findChild(object, "value_customers").text() == "0"
-    assert "Contenu de la base de données" in [w.text() for w in window.findChildren(type(window.overview.status))]
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert (menus[0], menus[-1]) == ("&Fichier", "&Aide")
+    shown = overview(qtbot, window)
+    assert shown.findChild(object, "value_customers").text() == "0"
+    assert "Contenu de la base de données" in [w.text() for w in shown.findChildren(type(shown.status))]
     close(window)
 
 
 def test_default_language_is_the_systems(qtbot, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(application.i18n, "system_language", lambda: "fr")
     window = opened(qtbot, launch(["--db", str(db_path)]))
-    assert window.open_action.text() == "&Ouvrir une base de données…"
+    assert window.quit_action.text() == "&Quitter"
     close(window)
 
 
@@ -136,8 +152,10 @@ def _foreign(folder: Path) -> Path:
 def _newer(folder: Path) -> Path:
     path = folder / "future.sqlite"
     open_database(path).dispose()
-    with sqlite3.connect(path) as conn:
+    conn = sqlite3.connect(path)
+    with conn:  # commits; close() then checkpoints the WAL now, not at garbage collection
         conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.close()
     return path
 
 
@@ -220,7 +238,7 @@ def test_upgrade_tells_where_the_backup_is(qtbot, db_path: Path, capsys) -> None
     notices = [bar.text() for bar in window.messages() if bar.kind == "info"]
     assert any(str(backup) in n and "upgraded" in n for n in notices)
     assert str(backup) in capsys.readouterr().err
-    assert window.overview.value_text("sites") == "1"
+    assert overview(qtbot, window).value_text("sites") == "1"
     close(window)
 
 
@@ -257,7 +275,8 @@ def test_demo_is_made_on_first_use_then_reused(qtbot, fake_demo) -> None:
     assert window.database.path == path
     assert fake_demo[0]["customers"] == 40 and fake_demo[0]["seed"] == 1
     assert fake_demo[0]["path"] != path  # made in a temporary file, then moved in place
-    assert window.overview.value_text("customers") == "40"
+    assert overview(qtbot, window).value_text("customers") == "40"
+    assert window.targeting.count == 40
     assert any("demo database" in bar.text() for bar in window.messages())
     assert sorted(p.name for p in path.parent.iterdir() if "partial" in p.name) == []
     close(window)
@@ -284,7 +303,9 @@ def test_demo_with_the_real_generator(qtbot, monkeypatch) -> None:
     with window.database.session() as s:
         customers = s.scalar(select(func.count()).select_from(Customer))
     assert customers >= 200
-    assert window.overview.value_text("customers") == f"{customers:,}"
-    assert int(window.overview.value_text("vehicles").replace(",", "")) > 0
+    shown = overview(qtbot, window)
+    assert shown.value_text("customers") == f"{customers:,}"
+    assert int(shown.value_text("vehicles").replace(",", "")) > 0
+    assert window.targeting.count is not None and window.targeting.count >= customers
     assert demo is sys.modules["app.models.demo"]
     close(window)

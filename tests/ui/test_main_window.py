@@ -87,11 +87,25 @@ def fill(database) -> None:
                              campaign="Rappel"))  # fmt: skip
 
 
-def show(qtbot, window_or_overview) -> None:
-    overview = getattr(window_or_overview, "overview", window_or_overview)
+def show(qtbot, overview) -> None:
     if overview.figures is None or overview.busy:
         with qtbot.waitSignal(overview.loaded, timeout=20_000):
             pass
+
+
+def counted(qtbot, window: MainWindow) -> None:
+    """Wait for the targeting screen's first count (the window runs a new target at once)."""
+    screen = window.targeting
+    qtbot.waitUntil(lambda: screen.count is not None and not screen.results.busy, timeout=20_000)
+
+
+def overview_of(qtbot, window: MainWindow) -> DatabaseOverview:
+    """File > Database overview…, counted."""
+    window.overview_action.trigger()
+    dialog = window.overview_dialog
+    assert dialog is not None and dialog.isVisible()
+    show(qtbot, dialog.overview)
+    return dialog.overview
 
 
 def test_compute_overview_counts_every_table(database) -> None:
@@ -111,8 +125,8 @@ def test_main_window_shows_the_counts(qtbot, database, manager, english) -> None
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
     window.show()
-    show(qtbot, window)
-    o = window.overview
+    counted(qtbot, window)
+    o = overview_of(qtbot, window)
     values = {key: o.value_text(key) for key in (
         "customers", "companies", "fleet", "vehicles", "vehicles_in_use", "ownerships",
         "invoices", "invoice_lines", "sales", "contacts", "sites",
@@ -126,9 +140,17 @@ def test_main_window_shows_the_counts(qtbot, database, manager, english) -> None
     assert o.value_text("location") == str(database.path)
     assert o.value_text("schema") == head_revision()
     assert o.value_text("size").endswith(("KB", "MB"))
-    assert window.windowTitle() == "Cible — cible.sqlite"
+    assert window.windowTitle() == "New target[*] — Cible — cible.sqlite"
+    assert not window.isWindowModified()
     assert window.messages() == []
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Help"]
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "&File", "&Target", "&Query", "&List", "&Help",
+    ]  # fmt: skip
+    # the targeting screen counts the rows of a new target: Dupont's Clio, and the two
+    # companies without a vehicle in use
+    assert window.targeting.count == 3
+    assert window.targeting.count_label.text() == "3 records"
+    assert window.current_target().criteria.is_empty()
 
 
 def test_french_labels_and_number_formats(qtbot, database, manager, english, qapp) -> None:
@@ -140,13 +162,16 @@ def test_french_labels_and_number_formats(qtbot, database, manager, english, qap
     assert i18n.language() == "fr"
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
-    show(qtbot, window)
-    assert [a.text() for a in window.menuBar().actions()] == ["&Fichier", "&Aide"]
-    assert window.open_action.text() == "&Ouvrir une base de données…"
-    assert window.overview.value_text("customers") == "1\u202f234"
-    assert window.overview.value_text("invoice_dates") == "aucune facture"
-    assert "Ko" in window.overview.value_text("size")
-    assert window.overview.refresh_button.text() == "Actualiser"
+    counted(qtbot, window)
+    assert [a.text() for a in window.menuBar().actions()][0] == "&Fichier"
+    assert [a.text() for a in window.menuBar().actions()][-1] == "&Aide"
+    assert window.quit_action.text() == "&Quitter"
+    overview = overview_of(qtbot, window)
+    assert overview.value_text("customers") == "1\u202f234"
+    assert overview.value_text("invoice_dates") == "aucune facture"
+    assert "Ko" in overview.value_text("size")
+    assert overview.refresh_button.text() == "Actualiser"
+    assert window.targeting.count == 1234
     # Qt's own strings come from qtbase_fr.qm.
     box = QMessageBox(QMessageBox.Icon.Question, "t", "t", QMessageBox.StandardButton.Cancel)
     assert box.button(QMessageBox.StandardButton.Cancel).text() in ("Annuler", "&Annuler")
@@ -157,7 +182,7 @@ def test_warnings_and_backup_are_shown(qtbot, database, manager, english) -> Non
     database.backup = Path("/data/cible.backup-20261122-101500.sqlite")
     window = MainWindow(database, task_manager=manager, demo=True)
     qtbot.addWidget(window)
-    show(qtbot, window)
+    counted(qtbot, window)
     bars = [(bar.kind, bar.text()) for bar in window.messages()]
     assert bars[0][0] == "info" and "demo database" in bars[0][1]
     assert bars[1] == ("info", "The database was upgraded to this version of Cible. A copy of it as it "
@@ -172,14 +197,17 @@ def test_open_another_database(qtbot, database, manager, english, tmp_path, monk
     other.dispose()
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
-    show(qtbot, window)
-    assert window.overview.value_text("customers") == "0"
+    counted(qtbot, window)
+    assert window.targeting.count == 0
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other_path), ""))
-    with qtbot.waitSignal(window.overview.loaded, timeout=20_000):
+    with qtbot.waitSignal(window.targeting.counted, timeout=20_000):
         window.open_action.trigger()
     assert window.database.path == other_path
-    assert window.overview.value_text("customers") == "3"
-    assert window.windowTitle() == "Cible — autre.sqlite"
+    assert window.targeting.database is window.database
+    assert window.targeting.count == 3
+    assert overview_of(qtbot, window).value_text("customers") == "3"
+    assert window.windowTitle() == "New target[*] — Cible — autre.sqlite"
+    window.overview_dialog.close()
     window.database.dispose()
 
 
@@ -189,7 +217,7 @@ def test_open_a_file_that_is_not_a_database(qtbot, database, manager, english, t
     before = bad.read_bytes()
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
-    show(qtbot, window)
+    counted(qtbot, window)
     shown: list[str] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
@@ -205,7 +233,7 @@ def test_open_a_file_that_is_not_a_database(qtbot, database, manager, english, t
 def test_cancelled_file_dialog_changes_nothing(qtbot, database, manager, english, monkeypatch) -> None:
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
-    show(qtbot, window)
+    counted(qtbot, window)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     window.open_action.trigger()
     assert window.database is database
@@ -215,7 +243,7 @@ def test_about_and_quit(qtbot, database, manager, english, monkeypatch) -> None:
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
     window.show()
-    show(qtbot, window)
+    counted(qtbot, window)
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(title + "|" + text))
     window.about_action.trigger()
