@@ -180,10 +180,20 @@ def parse_date(text: str, lang: str | None = None) -> dt.date:
             if fr
             else f"{raw!r} is not a valid date: there is no month {month}."
         )
-    if year < 1 or year > 9999:
-        raise TargetError(f"{raw!r} is not a valid date: year {year} is out of range.")
+    if year < 1:
+        raise TargetError(
+            f"« {raw} » n'est pas une date valide : l'année 0 n'existe pas."
+            if fr
+            else f"{raw!r} is not a valid date: there is no year 0."
+        )
+    if day < 1:
+        raise TargetError(
+            f"« {raw} » n'est pas une date valide : il n'y a pas de jour 0."
+            if fr
+            else f"{raw!r} is not a valid date: there is no day 0."
+        )
     last = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last:
+    if day > last:
         if fr:
             raise TargetError(
                 f"« {raw} » n'est pas une date valide : {_MONTHS_FR[month - 1]} {year} "
@@ -210,9 +220,12 @@ _TRUE = {"true", "1", "oui", "yes", "o", "y", "vrai"}
 _FALSE = {"false", "0", "non", "no", "n", "faux"}
 
 
-def parse_value(f: Field, value: Any, lang: str | None = None) -> Any:
-    """A value for field *f*, from what a user typed or a file holds; :class:`TargetError` if wrong."""
-    label = f.label(lang)
+def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | None = None) -> Any:
+    """A value for field *f*, from what a user typed or a file holds; :class:`TargetError` if wrong.
+
+    Messages start with the field's label (or *name*, e.g. the label and the key for files).
+    """
+    label = name or f.label(lang)
     if value is None:
         raise TargetError(f"{label}: a value is missing.")
     if f.type is FieldType.DATE:
@@ -332,7 +345,7 @@ class Condition:
         else:
             if unit is not None:
                 raise TargetError(f"{label} ({f.key}): a unit only goes with a relative date.")
-            values = [parse_value(f, v, lang) for v in self.values]
+            values = [parse_value(f, v, lang, name=f"{label} ({f.key})") for v in self.values]
             if op is Op.BETWEEN and _comparable(values[0]) > _comparable(values[1]):
                 values = [values[1], values[0]]
         return Condition(
@@ -362,6 +375,16 @@ class Condition:
         if not isinstance(values, list):
             raise TargetError(f"Condition on {data['field']}: 'values' must be a list.")
         get_field(data["field"])
+        if not isinstance(data.get("keep_empty", False), bool):
+            raise TargetError(
+                f"Condition on {data['field']}: 'keep_empty' must be true or false, "
+                f"not {data['keep_empty']!r}."
+            )
+        if data.get("unit") is not None and data["unit"] not in UNITS:
+            raise TargetError(
+                f"Condition on {data['field']}: 'unit' must be days, months or years, "
+                f"not {data['unit']!r}."
+            )
         return cls(
             data["field"],
             data["op"],
@@ -418,6 +441,9 @@ class Group:
             raise TargetError(f"A criteria group must be an object, not {data!r}.")
         if "group" not in data:
             raise TargetError(f"A criteria group needs a 'group' (all, any or none): {data!r}.")
+        unknown = set(data) - {"group", "children"}
+        if unknown:
+            raise TargetError(f"Unknown key(s) in a criteria group: {', '.join(sorted(unknown))}.")
         children = data.get("children", [])
         if not isinstance(children, list):
             raise TargetError("A criteria group's 'children' must be a list.")
