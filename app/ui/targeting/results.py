@@ -34,6 +34,8 @@ from app.query.target import Target
 from app.ui import tasks
 
 PAGE_SIZE = 500
+#: Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.
+END_PAGE_SIZE = 5000
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 10
 REMOVED_ROLE = Qt.ItemDataRole.UserRole + 11
 
@@ -231,7 +233,8 @@ class ResultsTableModel(QAbstractTableModel):
         if parent.isValid() or not self.canFetchMore() or self.busy:
             return
         database, target, today = self._database, self._target, self._today
-        offset, limit, generation = len(self.rows), self.page_size, self._generation
+        limit = max(self.page_size, END_PAGE_SIZE) if self._to_end else self.page_size
+        offset, generation = len(self.rows), self._generation
         query = self._query
 
         def work(ctx: tasks.TaskContext) -> list[ResultRow]:
