@@ -124,9 +124,11 @@ def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
         lines.append("Aucun destinataire." if fr else "No recipient.")
         return lines
     length = longest.length
-    lines.append(("Message le plus long" if fr else "Longest message") + f" ({longest.name}):")
+    lines.append(
+        f"Message le plus long ({longest.name}) :" if fr else f"Longest message ({longest.name}):"
+    )
     lines += ["  " + line for line in longest.text.split("\n")]
-    encoding = f"{'Encodage' if fr else 'Encoding'}: {plan.encoding}"
+    encoding = f"{'Encodage :' if fr else 'Encoding:'} {plan.encoding}"
     if plan.offending:
         shown = []
         for ch in plan.offending:
@@ -135,7 +137,7 @@ def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
         encoding += (" (imposé par " if fr else " (forced by ") + ", ".join(shown) + ")"
     lines.append(encoding)
     lines.append(
-        f"{'Segments par message' if fr else 'Segments per message'}: {length.segments} "
+        f"{'Segments par message :' if fr else 'Segments per message:'} {length.segments} "
         f"({length.units}/{length.per_segment * length.segments if length.segments > 1 else length.per_segment})"
     )
     cost = format_money(plan.cost_cents(settings), lang)

@@ -7,9 +7,9 @@
    first re-reads the customers (a refusal of SMS or a lost marketing basis since the target was
    built cancels the message) and commits; just before each message leaves, one more attempt
    and the time are committed; only then is it handed to the gateway. Each result is committed
-   as it comes: ``sent`` (with the
-   provider's id), ``exported`` (outbox file) or ``failed`` with the reason, and a sent message
-   is written to the customer's contact history in the same transaction.
+   as it comes: ``sent`` (with the provider's id), ``exported`` (outbox file) or ``failed``
+   with the reason, and a sent message is written to the customer's contact history in the
+   same transaction.
 3. After a crash, the next run finds the messages still ``pending`` (written, maybe handed to
    the provider, not marked) and hands them again with the **same** key: the provider accepts a
    key once (see the idempotency assumption in :mod:`app.export.sms.gateway`); the outbox skips

@@ -1,0 +1,209 @@
+"""``python -m app send-sms``: dry run, sending through the outbox and HTTP, bad input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "export" / "sms"))
+
+from smskit import (  # noqa: E402
+    MARKETING_RECIPIENTS,
+    PHONES,
+    MemoryKeyring,
+    SmsProvider,
+    build_sms_sample,
+    everyone,
+    save_sms_settings,
+)
+from sqlalchemy import func, select  # noqa: E402
+
+from app.__main__ import main  # noqa: E402
+from app.export.sms.gateway import store_secret  # noqa: E402
+from app.models import ContactHistory  # noqa: E402
+from app.models.sms import SmsBatch, SmsMessage, SmsStatus, SmsTemplate  # noqa: E402
+from app.query.targetfile import save_target_file  # noqa: E402
+
+TEXT = "Bonjour {civilité} {nom}, portes ouvertes samedi !"
+
+
+@pytest.fixture
+def setup(database, tmp_path):
+    build_sms_sample(database)
+    save_sms_settings(database)
+    target = tmp_path / "tous.json"
+    save_target_file(everyone(), target)
+    return database, str(database.path), str(target)
+
+
+def counts(db) -> tuple[int, int, int]:
+    with db.session() as s:
+        return (
+            s.scalar(select(func.count()).select_from(SmsBatch)),
+            s.scalar(select(func.count()).select_from(SmsMessage)),
+            s.scalar(select(func.count()).select_from(SmsTemplate)),
+        )
+
+
+def test_dry_run_prints_the_funnel_encoding_segments_and_cost(setup, capsys) -> None:
+    db, path, target = setup
+    code = main(["send-sms", target, "--db", path, "--text", TEXT, "--dry-run", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:8] == [
+        "Rows in the target: 13",
+        "One SMS per customer: 12 (-1)",
+        "With a phone number: 11 (-1)",
+        "Valid number: 10 (-1)",
+        "Mobile number: 9 (-1)",
+        "Not refusing SMS: 8 (-1)",
+        "With a marketing legal basis: 7 (-1)",
+        "One SMS per number: 6 (-1)",
+    ]
+    assert "  - Petit (0612): invalid number: 0612" in lines
+    assert "  - Durand (+33247112233): landline: +33247112233" in lines
+    assert "Encoding: GSM-7" in lines
+    assert "Segments per message: 1 (59/160)" in lines
+    assert "You are about to send 6 SMS (6 segments, estimated cost €0.30)" in lines
+    assert lines[-1] == "Dry run: nothing sent."
+    assert counts(db) == (0, 0, 0)  # nothing written, not even the starter templates
+
+
+def test_dry_run_in_french_names_the_character_that_forces_ucs2(setup, capsys) -> None:
+    _, path, target = setup
+    text = "Votre {modèle} est prêt – à bientôt"
+    code = main(
+        ["send-sms", target, "--db", path, "--text", text, "--kind", "service", "--dry-run", "--lang", "fr"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Encodage : UCS-2 (imposé par 'ê' → 'e', '–' → '-', 'ô' → 'o')" in out
+    assert "Segments par message : 1 (31/70)" in out
+    assert "Vous allez envoyer 7 SMS (7 segments, coût estimé 0,35\u00a0€)" in out
+
+
+def test_template_and_values(setup, capsys) -> None:
+    _, path, target = setup
+    code = main(
+        ["send-sms", target, "--db", path, "--template", "confirmation rdv", "--dry-run",
+         "--value", "date rdv=21/05/2026", "--value", "heure rdv=9h30", "--lang", "en"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "le 21/05/2026 à 9h30" in out
+
+
+def test_send_through_the_outbox(setup, capsys) -> None:
+    db, path, target = setup
+    text, kind = "Votre {modèle} est prêt", "service"  # service: the send window does not apply
+    code = main(
+        ["send-sms", target, "--db", path, "--text", text, "--kind", kind, "--campaign", "PO mai"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "exported 7, failed 0, cancelled 0, waiting 0" in out
+    [outbox] = list((Path(path).parent / "sms-outbox").glob("cible-sms-outbox-*.csv"))
+    with outbox.open(encoding="utf-8", newline="") as handle:
+        phones = sorted(row["phone"] for row in csv.DictReader(handle))
+    with db.session() as s:
+        messages = s.scalars(select(SmsMessage)).all()
+        assert {m.status for m in messages} == {SmsStatus.EXPORTED}
+        assert s.scalar(select(func.count()).select_from(ContactHistory)) == 7
+        assert s.scalars(select(SmsBatch.campaign)).all() == ["PO mai"]
+    assert phones == sorted(m.phone for m in messages)
+    assert set(phones) == {PHONES[k] for k in MARKETING_RECIPIENTS | {"moreau"}}
+
+
+def test_send_through_http_with_the_keyring(setup, capsys) -> None:
+    db, path, target = setup
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        with SmsProvider() as provider:
+            settings = save_sms_settings(db, gateway="http", http=provider.config())
+            store_secret(settings.http, "api-key")
+            code = main(
+                ["send-sms", target, "--db", path, "--text", "Votre voiture est prête",
+                 "--kind", "service"]
+            )  # fmt: skip
+            out = capsys.readouterr().out
+            assert code == 0, out
+            assert "sent 7, exported 0, failed 0" in out
+            assert {p.headers["Authorization"] for p in provider.state.posts()} == {
+                "Bearer api-key"
+            }
+            assert PHONES["moreau"] in provider.state.phones_delivered()  # service: no basis needed
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_gateway_down_exits_1_and_keeps_the_messages(setup, capsys) -> None:
+    db, path, target = setup
+    with SmsProvider() as provider:
+        save_sms_settings(db, gateway="http", http=provider.config(auth="none", retries=1))
+        provider.state.script = ["500"] * 100
+        code = main(["send-sms", target, "--db", path, "--text", "Prête", "--kind", "service"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "unavailable: HTTP 500 after 2 attempts" in captured.err
+    with db.session() as s:
+        assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.PENDING}
+
+
+def test_at_schedules_the_send(setup, capsys) -> None:
+    db, path, target = setup
+    later = (dt.datetime.now() + dt.timedelta(days=3)).strftime("%Y-%m-%d") + " 11:00"
+    code = main(
+        ["send-sms", target, "--db", path, "--text", "Prête", "--kind", "service", "--at", later]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "waiting 7" in out
+    with db.session() as s:
+        assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.SCHEDULED}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "one of the arguments --template --text is required"),
+        (["--text", "a", "--template", "b"], "not allowed with argument"),
+        (["--template", "Nope"], "No SMS template named 'Nope'"),
+        (["--text", "Votre {couleur}"], "Unknown merge field {couleur}"),
+        (["--text", "a", "--at", "demain"], "is not a date and time"),
+        (["--text", "a", "--at", "2001-01-01 10:00"], "is in the past"),
+        (["--template", "VEHICULE TERMINE", "--kind", "service"], "--kind goes with --text"),
+        (["--text", "a", "--value", "oops"], "write FIELD=VALUE"),
+        (["--text", "RDV {date rdv}", "--kind", "service"], "Give a value for {date rdv}"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(setup, capsys, args, message) -> None:
+    db, path, target = setup
+    code = main(["send-sms", target, "--db", path, *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("cible: error: ")
+    assert message in err
+    assert counts(db) == (0, 0, 0)
+
+
+def test_missing_database_and_target(tmp_path, setup, capsys) -> None:
+    _, path, target = setup
+    assert main(["send-sms", target, "--db", str(tmp_path / "no.sqlite"), "--text", "a"]) == 2
+    assert "No database at" in capsys.readouterr().err
+    assert main(["send-sms", str(tmp_path / "none.json"), "--db", path, "--text", "a"]) == 2
+    assert "No target file at" in capsys.readouterr().err
+
+
+def test_marketing_without_optout_mention_is_refused(setup, capsys) -> None:
+    db, path, target = setup
+    save_sms_settings(db, optout_mention="")
+    assert main(["send-sms", target, "--db", path, "--text", "Promo"]) == 2
+    assert "opt-out mention" in capsys.readouterr().err
+    assert counts(db) == (0, 0, 0)
