@@ -145,21 +145,28 @@ def load_saved(
 ) -> Target:
     """The saved target called *name*; its "used on" date is set unless ``mark_used`` is false."""
     clean = _clean_name(name)
-    row = conn.execute(
-        select(TABLE.c.id, TABLE.c.definition).where(func.lower(TABLE.c.name) == clean.lower())
-    ).first()
-    if row is None:
+    ident = _find(conn, clean)
+    if ident is None:
         raise TargetError(f"No saved target called {clean!r}.")
+    target = _read(conn, ident)
+    if mark_used:
+        conn.execute(update(TABLE).where(TABLE.c.id == ident).values(last_used_at=now or utcnow()))
+    return target
+
+
+def _read(conn: Connection, ident: int) -> Target:
+    """The target stored in row *ident*; :class:`TargetError` naming it if it cannot be read."""
+    row = conn.execute(select(TABLE.c.name, TABLE.c.definition).where(TABLE.c.id == ident)).one()
     try:
         data = json.loads(row.definition)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, TypeError):
         raise TargetError(
-            f"The saved target {clean!r} is damaged (its definition is not JSON)."
+            f"The saved target {row.name!r} is damaged (its definition is not JSON)."
         ) from None
-    target = Target.from_dict(data)
-    if mark_used:
-        conn.execute(update(TABLE).where(TABLE.c.id == row.id).values(last_used_at=now or utcnow()))
-    return target
+    try:
+        return Target.from_dict(data)
+    except TargetError as error:
+        raise TargetError(f"The saved target {row.name!r} cannot be read: {error}") from None
 
 
 def rename_saved(conn: Connection, old: str, new: str, *, now: dt.datetime | None = None) -> None:
@@ -171,9 +178,7 @@ def rename_saved(conn: Connection, old: str, new: str, *, now: dt.datetime | Non
     other = _find(conn, new_clean)
     if other is not None and other != ident:
         raise TargetExistsError(new_clean)
-    definition = json.loads(
-        conn.execute(select(TABLE.c.definition).where(TABLE.c.id == ident)).scalar_one()
-    )
+    definition = _read(conn, ident).to_dict()
     definition["name"] = new_clean
     conn.execute(
         update(TABLE)

@@ -46,6 +46,9 @@ class SortKey:
             return cls(data)
         if not isinstance(data, dict) or "field" not in data:
             raise TargetError(f"A sort key must be an object with a 'field': {data!r}.")
+        unknown = set(data) - {"field", "descending"}
+        if unknown:
+            raise TargetError(f"Unknown key(s) in a sort key: {', '.join(sorted(unknown))}.")
         get_field(data["field"])
         descending = data.get("descending", False)
         if not isinstance(descending, bool):
@@ -108,8 +111,10 @@ class Target:
         if fmt != FORMAT_NAME:
             raise TargetError(f"Not a Cible target (format {fmt!r}, expected {FORMAT_NAME!r}).")
         version = data.get("version", FORMAT_VERSION)
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise TargetError(f"The target's 'version' must be a whole number, not {version!r}.")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise TargetError(
+                f"The target's 'version' must be a whole number from 1, not {version!r}."
+            )
         if version > FORMAT_VERSION:
             raise TargetError(
                 f"This target was written by a newer Cible (format version {version}; this one reads "
