@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docx import Document  # noqa: E402
 from docx.enum.text import WD_BREAK  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
+from docx.text.paragraph import Paragraph  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from app.export.postal import postal_funnel  # noqa: E402
@@ -137,8 +138,16 @@ def reference(db, template: Path, out: Path) -> tuple[float, float]:
     c, v = Customer.__table__.c, Vehicle.__table__.c
     query = (
         select(
-            c.civility, c.first_name, c.last_name, c.address1, c.postal_code, c.city,
-            v.plate, v.brand, v.model, v.first_registration,
+            c.civility,
+            c.first_name,
+            c.last_name,
+            c.address1,
+            c.postal_code,
+            c.city,
+            v.plate,
+            v.brand,
+            v.model,
+            v.first_registration,
         )
         .select_from(Customer.__table__.join(Vehicle.__table__, v.owner_id == c.id))
         .where(c.optout_post.is_(False))
@@ -174,12 +183,10 @@ def reference(db, template: Path, out: Path) -> tuple[float, float]:
             c_el = copy.deepcopy(element)
             for t in c_el.iter(qn("w:t")):
                 if t.text and "«" in t.text:
-                    t.text = pattern.sub(lambda m: values[m.group(1)], t.text)
+                    t.text = pattern.sub(lambda m, v=values: v[m.group(1)], t.text)
             sect.addprevious(c_el)
         if n < len(rows) - 1:
             last = sect.getprevious()
-            from docx.text.paragraph import Paragraph
-
             Paragraph(last, doc._body).add_run().add_break(WD_BREAK.PAGE)
     doc.save(str(out))
     end = time.perf_counter()
@@ -239,8 +246,12 @@ def main() -> None:
         c_total, c_write = statistics.median(ours), statistics.median(ours_write)
         print(f"{args.letters} letters, median of {args.repeat}")
         print(f"reference (SQL + deep copy per letter): {r_total:.2f} s (writing {r_write:.2f} s)")
-        print(f"Cible merge_target, end to end:          {c_total:.2f} s  ratio {c_total / r_total:.2f}x")
-        print(f"Cible write_letters only:                {c_write:.2f} s  ratio {c_write / r_write:.2f}x")
+        print(
+            f"Cible merge_target, end to end:          {c_total:.2f} s  ratio {c_total / r_total:.2f}x"
+        )
+        print(
+            f"Cible write_letters only:                {c_write:.2f} s  ratio {c_write / r_write:.2f}x"
+        )
 
 
 if __name__ == "__main__":

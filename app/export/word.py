@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -56,12 +57,12 @@ from sqlalchemy import Connection, insert
 
 from app.errors import CibleError
 from app.export.postal import PostalFunnel, PostalRecipient, postal_funnel
-from app.i18n import long_date, normalize_language
+from app.i18n import format_date, long_date, normalize_language
 from app.models.activity import ContactHistory
 from app.models.base import utcnow
 from app.models.enums import ContactChannel
 from app.models.textfold import fold
-from app.query.catalog import FIELDS, Field, get_field
+from app.query.catalog import FIELDS, Field, FieldType, get_field
 from app.query.engine import ResultRow, years_since
 from app.query.target import Target
 
@@ -263,6 +264,7 @@ _CIVILITIES = {
 _COUPLE = re.compile(r"^(M|MR|MONSIEUR) (ET|&) (MME|MADAME|MRS)$")
 
 
+@functools.lru_cache(maxsize=256)
 def _civility(civility: str) -> str | None:
     """``"Monsieur"``, ``"Madame"``, ``"Monsieur et Madame"`` or ``None`` (company, unknown)."""
     words = re.sub(r"[^A-Z&]+", " ", (fold(civility or "") or "").replace("&", " & ")).split()
@@ -708,10 +710,11 @@ class _Values:
     ) -> None:
         self.refs = refs
         self.index = {key: i for i, key in enumerate(columns)}
-        self.fields: dict[str, Field] = {k: get_field(k) for k in columns}
+        self.formatters = {k: _formatter(get_field(k), lang) for k in columns}
         self.today = today
         self.lang = lang
         self.addresses = addresses
+        self.date = long_date(today, lang)
 
     def __call__(self, letter: Letter) -> list[str]:
         cache: dict[str, str] = {}
@@ -727,7 +730,7 @@ class _Values:
         address = letter.recipient.address
         row = letter.row
         if key == "letter.date":
-            return long_date(self.today, self.lang)
+            return self.date
         if key in ("letter.salutation", "letter.recipient", "letter.address_block"):
             couple = _household_title(letter.recipient, self.addresses)
             if key == "letter.salutation":
@@ -756,8 +759,16 @@ class _Values:
             )
         if row is None:
             return ""
-        f = self.fields[key]
-        return f.format_value(row.values[self.index[key]], self.lang)
+        return self.formatters[key](row.values[self.index[key]])
+
+
+def _formatter(f: Field, lang: str) -> Callable[[Any], str]:
+    """How a row value of *f* is written in a letter (fast paths for text and dates)."""
+    if f.type is FieldType.TEXT or (f.type is FieldType.ENUM and not f.enum_values):
+        return lambda v: "" if v is None else str(v)
+    if f.type is FieldType.DATE:
+        return lambda v: "" if v is None else format_date(v)
+    return lambda v: f.format_value(v, lang)
 
 
 def _report(
@@ -925,13 +936,15 @@ def write_letters(
     has_tokens = template._has_tokens
     has_drawings = template._has_drawings
     drawing_id = 1000
+    if total > 1:
+        _restart_numbering(final_sect)  # every letter's section is a copy of this one
     for n, letter in enumerate(letters, start=1):
         if n % 20 == 1:
             _report(progress, cancelled, n - 1, total, "")
         texts = values(letter)
         copies = []
         for element, tokens, drawings in zip(content, has_tokens, has_drawings, strict=True):
-            c = copy.deepcopy(element)
+            c = element.__deepcopy__(None)  # lxml's own: no copy-module overhead
             if tokens:
                 _fill(c, texts)
             if drawings:
@@ -942,14 +955,12 @@ def write_letters(
             copies.append(c)
         mapping = stories.make(texts) if stories else {}
         if n < total:
-            sect = copy.deepcopy(final_sect)
-            _remap(sect, mapping)
-            _restart_numbering(sect)
+            sect = final_sect.__deepcopy__(None)
+            if mapping:
+                _remap(sect, mapping)
             _end_section(copies, sect, body)
-        else:
+        elif mapping:
             _remap(final_sect, mapping)
-            if total > 1:
-                _restart_numbering(final_sect)
     body.append(final_sect)
     for story in stories.stories:  # every letter has its own copy: the original goes
         if not document.element.xpath(f'//*[@r:id="{story.rel_id}"]'):
@@ -1157,7 +1168,7 @@ def write_labels(
         texts = values(letter)
         copies = []
         for element in content:
-            c = copy.deepcopy(element)
+            c = element.__deepcopy__(None)
             _fill(c, texts)
             copies.append(c)
         cells.append(copies)
