@@ -612,6 +612,7 @@ class LetterTemplate:
         # what each top-level element holds, to skip work on the others per letter
         self._has_tokens = [_contains_token(c) for c in self.content]
         self._has_drawings = [next(c.iter(WP_DOCPR), None) is not None for c in self.content]
+        self._has_sections = [next(c.iter(W_SECTPR), None) is not None for c in self.content]
 
     def _refs_in_order(self) -> list[FieldRef]:
         """The fields in reading order: body, then headers and footers."""
@@ -935,6 +936,7 @@ def write_letters(
     content = template.content
     has_tokens = template._has_tokens
     has_drawings = template._has_drawings
+    has_sections = template._has_sections
     drawing_id = 1000
     if total > 1:
         _restart_numbering(final_sect)  # every letter's section is a copy of this one
@@ -943,17 +945,20 @@ def write_letters(
             _report(progress, cancelled, n - 1, total, "")
         texts = values(letter)
         copies = []
-        for element, tokens, drawings in zip(content, has_tokens, has_drawings, strict=True):
+        mapping = stories.make(texts) if stories else {}
+        for i, element in enumerate(content):
             c = element.__deepcopy__(None)  # lxml's own: no copy-module overhead
-            if tokens:
+            if has_tokens[i]:
                 _fill(c, texts)
-            if drawings:
+            if has_drawings[i]:
                 for doc_pr in c.iter(WP_DOCPR):
                     drawing_id += 1
                     doc_pr.set("id", str(drawing_id))
+            if mapping and has_sections[i]:  # section breaks inside the template
+                for inner in c.iter(W_SECTPR):
+                    _remap(inner, mapping)
             body.append(c)
             copies.append(c)
-        mapping = stories.make(texts) if stories else {}
         if n < total:
             sect = final_sect.__deepcopy__(None)
             if mapping:

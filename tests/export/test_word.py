@@ -667,3 +667,24 @@ def test_new_template_lists_the_targets_fields_and_merges(mailing, tmp_path) -> 
     with db.engine.connect() as conn:
         merge_target(conn, target, tmp_path / "out.docx", template=path, today=TODAY)
     no_fields_left(Document(str(tmp_path / "out.docx")))
+
+
+def test_a_template_with_two_sections_keeps_each_letters_header(mailing, tmp_path) -> None:
+    db, _ = mailing
+    path = make_template(
+        tmp_path / "two.docx",
+        [paragraph(run("A {Nom}"))],
+        header=[paragraph(run("Dossier {Nom}"))],
+    )
+    doc = Document(str(path))
+    doc.add_section()  # the first section's break moves into the body, its header with it
+    doc.add_paragraph("B {Ville}")
+    doc.save(str(path))
+    out = tmp_path / "out.docx"
+    with db.engine.connect() as conn:
+        result = merge_target(conn, everyone(), out, template=path, today=TODAY)
+    merged = Document(str(out))
+    no_fields_left(merged)
+    assert len(merged.sections) == 2 * result.count
+    headers = [s.header.paragraphs[0].text for s in merged.sections]
+    assert headers[:4] == ["Dossier Dupré", "Dossier Dupré", "Dossier Martin", "Dossier Martin"]
