@@ -80,6 +80,9 @@ def main(argv: list[str]) -> int:
     today = _parse_today(args.today)
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)
+    db_file = Path(args.db)
+    if db_file.is_file() and db_file.stat().st_size == 0:  # SQLite would make it a new database
+        raise DatabaseError(f"{db_file} is empty: it is not a Cible database.")
     database = open_database(args.db, create=False)
     try:
         with database.engine.connect() as conn:
@@ -90,7 +93,7 @@ def main(argv: list[str]) -> int:
         raise DatabaseError(f"Cannot read the database {database.location}: {detail}") from None
     finally:
         database.dispose()
-    print(f"{count} rows written to {out}")
+    print(f"{count} {'row' if count == 1 else 'rows'} written to {out}")
     return 0
 
 
