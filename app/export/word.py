@@ -1167,6 +1167,7 @@ def write_labels(
         body.remove(child)
     total = len(letters)
     cells: list[list[etree._Element] | None] = [None] * offset
+    drawing_id = 1000
     for n, letter in enumerate(letters, start=1):
         if n % 50 == 1:
             _report(progress, cancelled, n - 1, total, "")
@@ -1175,6 +1176,9 @@ def write_labels(
         for element in content:
             c = element.__deepcopy__(None)
             _fill(c, texts)
+            for doc_pr in c.iter(WP_DOCPR):  # a logo on each label: ids stay unique
+                drawing_id += 1
+                doc_pr.set("id", str(drawing_id))
             copies.append(c)
         cells.append(copies)
     body.append(_label_table(layout, cells))

@@ -688,3 +688,14 @@ def test_a_template_with_two_sections_keeps_each_letters_header(mailing, tmp_pat
     assert len(merged.sections) == 2 * result.count
     headers = [s.header.paragraphs[0].text for s in merged.sections]
     assert headers[:4] == ["Dossier Dupré", "Dossier Dupré", "Dossier Martin", "Dossier Martin"]
+
+
+def test_labels_with_a_logo_keep_unique_drawing_ids(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = make_template(tmp_path / "logo.docx", [paragraph(run("{Destinataire}"))], image=True)
+    out = tmp_path / "labels.docx"
+    with db.engine.connect() as conn:
+        result = merge_target(conn, everyone(), out, template=template, labels="3x7", today=TODAY)
+    body = Document(str(out)).element.body
+    ids = [d.get("id") for d in body.iter(WP_DOCPR)]
+    assert len(ids) == result.count == 6 and len(set(ids)) == 6
