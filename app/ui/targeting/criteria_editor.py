@@ -193,12 +193,10 @@ class CriteriaEditor(QWidget):
         self.tabs = QTabBar()
         self.tabs.setObjectName("criteria_groups")
         self.tabs.setMovable(True)
-        self.tabs.setTabsClosable(True)
         self.tabs.setExpanding(False)
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._show_group)
         self.tabs.tabMoved.connect(self._tab_moved)
-        self.tabs.tabCloseRequested.connect(self.remove_group)
 
         self.add_group_action = QAction(self.tr("Add an &OR group"), self)
         self.add_group_action.setShortcut(QKeySequence("Ctrl+G"))
@@ -233,6 +231,11 @@ class CriteriaEditor(QWidget):
         add_group.setObjectName("add_or_group")
         add_group.setDefaultAction(self.add_group_action)
         add_group.setText(self.tr("+ OR"))
+        remove_group = QToolButton()
+        remove_group.setObjectName("remove_group")
+        remove_group.setDefaultAction(self.remove_group_action)
+        remove_group.setText(self.tr("− group"))
+        remove_group.setToolTip(self.tr("Remove the group shown (Ctrl+Shift+G)"))
 
         self.op_group = QActionGroup(self)
         self.op_group.setExclusive(True)
@@ -273,8 +276,6 @@ class CriteriaEditor(QWidget):
         header = self.view.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.view.setColumnWidth(0, 260)
-        self.view.setColumnWidth(1, 150)
 
         self.sentence = QLabel()
         self.sentence.setObjectName("criteria_sentence")
@@ -293,6 +294,7 @@ class CriteriaEditor(QWidget):
         tabs_row.setSpacing(4)
         tabs_row.addWidget(self.tabs, 1)
         tabs_row.addWidget(add_group)
+        tabs_row.addWidget(remove_group)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -365,7 +367,6 @@ class CriteriaEditor(QWidget):
                     "Rows matching every criterion of this group are kept; groups are joined by OR."
                 ),
             )
-        self.tabs.setTabsClosable(len(self.models) > 1)
         many = len(self.models) > 1
         for action in (self.remove_group_action, self.move_left_action, self.move_right_action):
             action.setEnabled(many)
@@ -374,6 +375,8 @@ class CriteriaEditor(QWidget):
         if not 0 <= index < len(self.models):
             return
         self.proxy.setSourceModel(self.models[index])
+        self.view.setColumnWidth(0, 300)
+        self.view.setColumnWidth(1, 170)
         self._expand_active()
         self._update_ops()
         selection = self.view.selectionModel()

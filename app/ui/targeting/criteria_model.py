@@ -57,9 +57,9 @@ def op_label(op: Op) -> str:
         Op.EMPTY: _tr("is empty"),
         Op.NOT_EMPTY: _tr("is not empty"),
         Op.IN: _tr("one of"),
-        Op.MORE_THAN_AGO: _tr("more than … ago"),
-        Op.WITHIN_LAST: _tr("within the last"),
-        Op.WITHIN_NEXT: _tr("within the next"),
+        Op.MORE_THAN_AGO: _tr("older than"),
+        Op.WITHIN_LAST: _tr("in the last"),
+        Op.WITHIN_NEXT: _tr("in the next"),
     }[op]
 
 
@@ -364,9 +364,9 @@ class CriteriaTreeModel(QAbstractItemModel):
     def _line_data(self, node: LineNode, col: int, role: int) -> Any:
         f = node.field
         if role == ERROR_ROLE:
-            return node.error if col in (COL_VALUE, COL_MORE) else None
+            return node.error if col == COL_VALUE else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            if node.error and col != COL_CRITERION:
+            if node.error and col == COL_VALUE:
                 return node.error
             if col == COL_CRITERION:
                 return op_help(node.op)
@@ -657,8 +657,8 @@ class CriteriaTreeModel(QAbstractItemModel):
             return _tr("Type the second value (between … and …).")
         try:
             self._condition(line)
-        except TargetError as error:
-            return str(error)
+        except TargetError as error:  # the field is named by the tree: say only what is wrong
+            return str(error).replace(f" ({line.field.key})", "")
         return None
 
     def _line_changed(self, node: LineNode, force_real: bool = False, keep: bool = False) -> None:

@@ -112,6 +112,7 @@ class ResultsTableModel(QAbstractTableModel):
         self.removed: set[int] = set()
         self.exhausted = True
         self._task: tasks.Task | None = None
+        self._task_generation = 0
         self._query = Interruptible()
         self._generation = 0
         self._to_end = False
@@ -230,8 +231,10 @@ class ResultsTableModel(QAbstractTableModel):
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802, B008
         """Ask for the next page in the background (nothing if one is on its way)."""
-        if parent.isValid() or not self.canFetchMore() or self.busy:
+        if parent.isValid() or not self.canFetchMore():
             return
+        if self.busy and self._task_generation == self._generation:
+            return  # this run's next page is on its way
         database, target, today = self._database, self._target, self._today
         limit = max(self.page_size, END_PAGE_SIZE) if self._to_end else self.page_size
         offset, generation = len(self.rows), self._generation
@@ -245,6 +248,7 @@ class ResultsTableModel(QAbstractTableModel):
             )
 
         runner = self._tasks or tasks.manager()
+        self._task_generation = generation
         self._task = runner.run(
             work,
             lambda rows: self._page(generation, offset, limit, rows),

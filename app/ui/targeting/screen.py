@@ -60,6 +60,13 @@ from app.ui.targeting.saved_dialogs import OpenTargetDialog, SaveTargetDialog
 T = TypeVar("T")
 
 DEBOUNCE_MS = 350
+#: The columns of a new target: the engine's defaults, with the company name after the person's
+#: (leasing companies such as ARVAL have no last name).
+NEW_TARGET_COLUMNS = [
+    *DEFAULT_COLUMNS[: DEFAULT_COLUMNS.index("customer.first_name") + 1],
+    "customer.company",
+    *DEFAULT_COLUMNS[DEFAULT_COLUMNS.index("customer.first_name") + 1 :],
+]
 SETTINGS_LAST_DB = "targeting/last_database"
 SETTINGS_LAST_TARGET = "targeting/last_target"
 SETTINGS_SPLITTER = "targeting/splitter"
@@ -112,7 +119,7 @@ class TargetingScreen(QWidget):
 
         self._build()
         self._build_actions()
-        self._set_target_state(Target(), None)
+        self._set_target_state(self._blank(), None)
         if database is not None:
             self.set_database(database)
 
@@ -325,7 +332,7 @@ class TargetingScreen(QWidget):
         self.database = database
         self.results.clear()
         self._load_choices()
-        target, saved = Target(), None
+        target, saved = self._blank(), None
         settings = QSettings()
         last = settings.value(SETTINGS_LAST_TARGET)
         if self._restore_last and last and settings.value(SETTINGS_LAST_DB) == database.location:
@@ -333,7 +340,7 @@ class TargetingScreen(QWidget):
                 target = self._db(lambda conn: load_saved(conn, str(last)), write=True)
                 saved = target.name
             except (CibleError, tasks.TaskCancelled):
-                target = Target()
+                target = self._blank()
         self._set_target_state(target, saved)
         self.refresh()
 
@@ -425,7 +432,7 @@ class TargetingScreen(QWidget):
             self._saved_name = saved_name
         finally:
             self._loading = False
-        self._clean = self._state() if saved_name is not None or target == Target() else None
+        self._clean = self._state() if saved_name is not None or target == self._blank() else None
         self._update_title()
 
     def _state(self) -> Any:
@@ -623,12 +630,13 @@ class TargetingScreen(QWidget):
         return answer == QMessageBox.StandardButton.Discard
 
     def _blank(self) -> Target:
-        return Target()
+        """A new, empty target."""
+        return Target(columns=list(NEW_TARGET_COLUMNS))
 
     def new_target(self) -> bool:
         if not self.maybe_save():
             return False
-        self.set_target(Target(), None)
+        self.set_target(self._blank(), None)
         self._remember(None)
         return True
 
