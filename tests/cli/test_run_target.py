@@ -359,3 +359,41 @@ def test_as_a_real_process(tmp_path, db_file) -> None:
     assert failed.returncode == 2 and failed.stdout == ""
     assert failed.stderr == f"cible: error: No database at {tmp_path / 'absent.sqlite'}.\n"
     assert not (tmp_path / "other.csv").exists()
+
+
+def test_values_are_written_as_users_read_them(capsys, tmp_path, db_file) -> None:
+    target = Target(
+        columns=[
+            "customer.last_name",
+            "vehicle.model",
+            "customer.last_invoice_amount",
+            "customer.marketing_basis",
+            "sale.financing_type",
+            "sale.rate",
+            "vehicle.age_years",
+        ],
+        criteria=Group("all", [Condition("customer.last_name", "eq", ["dupre"])]),
+        sort=[SortKey("vehicle.model")],
+    )
+    file = write_target(tmp_path, target)
+    out = tmp_path / "dupre.csv"
+    code, _, _ = run(
+        capsys, file, "--db", db_file, "--out", out, "--today", "2024-06-15", "--lang", "fr"
+    )
+    assert code == 0
+    assert read_csv(out)[1:] == [
+        ["Dupré", "CLIO", "150,50", "Consentement", "", "", "20"],
+        ["Dupré", "LAGUNA", "150,50", "Consentement", "Financement régulier", "4,9", "15"],
+    ]
+    code, _, _ = run(
+        capsys, file, "--db", db_file, "--out", out, "--today", "2024-06-15", "--lang", "en"
+    )
+    assert read_csv(out)[1:][1] == [
+        "Dupré",
+        "LAGUNA",
+        "150.50",
+        "Consent",
+        "Regular loan",
+        "4.9",
+        "15",
+    ]
