@@ -6,6 +6,9 @@ A template is a .docx made in Word or LibreOffice. Its merge fields can be
   form (``w:fldSimple``) or the complex one (``w:fldChar`` begin / ``w:instrText`` / separate /
   end); the ``\\* Upper``, ``\\* Lower``, ``\\* Caps``, ``\\* FirstCap``, ``\\b`` (text before)
   and ``\\f`` (text after) switches are honoured;
+* ``IF`` fields around merge fields (``{ IF { MERGEFIELD Civilité } = "Madame" "Chère Madame"
+  "Cher Monsieur" }``), computed for each letter; other fields (page numbers...) stay as they
+  are, and a merge field inside any other field is refused when the template is read;
 * ``«Nom»`` or ``{nom}`` placeholders typed in the text, also when Word has split them across
   several runs (the merged value takes the formatting of the placeholder's first character).
   The name touches its marks: French quotation marks with spaces inside (``« Printemps »``)
@@ -379,11 +382,17 @@ class FieldRef:
     """One merge field found in the template."""
 
     name: str  # as written
-    kind: str  # "mergefield" or "placeholder"
+    kind: str  # "mergefield", "placeholder" or "if"
     case: str = ""  # Upper, Lower, Caps, FirstCap
     before: str = ""
     after: str = ""
     key: str | None = None  # resolved catalog or helper key
+    #: For an IF field: its condition and texts.
+    condition: IfField | None = None
+
+    def nested(self) -> list[FieldRef]:
+        """The merge fields an IF field reads."""
+        return self.condition.refs() if self.condition is not None else []
 
     def apply(self, value: str) -> str:
         if not value:
@@ -398,6 +407,124 @@ class FieldRef:
         elif case == "firstcap":
             value = value[:1].upper() + value[1:]
         return f"{self.before}{value}{self.after}"
+
+
+Parts = list["str | FieldRef"]
+
+_IF_OPERATORS = ("=", "<>", "<", ">", "<=", ">=")
+
+
+@dataclass
+class IfField:
+    """Word's ``IF Expression1 Operator Expression2 "TrueText" "FalseText"`` whose expressions
+    or texts hold MERGEFIELD fields (``{ IF { MERGEFIELD Civilité } = "Madame" "Chère" "Cher" }``).
+
+    Compared without case or accents; numbers as numbers; ``*`` and ``?`` are wildcards with
+    ``=`` and ``<>``, as in Word.
+    """
+
+    left: Parts
+    op: str
+    right: Parts
+    then: Parts
+    otherwise: Parts
+
+    def refs(self) -> list[FieldRef]:
+        parts = [*self.left, *self.right, *self.then, *self.otherwise]
+        return [p for p in parts if isinstance(p, FieldRef)]
+
+    def evaluate(self, value_of: Callable[[FieldRef], str]) -> str:
+        def text(parts: Parts) -> str:
+            return "".join(p if isinstance(p, str) else value_of(p) for p in parts)
+
+        left, right = text(self.left), text(self.right)
+        return text(self.then) if _compare(left, self.op, right) else text(self.otherwise)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip().replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _compare(left: str, op: str, right: str) -> bool:
+    a, b = _number(left), _number(right)
+    if a is None or b is None or not left.strip() or not right.strip():
+        x, y = (fold(left.strip()) or "").lower(), (fold(right.strip()) or "").lower()
+        if op in ("=", "<>") and ("*" in y or "?" in y):
+            pattern = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in y)
+            equal = re.fullmatch(pattern, x, re.DOTALL) is not None
+            return equal if op == "=" else not equal
+        a, b = x, y  # type: ignore[assignment]
+    if op == "=":
+        return a == b
+    if op == "<>":
+        return a != b
+    if op == "<":
+        return a < b  # type: ignore[operator]
+    if op == ">":
+        return a > b  # type: ignore[operator]
+    if op == "<=":
+        return a <= b  # type: ignore[operator]
+    return a >= b  # type: ignore[operator]
+
+
+def _if_tokens(segments: Parts) -> list[Parts]:
+    """Split an IF instruction into its words: quoted texts, bare words, nested fields."""
+    tokens: list[Parts] = []
+    current: Parts = []
+    started = quoted = False
+
+    def add(ch: str) -> None:
+        if current and isinstance(current[-1], str):
+            current[-1] += ch
+        else:
+            current.append(ch)
+
+    for segment in segments:
+        if not isinstance(segment, str):
+            current.append(segment)
+            started = True
+            continue
+        for ch in segment:
+            if quoted:
+                if ch == '"':
+                    quoted = False
+                else:
+                    add(ch)
+            elif ch == '"':
+                quoted = started = True
+            elif ch.isspace():
+                if started:
+                    tokens.append(current)
+                    current, started = [], False
+            else:
+                add(ch)
+                started = True
+    if started:
+        tokens.append(current)
+    return tokens
+
+
+def _parse_if(segments: Parts) -> FieldRef | None:
+    tokens = _if_tokens(segments)
+    words = [t[0] if len(t) == 1 and isinstance(t[0], str) else None for t in tokens]
+    if len(tokens) < 5 or (words[0] or "").upper() != "IF" or words[2] not in _IF_OPERATORS:
+        return None
+    rest: list[Parts] = []
+    for token, word in zip(tokens[4:], words[4:], strict=True):
+        if (word or "").startswith("\\"):  # a switch (\* MERGEFORMAT...): the texts are before
+            break
+        rest.append(token)
+    condition = IfField(
+        left=tokens[1],
+        op=str(words[2]),
+        right=tokens[3],
+        then=rest[0] if rest else [],
+        otherwise=rest[1] if len(rest) > 1 else [],
+    )
+    return FieldRef(name="IF", kind="if", condition=condition)
 
 
 def _parse_instr(instr: str) -> FieldRef | None:
@@ -448,6 +575,8 @@ class _Compiler:
 
     def __init__(self) -> None:
         self.refs: list[FieldRef] = []
+        #: Fields holding merge fields that the merge cannot compute (as written).
+        self.problems: list[str] = []
 
     def _token(self, ref: FieldRef) -> str:
         self.refs.append(ref)
@@ -472,10 +601,12 @@ class _Compiler:
         runs = _paragraph_runs(p)
         depth = 0
         start = -1
-        instr: list[str] = []
+        segments: Parts = []  # the instruction: text and nested MERGEFIELDs
+        nested: list[str] = []
+        unsupported = False
         result_rpr = None
-        phase = ""
-        spans: list[tuple[int, int, str, Any]] = []
+        phase = nested_phase = ""
+        spans: list[tuple[int, int, Parts, Any, bool]] = []
         for i, run in enumerate(runs):
             for child in run:
                 if child.tag == W_FLDCHAR:
@@ -483,24 +614,48 @@ class _Compiler:
                     if kind == "begin":
                         depth += 1
                         if depth == 1:
-                            start, instr, result_rpr, phase = i, [], None, "instr"
-                    elif kind == "separate" and depth == 1:
-                        phase = "result"
+                            start, segments, result_rpr, phase = i, [], None, "instr"
+                            unsupported = False
+                        elif depth == 2 and phase == "instr":
+                            nested, nested_phase = [], "instr"
+                        elif phase == "instr":
+                            unsupported = True  # fields three deep
+                    elif kind == "separate":
+                        if depth == 1:
+                            phase = "result"
+                        elif depth == 2:
+                            nested_phase = "result"
                     elif kind == "end" and depth > 0:
+                        if depth == 2 and phase == "instr":
+                            ref = _parse_instr("".join(nested))
+                            if ref is None:
+                                unsupported = True
+                            else:
+                                segments.append(ref)
                         depth -= 1
                         if depth == 0:
-                            spans.append((start, i, "".join(instr), result_rpr))
+                            spans.append((start, i, segments, result_rpr, unsupported))
                             phase = ""
-                elif child.tag == W_INSTR and depth == 1 and phase == "instr":
-                    instr.append(child.text or "")
+                elif child.tag == W_INSTR and phase == "instr":
+                    if depth == 1:
+                        segments.append(child.text or "")
+                    elif depth == 2 and nested_phase == "instr":
+                        nested.append(child.text or "")
                 elif child.tag == W_T and depth == 1 and phase == "result" and result_rpr is None:
                     result_rpr = run.find(W_RPR)
                     if result_rpr is None:
                         result_rpr = etree.Element(W_RPR)
-        for start, end, text, rpr in reversed(spans):
-            ref = _parse_instr(text)
+        for start, end, parts, rpr, unsupported in reversed(spans):
+            has_fields = any(isinstance(x, FieldRef) for x in parts)
+            if not has_fields:
+                ref = _parse_instr("".join(str(x) for x in parts))
+            else:
+                ref = None if unsupported else _parse_if(parts)
+                if ref is None:
+                    self.problems.append(_instr_text(parts))
+                    continue
             if ref is None:
-                continue
+                continue  # another kind of field (PAGE, DATE...): left as it is
             if rpr is None:
                 rpr = runs[start].find(W_RPR)
             first = runs[start]
@@ -545,6 +700,11 @@ class _Compiler:
             rest = text[b - starts[first] :] if first == last else ""
             node.text = text[: a - starts[first]] + token + rest
             node.set(XML_SPACE, "preserve")
+
+
+def _instr_text(parts: Parts) -> str:
+    text = "".join(x if isinstance(x, str) else f"{{ MERGEFIELD {x.name} }}" for x in parts)
+    return "{ " + " ".join(text.split()) + " }"
 
 
 def _set_text(t: etree._Element, text: str) -> None:
@@ -609,6 +769,13 @@ class LetterTemplate:
                 _Story(rel_id, rel.reltype, rel.target_part, len(compiler.refs) > before)
             )
         self.refs = compiler.refs
+        if compiler.problems:
+            shown = "; ".join(compiler.problems[:3])
+            raise MergeError(
+                f"{self.path.name} has fields the merge cannot compute: {shown}. Use «Name» "
+                'fields, or IF fields of the form { IF { MERGEFIELD Civilité } = "Madame" '
+                '"Chère Madame" "Cher Monsieur" }.'
+            )
         # what each top-level element holds, to skip work on the others per letter
         self._has_tokens = [_contains_token(c) for c in self.content]
         self._has_drawings = [next(c.iter(WP_DOCPR), None) is not None for c in self.content]
@@ -623,14 +790,19 @@ class LetterTemplate:
                 if t.text and TOKEN_START in t.text:
                     for match in _TOKEN.finditer(t.text):
                         order.setdefault(int(match.group(1)), None)
-        return [self.refs[i] for i in order]
+        found = []
+        for i in order:
+            found.append(self.refs[i])
+            found.extend(self.refs[i].nested())
+        return found
 
     @property
     def field_names(self) -> list[str]:
         """The merge field names as written in the template, each once, in reading order."""
         seen: dict[str, None] = {}
         for ref in self._refs_in_order():
-            seen.setdefault(ref.name, None)
+            if ref.kind != "if":
+                seen.setdefault(ref.name, None)
         return list(seen)
 
     def resolve(self, target: Target | None = None) -> list[str]:
@@ -642,6 +814,8 @@ class LetterTemplate:
         unknown: dict[str, None] = {}
         keys: dict[str, None] = {}
         for ref in self._refs_in_order():
+            if ref.kind == "if":
+                continue
             ref.key = resolve_field_name(ref.name, preferred)
             if ref.key is None:
                 unknown.setdefault(ref.name, None)
@@ -719,13 +893,17 @@ class _Values:
 
     def __call__(self, letter: Letter) -> list[str]:
         cache: dict[str, str] = {}
-        out = []
-        for ref in self.refs:
+
+        def value_of(ref: FieldRef) -> str:
             key = ref.key or ""
             if key not in cache:
                 cache[key] = _XML_BAD.sub("", self.value(key, letter))
-            out.append(ref.apply(cache[key]))
-        return out
+            return ref.apply(cache[key])
+
+        return [
+            ref.condition.evaluate(value_of) if ref.condition is not None else value_of(ref)
+            for ref in self.refs
+        ]
 
     def value(self, key: str, letter: Letter) -> str:
         address = letter.recipient.address

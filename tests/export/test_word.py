@@ -699,3 +699,65 @@ def test_labels_with_a_logo_keep_unique_drawing_ids(mailing, tmp_path) -> None:
     body = Document(str(out)).element.body
     ids = [d.get("id") for d in body.iter(WP_DOCPR)]
     assert len(ids) == result.count == 6 and len(set(ids)) == 6
+
+
+def test_if_fields_around_merge_fields_are_computed_per_letter(mailing, tmp_path) -> None:
+    from tests.export.word_templates_xml import if_field
+
+    db, ids = mailing
+    result, doc = merge(
+        db,
+        tmp_path,
+        [
+            paragraph(if_field("Civilité", "=", "madame", "Chère Madame", "Cher client"), run(",")),
+            paragraph(
+                run("Âge "), if_field("Âge du véhicule (ans)", ">=", "15", "ancien", "récent")
+            ),
+            paragraph(if_field("Ville", "=", "T*", "Tourangeau", "")),
+        ],
+    )
+    no_fields_left(doc)
+    by_customer = dict(zip([c for c, _ in result.letters], letter_paragraphs(doc), strict=False))
+    assert by_customer[ids["dupre"]] == ["Cher client,", "Âge ancien", "Tourangeau"]
+    assert by_customer[ids["martin"]] == ["Chère Madame,", "Âge ancien", ""]
+    assert by_customer[ids["petit"]] == ["Cher client,", "Âge récent", ""]
+
+
+def test_an_if_field_naming_an_unknown_field_is_reported(mailing, tmp_path) -> None:
+    from tests.export.word_templates_xml import if_field
+
+    template = make_template(
+        tmp_path / "t.docx", [paragraph(if_field("Pointure", "=", "42", "grand", "petit"))]
+    )
+    with pytest.raises(UnknownMergeFieldError) as caught:
+        LetterTemplate(template).resolve(everyone())
+    assert caught.value.names == ["Pointure"]
+
+
+def test_a_field_the_merge_cannot_compute_is_refused(tmp_path) -> None:
+    # a MERGEFIELD inside a field that is not IF (here inside a QUOTE field)
+    quote = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> QUOTE </w:instrText></w:r>'
+        + complex_field("Nom", "")
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    template = make_template(tmp_path / "t.docx", [paragraph(quote)])
+    with pytest.raises(MergeError, match="cannot compute: \\{ QUOTE \\{ MERGEFIELD Nom \\} \\}"):
+        LetterTemplate(template)
+
+
+def test_other_fields_such_as_page_numbers_are_kept(mailing, tmp_path) -> None:
+    db, _ = mailing
+    page = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    result, doc = merge(
+        db, tmp_path, [paragraph(run("{Nom}"))], template_kw={"footer": [paragraph(page)]}
+    )
+    footer = doc.sections[0].footer._element
+    assert ["".join(t.text for t in footer.iter(qn("w:instrText")))] == [" PAGE "]

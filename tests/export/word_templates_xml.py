@@ -97,3 +97,18 @@ def make_template(
                 element.append(parse_xml(xml))
     doc.save(str(path))
     return path
+
+
+def if_field(left_field: str, op: str, right: str, then: str, otherwise: str) -> str:
+    """``{ IF { MERGEFIELD left_field } op "right" "then" "otherwise" \\* MERGEFORMAT }`` as Word
+    writes it: the nested field inside the IF's instruction, the IF's cached result after."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
+        + complex_field(left_field, "")
+        + f'<w:r><w:instrText xml:space="preserve"> {escape(op)} "{escape(right)}" '
+        f'"{escape(then)}" "{escape(otherwise)}" \\* MERGEFORMAT </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r><w:t>{escape(otherwise)}</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
