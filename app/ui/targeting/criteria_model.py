@@ -158,6 +158,9 @@ class LineNode(_Node):
         self.keep_empty = False
         self.placeholder = placeholder
         self.error: str | None = None
+        #: Not the field's first line: labelled "and" (kept here, not derived from the row, so
+        #: that removing a line changes the next one's label by a dataChanged, as Qt expects).
+        self.and_ = bool(parent.lines()) if isinstance(parent, FieldNode) else False
 
     @property
     def field(self) -> Field:
@@ -386,9 +389,8 @@ class CriteriaTreeModel(QAbstractItemModel):
         if col == COL_CRITERION:
             if role == Qt.ItemDataRole.EditRole:
                 return None
-            lines = node.parent.lines()  # type: ignore[union-attr]
             label = op_label(node.op)
-            return f"{_tr('and')} {label}" if lines.index(node) > 0 else label
+            return f"{_tr('and')} {label}" if node.and_ else label
         if col == COL_VALUE:
             return node.text if takes_value(node.op) else ""
         if node.op is Op.BETWEEN:
@@ -692,11 +694,15 @@ class CriteriaTreeModel(QAbstractItemModel):
             self.beginRemoveRows(self.node_index(parent), row, row)
             parent.children.pop(row)
             self.endRemoveRows()
-            remaining = parent.lines()
-            if remaining:  # the first line lost its "and"
-                self._emit_row(remaining[0])
+            self._renumber(parent)
         if notify:
             self._field_changed(parent)
+
+    def _renumber(self, parent: FieldNode) -> None:
+        for i, line in enumerate(parent.lines()):
+            if line.and_ != (i > 0):
+                line.and_ = i > 0
+                self._emit_row(line)
 
     def _emit_row(self, node: _Node) -> None:
         self.dataChanged.emit(self.node_index(node, 0), self.node_index(node, 2))

@@ -62,7 +62,9 @@ class Interruptible:
                 self._raw = conn.connection.driver_connection
             try:
                 ctx.check_cancelled()
-                return fn(conn)
+                result = fn(conn)
+                ctx.check_cancelled()  # an answer nobody waits for any more
+                return result
             except DBAPIError:
                 if ctx.cancelled:
                     raise tasks.TaskCancelled() from None
