@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import io
 import os
 import re
 import shutil
@@ -830,16 +831,43 @@ def _contains_token(element: etree._Element) -> bool:
     return any(t.text and TOKEN_START in t.text for t in element.iter(W_T))
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 (.doc, .dot)
+_DOTX = b"wordprocessingml.template.main+xml"
+
+
 def _open_docx(path: Path) -> Any:
+    """The template as a python-docx Document; a Word template (.dotx) is read as a document."""
     if not path.exists():
         raise MergeError(f"No template at {path}.")
     if path.is_dir():
         raise MergeError(f"{path} is a folder, not a Word template.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        raise MergeError(f"Cannot read {path}: {error.strerror or error}.") from None
+    if head == _OLE_MAGIC:
+        raise MergeError(
+            f"{path} is an old Word 97-2003 document: open it in Word or LibreOffice and save "
+            "it as a Word document (.docx)."
+        )
     if not zipfile.is_zipfile(path):
         raise MergeError(f"{path} is not a Word document (.docx).")
     try:
+        with zipfile.ZipFile(path) as package:
+            types = package.read("[Content_Types].xml")
+            if _DOTX in types:
+                data = io.BytesIO()
+                with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as copy_:
+                    for item in package.infolist():
+                        content = package.read(item.filename)
+                        if item.filename == "[Content_Types].xml":
+                            content = content.replace(_DOTX, b"wordprocessingml.document.main+xml")
+                        copy_.writestr(item, content)
+                data.seek(0)
+                return Document(data)
         return Document(str(path))
-    except Exception as error:  # python-docx raises several kinds for a bad package
+    except Exception as error:  # python-docx and zipfile raise several kinds for a bad package
         raise MergeError(
             f"{path} is not a Word document (.docx) that can be read: {error}"
         ) from None

@@ -761,3 +761,28 @@ def test_other_fields_such_as_page_numbers_are_kept(mailing, tmp_path) -> None:
     )
     footer = doc.sections[0].footer._element
     assert ["".join(t.text for t in footer.iter(qn("w:instrText")))] == [" PAGE "]
+
+
+def test_a_word_template_dotx_is_read_and_an_old_doc_is_explained(mailing, tmp_path) -> None:
+    import zipfile
+
+    db, _ = mailing
+    docx = make_template(tmp_path / "t.docx", [paragraph(run("Bonjour {Nom}"))])
+    dotx = tmp_path / "modele.dotx"
+    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(dotx, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml"
+                )
+            dst.writestr(item, data)
+    with pytest.raises(ValueError):
+        Document(str(dotx))  # python-docx alone refuses it
+    with db.engine.connect() as conn:
+        merge_target(conn, everyone(), tmp_path / "o.docx", template=dotx, today=TODAY)
+    assert Document(str(tmp_path / "o.docx")).paragraphs[0].text == "Bonjour Dupré"
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    with pytest.raises(MergeError, match="old Word 97-2003 document"):
+        LetterTemplate(old)

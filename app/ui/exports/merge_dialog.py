@@ -454,7 +454,7 @@ class MailMergeDialog(QDialog):
             self,
             self.tr("Word template"),
             self.template_edit.text().strip() or str(Path.home()),
-            self.tr("Word document (*.docx)"),
+            self.tr("Word document or template (*.docx *.dotx)"),
         )
         if path:
             self.use_template(Path(path))
