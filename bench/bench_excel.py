@@ -17,8 +17,8 @@ child builds the rows, resets the kernel's peak-RSS counter (``/proc/self/clear_
 and reports the time and ``VmHWM - VmRSS`` before writing ("extra memory"). Writing at two
 sizes shows whether memory stays flat as rows grow.
 
-With ``--refresh``, it also times "open and refresh data" on a workbook of each size (the
-openpyxl part: load, replace the data sheet, save), which is not streamed.
+With ``--refresh``, it also times "open and refresh data" (:func:`refresh_rows`: openpyxl edits
+the workbook, the rows are streamed into its data sheet) on a workbook of each size.
 
 Unless ``--no-db``, it also times :func:`app.export.excel.export_target` end to end on a
 generated SQLite database of the same size (query + write), next to the query alone.
@@ -142,18 +142,15 @@ def write_cible(path: str, header: list[str], rows: list[tuple]) -> None:
 
 
 def refresh_cible(path: str, header: list[str], rows: list[tuple]) -> None:
-    """What :func:`app.export.excel.refresh_workbook` does after the query: load the workbook
-    with openpyxl, replace the data sheet with *rows*, save to a temporary file, replace."""
-    from app.export import excel
+    """:func:`app.export.excel.refresh_rows`: what "open and refresh data" does after the query
+    (openpyxl edits the workbook, the rows are streamed into the data sheet)."""
+    from app.export.excel import WorkbookInfo, refresh_rows
     from app.query.catalog import get_field
+    from app.query.target import Target
 
-    workbook = excel._load_for_refresh(Path(path))
-    data = excel._replace_sheet(workbook, excel._named_sheet(workbook, excel.DATA_NAME))
-    fields = [get_field(k) for k in COLUMNS]
-    count = excel._write_openpyxl_rows(data, fields, rows, "fr", None, None, 0)
-    excel._set_name(workbook, excel.DATA_NAME, excel._range_ref(data.title, count + 1, 12))
-    with excel._atomic(Path(path)) as tmp:
-        workbook.save(tmp)
+    target = Target(name="Bench", columns=list(COLUMNS))
+    info = WorkbookInfo(target=target, run_at=dt.datetime.now(), today=TODAY, lang="fr")
+    refresh_rows(path, [get_field(k) for k in COLUMNS], rows, info)
 
 
 def child(writer: str, n: int) -> dict:
@@ -259,9 +256,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="", help="comma-separated row counts (memory growth)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-db", action="store_true", help="skip the end-to-end database run")
-    parser.add_argument(
-        "--refresh", action="store_true", help="also time a refresh in place (openpyxl)"
-    )
+    parser.add_argument("--refresh", action="store_true", help="also time a refresh in place")
     parser.add_argument("--child", choices=(*WRITERS, REFRESH), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -295,7 +290,7 @@ def main() -> int:
         if args.refresh:
             m = run_child(REFRESH, n)
             print(
-                f"| {n:,} | {REFRESH} (openpyxl, in place) | {m['seconds']:.2f} s "
+                f"| {n:,} | {REFRESH} (in place) | {m['seconds']:.2f} s "
                 f"| {m['extra_mb']:+.1f} MB | {m['size'] / 1e6:.1f} MB | — |"
             )
     if not args.no_db:

@@ -24,14 +24,16 @@ a temporary file in the destination folder and moved over the destination only w
 a cancelled or failed export leaves an older file exactly as it was.
 
 "Open and refresh data" (:func:`refresh_workbook`) re-runs the target and replaces the data
-sheet (and the information sheet) of an existing workbook with openpyxl, keeping the other
-sheets the user added. Limits, from openpyxl: it keeps formulas, formatting, conditional
-formats, data validation, defined names, charts and pivot tables (pivot tables are set to
-refresh when Excel opens the file); it drops images when Pillow is not installed, and always
-drops shapes, text boxes, slicers, form controls, macros and external-link caches. Anything
-the user put on the data sheet itself is replaced with the new rows: keep your own work on
-other sheets. A refresh loads the whole workbook in memory (openpyxl), so its memory grows
-with the workbook (about 350 MB per 100,000 rows of 12 columns), unlike a new export.
+sheet (and the information sheet) of an existing workbook, keeping the other sheets the user
+added. openpyxl edits the workbook — the user's sheets, the names, the styles — while the data
+sheet holds only its header; the rows are streamed as XML into a scratch file and spliced into
+the data sheet as the package is copied, so memory stays flat however many rows there are (it
+grows only with what the user added). Limits, from openpyxl: it keeps values, formulas,
+formatting, conditional formats, data validation, defined names, charts and pivot tables (set to
+refresh when Excel opens the file); it drops images unless Pillow is installed, and always drops
+shapes, text boxes, slicers, form controls, macros and external-link caches. Anything the user
+put on the data sheet itself is replaced with the new rows: keep your own work on other sheets,
+and point charts, formulas and pivot tables at the ``Cible_Data`` name so they follow the rows.
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ import contextlib
 import datetime as dt
 import enum
 import json
+import math
 import os
+import re
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -367,6 +373,7 @@ def _write_xlsxwriter(
         header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         date_fmt = workbook.add_format({"num_format": DATE_FORMAT})
         money_fmt = workbook.add_format({"num_format": MONEY_FORMAT})
+        plain = workbook.add_format()
         ncols = len(fields)
         kinds = _kinds(fields, lang)
         widths = [len(f.label(lang)) + 1 for f in fields]
@@ -392,7 +399,11 @@ def _write_xlsxwriter(
                 if kind == _S:
                     if value == "":
                         continue
-                    write_string(r, c, _text(value))
+                    text = _text(value)
+                    if text[:3] == "<r>" and text[-4:] == "</r>":
+                        _write_markup_lookalike(sheet, r, c, text, plain)
+                    else:
+                        write_string(r, c, text)
                 elif kind == _D:
                     day = _as_date(value)
                     if day >= _FIRST_EXCEL_DATE:
@@ -407,7 +418,11 @@ def _write_xlsxwriter(
                     )
                 else:
                     label = labels.get(value) if labels is not None else None
-                    write_string(r, c, label if label is not None else _text(value))
+                    text = label if label is not None else _text(value)
+                    if text[:3] == "<r>" and text[-4:] == "</r>":
+                        _write_markup_lookalike(sheet, r, c, text, plain)
+                    else:
+                        write_string(r, c, text)
                 if r <= WIDTH_SAMPLE:
                     width = _width(value, kind) if kind != _L else len(labels.get(value) or "")
                     if width > widths[c]:
@@ -447,6 +462,12 @@ def _write_xlsxwriter(
     finally:
         if not closed:
             _abandon(workbook)
+
+
+def _write_markup_lookalike(sheet: Any, r: int, c: int, text: str, plain: Any) -> None:
+    """Text that looks like ``<r>…</r>``: XlsxWriter's constant-memory mode would write it as
+    raw XML, so it goes in as a two-run rich string showing exactly the same text."""
+    sheet.write_rich_string(r, c, text[:1], plain, text[1:])
 
 
 def _abandon(workbook: Any) -> None:
@@ -661,39 +682,19 @@ def refresh_workbook(
     today = today or dt.date.today()
     run_at = run_at or dt.datetime.now().replace(microsecond=0)
     lang = current_language(lang)
-    workbook = _load_for_refresh(path)
-    old_data = _named_sheet(workbook, DATA_NAME)
-    if old_data is None:
-        raise CibleError(
-            f"{path.name} has no {DATA_NAME} range: it was not made by Cible's Excel export, "
-            "so Cible cannot tell which sheet to refresh. Export to a new file instead."
-        )
+    _data_part(path)  # refuse a workbook Cible did not make before running anything
     fields = [get_field(k) for k in target.columns]
     funnel, total = _prepare(conn, target, today, lang, mailing, progress)
     info = WorkbookInfo(target=target, run_at=run_at, today=today, lang=lang, funnel=funnel)
-
-    data = _replace_sheet(workbook, old_data)
-    count = _write_openpyxl_rows(
-        data, fields, _values(conn, target, today, funnel), lang, progress, cancel, total
+    count = refresh_rows(
+        path,
+        fields,
+        _values(conn, target, today, funnel),
+        info,
+        progress=progress,
+        cancel=cancel,
+        total=total,
     )
-    _check_cancel(cancel)
-    info.rows = count
-    old_info = _named_sheet(workbook, INFO_NAME)
-    if old_info is not None and old_info is not data:
-        about = _replace_sheet(workbook, old_info)
-    else:
-        about = workbook.create_sheet(_unique_title(workbook, _WORDS[lang]["info"]))
-    _write_info_openpyxl(about, info)
-    _set_name(workbook, DATA_NAME, _range_ref(data.title, count + 1, len(fields)))
-    _set_name(workbook, INFO_NAME, _range_ref(about.title, len(info.lines()), 2))
-    _refresh_pivots_on_open(workbook)
-    with _atomic(path) as tmp:
-        try:
-            workbook.save(tmp)
-        except OSError as error:
-            raise CibleError(f"Cannot write {path}: {error.strerror or error}.") from None
-    if progress is not None:
-        progress(count, total or count)
     return ExportResult(path=path, rows=count, run_at=run_at, funnel=funnel)
 
 
@@ -739,31 +740,192 @@ def _refresh_pivots_on_open(workbook: Any) -> None:
                 cache.refreshOnLoad = True
 
 
-def _write_openpyxl_rows(
-    sheet: Any,
+# How a refresh stays flat in memory: openpyxl edits the workbook (the user's sheets, the
+# names, the information sheet, the styles) with the data sheet holding only its header and one
+# "probe" row whose cells carry each column's style; the rows themselves are streamed as XML into
+# a scratch file, then spliced into the data sheet while the package is copied to its new file.
+
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_SENTINEL = 987_654_321_987_654  # the row count in the information sheet until it is known
+_SHEET_DATA_START = re.compile(rb"<(?:[\w.-]+:)?sheetData\b[^>]*?(/?)>")
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+def _sheet_of(ref: str) -> str:
+    """``'Données'!$A$1:$L$9`` → ``Données``."""
+    ref = ref.strip().lstrip("=")
+    if ref.startswith("'"):
+        end = ref.find("'!")
+        while end != -1 and ref[end - 1 : end + 1] == "''":  # a quote doubled inside the name
+            end = ref.find("'!", end + 1)
+        return ref[1:end].replace("''", "'") if end > 0 else ""
+    return ref.split("!", 1)[0]
+
+
+def _parts(package: zipfile.ZipFile) -> tuple[Any, dict[str, str], dict[str, tuple[str, int]]]:
+    """(workbook.xml tree, defined names → text, sheet name → (part name, index))."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(package.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError) as error:
+        raise CibleError(f"not an Excel workbook ({error})") from None
+    targets = {}
+    for rel in rels.findall("p:Relationship", _NS):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    sheets = {}
+    for index, sheet in enumerate(root.findall("m:sheets/m:sheet", _NS)):
+        rid = sheet.get(f"{{{_NS['r']}}}id")
+        sheets[sheet.get("name", "")] = (targets.get(rid, ""), index)
+    names = {
+        name.get("name", ""): name.text or ""
+        for name in root.findall("m:definedNames/m:definedName", _NS)
+        if name.get("localSheetId") is None
+    }
+    return root, names, sheets
+
+
+def _data_part(path: Path) -> str:
+    """The package part of the data sheet (the sheet ``Cible_Data`` points to)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            _, names, sheets = _parts(package)
+    except (zipfile.BadZipFile, CibleError) as error:
+        raise CibleError(f"{path} is not an Excel workbook Cible can refresh ({error}).") from None
+    except PermissionError:
+        raise CibleError(f"Cannot read {path}: permission denied.") from None
+    except OSError as error:
+        raise CibleError(f"Cannot read {path}: {error.strerror or error}.") from None
+    part = sheets.get(_sheet_of(names.get(DATA_NAME, "")), ("", 0))[0]
+    if not part:
+        raise CibleError(
+            f"{path.name} has no {DATA_NAME} range: it was not made by Cible's Excel export, "
+            "so Cible cannot tell which sheet to refresh. Export to a new file instead."
+        )
+    return part
+
+
+def _copy_entry(source: zipfile.ZipFile, item: zipfile.ZipInfo, target: zipfile.ZipFile) -> Any:
+    """Open *item*'s copy in *target* for writing (same name and date, compressed)."""
+    copy = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+    copy.compress_type = zipfile.ZIP_DEFLATED
+    copy.external_attr = item.external_attr
+    return target.open(copy, "w", force_zip64=True)
+
+
+def _without_rows(source: Path, target: Path, part: str) -> None:
+    """Copy the package, emptying *part*'s ``sheetData`` (streamed: the old rows are skipped)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            with src.open(item) as reader, _copy_entry(src, item, dst) as writer:
+                if item.filename != part:
+                    shutil.copyfileobj(reader, writer, 1 << 20)
+                    continue
+                state, buffer = "before", b""
+                while True:
+                    chunk = reader.read(1 << 20)
+                    buffer += chunk
+                    if state == "before":
+                        match = _SHEET_DATA_START.search(buffer)
+                        if match is None:
+                            keep = len(buffer) if not chunk else max(len(buffer) - 64, 0)
+                            writer.write(buffer[:keep])
+                            buffer = buffer[keep:]
+                        else:
+                            writer.write(buffer[: match.start()] + b"<sheetData/>")
+                            buffer = buffer[match.end() :]
+                            state = "after" if match.group(1) else "inside"
+                    if state == "inside":
+                        match = _SHEET_DATA_END.search(buffer)
+                        if match is None:
+                            buffer = buffer[-64:]
+                        else:
+                            buffer = buffer[match.end() :]
+                            state = "after"
+                    if state == "after":
+                        writer.write(buffer)
+                        buffer = b""
+                    if not chunk:
+                        break
+
+
+def _write_header_and_probe(sheet: Any, fields: list[Field], lang: str) -> None:
+    """The header row, and a second row whose cells carry each column's cell style."""
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    thin = Side(style="thin")
+    font, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for c, f in enumerate(fields, start=1):
+        cell = sheet.cell(row=1, column=c, value=f.label(lang))
+        cell.font, cell.fill, cell.border = font, fill, border
+        probe = sheet.cell(row=2, column=c, value=0)
+        if f.type is FieldType.DATE:
+            probe.number_format = DATE_FORMAT
+        elif f.money:
+            probe.number_format = MONEY_FORMAT
+        sheet.column_dimensions[_col_letter(c - 1)].width = 10
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{_col_letter(len(fields) - 1)}2"
+
+
+def _utf16_truncate(text: str, limit: int = 32767) -> str:
+    """At most *limit* UTF-16 units (Excel's limit for a cell), never splitting a character."""
+    if len(text) * 2 <= limit:
+        return text
+    length = 0
+    for index, char in enumerate(text):
+        length += 2 if ord(char) > 0xFFFF else 1
+        if length > limit:
+            return text[:index]
+    return text
+
+
+def _inline(text: str) -> str:
+    """A string cell's ``<is>`` content, escaped exactly as XlsxWriter writes it."""
+    text = _utf16_truncate(text)
+    if "_x" in text:
+        text = _ESCAPED.sub(lambda m: "_x005F" + m.group(0), text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _EDGE_SPACE.search(text):
+        return f'<is><t xml:space="preserve">{text}</t></is>'
+    return f"<is><t>{text}</t></is>"
+
+
+def _number(value: Any) -> str | None:
+    if isinstance(value, int):
+        return str(value)
+    number = float(value)
+    return repr(number) if math.isfinite(number) else None
+
+
+def _stream_rows(
+    handle: Any,
     fields: list[Field],
     rows: Iterable[Sequence[Any]],
     lang: str,
+    styles: list[str],
     progress: Progress | None,
     cancel: Cancel | None,
     total: int,
-) -> int:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-    from openpyxl.styles import Border, Font, PatternFill, Side
-
+) -> tuple[int, list[int]]:
+    """Write the rows' XML (from row 2) to *handle*; return (row count, column widths)."""
     kinds = _kinds(fields, lang)
     ncols = len(fields)
+    letters = [_col_letter(c) for c in range(ncols)]
+    attrs = [f' s="{s}"' if s not in ("", "0") else "" for s in styles]
     widths = [len(f.label(lang)) + 1 for f in fields]
-    thin = Side(style="thin")
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    header_border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for c, f in enumerate(fields, start=1):
-        cell = sheet.cell(row=1, column=c, value=f.label(lang))
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.border = header_border
-    cells = sheet._cells  # filling the dict directly: openpyxl's own append() does the same
+    out: list[str] = []
     r = 1
     for values in rows:
         r += 1
@@ -772,45 +934,169 @@ def _write_openpyxl_rows(
                 f"More than {MAX_ROWS - 1:,} rows: too many for one Excel sheet. "
                 "Narrow the target's criteria."
             )
+        out.append(f'<row r="{r}">')
         for c in range(ncols):
             value = values[c]
             if value is None:
                 continue
             kind, labels = kinds[c]
-            if kind == _S:
-                if value == "":
-                    continue
-                text = ILLEGAL_CHARACTERS_RE.sub("", _text(value))
-                cell = Cell(sheet, row=r, column=c + 1, value=text)
-                cell.data_type = "s"  # never a formula, even if it starts with "="
-            elif kind == _D:
+            ref = f"{letters[c]}{r}"
+            if kind == _D:
                 day = _as_date(value)
-                cell = Cell(sheet, row=r, column=c + 1, value=day)
-                cell.number_format = DATE_FORMAT
+                if day >= _FIRST_EXCEL_DATE:
+                    out.append(
+                        f'<c r="{ref}"{attrs[c]}><v>{day.toordinal() - _EXCEL_EPOCH}</v></c>'
+                    )
+                else:
+                    text = f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+                    out.append(f'<c r="{ref}" t="inlineStr">{_inline(text)}</c>')
             elif kind in (_N, _M):
-                number = value if isinstance(value, int | float) else float(value)
-                cell = Cell(sheet, row=r, column=c + 1, value=number)
-                if kind == _M:
-                    cell.number_format = MONEY_FORMAT
+                number = _number(value)
+                if number is not None:
+                    out.append(f'<c r="{ref}"{attrs[c]} t="n"><v>{number}</v></c>')
             else:
-                label = labels.get(value) if labels is not None else None
-                cell = Cell(sheet, row=r, column=c + 1, value=label or _text(value))
-                cell.data_type = "s"
-            cells[(r, c + 1)] = cell
+                text = (labels.get(value) if labels is not None else None) or _text(value)
+                if text == "":
+                    continue
+                out.append(f'<c r="{ref}" t="inlineStr">{_inline(text)}</c>')
             if r <= WIDTH_SAMPLE + 1:
                 width = _width(value, kind) if kind != _L else len(labels.get(value) or "")
                 if width > widths[c]:
                     widths[c] = width
+        out.append("</row>")
         if (r - 1) % BATCH == 0:
+            handle.write("".join(out))
+            out.clear()
             _check_cancel(cancel)
             if progress is not None:
                 progress(r - 1, total)
-    count = r - 1
-    for c in range(ncols):
-        sheet.column_dimensions[_col_letter(c)].width = _column_width(widths[c])
-    sheet.freeze_panes = "A2"
-    if ncols:
-        sheet.auto_filter.ref = f"A1:{_col_letter(ncols - 1)}{count + 1}"
+    handle.write("".join(out))
+    return r - 1, widths
+
+
+def _split_sheet(xml: str) -> tuple[str, str, dict[str, str], str]:
+    """openpyxl's data sheet → (before the rows, header row, probe styles by column, after)."""
+    start = xml.index("<sheetData>") + len("<sheetData>")
+    end = xml.index("</sheetData>")
+    rows = xml[start:end]
+    first_end = rows.index("</row>") + len("</row>")
+    header, probe = rows[:first_end], rows[first_end:]
+    styles = {}
+    for match in re.finditer(r'<c r="([A-Z]+)2"([^>]*)>', probe):
+        style = re.search(r'\bs="(\d+)"', match.group(2))
+        styles[match.group(1)] = style.group(1) if style else "0"
+    return xml[:start], header, styles, xml[end:]
+
+
+def _patched_names(xml: str, data_title: str, data_index: int, ref: str) -> str:
+    """workbook.xml with ``Cible_Data`` and the data sheet's filter range set to *ref*."""
+    quoted = "'" + data_title.replace("'", "''") + "'!" + ref
+
+    def fix(match: re.Match[str]) -> str:
+        attrs = match.group(1)
+        name = re.search(r'\bname="([^"]*)"', attrs)
+        local = re.search(r'\blocalSheetId="(\d+)"', attrs)
+        if name is None:
+            return match.group(0)
+        if (name.group(1) == DATA_NAME and local is None) or (
+            name.group(1) == "_xlnm._FilterDatabase"
+            and local is not None
+            and int(local.group(1)) == data_index
+        ):
+            return f"<definedName{attrs}>{quoted}</definedName>"
+        return match.group(0)
+
+    return re.sub(r"<definedName\b([^>]*)>([^<]*)</definedName>", fix, xml)
+
+
+def refresh_rows(
+    path: str | os.PathLike[str],
+    fields: Sequence[Field],
+    rows: Iterable[Sequence[Any]],
+    info: WorkbookInfo,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    total: int = 0,
+) -> int:
+    """Replace the data sheet (and the information sheet) of the Cible workbook at *path* with
+    *rows*, keeping the other sheets; return the row count. See the module docstring."""
+    path = Path(path)
+    fields = list(fields)
+    lang = info.lang
+    part = _data_part(path)
+    with tempfile.TemporaryDirectory(prefix="cible-refresh-", ignore_cleanup_errors=True) as tmp:
+        scratch = Path(tmp)
+        light = scratch / "light.xlsx"
+        _without_rows(path, light, part)
+        workbook = _load_for_refresh(light)
+        old_data = _named_sheet(workbook, DATA_NAME)
+        data = _replace_sheet(workbook, old_data)
+        _write_header_and_probe(data, fields, lang)
+        info.rows = _SENTINEL
+        old_info = _named_sheet(workbook, INFO_NAME)
+        if old_info is not None and old_info is not data:
+            about = _replace_sheet(workbook, old_info)
+        else:
+            about = workbook.create_sheet(_unique_title(workbook, _WORDS[lang]["info"]))
+        _write_info_openpyxl(about, info)
+        _set_name(workbook, DATA_NAME, _range_ref(data.title, 2, len(fields)))
+        _set_name(workbook, INFO_NAME, _range_ref(about.title, len(info.lines()), 2))
+        _refresh_pivots_on_open(workbook)
+        data_title, info_title = data.title, about.title
+        edited = scratch / "edited.xlsx"
+        workbook.save(edited)
+        del workbook, old_data, data, old_info, about
+
+        with zipfile.ZipFile(edited) as package:
+            _, _, sheets = _parts(package)
+            data_part, data_index = sheets[data_title]
+            info_part = sheets[info_title][0]
+            before, header, probe, after = _split_sheet(package.read(data_part).decode("utf-8"))
+        styles = [probe.get(_col_letter(c), "0") for c in range(len(fields))]
+        fragment = scratch / "rows.xml"
+        with fragment.open("w", encoding="utf-8") as handle:
+            count, widths = _stream_rows(
+                handle, fields, rows, lang, styles, progress, cancel, total
+            )
+        _check_cancel(cancel)
+        info.rows = count
+
+        last = f"{_col_letter(len(fields) - 1)}{count + 1}"
+        cols = "".join(
+            f'<col min="{c + 1}" max="{c + 1}" width="{_column_width(w)}" customWidth="1"/>'
+            for c, w in enumerate(widths)
+        )
+        before = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{last}"', before, count=1)
+        before = re.sub(r"<cols>.*?</cols>", f"<cols>{cols}</cols>", before, count=1, flags=re.S)
+        after = re.sub(r'<autoFilter ref="[^"]*"', f'<autoFilter ref="A1:{last}"', after, count=1)
+        with _atomic(path) as final:
+            with zipfile.ZipFile(edited) as src, zipfile.ZipFile(final, "w") as dst:
+                for item in src.infolist():
+                    with _copy_entry(src, item, dst) as writer:
+                        if item.filename == data_part:
+                            writer.write((before + header).encode("utf-8"))
+                            with fragment.open("rb") as rows_xml:
+                                shutil.copyfileobj(rows_xml, writer, 1 << 20)
+                            writer.write(after.encode("utf-8"))
+                        elif item.filename == "xl/workbook.xml":
+                            xml = src.read(item).decode("utf-8")
+                            ref = f"$A$1:${_col_letter(len(fields) - 1)}${count + 1}"
+                            writer.write(
+                                _patched_names(xml, data_title, data_index, ref).encode("utf-8")
+                            )
+                        elif item.filename == info_part:
+                            xml = src.read(item).decode("utf-8")
+                            writer.write(
+                                xml.replace(f"<v>{_SENTINEL}</v>", f"<v>{count}</v>").encode(
+                                    "utf-8"
+                                )
+                            )
+                        else:
+                            with src.open(item) as reader:
+                                shutil.copyfileobj(reader, writer, 1 << 20)
+    if progress is not None:
+        progress(count, total or count)
     return count
 
 
