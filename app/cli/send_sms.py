@@ -25,7 +25,7 @@ from sqlalchemy import exc as sa_exc
 from app.cli.common import ArgumentParser, CommandError
 from app.errors import DatabaseError
 from app.export.sms.encoding import gsm_replacement
-from app.export.sms.gateway import Gateway, gateway_from_settings
+from app.export.sms.gateway import Gateway, open_gateway
 from app.export.sms.recipients import SmsPlan, plan_send
 from app.export.sms.sender import create_batch, send_due
 from app.export.sms.settings import SmsSettings, load_settings
@@ -97,18 +97,8 @@ def parse_values(items: list[str]) -> dict[str, str]:
     return values
 
 
-def outbox_folder(database: Database) -> Path | None:
-    """Default outbox folder: ``sms-outbox`` next to a SQLite database."""
-    if database.path is None:
-        return None
-    return database.path.parent / "sms-outbox"
-
-
 def make_gateway(database: Database, settings: SmsSettings) -> Gateway:
-    default = outbox_folder(database)
-    if settings.gateway == "outbox" and not settings.outbox_dir and default is not None:
-        default.mkdir(exist_ok=True)
-    return gateway_from_settings(settings, default)
+    return open_gateway(database.path, settings)
 
 
 def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:

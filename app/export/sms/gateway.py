@@ -586,3 +586,19 @@ def gateway_from_settings(
     if folder is None:
         raise GatewayError("Choose the folder of the SMS outbox files in the SMS settings.")
     return OutboxGateway(folder)
+
+
+def default_outbox_folder(database_path: Path | None) -> Path | None:
+    """``sms-outbox`` next to a SQLite database file (``None`` for a database server)."""
+    return None if database_path is None else database_path.parent / "sms-outbox"
+
+
+def open_gateway(database_path: Path | None, settings: SmsSettings) -> Gateway:
+    """The gateway of the settings; the default outbox folder is created when needed."""
+    default = default_outbox_folder(database_path)
+    if settings.gateway == "outbox" and not settings.outbox_dir and default is not None:
+        try:
+            default.mkdir(exist_ok=True)
+        except OSError as error:
+            raise GatewayError(f"Cannot create {default}: {error.strerror or error}.") from None
+    return gateway_from_settings(settings, default)

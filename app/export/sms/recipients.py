@@ -34,7 +34,6 @@ from app.export.sms.templates import (
     asked_fields,
     catalog_key,
     check_body,
-    columns_for,
     placeholders,
     render,
     with_optout,
@@ -218,26 +217,62 @@ def plan_send(
     today: dt.date | None = None,
     lang: str | None = None,
     progress: Callable[[int, int], None] | None = None,
-    limit: int | None = None,
 ) -> SmsPlan:
     """The funnel, rendered messages and send times of *body* for *target*.
 
     *at* (aware, or naive local time) is when the user wants it sent; *now* defaults to the
-    clock. *progress(done, total)* is called between batches (it may raise to cancel). *limit*
-    stops after that many rows of the target (for previews).
+    clock. *progress(done, total)* is called between batches (it may raise to cancel).
     """
-    kind = SmsKind(kind)
-    lang = current_language(lang)
     check_body(body)
-    asked = {k: v for k, v in (asked or {}).items() if v is not None}
-    missing = [name for name in asked_fields(body) if not str(asked.get(name, "")).strip()]
+    check_asked(body, asked)
+    funnel, requested = build_funnel(
+        conn,
+        target,
+        kind,
+        settings,
+        merge_names=placeholders(body),
+        at=at,
+        now=now,
+        today=today,
+        lang=lang,
+        progress=progress,
+    )
+    return apply_body(funnel, body, kind, settings, requested, asked=asked)
+
+
+def check_asked(body: str, asked: dict[str, str] | None) -> None:
+    """Raise :class:`TemplateError` naming the merge fields typed when sending that are empty."""
+    asked = asked or {}
+    missing = [name for name in asked_fields(body) if not str(asked.get(name) or "").strip()]
     if missing:
         raise TemplateError(
             "Give a value for " + ", ".join("{" + n + "}" for n in missing) + " before sending."
         )
-    names = placeholders(body)
-    merge_keys = columns_for(body)
-    columns = list(dict.fromkeys(PHONE_COLUMNS + merge_keys))
+
+
+def build_funnel(
+    conn: Connection,
+    target: Target,
+    kind: SmsKind | str,
+    settings: SmsSettings,
+    *,
+    merge_names: list[str],
+    at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    today: dt.date | None = None,
+    lang: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Funnel[Recipient], dt.datetime]:
+    """The recipients of *target* (with the values of *merge_names*) and the time asked for.
+
+    Reads the database; the message itself is applied by :func:`apply_body` (cheap: the
+    window's live preview calls it at every keystroke).
+    """
+    kind = SmsKind(kind)
+    lang = current_language(lang)
+    names = [n for n in merge_names if catalog_key(n) is not None]
+    merge_keys = [catalog_key(n) for n in names]
+    columns = list(dict.fromkeys(PHONE_COLUMNS + merge_keys))  # type: ignore[operator]
     fields = [get_field(k) for k in columns]
     now = (now or dt.datetime.now(dt.UTC)).astimezone()
     requested = at.astimezone() if at is not None else now
@@ -250,8 +285,6 @@ def plan_send(
         if progress is not None and i % 500 == 0:
             progress(i, 0)
         rows.append(row)
-        if limit is not None and len(rows) >= limit:
-            break
     ids = list(dict.fromkeys(r.customer_id for r in rows))
     facts = _customer_facts(conn, ids)
 
@@ -261,14 +294,10 @@ def plan_send(
         fact = facts.get(row.customer_id)
         region = region_for(fact.site_country if fact else None, fact.country if fact else None)
         phone = best_mobile([values[k] for k in PHONE_COLUMNS], region)
-        merge: dict[str, str] = {}
-        for name in names:
-            key = catalog_key(name)
-            if key is None:
-                merge[name] = str(asked.get(name, ""))
-            else:
-                f = fields[columns.index(key)]
-                merge[name] = f.format_value(values[key], lang)
+        merge = {
+            name: fields[columns.index(key)].format_value(values[key], lang)
+            for name, key in zip(names, merge_keys, strict=True)
+        }
         candidates.append(
             Recipient(
                 row.customer_id,
@@ -350,13 +379,32 @@ def plan_send(
                 else None
             ),
         )
+    return funnel, requested
 
+
+def apply_body(
+    funnel: Funnel[Recipient],
+    body: str,
+    kind: SmsKind | str,
+    settings: SmsSettings,
+    requested: dt.datetime,
+    *,
+    asked: dict[str, str] | None = None,
+) -> SmsPlan:
+    """Render *body* for every recipient of *funnel* (opt-out mention included), measure the
+    messages and work out when each market may receive them."""
+    kind = SmsKind(kind)
+    check_body(body)
+    asked = {k: v for k, v in (asked or {}).items() if v}
+    names = placeholders(body)
     for r in funnel.kept:
-        r.text = with_optout(render(body, r.values), kind, settings.optout_mention)
-        r.length = analyse(r.text)
+        values = {
+            n: asked.get(n, "") if catalog_key(n) is None else r.values.get(n, "") for n in names
+        }
+        r.text = with_optout(render(body, values), kind, settings.optout_mention)
         if not r.text.strip():
             raise TemplateError("The message is empty once the merge fields are filled.")
-
+        r.length = analyse(r.text)
     send_times: dict[str, dt.datetime] = {}
     for market in sorted({r.market for r in funnel.kept}):
         if kind is SmsKind.MARKETING:

@@ -1,0 +1,225 @@
+"""The sent-SMS log: filters, rows for the window, CSV export. No Qt here.
+
+Dates are stored in UTC and shown in the computer's local time.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Select, and_, func, or_, select
+
+from app.errors import CibleError
+from app.i18n import format_datetime
+from app.models.sms import SmsBatch, SmsMessage, SmsStatus
+from app.query.catalog import current_language
+
+STATUS_LABELS: dict[SmsStatus, tuple[str, str]] = {
+    SmsStatus.SCHEDULED: ("Envoi différé", "Scheduled"),
+    SmsStatus.PENDING: ("En attente", "Pending"),
+    SmsStatus.SENT: ("Message envoyé", "Sent"),
+    SmsStatus.EXPORTED: ("Dans le fichier d'envoi", "In the outbox file"),
+    SmsStatus.DELIVERED: ("Reçu", "Delivered"),
+    SmsStatus.FAILED: ("Échec", "Failed"),
+    SmsStatus.CANCELLED: ("Annulé", "Cancelled"),
+}
+
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("phone", "N° de tél.", "Phone"),
+    ("sent_at", "Date d'envoi", "Date sent"),
+    ("scheduled_for", "Date différée", "Deferred date"),
+    ("customer_name", "Nom du client", "Customer"),
+    ("status", "Statut", "Status"),
+    ("reason", "Motif", "Reason"),
+    ("campaign", "Campagne", "Campaign"),
+    ("user", "Utilisateur", "User"),
+    ("segments", "Segments", "Segments"),
+    ("text", "Message", "Message"),
+)
+
+
+def status_label(status: SmsStatus | str, lang: str | None = None) -> str:
+    fr, en = STATUS_LABELS[SmsStatus(status)]
+    return fr if current_language(lang) == "fr" else en
+
+
+def column_label(key: str, lang: str | None = None) -> str:
+    for k, fr, en in COLUMNS:
+        if k == key:
+            return fr if current_language(lang) == "fr" else en
+    raise KeyError(key)
+
+
+def local_time(utc_naive: dt.datetime | None) -> dt.datetime | None:
+    """A naive UTC time from the database as an aware local time."""
+    if utc_naive is None:
+        return None
+    return utc_naive.replace(tzinfo=dt.UTC).astimezone()
+
+
+@dataclass
+class LogFilter:
+    #: Local dates, both included; on the date sent, else the deferred date, else created.
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    status: SmsStatus | None = None
+    #: Part of the customer's name or of the phone number.
+    customer: str = ""
+    campaign: str | None = None
+    batch_id: int | None = None
+    customer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    batch_id: int
+    customer_id: int | None
+    phone: str
+    sent_at: dt.datetime | None
+    scheduled_for: dt.datetime | None
+    created_at: dt.datetime
+    customer_name: str
+    status: SmsStatus
+    reason: str | None
+    campaign: str
+    user: str
+    segments: int
+    text: str
+
+    def value(self, key: str, lang: str | None = None) -> str:
+        """The cell of column *key* as text."""
+        if key in ("sent_at", "scheduled_for"):
+            return format_datetime(local_time(getattr(self, key)), lang)
+        if key == "status":
+            return status_label(self.status, lang)
+        value = getattr(self, key)
+        return "" if value is None else str(value)
+
+
+def _utc(day: dt.date, end: bool) -> dt.datetime:
+    local = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time())
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def log_query(filt: LogFilter) -> Select:
+    when = func.coalesce(SmsMessage.sent_at, SmsMessage.scheduled_for, SmsMessage.created_at)
+    query = select(
+        SmsMessage.id,
+        SmsMessage.batch_id,
+        SmsMessage.customer_id,
+        SmsMessage.phone,
+        SmsMessage.sent_at,
+        SmsMessage.scheduled_for,
+        SmsMessage.created_at,
+        SmsMessage.customer_name,
+        SmsMessage.status,
+        SmsMessage.reason,
+        SmsBatch.campaign,
+        SmsMessage.user,
+        SmsMessage.segments,
+        SmsMessage.text,
+    ).join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
+    conditions = []
+    if filt.date_from is not None:
+        conditions.append(when >= _utc(filt.date_from, False))
+    if filt.date_to is not None:
+        conditions.append(when < _utc(filt.date_to, True))
+    if filt.status is not None:
+        conditions.append(SmsMessage.status == SmsStatus(filt.status))
+    if filt.campaign:
+        conditions.append(SmsBatch.campaign == filt.campaign)
+    if filt.batch_id is not None:
+        conditions.append(SmsMessage.batch_id == filt.batch_id)
+    if filt.customer_id is not None:
+        conditions.append(SmsMessage.customer_id == filt.customer_id)
+    text = filt.customer.strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        name = SmsMessage.customer_name.ilike(pattern, escape="\\")
+        digits = re.sub(r"\D", "", text)
+        if digits and len(digits) >= 3 and not re.search(r"[A-Za-zÀ-ÿ]", text):
+            conditions.append(or_(name, SmsMessage.phone.like(f"%{digits.lstrip('0')}%")))
+        else:
+            conditions.append(name)
+    if conditions:
+        query = query.where(and_(*conditions))
+    return query.order_by(when.desc(), SmsMessage.id.desc())
+
+
+def _row(r) -> LogRow:
+    return LogRow(
+        r.id,
+        r.batch_id,
+        r.customer_id,
+        r.phone,
+        r.sent_at,
+        r.scheduled_for,
+        r.created_at,
+        r.customer_name,
+        SmsStatus(r.status),
+        r.reason,
+        r.campaign,
+        r.user,
+        r.segments,
+        r.text,
+    )
+
+
+def read_log(conn: Connection, filt: LogFilter, limit: int | None = None) -> list[LogRow]:
+    """The messages matching *filt*, newest first."""
+    query = log_query(filt)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_row(r) for r in conn.execute(query)]
+
+
+def count_log(conn: Connection, filt: LogFilter) -> int:
+    query = log_query(filt).order_by(None)
+    return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def campaigns(conn: Connection) -> list[str]:
+    return list(conn.scalars(select(SmsBatch.campaign).distinct().order_by(SmsBatch.campaign)))
+
+
+def export_log_csv(
+    conn: Connection,
+    filt: LogFilter,
+    path: str | os.PathLike[str],
+    lang: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the matching messages to *path* (CSV, ``;``, UTF-8 with BOM for Excel); the file
+    appears only once complete. Returns how many rows were written."""
+    out = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as error:
+        raise CibleError(f"Cannot write {out}: {error.strerror or error}.") from None
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow([column_label(k, lang) for k, _, _ in COLUMNS])
+            for r in conn.execute(log_query(filt)):
+                row = _row(r)
+                writer.writerow([row.value(k, lang) for k, _, _ in COLUMNS])
+                count += 1
+                if progress is not None and count % 500 == 0:
+                    progress(count)
+        os.replace(tmp, out)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise CibleError(f"Cannot write {out}: {error.strerror or error}.") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,411 @@
+"""SMS settings: sender, opt-out mention, price, gateway (HTTP API or outbox file), windows.
+
+The gateway's API key or password goes to the system keyring, never to the database.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import CibleError
+from app.export.sms.gateway import store_secret
+from app.export.sms.settings import (
+    HttpConfig,
+    SettingsError,
+    SmsSettings,
+    load_settings,
+    save_settings,
+)
+from app.export.sms.windows import MARKET_NAMES, MARKETS, SendWindow
+from app.i18n import language
+from app.models.db import Database
+from app.ui import tasks
+
+
+class SmsSettingsDialog(QDialog):
+    """Edit the SMS settings. ``saved`` is emitted once they are in the database."""
+
+    saved = Signal(object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        task_manager: tasks.TaskManager | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self._tasks = task_manager
+        self.settings = SmsSettings()
+        self.setWindowTitle(self.tr("SMS settings"))
+        self._build()
+        self.resize(760, 620)
+        self._load()
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        tabs = QTabWidget()
+        tabs.addTab(self._general_tab(), self.tr("General"))
+        tabs.addTab(self._gateway_tab(), self.tr("Gateway"))
+        tabs.addTab(self._windows_tab(), self.tr("Send windows"))
+        self.message_label = QLabel()
+        self.message_label.setObjectName("message_label")
+        self.message_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs, 1)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.buttons)
+
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.sender_edit = QLineEdit()
+        self.sender_edit.setMaxLength(15)
+        self.sender_edit.setToolTip(
+            self.tr("Up to 11 letters or digits (what the phone shows as the sender)")
+        )
+        self.optout_edit = QLineEdit()
+        self.optout_edit.setPlaceholderText("STOP au 36111")
+        self.optout_edit.setToolTip(
+            self.tr("Added to marketing messages that lack it; it counts in the length")
+        )
+        self.price_edit = QLineEdit()
+        self.price_edit.setToolTip(self.tr("In euros, e.g. 0.045"))
+        self.recent_spin = QSpinBox()
+        self.recent_spin.setRange(0, 3650)
+        self.recent_spin.setSpecialValueText(self.tr("no such rule"))
+        self.recent_spin.setSuffix(self.tr(" days"))
+        form.addRow(self.tr("Sender name"), self.sender_edit)
+        form.addRow(self.tr("Opt-out mention"), self.optout_edit)
+        form.addRow(self.tr("Price per segment (€)"), self.price_edit)
+        form.addRow(self.tr("No marketing SMS to customers sent one in the last"), self.recent_spin)
+        return page
+
+    def _gateway_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.gateway_combo = QComboBox()
+        self.gateway_combo.addItem(
+            self.tr("Outbox file (upload to the provider's portal)"), "outbox"
+        )
+        self.gateway_combo.addItem(self.tr("Provider's HTTP API"), "http")
+        self.gateway_combo.currentIndexChanged.connect(self._gateway_changed)
+        self.outbox_edit = QLineEdit()
+        self.outbox_edit.setPlaceholderText(self.tr("Default: sms-outbox next to the database"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse_outbox)
+        outbox_row = QHBoxLayout()
+        outbox_row.addWidget(self.outbox_edit, 1)
+        outbox_row.addWidget(browse)
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText("https://api.example.com/sms")
+        self.body_combo = QComboBox()
+        self.body_combo.addItem("JSON", "json")
+        self.body_combo.addItem(self.tr("Form fields"), "form")
+        self.auth_combo = QComboBox()
+        for label, value in (
+            (self.tr("API key as bearer token"), "bearer"),
+            (self.tr("Account and password (basic)"), "basic"),
+            (self.tr("API key in a header"), "header"),
+            (self.tr("None"), "none"),
+        ):
+            self.auth_combo.addItem(label, value)
+        self.auth_header_edit = QLineEdit()
+        self.account_edit = QLineEdit()
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_edit.setPlaceholderText(
+            self.tr("Kept in the system keyring; leave empty to keep the current one")
+        )
+        self.field_edits: dict[str, QLineEdit] = {}
+        mapping = QHBoxLayout()
+        for name, label in (
+            ("to", self.tr("number")),
+            ("text", self.tr("text")),
+            ("sender", self.tr("sender")),
+            ("key", self.tr("idempotency key")),
+        ):
+            edit = QLineEdit()
+            edit.setToolTip(self.tr("Request field for the %1").replace("%1", label))
+            edit.setPlaceholderText(label)
+            self.field_edits[name] = edit
+            mapping.addWidget(edit)
+        self.extra_edit = QPlainTextEdit()
+        self.extra_edit.setPlaceholderText('{"type": "transactional"}')
+        self.extra_edit.setMaximumHeight(60)
+        self.id_field_edit = QLineEdit()
+        self.idem_header_edit = QLineEdit()
+        self.status_url_edit = QLineEdit()
+        self.status_url_edit.setPlaceholderText("https://api.example.com/sms/{id}")
+        self.status_field_edit = QLineEdit()
+        self.delivered_edit = QLineEdit()
+        self.failed_edit = QLineEdit()
+        self.replies_url_edit = QLineEdit()
+        self.rate_spin = QDoubleSpinBox()
+        self.rate_spin.setRange(0, 1000)
+        self.rate_spin.setSuffix(self.tr(" per second"))
+        self.retries_spin = QSpinBox()
+        self.retries_spin.setRange(0, 10)
+        self.timeout_spin = QDoubleSpinBox()
+        self.timeout_spin.setRange(1, 120)
+        self.timeout_spin.setSuffix(" s")
+
+        form.addRow(self.tr("Gateway"), self.gateway_combo)
+        form.addRow(self.tr("Outbox folder"), outbox_row)
+        form.addRow(self.tr("URL (HTTPS)"), self.url_edit)
+        form.addRow(self.tr("Request body"), self.body_combo)
+        form.addRow(self.tr("Authentication"), self.auth_combo)
+        form.addRow(self.tr("API key header"), self.auth_header_edit)
+        form.addRow(self.tr("Account"), self.account_edit)
+        form.addRow(self.tr("API key or password"), self.secret_edit)
+        form.addRow(self.tr("Field names"), mapping)
+        form.addRow(self.tr("Fixed fields (JSON)"), self.extra_edit)
+        form.addRow(self.tr("Message id in the answer"), self.id_field_edit)
+        form.addRow(self.tr("Idempotency header"), self.idem_header_edit)
+        form.addRow(self.tr("Status URL"), self.status_url_edit)
+        form.addRow(self.tr("Status field"), self.status_field_edit)
+        form.addRow(self.tr("Delivered values"), self.delivered_edit)
+        form.addRow(self.tr("Failed values"), self.failed_edit)
+        form.addRow(self.tr("Replies URL (STOP)"), self.replies_url_edit)
+        form.addRow(self.tr("Rate limit"), self.rate_spin)
+        form.addRow(self.tr("Retries"), self.retries_spin)
+        form.addRow(self.tr("Timeout"), self.timeout_spin)
+        self._http_widgets = [
+            self.url_edit, self.body_combo, self.auth_combo, self.auth_header_edit,
+            self.account_edit, self.secret_edit, *self.field_edits.values(), self.extra_edit,
+            self.id_field_edit, self.idem_header_edit, self.status_url_edit,
+            self.status_field_edit, self.delivered_edit, self.failed_edit,
+            self.replies_url_edit, self.rate_spin, self.retries_spin, self.timeout_spin,
+        ]  # fmt: skip
+        return page
+
+    def _windows_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        note = QLabel(
+            self.tr(
+                "Marketing SMS are sent only inside these hours (local time of each market); "
+                "write HH:MM-HH:MM, or leave a day empty for no sending. Service messages are "
+                "exempt."
+            )
+        )
+        note.setWordWrap(True)
+        days = [
+            self.tr("Mon"), self.tr("Tue"), self.tr("Wed"), self.tr("Thu"),
+            self.tr("Fri"), self.tr("Sat"), self.tr("Sun"),
+        ]  # fmt: skip
+        self._day_names = days
+        self.windows_table = QTableWidget(len(MARKETS), 8)
+        self.windows_table.setHorizontalHeaderLabels([*days, self.tr("No holidays")])
+        fr = language() == "fr"
+        self.windows_table.setVerticalHeaderLabels(
+            [MARKET_NAMES[m][0 if fr else 1] for m in MARKETS]
+        )
+        self.windows_table.horizontalHeader().setDefaultSectionSize(92)
+        layout.addWidget(note)
+        layout.addWidget(self.windows_table, 1)
+        return page
+
+    # -- values -----------------------------------------------------------------------------
+    def _runner(self) -> tasks.TaskManager:
+        return self._tasks or tasks.manager()
+
+    def _load(self) -> None:
+        database = self.database
+
+        def work(ctx: tasks.TaskContext) -> SmsSettings:
+            with database.session() as session:
+                return load_settings(session)
+
+        self._runner().run(work, self.show_settings, self._failed, owner=self)
+
+    def show_settings(self, settings: SmsSettings) -> None:
+        self.settings = settings
+        self.sender_edit.setText(settings.sender_name)
+        self.optout_edit.setText(settings.optout_mention)
+        self.price_edit.setText(settings.price_per_segment)
+        self.recent_spin.setValue(settings.recent_days)
+        self.gateway_combo.setCurrentIndex(self.gateway_combo.findData(settings.gateway))
+        self.outbox_edit.setText(settings.outbox_dir)
+        h = settings.http
+        self.url_edit.setText(h.url)
+        self.body_combo.setCurrentIndex(self.body_combo.findData(h.body))
+        self.auth_combo.setCurrentIndex(self.auth_combo.findData(h.auth))
+        self.auth_header_edit.setText(h.auth_header)
+        self.account_edit.setText(h.account)
+        for name, edit in self.field_edits.items():
+            edit.setText(h.fields.get(name, ""))
+        self.extra_edit.setPlainText(json.dumps(h.extra, ensure_ascii=False) if h.extra else "")
+        self.id_field_edit.setText(h.id_field)
+        self.idem_header_edit.setText(h.idempotency_header)
+        self.status_url_edit.setText(h.status_url)
+        self.status_field_edit.setText(h.status_field)
+        self.delivered_edit.setText(", ".join(h.delivered_values))
+        self.failed_edit.setText(", ".join(h.failed_values))
+        self.replies_url_edit.setText(h.replies_url)
+        self.rate_spin.setValue(h.rate_per_second)
+        self.retries_spin.setValue(h.retries)
+        self.timeout_spin.setValue(h.timeout)
+        for row, market in enumerate(MARKETS):
+            window = settings.windows[market]
+            for col, hours in enumerate(window.hours):
+                text = "" if hours is None else f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
+                self.windows_table.setItem(row, col, QTableWidgetItem(text))
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(
+                Qt.CheckState.Checked if window.skip_holidays else Qt.CheckState.Unchecked
+            )
+            self.windows_table.setItem(row, 7, check)
+        self._gateway_changed()
+
+    def _gateway_changed(self, *args: Any) -> None:
+        http = self.gateway_combo.currentData() == "http"
+        for widget in self._http_widgets:
+            widget.setEnabled(http)
+        self.outbox_edit.setEnabled(not http)
+
+    def _browse_outbox(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Outbox folder"), self.outbox_edit.text()
+        )
+        if folder:
+            self.outbox_edit.setText(folder)
+
+    def collect(self) -> SmsSettings:
+        """The settings as typed; :class:`SettingsError` naming the first problem."""
+
+        def values(text: str) -> list[str]:
+            return [v.strip() for v in text.split(",") if v.strip()]
+
+        extra_text = self.extra_edit.toPlainText().strip()
+        try:
+            extra = json.loads(extra_text) if extra_text else {}
+        except json.JSONDecodeError as error:
+            raise SettingsError(
+                self.tr("Fixed fields: not valid JSON (%1).").replace("%1", error.msg)
+            ) from None
+        if not isinstance(extra, dict):
+            raise SettingsError(self.tr('Fixed fields: write a JSON object, e.g. {"type": "sms"}.'))
+        fields = {k: e.text().strip() for k, e in self.field_edits.items() if e.text().strip()}
+        http = HttpConfig.from_dict(
+            {
+                **HttpConfig().__dict__,
+                "url": self.url_edit.text().strip(),
+                "body": self.body_combo.currentData(),
+                "auth": self.auth_combo.currentData(),
+                "auth_header": self.auth_header_edit.text().strip() or "X-Api-Key",
+                "account": self.account_edit.text().strip(),
+                "fields": fields,
+                "extra": extra,
+                "id_field": self.id_field_edit.text().strip(),
+                "idempotency_header": self.idem_header_edit.text().strip(),
+                "status_url": self.status_url_edit.text().strip(),
+                "status_field": self.status_field_edit.text().strip() or "status",
+                "delivered_values": values(self.delivered_edit.text()),
+                "failed_values": values(self.failed_edit.text()),
+                "replies_url": self.replies_url_edit.text().strip(),
+                "rate_per_second": self.rate_spin.value(),
+                "retries": self.retries_spin.value(),
+                "timeout": self.timeout_spin.value(),
+            }
+        )
+        windows: dict[str, SendWindow] = {}
+        for row, market in enumerate(MARKETS):
+            hours: list[list[str] | None] = []
+            for col in range(7):
+                item = self.windows_table.item(row, col)
+                text = (item.text() if item else "").strip().replace("–", "-")
+                if not text:
+                    hours.append(None)
+                    continue
+                start, sep, end = text.partition("-")
+                if not sep:
+                    raise SettingsError(
+                        self.tr("Send window %1, %2: write HH:MM-HH:MM, e.g. 08:00-21:30.")
+                        .replace("%1", market)
+                        .replace("%2", self._day_names[col])
+                    )
+                hours.append([start.strip(), end.strip()])
+            check = self.windows_table.item(row, 7)
+            windows[market] = SendWindow.from_dict(
+                market,
+                {
+                    "hours": hours,
+                    "skip_holidays": check is None or check.checkState() == Qt.CheckState.Checked,
+                    "time_zone": self.settings.windows[market].time_zone,
+                },
+            )
+        settings = SmsSettings(
+            sender_name=self.sender_edit.text().strip(),
+            optout_mention=self.optout_edit.text().strip(),
+            price_per_segment=self.price_edit.text().strip() or "0",
+            gateway=self.gateway_combo.currentData(),
+            http=http,
+            outbox_dir=self.outbox_edit.text().strip(),
+            recent_days=self.recent_spin.value(),
+            windows=windows,
+        )
+        settings.validate()
+        return settings
+
+    def save(self) -> None:
+        try:
+            settings = self.collect()
+        except CibleError as error:
+            self._failed(error)
+            return
+        database = self.database
+        secret = self.secret_edit.text()
+
+        def work(ctx: tasks.TaskContext) -> SmsSettings:
+            if secret:
+                store_secret(settings.http, secret)
+            with database.session() as session:
+                save_settings(session, settings)
+            return settings
+
+        self.buttons.setEnabled(False)
+        self._runner().run(work, self._saved, self._failed, owner=self)
+
+    def _saved(self, settings: SmsSettings) -> None:
+        self.buttons.setEnabled(True)
+        self.settings = settings
+        self.secret_edit.clear()
+        self.saved.emit(settings)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        message = str(error)
+        self.message_label.setText(message)
+        self.failed.emit(message)

@@ -1,0 +1,298 @@
+"""The SMS window on a real database: templates, live counts, preview, confirmation, sending."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import keyring
+import pytest
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import QMessageBox
+from smskit import MemoryKeyring, SmsProvider, everyone, save_sms_settings
+from sqlalchemy import select
+
+from app.models import Customer
+from app.models.sms import SmsMessage, SmsStatus, SmsTemplate
+from app.ui.sms import SmsSendDialog
+
+
+def open_dialog(qtbot, database, manager) -> SmsSendDialog:
+    dialog = SmsSendDialog(database, everyone(), task_manager=manager)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        pass
+    return dialog
+
+
+def type_message(qtbot, dialog: SmsSendDialog, text: str) -> None:
+    """Type *text* (QTest types Latin-1 only: other characters are inserted as by a paste)."""
+    dialog.body_edit.clear()
+    for chunk in _chunks(text):
+        if chunk.isascii():
+            qtbot.keyClicks(dialog.body_edit, chunk)
+        else:
+            dialog.body_edit.insertPlainText(chunk)
+    dialog.update_preview()  # what the debounce timer does after typing
+
+
+def _chunks(text: str) -> list[str]:
+    chunks: list[str] = []
+    for ch in text:
+        if chunks and chunks[-1].isascii() == ch.isascii():
+            chunks[-1] += ch
+        else:
+            chunks.append(ch)
+    return chunks
+
+
+def set_kind(dialog: SmsSendDialog, kind: str, qtbot) -> None:
+    index = dialog.kind_combo.findData(kind)
+    if dialog.kind_combo.currentIndex() == index:
+        return
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.kind_combo.setCurrentIndex(index)  # the funnel is read again
+
+
+def funnel_rows(dialog: SmsSendDialog) -> list[tuple[str, str]]:
+    tree = dialog.funnel_tree
+    return [
+        (tree.topLevelItem(i).text(0), tree.topLevelItem(i).text(1))
+        for i in range(tree.topLevelItemCount())
+    ]
+
+
+def test_opens_with_the_starter_templates_and_the_funnel(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    names = [dialog.template_combo.itemText(i) for i in range(dialog.template_combo.count())]
+    assert names == [
+        "AUTRES TRAVAUX",
+        "CONFIRMATION RDV",
+        "CONTROLE TECHNIQUE",
+        "SORTIE NOUVEAU MODELE VN",
+        "VEHICULE TERMINE",
+    ]
+    assert dialog.name_edit.text() == "AUTRES TRAVAUX"
+    assert dialog.body.startswith("Bonjour {civilité} {nom}. Suite à des travaux imprévus")
+    assert dialog.kind_combo.currentData() == "service"
+    assert funnel_rows(dialog)[0] == ("Rows in the target", "13")
+    assert funnel_rows(dialog)[-1] == ("One SMS per number", "7 (−1)")
+    assert dialog.recipient_combo.count() == 7
+    assert dialog.send_button.isEnabled()
+    with db.session() as s:  # the starter templates are now saved
+        assert len(s.scalars(select(SmsTemplate)).all()) == 5
+
+
+def test_dropped_people_are_listed_with_their_reason(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    tree = dialog.funnel_tree
+    valid = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == "valid"
+    )
+    assert [
+        (valid.child(i).text(0), valid.child(i).text(1)) for i in range(valid.childCount())
+    ] == [("Petit (0612)", "invalid number: 0612")]
+
+
+def test_marketing_adds_the_legal_basis_step_and_the_optout_mention(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    set_kind(dialog, "marketing", qtbot)
+    type_message(qtbot, dialog, "Portes ouvertes samedi")
+    assert ("With a marketing legal basis", "7 (−1)") in funnel_rows(dialog)
+    assert dialog.recipient_combo.count() == 6
+    assert dialog.preview.toPlainText() == "Portes ouvertes samedi\nSTOP au 36111"
+
+
+def test_live_count_names_the_character_and_replaces_it(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Bonjour {nom}, l’atelier vous attend")
+    assert "UCS-2" in dialog.count_label.text()
+    assert "“’” forces UCS-2" in dialog.encoding_label.text()
+    assert not dialog.replace_button.isHidden()
+    assert dialog.replace_button.text() == "Replace “’” with “'”"
+    qtbot.mouseClick(dialog.replace_button, Qt.MouseButton.LeftButton)
+    assert dialog.body == "Bonjour {nom}, l'atelier vous attend"
+    assert "GSM-7" in dialog.count_label.text()
+    assert dialog.encoding_label.text().startswith("GSM-7")
+
+
+def test_a_character_from_the_data_is_named_but_not_replaced(qtbot, sms_db, manager) -> None:
+    db, ids = sms_db
+    with db.session() as s:
+        s.get(Customer, ids["tamm"]).last_name = "Tõnisson"
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Bonjour {nom}")
+    assert "“õ” forces UCS-2" in dialog.encoding_label.text()
+    assert "customers' data" in dialog.encoding_label.text()
+    assert dialog.replace_button.isHidden()
+
+
+def test_the_longest_message_decides_segments_and_cost(qtbot, sms_db, manager) -> None:
+    db, ids = sms_db
+    with db.session() as s:
+        s.get(Customer, ids["tamm"]).last_name = "T" * 150
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Bonjour {nom}, votre voiture est prête")
+    assert dialog.count_label.text() == (
+        "Longest message: 183 characters, UCS-2, 3 segment(s) (" + "T" * 150 + ")"
+    )
+    # 6 one-segment messages (UCS-2 for ê) + Tamm's 3 segments at 67 per segment
+    assert dialog.cost_label.text() == "7 SMS, 9 segments, estimated cost €0.45"
+
+
+def test_preview_for_a_real_recipient(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "{civilité} {nom}, votre {modèle} est prêt")
+    dialog.recipient_combo.setCurrentIndex(0)
+    assert dialog.recipient_combo.currentText() == "Dupré Jean – +33612345678"
+    assert dialog.preview.toPlainText() == "M. Dupré, votre CLIO est prêt"
+    dialog.recipient_combo.setCurrentIndex(1)
+    assert dialog.preview.toPlainText() == "Mme Martin, votre 208 est prêt"
+
+
+def test_unknown_merge_field_blocks_sending(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Votre {couleur}")
+    assert "Unknown merge field {couleur}" in dialog.error_label.text()
+    assert not dialog.send_button.isEnabled()
+
+
+def test_asked_fields_are_typed_once(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    dialog.select_template("CONFIRMATION RDV")
+    dialog.update_preview()
+    assert dialog.asked_box.isVisibleTo(dialog)
+    assert "{date rdv}" in dialog.preview.toPlainText()
+    qtbot.keyClicks(dialog.asked_edits["date rdv"], "21/05/2026")
+    qtbot.keyClicks(dialog.asked_edits["heure rdv"], "9h30")
+    dialog.update_preview()
+    assert "le 21/05/2026 à 9h30" in dialog.preview.toPlainText()
+
+
+def test_save_and_delete_a_template(qtbot, sms_db, manager, monkeypatch) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    dialog.name_edit.setText("Relance pneus")
+    type_message(qtbot, dialog, "Pneus hiver: -20 % pour votre {modèle}")
+    qtbot.mouseClick(dialog.save_template_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.template_combo.findText("Relance pneus") >= 0, timeout=10_000)
+    assert dialog.template_combo.currentText() == "Relance pneus"
+    with db.session() as s:
+        saved = s.scalars(select(SmsTemplate).where(SmsTemplate.name == "Relance pneus")).one()
+        assert saved.body == "Pneus hiver: -20 % pour votre {modèle}"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(dialog.delete_template_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.template_combo.findText("Relance pneus") < 0, timeout=10_000)
+    with db.session() as s:
+        assert (
+            s.scalars(select(SmsTemplate).where(SmsTemplate.name == "Relance pneus")).first()
+            is None
+        )
+
+
+@pytest.fixture
+def confirm(monkeypatch):
+    """Answer Yes to the confirmation; keep what it said."""
+    seen: dict[str, str] = {}
+
+    def exec_(box: QMessageBox) -> int:
+        seen["text"] = box.text()
+        seen["details"] = box.detailedText()
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return seen
+
+
+def test_confirm_then_send_to_the_outbox(qtbot, sms_db, manager, confirm, tmp_path) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path))
+    dialog = open_dialog(qtbot, db, manager)
+    dialog.select_template("VEHICULE TERMINE")
+    dialog.campaign_edit.setText("Atelier")
+    with qtbot.waitSignal(dialog.sent, timeout=20_000) as blocker:
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    # "A bientôt": ô forces UCS-2, and the message takes 2 segments of 67
+    assert confirm["text"] == "You are about to send 7 SMS (14 segments, estimated cost €0.70)."
+    assert "One SMS per number: 7 (-1)" in confirm["details"]
+    result = blocker.args[0]
+    assert result.summary.exported == 7
+    assert dialog.status_label.text() == "SMS sending finished: 7 written to the outbox file."
+    assert len(list(tmp_path.glob("cible-sms-outbox-*.csv"))) == 1
+    with db.session() as s:
+        assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.EXPORTED}
+
+
+def test_answering_no_sends_nothing(qtbot, sms_db, manager, monkeypatch) -> None:
+    db, _ = sms_db
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: QMessageBox.StandardButton.No)
+    dialog = open_dialog(qtbot, db, manager)
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert not dialog.busy
+    with db.session() as s:
+        assert s.scalars(select(SmsMessage)).first() is None
+
+
+def test_send_later(qtbot, sms_db, manager, confirm, tmp_path) -> None:
+    db, _ = sms_db
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(outbox))
+    dialog = open_dialog(qtbot, db, manager)
+    dialog.at_radio.setChecked(True)
+    later = QDateTime.currentDateTime().addDays(2)
+    dialog.at_edit.setDateTime(later)
+    with qtbot.waitSignal(dialog.sent, timeout=20_000):
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert dialog.status_label.text() == "SMS sending finished: 7 waiting for their time."
+    with db.session() as s:
+        messages = s.scalars(select(SmsMessage)).all()
+    assert {m.status for m in messages} == {SmsStatus.SCHEDULED}
+    wanted = later.toPython().replace(second=0, microsecond=0).astimezone(dt.UTC)
+    assert {m.scheduled_for.replace(second=0, microsecond=0) for m in messages} == {
+        wanted.replace(tzinfo=None)
+    }
+    assert list(outbox.iterdir()) == []
+
+
+def test_cancel_while_sending(qtbot, sms_db, manager, confirm) -> None:
+    db, _ = sms_db
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        with SmsProvider() as provider:
+            save_sms_settings(db, gateway="http", http=provider.config(auth="none", timeout=10))
+            provider.state.script = ["hold"]  # the first message is accepted, then no answer
+            dialog = open_dialog(qtbot, db, manager)
+            qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(provider.state.holding.is_set, timeout=20_000)
+            assert dialog.cancel_button.isVisibleTo(dialog)
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+            provider.state.release.set()  # the connection drops; the retry gets its answer
+            qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
+            assert len(provider.state.delivered) == 1
+    finally:
+        keyring.set_keyring(previous)
+    assert dialog.status_label.text() == (
+        "Sending cancelled: 6 messages not sent (see the SMS log)."
+    )
+    with db.session() as s:
+        statuses = sorted(m.status.value for m in s.scalars(select(SmsMessage)))
+    assert statuses == ["cancelled"] * 6 + ["sent"]
+
+
+def test_gateway_errors_are_shown(qtbot, sms_db, manager, confirm, tmp_path) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path / "missing"))
+    dialog = open_dialog(qtbot, db, manager)
+    with qtbot.waitSignal(dialog.failed, timeout=20_000) as blocker:
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert "outbox folder" in blocker.args[0] and "does not exist" in blocker.args[0]
