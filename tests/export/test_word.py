@@ -786,3 +786,29 @@ def test_a_word_template_dotx_is_read_and_an_old_doc_is_explained(mailing, tmp_p
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     with pytest.raises(MergeError, match="old Word 97-2003 document"):
         LetterTemplate(old)
+
+
+def test_fields_in_a_text_box_and_a_table_are_merged(mailing, tmp_path) -> None:
+    db, _ = mailing
+    v = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+    box = (
+        f'<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" {v}>'
+        "<w:r><w:t>avant </w:t></w:r>"
+        '<w:r><w:pict><v:shape style="width:200pt;height:50pt"><v:textbox><w:txbxContent>'
+        "<w:p><w:r><w:t>{Nom}</w:t></w:r></w:p>"
+        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        '<w:r><w:t xml:space="preserve"> après {Ville}</w:t></w:r></w:p>'
+    )
+    table = (
+        '<w:tbl xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:tblPr/><w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid>'
+        "<w:tr><w:tc><w:p><w:r><w:t>«Immatri</w:t></w:r><w:r><w:t>culation»</w:t></w:r></w:p>"
+        "</w:tc></w:tr></w:tbl>"
+    )
+    result, doc = merge(db, tmp_path, [box, table])
+    no_fields_left(doc)
+    first_box = next(doc.element.body.iter("{urn:schemas-microsoft-com:vml}textbox"))
+    assert "".join(t.text for t in first_box.iter(qn("w:t"))) == "Dupré"
+    assert doc.tables[0].cell(0, 0).text == "AB-123-CD"
+    assert doc.paragraphs[0].text == "avant  après Tours"
+    assert len(doc.tables) == result.count
