@@ -354,7 +354,16 @@ W_HDR_REF, W_FTR_REF = qn("w:headerReference"), qn("w:footerReference")
 R_ID = qn("r:id")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-_BOOKMARKS = (qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
+# Marks that must be unique in a document: dropped from the template, whose body is repeated.
+_BOOKMARKS = (
+    qn("w:bookmarkStart"),
+    qn("w:bookmarkEnd"),
+    qn("w:commentRangeStart"),
+    qn("w:commentRangeEnd"),
+    qn("w:commentReference"),
+)
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_UNIQUE_ATTRIBUTES = (f"{{{_W14}}}paraId", f"{{{_W14}}}textId")
 # Containers whose runs belong to the paragraph around them.
 _RUN_CONTAINERS = {
     qn("w:hyperlink"),
@@ -597,6 +606,9 @@ class _Compiler:
             self._placeholders(p)
         for element in list(root.iter(*_BOOKMARKS)):
             element.getparent().remove(element)
+        for p in root.iter(W_P):
+            for name in _UNIQUE_ATTRIBUTES:
+                p.attrib.pop(name, None)
 
     def _complex_fields(self, p: etree._Element) -> None:
         runs = _paragraph_runs(p)

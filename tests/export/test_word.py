@@ -812,3 +812,19 @@ def test_fields_in_a_text_box_and_a_table_are_merged(mailing, tmp_path) -> None:
     assert doc.tables[0].cell(0, 0).text == "AB-123-CD"
     assert doc.paragraphs[0].text == "avant  après Tours"
     assert len(doc.tables) == result.count
+
+
+def test_marks_that_must_stay_unique_are_not_repeated(mailing, tmp_path) -> None:
+    db, _ = mailing
+    w14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+    p = (
+        f'<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        f'xmlns:w14="{w14}" w14:paraId="1A2B3C4D" w14:textId="77777777">'
+        '<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:r><w:t>{Nom}</w:t></w:r>'
+        '<w:bookmarkEnd w:id="0"/></w:p>'
+    )
+    result, doc = merge(db, tmp_path, [p])
+    body = doc.element.body
+    assert not list(body.iter(qn("w:bookmarkStart"))) and not list(body.iter(qn("w:bookmarkEnd")))
+    assert all(f"{{{w14}}}paraId" not in e.attrib for e in body.iter(qn("w:p")))
+    assert letter_paragraphs(doc)[0] == ["Dupré"] and result.count == 6
