@@ -1,0 +1,241 @@
+"""The sent-SMS log window, the settings dialog and the background sender of deferred SMS."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import keyring
+import pytest
+from PySide6.QtCore import QDate, Qt
+from smskit import NOW, PHONES, MemoryKeyring, SmsProvider, everyone, save_sms_settings
+from sqlalchemy import select
+
+from app.export.sms.gateway import OutboxGateway, load_secret
+from app.export.sms.recipients import plan_send
+from app.export.sms.sender import create_batch, send_due
+from app.export.sms.settings import load_settings
+from app.models import Setting
+from app.models.sms import SmsKind, SmsMessage, SmsStatus
+from app.ui.sms import PendingSmsRunner, SmsLogWindow, SmsSettingsDialog
+
+LATER = NOW + dt.timedelta(minutes=1)
+
+
+def batch(db, body: str, kind: SmsKind, campaign: str, *, at=None) -> int:
+    with db.session() as s:
+        settings = load_settings(s)
+    with db.engine.connect() as conn:
+        the_plan = plan_send(conn, everyone(), body, kind, settings, at=at, now=NOW)
+    with db.session() as s:
+        return create_batch(
+            s, the_plan, campaign=campaign, gateway="outbox", user="anne", now=NOW
+        ).id
+
+
+@pytest.fixture
+def log_db(sms_db, tmp_path):
+    """Two campaigns sent to the outbox (6 + 7 messages), one failure, one cancellation."""
+    db, ids = sms_db
+    batch(db, "Portes ouvertes samedi", SmsKind.MARKETING, "Portes ouvertes")
+    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")
+    send_due(db, OutboxGateway(tmp_path), sender_name="GARAGE", now=LATER)
+    with db.session() as s:
+        messages = s.scalars(select(SmsMessage).order_by(SmsMessage.id)).all()
+        messages[0].status = SmsStatus.FAILED
+        messages[0].reason = "unknown subscriber"
+        messages[1].status = SmsStatus.CANCELLED
+        messages[1].reason = "cancelled by the user"
+    return db, ids
+
+
+def open_log(qtbot, db, manager) -> SmsLogWindow:
+    window = SmsLogWindow(db, task_manager=manager)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0 or window.total == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    return window
+
+
+def reload(qtbot, window: SmsLogWindow, change) -> None:
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        change()
+        window.refresh()
+
+
+def column(window: SmsLogWindow, name: str) -> list[str]:
+    from app.export.sms.log import COLUMNS
+
+    col = [k for k, _, _ in COLUMNS].index(name)
+    model = window.model
+    return [model.data(model.index(r, col)) for r in range(model.rowCount())]
+
+
+def test_the_log_lists_every_message(qtbot, log_db, manager, qtmodeltester) -> None:
+    db, _ = log_db
+    window = open_log(qtbot, db, manager)
+    qtmodeltester.check(window.model)
+    assert window.model.rowCount() == 13
+    assert window.count_label.text() == "13 messages"
+    headers = [window.model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert headers == ["Phone", "Date sent", "Deferred date", "Customer"]
+    statuses = column(window, "status")
+    assert statuses.count("In the outbox file") == 11
+    assert statuses.count("Failed") == 1 and statuses.count("Cancelled") == 1
+    assert set(column(window, "user")) == {"anne"}
+    assert set(column(window, "campaign")) == {"Portes ouvertes", "Atelier"}
+    campaigns = [window.campaign_combo.itemText(i) for i in range(window.campaign_combo.count())]
+    assert campaigns == ["All campaigns", "Atelier", "Portes ouvertes"]
+
+
+def test_filters_status_customer_campaign_and_dates(qtbot, log_db, manager) -> None:
+    db, _ = log_db
+    window = open_log(qtbot, db, manager)
+    reload(qtbot, window, lambda: window.status_combo.setCurrentIndex(
+        window.status_combo.findData("failed")))  # fmt: skip
+    assert column(window, "reason") == ["unknown subscriber"]
+    reload(qtbot, window, lambda: window.status_combo.setCurrentIndex(0))
+    reload(qtbot, window, lambda: window.customer_edit.setText("dupr"))
+    assert column(window, "customer_name") == ["Dupré Jean", "Dupré Jean"]
+    reload(qtbot, window, lambda: window.customer_edit.setText("06 12 34"))
+    assert set(column(window, "phone")) == {PHONES["dupre"]}
+    reload(qtbot, window, lambda: window.customer_edit.setText(""))
+    reload(qtbot, window, lambda: window.campaign_combo.setCurrentIndex(
+        window.campaign_combo.findData("Atelier")))  # fmt: skip
+    assert window.model.rowCount() == 7
+    today = dt.date.today()
+    tomorrow = QDate(today.year, today.month, today.day).addDays(1)
+    reload(qtbot, window, lambda: window.date_from.setDate(tomorrow))
+    assert window.model.rowCount() == 0 and window.count_label.text() == "0 messages"
+    reload(qtbot, window, lambda: window.date_from.setDate(tomorrow.addDays(-2)))
+    assert window.model.rowCount() == 7
+
+
+def test_export_csv_writes_the_filtered_rows(qtbot, log_db, manager, tmp_path) -> None:
+    db, _ = log_db
+    window = open_log(qtbot, db, manager)
+    reload(qtbot, window, lambda: window.campaign_combo.setCurrentIndex(
+        window.campaign_combo.findData("Portes ouvertes")))  # fmt: skip
+    out = tmp_path / "journal.csv"
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        window.export_csv(str(out))
+    assert blocker.args[0] == f"6 messages written to {out}"
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0][:5] == ["Phone", "Date sent", "Deferred date", "Customer", "Status"]
+    assert len(rows) == 7
+    assert {r[6] for r in rows[1:]} == {"Portes ouvertes"}
+    assert all(r[9].endswith("STOP au 36111") for r in rows[1:])
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".journal")] == []
+
+
+def test_import_a_report_from_the_window(qtbot, log_db, manager, tmp_path) -> None:
+    db, _ = log_db
+    window = open_log(qtbot, db, manager)
+    report = tmp_path / "report.csv"
+    report.write_text(f"phone;status\n{PHONES['tamm']};delivered\n", encoding="utf-8")
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        window.import_report(str(report))
+    assert blocker.args[0] == "Report imported: 1 statuses updated, 0 STOP"
+    qtbot.waitUntil(lambda: "Delivered" in column(window, "status"), timeout=10_000)
+
+
+def test_send_pending_now_from_the_window(qtbot, sms_db, manager, tmp_path) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path))
+    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")  # due, never handed
+    window = open_log(qtbot, db, manager)
+    assert set(column(window, "status")) == {"Pending"}
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        window.send_pending()
+    assert blocker.args[0] == "0 sent, 7 written to the outbox file, 0 failed, 0 cancelled."
+    qtbot.waitUntil(lambda: set(column(window, "status")) == {"In the outbox file"}, timeout=10_000)
+
+
+def test_errors_are_shown_in_the_window(qtbot, sms_db, manager, tmp_path) -> None:
+    db, _ = sms_db
+    window = open_log(qtbot, db, manager)
+    with qtbot.waitSignal(window.failed, timeout=10_000) as blocker:
+        window.import_report(str(tmp_path / "missing.csv"))
+    assert "No report file at" in blocker.args[0]
+    assert window.export_button.isEnabled()
+
+
+# -- the pending runner -------------------------------------------------------------------------
+
+
+def test_pending_runner_sends_what_is_due(qtbot, sms_db, manager, tmp_path) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path))
+    runner = PendingSmsRunner(db, task_manager=manager, interval_ms=60_000)
+    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")
+    with qtbot.waitSignal(runner.finished, timeout=10_000) as blocker:
+        runner.run_now()
+    assert blocker.args[0].exported == 7
+    with db.session() as s:
+        assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.EXPORTED}
+    runner.start()
+    assert runner.timer.isActive()
+    runner.stop()
+    assert not runner.timer.isActive()
+
+
+# -- the settings dialog ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def open_settings(qtbot, db, manager) -> SmsSettingsDialog:
+    dialog = SmsSettingsDialog(db, task_manager=manager)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.sender_edit.text() != "", timeout=10_000)
+    return dialog
+
+
+def test_settings_dialog_shows_and_saves(qtbot, sms_db, manager, memory_keyring) -> None:
+    db, _ = sms_db
+    dialog = open_settings(qtbot, db, manager)
+    assert dialog.optout_edit.text() == "STOP au 36111"
+    assert dialog.windows_table.item(0, 0).text() == "08:00-21:30"  # France, Monday
+    assert dialog.windows_table.item(0, 6).text() == ""  # no Sundays
+    dialog.sender_edit.setText("AUTO TOURS")
+    dialog.price_edit.setText("0,045")
+    dialog.gateway_combo.setCurrentIndex(dialog.gateway_combo.findData("http"))
+    with SmsProvider() as provider:
+        dialog.url_edit.setText(provider.base + "/sms")
+    dialog.account_edit.setText("tours")
+    dialog.secret_edit.setText("top-secret")
+    dialog.extra_edit.setPlainText('{"type": "marketing"}')
+    dialog.windows_table.item(0, 6).setText("10:00-12:00")  # Sunday mornings in France
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    with db.session() as s:
+        saved = load_settings(s)
+        stored = s.get(Setting, "sms").value
+    assert saved.sender_name == "AUTO TOURS"
+    assert saved.cost_cents(100) == 450
+    assert saved.gateway == "http" and saved.http.extra == {"type": "marketing"}
+    assert saved.windows["FR"].allows(dt.datetime(2026, 5, 17, 11, 0))
+    assert "top-secret" not in stored
+    assert load_secret(saved.http) == "top-secret"
+
+
+def test_settings_dialog_refuses_bad_values(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_settings(qtbot, db, manager)
+    dialog.windows_table.item(1, 0).setText("8h à midi")
+    dialog.save()
+    assert "Send window CH, Mon" in dialog.message_label.text()
+    dialog.windows_table.item(1, 0).setText("08:00-20:00")
+    dialog.sender_edit.setText("GARAGE DE TOURS")
+    dialog.save()
+    assert "sender name" in dialog.message_label.text()
+    with db.session() as s:
+        assert load_settings(s).sender_name == "GARAGE"
