@@ -1517,6 +1517,8 @@ def merge_target(
         _check_offset(layout, offset)
     if template is None and layout is None:
         raise MergeError("A letter needs a template (.docx).")
+    if template is not None and Path(template).resolve() == out.resolve():
+        raise MergeError(f"{out} is the template itself: write the letters to another file.")
     letter_template = LetterTemplate(template) if template is not None else None
     if letter_template is not None:
         keys = letter_template.resolve(target)

@@ -268,6 +268,15 @@ def test_a_template_that_is_not_a_docx_is_refused(mailing, tmp_path) -> None:
         merge_target(conn, everyone(), tmp_path / "o.docx", template=tmp_path / "x.docx")
 
 
+def test_the_template_is_never_overwritten(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = make_template(tmp_path / "t.docx", [paragraph(run("{Nom}"))])
+    before = template.read_bytes()
+    with db.engine.connect() as conn, pytest.raises(MergeError, match="is the template itself"):
+        merge_target(conn, everyone(), tmp_path / "." / "t.docx", template=template)
+    assert template.read_bytes() == before
+
+
 def test_nobody_left_writes_nothing(mailing, tmp_path) -> None:
     db, ids = mailing
     target = everyone(
