@@ -1,0 +1,128 @@
+"""``python -m app demo --db PATH [--customers N] [--seed S] [--today YYYY-MM-DD]``
+
+Writes a new demo database (invented customers, vehicles and their history, see
+:mod:`app.models.demo`) to PATH and prints a one-line summary. The same seed and date give the
+same data. PATH must not exist yet (an empty 0-byte file is accepted): an existing database is
+never touched. The database is built in a temporary file next to PATH and moved into place only
+when complete, so an interrupted run leaves nothing half-made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+from app.cli.common import ArgumentParser, CommandError
+from app.models.db import open_database
+
+#: Upper bound for --customers (about 20 GB of SQLite beyond this; nobody needs it for a demo).
+MAX_CUSTOMERS = 5_000_000
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").strip())
+    except ValueError:
+        raise CommandError(f"--customers {text!r} is not a whole number.") from None
+    if not 1 <= value <= MAX_CUSTOMERS:
+        raise CommandError(f"--customers must be between 1 and {MAX_CUSTOMERS:,}, not {value:,}.")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise CommandError(f"--seed {text!r} is not a whole number.") from None
+
+
+def _today(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
+        ) from None
+
+
+def _parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="python -m app demo",
+        description="Write a new demo dealership database (invented data; deterministic).",
+    )
+    parser.add_argument("--db", required=True, metavar="PATH", help="the new SQLite file to write")
+    parser.add_argument(
+        "--customers", type=_count, default=5000, metavar="N", help="number of customers (5000)"
+    )
+    parser.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (1)")
+    parser.add_argument(
+        "--today",
+        type=_today,
+        metavar="YYYY-MM-DD",
+        help="the date the data is relative to (default: today)",
+    )
+    return parser
+
+
+def _target(raw: str) -> Path:
+    if "://" in raw:
+        raise CommandError(f"--db {raw!r}: give a file path; demo data goes to a new SQLite file.")
+    path = Path(raw).expanduser()
+    if path.is_dir():
+        raise CommandError(f"--db {raw!r} is a folder, not a file.")
+    if path.exists() and path.stat().st_size > 0:
+        raise CommandError(
+            f"--db {raw!r} already exists: demo data is only written to a new file "
+            "(choose another path; the existing file was not touched)."
+        )
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CommandError(f"--db {raw!r}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK):
+        raise CommandError(f"--db {raw!r}: the folder {folder} is read-only.")
+    return path
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        candidate.unlink(missing_ok=True)
+
+
+def main(argv: list[str]) -> int:
+    from app.models.demo import generate_demo, summary
+
+    args = _parser().parse_args(argv)
+    path = _target(args.db)
+    today = args.today or dt.date.today()
+    # Created by SQLite itself (not mkstemp), so the file gets the usual permissions.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    _remove(tmp)
+    started = time.perf_counter()
+    try:
+        database = open_database(tmp)
+        try:
+            generate_demo(database, args.customers, args.seed, today=today)
+            counts = summary(database)
+        finally:
+            database.dispose()
+        if path.exists() and path.stat().st_size > 0:
+            raise CommandError(f"--db {args.db!r} appeared while the demo was being written.")
+        os.replace(tmp, path)
+    except OSError as error:
+        _remove(tmp)
+        raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    _remove(tmp)  # the -wal and -shm companions, if SQLite left any
+    elapsed = time.perf_counter() - started
+    print(
+        f"Demo database written to {path}: {counts['customer']:,} customers, "
+        f"{counts['vehicle']:,} vehicles, {counts['workshop_invoice']:,} workshop invoices "
+        f"({counts['invoice_line']:,} lines), {counts['vehicle_sale']:,} sales, "
+        f"{counts['contact_history']:,} contacts in {elapsed:.1f} s "
+        f"(seed {args.seed}, today {today.isoformat()})."
+    )
+    return 0

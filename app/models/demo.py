@@ -1,0 +1,1852 @@
+"""A deterministic, realistic French dealership database for demonstrations, tests and benchmarks.
+
+:func:`generate_demo` fills an empty Cible database with an invented dealer group of three sites
+in the Centre-Val de Loire region (Renault-Dacia in Tours, Peugeot-Citroën in Blois,
+Volkswagen-Audi-SEAT-Škoda in Orléans):
+
+* people with civilities and companies, addresses in real communes with their postal codes
+  (:data:`COMMUNES`), French phone numbers (some missing, some landline-only), e-mails at the
+  reserved ``example.*`` domains (RFC 2606: a demo database can never reach a real mailbox);
+* leasing companies (ARVAL, DIAC LOCATION...) flagged as fleets and owning many vehicles,
+  dealers (marchands) who bought traded-in cars, and a few duplicate customers (the same person
+  twice, spelt slightly differently);
+* the vehicles French dealers see, with consistent dates: registration (MEC), next service,
+  technical inspection (CT: 4 years after the MEC, then every 2 years), warranty, extended
+  warranty and mobility guarantee; traded-in and returned leased vehicles change owner, with the
+  ownership history; some are sold, scrapped or stolen;
+* contact refusals per channel with their dates and sources, and the marketing legal basis;
+* ten years of workshop invoices whose lines add up exactly to their totals, new and used vehicle
+  sales with every kind of financing (``financing_end`` = start + term months) and the plans sold
+  with them, and the contacts made (welcome letters, courtesy calls, reminders, greetings,
+  win-back), never on a channel the customer refused.
+
+The same ``seed`` and ``today`` give the same rows, byte for byte. Rows are written with
+SQLAlchemy Core ``insert()`` in large batches inside one transaction, with precomputed ids:
+10,000 customers take seconds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+import functools
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Boolean, Connection, Enum, String, Table, func, insert, select
+
+from app.errors import DatabaseError
+from app.models.activity import (
+    ContactHistory,
+    InvoiceLine,
+    SaleProduct,
+    Setting,
+    VehicleSale,
+    WorkshopInvoice,
+)
+from app.models.db import Database
+from app.models.dealership import Customer, Ownership, Site, Vehicle
+from app.models.textfold import fold
+
+#: Key of the :class:`~app.models.activity.Setting` row that marks a demo database (JSON:
+#: seed, customers, today). Features that reach real people can refuse to run on it.
+DEMO_SETTING = "demo_database"
+
+#: Customers generated (and inserted) per batch; progress is reported after each batch.
+CHUNK = 2000
+
+_DAY = dt.timedelta(days=1)
+
+
+# -- reference data -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    """A real French commune: its postal code, name and the first digits of its landlines."""
+
+    postal_code: str
+    city: str
+    #: Landline prefixes of the area (``"0247"`` → ``02 47 xx xx xx``).
+    phone_prefixes: tuple[str, ...]
+    weight: float
+    #: Index of the group's site customers from here usually go to; None: far away.
+    site: int | None
+
+
+def _communes(text: str) -> tuple[Commune, ...]:
+    rows = []
+    for line in text.strip().splitlines():
+        code, city, prefixes, weight, site = line.split("|")
+        rows.append(
+            Commune(code, city, tuple(prefixes.split()), float(weight), int(site) if site else None)
+        )
+    return tuple(rows)
+
+
+#: Real communes with their real postal codes (the demo's addresses use only these).
+COMMUNES: tuple[Commune, ...] = _communes(
+    """
+37000|Tours|0247|30|0
+37100|Tours|0247|15|0
+37200|Tours|0247|12|0
+37300|Joué-lès-Tours|0247|12|0
+37540|Saint-Cyr-sur-Loire|0247|7|0
+37700|Saint-Pierre-des-Corps|0247|5|0
+37550|Saint-Avertin|0247|5|0
+37170|Chambray-lès-Tours|0247|4|0
+37520|La Riche|0247|3|0
+37230|Fondettes|0247|4|0
+37230|Luynes|0247|1.5|0
+37400|Amboise|0247|5|0
+37500|Chinon|0247|3|0
+37600|Loches|0247|3|0
+37270|Montlouis-sur-Loire|0247|4|0
+37510|Ballan-Miré|0247|3|0
+37210|Vouvray|0247|1.5|0
+37150|Bléré|0247|2|0
+37130|Langeais|0247|1.5|0
+37110|Château-Renault|0247|2|0
+37190|Azay-le-Rideau|0247|1.5|0
+37260|Monts|0247|2|0
+37250|Veigné|0247|2|0
+37800|Sainte-Maure-de-Touraine|0247|1.5|0
+41000|Blois|0254|25|1
+41100|Vendôme|0254|6|1
+41200|Romorantin-Lanthenay|0254|5|1
+41500|Mer|0254|2|1
+41350|Vineuil|0254|4|1
+41350|Saint-Gervais-la-Forêt|0254|2|1
+41260|La Chaussée-Saint-Victor|0254|3|1
+41400|Montrichard Val de Cher|0254|2|1
+41700|Le Controis-en-Sologne|0254|1.5|1
+41300|Salbris|0254|1.5|1
+41110|Saint-Aignan|0254|1.5|1
+41130|Selles-sur-Cher|0254|1.5|1
+41250|Bracieux|0254|1|1
+41120|Chailles|0254|1.5|1
+41190|Herbault|0254|1|1
+41800|Montoire-sur-le-Loir|0254|1.5|1
+41600|Lamotte-Beuvron|0254|1.5|1
+45000|Orléans|0238|20|2
+45100|Orléans|0238|10|2
+45160|Olivet|0238|6|2
+45400|Fleury-les-Aubrais|0238|5|2
+45800|Saint-Jean-de-Braye|0238|5|2
+45140|Saint-Jean-de-la-Ruelle|0238|4|2
+45770|Saran|0238|4|2
+45650|Saint-Jean-le-Blanc|0238|2|2
+45380|La Chapelle-Saint-Mesmin|0238|2.5|2
+45140|Ingré|0238|2.5|2
+45430|Chécy|0238|2.5|2
+45200|Montargis|0238|3|2
+45200|Amilly|0238|1.5|2
+45500|Gien|0238|2.5|2
+45300|Pithiviers|0238|2|2
+45190|Beaugency|0238|2|2
+45130|Meung-sur-Loire|0238|2|2
+45150|Jargeau|0238|1|2
+45560|Saint-Denis-en-Val|0238|1.5|2
+45110|Châteauneuf-sur-Loire|0238|2|2
+45600|Sully-sur-Loire|0238|1.5|2
+45240|La Ferté-Saint-Aubin|0238|2|2
+75008|Paris|0142 0145 0153|1|
+75015|Paris|0145 0147 0153|1.5|
+92500|Rueil-Malmaison|0147 0141|0.5|
+92000|Nanterre|0147 0146|0.5|
+92100|Boulogne-Billancourt|0146 0141|0.5|
+93160|Noisy-le-Grand|0143 0145|0.3|
+78190|Trappes|0130|0.2|
+78300|Poissy|0139 0130|0.3|
+78000|Versailles|0139 0130|0.5|
+72000|Le Mans|0243|1|
+49000|Angers|0241|0.8|
+44000|Nantes|0240|0.8|
+86000|Poitiers|0549|0.6|
+18000|Bourges|0248|0.8|
+28000|Chartres|0237|0.8|
+36000|Châteauroux|0254|0.5|
+69003|Lyon|0478 0472|0.4|
+"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteInfo:
+    code: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    phone: str
+    brands: tuple[str, ...]
+    weight: float
+    salespeople: tuple[str, ...]
+    fi_managers: tuple[str, ...]
+
+
+GROUP_NAME = "Groupe Loire Automobiles"
+
+_SITES: tuple[_SiteInfo, ...] = (
+    _SiteInfo(
+        "TRS", "Loire Automobiles Tours", "145 avenue de Grammont", "37000", "Tours",
+        "02 47 20 45 60", ("RENAULT", "DACIA"), 0.45,
+        ("Julien Moreau", "Nathalie Bernard", "Karim Benali", "Sébastien Roux", "Élodie Faure"),
+        ("Claire Lambert", "Thomas Girard"),
+    ),
+    _SiteInfo(
+        "BLO", "Loire Automobiles Blois", "28 avenue de Châteaudun", "41000", "Blois",
+        "02 54 78 12 30", ("PEUGEOT", "CITROEN"), 0.25,
+        ("Pascal Lefèvre", "Aurélie Petit", "Mickaël Fontaine", "Sandrine Chevalier"),
+        ("Damien Marchand",),
+    ),
+    _SiteInfo(
+        "ORL", "Loire Automobiles Orléans", "55 route d'Olivet", "45100", "Orléans",
+        "02 38 66 14 90", ("VOLKSWAGEN", "AUDI", "SEAT", "SKODA"), 0.30,
+        ("Antoine Rousseau", "Céline Garnier", "Nicolas Perrin", "Laetitia Masson", "Yann Le Gall"),
+        ("Hélène Dumas", "Romain Colin"),
+    ),
+)  # fmt: skip
+
+#: Brands serviced by every site's workshop although the group does not sell them.
+_OTHER_BRANDS = ("TOYOTA", "MINI", "FORD", "OPEL", "NISSAN", "FIAT", "BMW")
+
+# brand|model|first year|last year|genre|price in 2020 (€)|weight|kind (N normal, E electric
+# only, H mostly hybrid, C commercial)
+_CATALOG_TEXT = """
+RENAULT|CLIO|1998|2099|VP|19000|30|N
+RENAULT|MEGANE|1996|2099|VP|25000|18|N
+RENAULT|LAGUNA|1994|2015|VP|27000|6|N
+RENAULT|TWINGO|1993|2024|VP|13000|12|N
+RENAULT|CAPTUR|2013|2099|VP|23000|16|N
+RENAULT|SCENIC|1996|2099|VP|28000|10|N
+RENAULT|KADJAR|2015|2022|VP|27000|5|N
+RENAULT|ARKANA|2021|2099|VP|30000|4|N
+RENAULT|AUSTRAL|2022|2099|VP|35000|3|N
+RENAULT|KANGOO|1998|2099|CTTE|20000|10|C
+RENAULT|TRAFIC|2001|2099|CTTE|30000|3|C
+RENAULT|MASTER|1998|2099|CTTE|32000|3|C
+RENAULT|TWIZY|2012|2023|QM|8000|1|E
+RENAULT|ZOE|2013|2024|VP|32000|4|E
+DACIA|SANDERO|2008|2099|VP|12000|20|N
+DACIA|DUSTER|2010|2099|VP|17000|14|N
+DACIA|LOGAN|2005|2022|VP|11000|5|N
+DACIA|JOGGER|2022|2099|VP|18000|3|N
+DACIA|SPRING|2021|2099|VP|17000|3|E
+PEUGEOT|206|1998|2012|VP|14000|10|N
+PEUGEOT|207|2006|2014|VP|15000|10|N
+PEUGEOT|208|2012|2099|VP|19000|22|N
+PEUGEOT|308|2007|2099|VP|26000|15|N
+PEUGEOT|2008|2013|2099|VP|24000|12|N
+PEUGEOT|3008|2009|2099|VP|33000|12|N
+PEUGEOT|5008|2009|2099|VP|36000|5|N
+PEUGEOT|508|2011|2099|VP|38000|3|N
+PEUGEOT|PARTNER|1996|2099|CTTE|22000|6|C
+PEUGEOT|EXPERT|1995|2099|CTTE|31000|2|C
+CITROEN|C1|2005|2022|VP|11000|6|N
+CITROEN|C3|2002|2099|VP|17000|20|N
+CITROEN|C4|2004|2099|VP|25000|10|N
+CITROEN|XSARA PICASSO|1999|2010|VP|16000|4|N
+CITROEN|C4 PICASSO|2006|2022|VP|24000|6|N
+CITROEN|C3 AIRCROSS|2017|2099|VP|21000|6|N
+CITROEN|C5 AIRCROSS|2018|2099|VP|32000|6|N
+CITROEN|BERLINGO|1996|2099|CTTE|22000|8|C
+CITROEN|JUMPY|1995|2099|CTTE|30000|2|C
+VOLKSWAGEN|POLO|1998|2099|VP|19000|20|N
+VOLKSWAGEN|GOLF|1998|2099|VP|27000|25|N
+VOLKSWAGEN|TOURAN|2003|2099|VP|32000|4|N
+VOLKSWAGEN|PASSAT|1997|2099|VP|38000|4|N
+VOLKSWAGEN|TIGUAN|2007|2099|VP|36000|12|N
+VOLKSWAGEN|T-ROC|2017|2099|VP|28000|10|N
+VOLKSWAGEN|ID.3|2020|2099|VP|38000|4|E
+VOLKSWAGEN|CADDY|2004|2099|CTTE|25000|4|C
+VOLKSWAGEN|TRANSPORTER|1998|2099|CTTE|40000|3|C
+AUDI|A1|2010|2099|VP|24000|6|N
+AUDI|A3|1996|2099|VP|32000|12|N
+AUDI|A4|1995|2099|VP|42000|8|N
+AUDI|Q3|2011|2099|VP|40000|7|N
+AUDI|Q5|2008|2099|VP|52000|5|N
+SEAT|IBIZA|1998|2099|VP|17000|12|N
+SEAT|LEON|1999|2099|VP|24000|10|N
+SEAT|ATECA|2016|2099|VP|28000|5|N
+SEAT|ARONA|2017|2099|VP|21000|6|N
+SKODA|FABIA|2000|2099|VP|17000|10|N
+SKODA|OCTAVIA|1998|2099|VP|27000|10|N
+SKODA|SUPERB|2002|2099|VP|38000|2|N
+SKODA|KODIAQ|2016|2099|VP|38000|4|N
+SKODA|KAROQ|2017|2099|VP|30000|5|N
+TOYOTA|YARIS|1999|2099|VP|19000|10|H
+TOYOTA|AYGO|2005|2022|VP|11000|4|N
+TOYOTA|AURIS|2007|2019|VP|22000|4|H
+TOYOTA|COROLLA|2019|2099|VP|28000|4|H
+TOYOTA|C-HR|2016|2099|VP|30000|4|H
+TOYOTA|RAV4|1994|2099|VP|38000|3|H
+MINI|ONE|2001|2099|VP|20000|3|N
+MINI|COOPER|2001|2099|VP|25000|6|N
+MINI|COUNTRYMAN|2010|2099|VP|32000|3|N
+FORD|FIESTA|1998|2023|VP|15000|8|N
+FORD|FOCUS|1998|2099|VP|22000|6|N
+FORD|KUGA|2008|2099|VP|31000|3|N
+OPEL|CORSA|1998|2099|VP|16000|6|N
+OPEL|ASTRA|1998|2099|VP|23000|5|N
+NISSAN|MICRA|1998|2023|VP|14000|3|N
+NISSAN|QASHQAI|2007|2099|VP|28000|5|N
+FIAT|PANDA|2003|2099|VP|12000|4|N
+FIAT|500|2007|2099|VP|15000|5|N
+BMW|SERIE 1|2004|2099|VP|30000|3|N
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    brand: str
+    model: str
+    first: int
+    last: int
+    genre: str
+    price: int
+    weight: float
+    kind: str
+    code: str  # three VIN characters
+
+
+_VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+def _catalog() -> tuple[_Model, ...]:
+    rows = []
+    for index, line in enumerate(_CATALOG_TEXT.strip().splitlines()):
+        brand, model, first, last, genre, price, weight, kind = line.split("|")
+        code = "".join(_VIN_CHARS[(index * 7 + k * 13) % len(_VIN_CHARS)] for k in range(3))
+        rows.append(
+            _Model(
+                brand, model, int(first), int(last), genre, int(price), float(weight), kind, code
+            )
+        )
+    return tuple(rows)
+
+
+_MODELS = _catalog()
+
+_WMI = {
+    "RENAULT": "VF1", "DACIA": "UU1", "PEUGEOT": "VF3", "CITROEN": "VF7", "VOLKSWAGEN": "WVW",
+    "AUDI": "WAU", "SEAT": "VSS", "SKODA": "TMB", "TOYOTA": "VNK", "MINI": "WMW", "FORD": "WF0",
+    "OPEL": "W0L", "NISSAN": "SJN", "FIAT": "ZFA", "BMW": "WBA",
+}  # fmt: skip
+
+_ENGINES = {
+    "RENAULT": {
+        "ESSENCE": ("1.2 16V 75", "TCE 90", "TCE 100", "TCE 130", "SCE 65"),
+        "DIESEL": ("1.5 DCI 85", "1.5 DCI 90", "DCI 110", "BLUE DCI 115", "DCI 130"),
+    },
+    "DACIA": {"ESSENCE": ("SCE 75", "TCE 90", "TCE 100"), "DIESEL": ("DCI 90", "BLUE DCI 95")},
+    "PEUGEOT": {
+        "ESSENCE": ("1.4 75", "PURETECH 82", "PURETECH 110", "PURETECH 130"),
+        "DIESEL": ("1.6 HDI 90", "BLUEHDI 100", "BLUEHDI 130", "2.0 HDI 150"),
+    },
+    "CITROEN": {
+        "ESSENCE": ("1.4 75", "PURETECH 82", "PURETECH 110"),
+        "DIESEL": ("1.6 HDI 90", "BLUEHDI 100", "BLUEHDI 120"),
+    },
+    "VOLKSWAGEN": {
+        "ESSENCE": ("1.2 TSI 90", "1.0 TSI 110", "1.5 TSI 150"),
+        "DIESEL": ("1.6 TDI 105", "2.0 TDI 115", "2.0 TDI 150"),
+    },
+    "AUDI": {"ESSENCE": ("30 TFSI 110", "35 TFSI 150"), "DIESEL": ("30 TDI 116", "35 TDI 150")},
+    "SEAT": {"ESSENCE": ("1.0 TSI 95", "1.5 TSI 150"), "DIESEL": ("1.6 TDI 105", "2.0 TDI 115")},
+    "SKODA": {"ESSENCE": ("1.0 TSI 110", "1.5 TSI 150"), "DIESEL": ("1.6 TDI 115", "2.0 TDI 150")},
+}
+_HYBRID_ENGINES = {
+    "HYBRIDE": {
+        "RENAULT": ("E-TECH 140", "E-TECH 145"), "DACIA": ("HYBRID 140",),
+        "PEUGEOT": ("HYBRID 136",), "CITROEN": ("HYBRID 136",), "VOLKSWAGEN": ("1.5 ETSI 150",),
+        "AUDI": ("35 TFSI MHEV 150",), "SEAT": ("1.5 ETSI 150",), "SKODA": ("1.5 TSI MHEV 150",),
+        "TOYOTA": ("HYBRIDE 100H", "HYBRIDE 116H", "HYBRIDE 140H"), "": ("HYBRID",),
+    },
+    "HYBRIDE RECHARGEABLE": {
+        "RENAULT": ("E-TECH PLUG-IN 160",), "PEUGEOT": ("HYBRID 225 E-EAT8",),
+        "CITROEN": ("HYBRID 225 E-EAT8",), "VOLKSWAGEN": ("1.4 EHYBRID 204",),
+        "AUDI": ("40 TFSIE 204",), "SEAT": ("1.4 EHYBRID 204",), "SKODA": ("1.4 TSI IV 204",),
+        "TOYOTA": ("PLUG-IN 306H",), "": ("PHEV",),
+    },
+}  # fmt: skip
+_DEFAULT_ENGINES = {"ESSENCE": ("1.2", "1.4", "1.6"), "DIESEL": ("1.5 D", "1.6 D", "2.0 D")}
+_ELECTRIC_ENGINES = {"ZOE": ("R90", "R110", "R135"), "TWIZY": ("45", "80"), "SPRING": ("45", "65")}
+_TRIMS = {
+    "RENAULT": ("AUTHENTIQUE", "EXPRESSION", "DYNAMIQUE", "ZEN", "INTENS", "LIFE", "BUSINESS",
+                "LIMITED", "TECHNO", "EVOLUTION"),
+    "DACIA": ("ACCESS", "ESSENTIAL", "CONFORT", "PRESTIGE", "STEPWAY", "EXPRESSION"),
+    "PEUGEOT": ("ACCESS", "ACTIVE", "ALLURE", "GT LINE", "STYLE", "BUSINESS"),
+    "CITROEN": ("ATTRACTION", "CONFORT", "FEEL", "SHINE", "EXCLUSIVE", "LIVE"),
+    "VOLKSWAGEN": ("TRENDLINE", "CONFORTLINE", "CARAT", "LIFE", "STYLE", "R-LINE"),
+    "AUDI": ("ATTRACTION", "AMBIENTE", "BUSINESS LINE", "DESIGN", "S LINE"),
+    "SEAT": ("REFERENCE", "STYLE", "FR", "XCELLENCE", "COPA"),
+    "SKODA": ("ACTIVE", "AMBITION", "STYLE", "BUSINESS", "SPORTLINE"),
+    "TOYOTA": ("FRANCE", "DYNAMIC", "DESIGN", "COLLECTION"),
+}  # fmt: skip
+_DEFAULT_TRIMS = ("BUSINESS", "CONFORT", "SPORT", "PREMIUM")
+
+_MANUFACTURER_WARRANTY_YEARS = {"DACIA": 3, "TOYOTA": 3}  # others: 2 years
+_ANNUAL_KM = {"DIESEL": 17000, "ESSENCE": 10000, "HYBRIDE": 12000, "HYBRIDE RECHARGEABLE": 13000,
+              "ELECTRIQUE": 9000, "GPL": 14000}  # fmt: skip
+
+_MALE = (
+    "Jean Pierre Michel Philippe Alain Patrick Nicolas Christophe Christian Daniel Bernard "
+    "Éric Frédéric Laurent Stéphane David Julien Thierry Olivier Sébastien Pascal Thomas Gérard "
+    "Jacques Didier Dominique Vincent François Bruno Guillaume Maxime Alexandre Romain Antoine "
+    "Mathieu Yves Serge Franck Jérôme Cédric Anthony Kévin Hugo Lucas Théo Benoît Claude Marcel "
+    "Jean-Pierre Jean-Claude Jean-Luc Jean-François Jean-Marc Loïc Mickaël Fabrice Joël Rémi "
+    "René Hervé Gilles Arnaud Mohamed Karim"
+).split()
+_FEMALE = (
+    "Marie Nathalie Isabelle Sylvie Catherine Martine Christine Françoise Valérie Sandrine "
+    "Stéphanie Véronique Sophie Céline Chantal Patricia Anne Brigitte Julie Monique Aurélie "
+    "Nicole Laurence Émilie Annie Caroline Corinne Camille Laure Hélène Virginie Audrey Claire "
+    "Élodie Mélanie Delphine Agnès Pauline Manon Léa Chloé Sarah Emma Jacqueline Danielle "
+    "Michèle Josiane Marie-Christine Marie-Thérèse Anne-Marie Béatrice Florence Karine Nadia "
+    "Fatima Océane Amandine Jeanne Lucie Odile Ghislaine"
+).split()
+_SURNAMES = (
+    "MARTIN BERNARD THOMAS PETIT ROBERT RICHARD DURAND DUBOIS MOREAU LAURENT SIMON MICHEL "
+    "LEFEBVRE LEROY ROUX DAVID BERTRAND MOREL FOURNIER GIRARD BONNET DUPONT LAMBERT FONTAINE "
+    "ROUSSEAU VINCENT MULLER LEFÈVRE FAURE ANDRÉ MERCIER BLANC GUÉRIN BOYER GARNIER CHEVALIER "
+    "FRANÇOIS LEGRAND GAUTHIER GARCIA PERRIN ROBIN CLÉMENT MORIN NICOLAS HENRY ROUSSEL MATHIEU "
+    "GAUTIER MASSON MARCHAND DUVAL DENIS DUMONT MARIE LEMAIRE NOËL MEYER DUFOUR MEUNIER BRUN "
+    "BLANCHARD GIRAUD JOLY RIVIÈRE LUCAS BRUNET GAILLARD BARBIER ARNAUD MARTINEZ GÉRARD ROCHE "
+    "RENARD SCHMITT ROY LEROUX COLIN VIDAL CARON PICARD ROGER FABRE AUBERT LEMOINE RENAUD DUMAS "
+    "LACROIX OLIVIER PHILIPPE BOURGEOIS PIERRE BENOÎT REY LECLERC ROLLAND GUILLAUME LECOMTE "
+    "LOPEZ DUPUY GUILLOT HUBERT BERGER CARPENTIER SANCHEZ DUPUIS MOULIN LOUIS DESCHAMPS HUET "
+    "VASSEUR PEREZ BOUCHER FLEURY ROYER KLEIN JACQUET ADAM PARIS POIRIER MARTY AUBRY GUYOT "
+    "CARRÉ CHARLES CHARPENTIER MÉNARD MAILLARD BARON BERTIN BAILLY HERVÉ SCHNEIDER FERNANDEZ "
+    "COLLET LÉGER BOUVIER JULIEN PRÉVOST MILLET PERROT DANIEL COUSIN GERMAIN BRETON BESSON "
+    "LANGLOIS RÉMY PELLETIER LÉVÊQUE PERRIER LEBLANC BARRÉ LEBRUN MARCHAL WEBER MALLET HAMON "
+    "BOULANGER JACOB MONNIER MICHAUD RODRIGUEZ GUICHARD GILLET ÉTIENNE POULAIN TESSIER CHAUVIN "
+    "BOUCHET GAY LEMAÎTRE MARÉCHAL HUMBERT REYNAUD ANTOINE PERRET BARTHÉLEMY CORDIER PICHON "
+    "LEJEUNE GILBERT LAMY DELAUNAY PASQUIER CARLIER LAPORTE BENALI DIALLO NGUYEN TRAORÉ"
+).split() + ["LE GALL", "LE GOFF", "LE ROUX", "DA SILVA", "DE OLIVEIRA", "DOS SANTOS"]
+_STREETS = (
+    "rue Victor Hugo|rue de la République|avenue Jean Jaurès|rue du Général de Gaulle|"
+    "rue Pasteur|rue des Écoles|rue de la Gare|chemin du Moulin|place de l'Église|"
+    "allée des Tilleuls|rue Nationale|route de Paris|rue du Château|chemin des Vignes|"
+    "quai de la Loire|rue Voltaire|rue Émile Zola|boulevard Gambetta|rue Jules Ferry|"
+    "rue Anatole France|avenue de Verdun|rue du 8 Mai 1945|allée des Acacias|rue des Peupliers|"
+    "rue Saint-Martin|boulevard Aristide Briand|impasse Marcel Pagnol|rue des Lilas|"
+    "rue de la Fontaine|rue des Vignerons|avenue de la Libération|rue Jean Moulin|"
+    "rue Paul Bert|rue de Bourgogne|rue des Rosiers|route de Chambord|rue du Stade|"
+    "rue des Jardins|rue de la Paix|impasse des Mésanges|rue du Bourg|rue des Alouettes"
+).split("|")
+_COMPLEMENTS = ("Bâtiment B", "Résidence Les Tilleuls", "Appartement 12", "Escalier 3",
+                "Résidence du Parc", "Bât. A, 2e étage", "Chez M. et Mme Petit", "Le Clos Fleuri")  # fmt: skip
+_LIEUX_DITS = ("Lieu-dit La Cour", "Lieu-dit Les Bordes", "La Métairie", "Hameau de Beauregard")
+_ACTIVITIES = (
+    "TRANSPORTS", "PLOMBERIE", "ÉLECTRICITÉ", "BOULANGERIE", "MENUISERIE", "AMBULANCES",
+    "PAYSAGES", "MAÇONNERIE", "TAXI", "COUVERTURE", "PEINTURE", "CABINET INFIRMIER",
+    "TERRASSEMENT", "CHAUFFAGE", "PHARMACIE", "VITICULTURE", "NETTOYAGE", "SERRURERIE",
+)  # fmt: skip
+_LEGAL_FORMS = ("SARL", "SAS", "EURL", "SASU", "SCI", "EARL", "")
+_EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
+
+# Leasing and fleet companies (is_company, is_fleet), then dealers buying trade-ins.
+_LEASERS = (
+    ("ARVAL", "22 rue des Deux Gares", "92500", "Rueil-Malmaison", 30),
+    ("DIAC LOCATION", "14 avenue du Pavé Neuf", "93160", "Noisy-le-Grand", 20),
+    ("ALD AUTOMOTIVE", "1 rue Eugène et Armand Peugeot", "92500", "Rueil-Malmaison", 18),
+    ("LEASYS FRANCE", "6 rue Nicolas Copernic", "78190", "Trappes", 8),
+    ("ALPHABET FRANCE", "5 rue des Bateliers", "92100", "Boulogne-Billancourt", 8),
+    ("ATHLON", "12 boulevard de Pesaro", "92000", "Nanterre", 6),
+    ("FREE2MOVE LEASE", "45 rue Jean-Pierre Timbaud", "78300", "Poissy", 5),
+    ("LEASEPLAN FRANCE", "9 avenue de Paris", "92500", "Rueil-Malmaison", 5),
+)
+_TRADERS = (
+    ("SAS CENTRE NÉGOCE AUTO", "ZA des Gailletrous", "41260", "La Chaussée-Saint-Victor"),
+    ("SARL VO EXPORT TOURAINE", "8 rue de la Milletière", "37100", "Tours"),
+)
+#: The order special companies appear in as the database grows (L: leaser, T: trader).
+_SPECIAL_ORDER = ("L0", "L1", "T0", "L2", "L3", "L4", "T1", "L5", "L6", "L7")
+
+_CAPTIVE = {"RENAULT": "DIAC", "DACIA": "DIAC", "PEUGEOT": "STELLANTIS FINANCIAL SERVICES",
+            "CITROEN": "STELLANTIS FINANCIAL SERVICES", "VOLKSWAGEN": "VOLKSWAGEN BANK",
+            "AUDI": "VOLKSWAGEN BANK", "SEAT": "VOLKSWAGEN BANK", "SKODA": "VOLKSWAGEN BANK"}  # fmt: skip
+_BANKS = ("CRÉDIT AGRICOLE", "BNP PARIBAS PERSONAL FINANCE", "CETELEM", "SOFINCO", "FRANFINANCE",
+          "CRÉDIT MUTUEL", "LCL")  # fmt: skip
+_SUBPRIME = ("COFIDIS", "ONEY BANK", "FLOA BANK", "FRANFINANCE")
+_MOBILITY = {"RENAULT": "Renault Assistance", "DACIA": "Dacia Assistance",
+             "PEUGEOT": "Peugeot Assistance", "CITROEN": "Citroën Assistance",
+             "VOLKSWAGEN": "Garantie Mobilité Volkswagen", "AUDI": "Audi Mobilité",
+             "SEAT": "SEAT Mobilité", "SKODA": "Škoda Mobilité"}  # fmt: skip
+
+_AGENTS = ("Sophie Marchal", "Kevin Dubreuil", "Inès Haddad", "Lucie Vallet")
+_OPTOUT_SOURCES = {
+    "post": ("Courrier du client", "Appel du client", "Formulaire atelier", "Import DMS"),
+    "phone_home": ("Appel du client", "Bloctel", "Formulaire atelier", "Import DMS"),
+    "phone_work": ("Appel du client", "Formulaire atelier", "Import DMS"),
+    "phone_mobile": ("Appel du client", "Bloctel", "Formulaire atelier", "Import DMS"),
+    "sms": ("STOP SMS", "STOP SMS", "Appel du client", "Formulaire atelier"),
+    "fax": ("Courrier du client", "Import DMS"),
+    "email": ("Lien de désinscription", "Lien de désinscription", "Appel du client",
+              "Formulaire atelier"),
+}  # fmt: skip
+#: Share of customers refusing each channel (the CNIL flags).
+_OPTOUT_RATES = {"post": 0.03, "phone_home": 0.07, "phone_work": 0.04, "phone_mobile": 0.06,
+                 "sms": 0.09, "fax": 0.02, "email": 0.11}  # fmt: skip
+_CONSENT_SOURCES = ("Bon de commande VN", "Bon de commande VO", "Formulaire atelier", "Site web",
+                    "Appel BDC", "Jeu concours")  # fmt: skip
+_INTEREST_SOURCES = ("Achat véhicule", "Facture atelier")
+
+
+# -- small helpers --------------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """*day* plus *months* calendar months, the day clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    if day.day <= 28:
+        return dt.date(year, month, day.day)
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def inspection_due(first_registration: dt.date, after: dt.date) -> dt.date:
+    """The first CT due date on or after *after*: MEC + 4 years, then every 2 years."""
+    first = add_months(first_registration, 48)
+    if first >= after:
+        return first
+    periods = max(0, ((after.year - first.year) * 12 + after.month - first.month) // 24)
+    due = add_months(first, 24 * periods)
+    while due < after:
+        periods += 1
+        due = add_months(first, 24 * periods)
+    return due
+
+
+class _Picker:
+    """Weighted choice with precomputed cumulative weights (``random.choices`` per call is slow)."""
+
+    __slots__ = ("items", "cum", "total")
+
+    def __init__(self, items: Sequence, weights: Sequence[float]) -> None:
+        self.items = list(items)
+        self.cum = []
+        total = 0.0
+        for w in weights:
+            total += w
+            self.cum.append(total)
+        self.total = total
+
+    def __call__(self, rng: random.Random):
+        return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
+
+
+def _phone(rng: random.Random, digits: str) -> str:
+    """A 10-digit French number written as people type it in a DMS."""
+    r = rng.random()
+    d = digits
+    if r < 0.70:
+        return f"{d[0:2]} {d[2:4]} {d[4:6]} {d[6:8]} {d[8:10]}"
+    if r < 0.90:
+        return d
+    if r < 0.97:
+        return f"{d[0:2]}.{d[2:4]}.{d[4:6]}.{d[6:8]}.{d[8:10]}"
+    return f"+33 {d[1]} {d[2:4]} {d[4:6]} {d[6:8]} {d[8:10]}"
+
+
+#: :func:`fold` for values that repeat (names, cities, models): computed once each.
+_fold_cached = functools.lru_cache(maxsize=8192)(fold)
+
+
+_MOBILE_PREFIXES = tuple([f"06{d}" for d in "0124578"] + [f"07{d}" for d in "5678"])
+
+
+def _mobile(rng: random.Random) -> str:
+    return _phone(rng, rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10_000_000):07d}")
+
+
+def _landline(rng: random.Random, commune: Commune) -> str:
+    return _phone(rng, rng.choice(commune.phone_prefixes) + f"{rng.randrange(1_000_000):06d}")
+
+
+def _ascii(text: str) -> str:
+    return "".join(c for c in (fold(text) or "") if c.isalnum() or c in ".-").lower()
+
+
+def _weekday(day: dt.date) -> dt.date:
+    """Workshops and showrooms are closed on Sundays: the Saturday before."""
+    return day - _DAY if day.weekday() == 6 else day
+
+
+_PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTVWXYZ"
+_SIV_START = dt.date(2009, 4, 15)
+_PLATES_PER_DAY = 16_600  # about 11.5 letter pairs (AA, AB...) a year, as observed
+
+
+# -- the generator --------------------------------------------------------------------------------
+
+
+class _Cust:
+    """What the generator needs to know about a customer while building its rows."""
+
+    __slots__ = (
+        "id", "kind", "site", "commune", "loyalty", "lapse", "first_seen", "has_mobile",
+        "has_landline", "has_work", "has_email", "optouts", "basis", "row", "vehicles",
+    )  # fmt: skip
+
+    def __init__(self, cid: int, kind: str, site: int, commune: Commune) -> None:
+        self.id = cid
+        self.kind = kind  # person, company, leaser, trader
+        self.site = site
+        self.commune = commune
+        self.loyalty = "rare"
+        self.lapse: dt.date | None = None
+        self.first_seen: dt.date | None = None
+        self.has_mobile = self.has_landline = self.has_work = self.has_email = False
+        self.optouts: dict[str, dt.date] = {}
+        self.basis = "none"
+        self.row: dict = {}
+        self.vehicles: list[_Veh] = []
+
+    def seen(self, day: dt.date) -> None:
+        if self.first_seen is None or day < self.first_seen:
+            self.first_seen = day
+
+
+class _Veh:
+    __slots__ = (
+        "id", "site", "model", "energy", "version", "mec", "model_year", "annual_km", "owners",
+        "status", "is_demo", "sale", "services", "last_invoice", "vin", "plate", "ext_warranty",
+        "mobility_product", "order_date",
+    )  # fmt: skip
+
+    def __init__(self, vid: int, site: int, model: _Model, mec: dt.date) -> None:
+        self.id = vid
+        self.site = site
+        self.model = model
+        self.mec = mec
+        self.energy = ""
+        self.version = ""
+        self.model_year = mec.year
+        self.annual_km = 12000
+        #: [customer, start, end or None], in date order; the last one is open.
+        self.owners: list[list] = []
+        self.status = "in_use"
+        self.is_demo = False
+        self.sale: dict | None = None
+        #: (date, customer) of every service invoice.
+        self.services: list[tuple[dt.date, _Cust]] = []
+        self.last_invoice: tuple[dt.date, int] | None = None
+        self.vin = ""
+        self.plate = ""
+        self.ext_warranty: dt.date | None = None
+        self.mobility_product: dt.date | None = None
+        self.order_date: dt.date | None = None
+
+    def km(self, day: dt.date) -> int:
+        return max(5, int(self.annual_km * (day - self.mec).days / 365.25))
+
+
+class _Generator:
+    def __init__(self, customers: int, seed: int, today: dt.date) -> None:
+        self.rng = random.Random(seed)
+        self.total = customers
+        self.today = today
+        self.horizon = add_months(today, -120)  # ten years of workshop history
+        self.contact_start = add_months(today, -60)  # the contact log goes back five years
+        self.ids = {name: 0 for name in ("customer", "vehicle", "ownership", "invoice", "line",
+                                         "sale", "product", "contact")}  # fmt: skip
+        self.plates: set[str] = set()
+        self.vins: set[str] = set()
+        self.invoice_seq: dict[tuple[int, int, int], int] = {}
+        self.sale_seq = 0
+        self.leasers: list[_Cust] = []
+        self.traders: list[_Cust] = []
+        self.commune_pick = {
+            site: _Picker(
+                COMMUNES,
+                [c.weight * (1.0 if c.site == site else 0.06 if c.site is None else 0.05)
+                 for c in COMMUNES],
+            )
+            for site in range(len(_SITES))
+        }  # fmt: skip
+        self.site_pick = _Picker(range(len(_SITES)), [s.weight for s in _SITES])
+        self.model_cache: dict[tuple[tuple[str, ...], int, bool], _Picker] = {}
+        self.male = _Picker(_MALE, [1.0] * len(_MALE))
+        self.female = _Picker(_FEMALE, [1.0] * len(_FEMALE))
+        self.surname = _Picker(_SURNAMES, [1.0 / (1 + i / 12) for i in range(len(_SURNAMES))])
+        self.rows: dict[str, list[dict]] = {}
+        self.since_duplicate = 0
+
+    # ids --------------------------------------------------------------------------------------
+
+    def next_id(self, table: str) -> int:
+        self.ids[table] += 1
+        return self.ids[table]
+
+    def rand_date(self, start: dt.date, end: dt.date) -> dt.date:
+        if end <= start:
+            return start
+        return start + dt.timedelta(days=self.rng.randrange((end - start).days + 1))
+
+    # customers --------------------------------------------------------------------------------
+
+    def special_companies(self, count: int) -> list[_Cust]:
+        made = []
+        for tag in _SPECIAL_ORDER[:count]:
+            index = int(tag[1])
+            if tag[0] == "L":
+                name, street, code, city, _ = _LEASERS[index]
+            else:
+                name, street, code, city = _TRADERS[index]
+            commune = next(c for c in COMMUNES if c.postal_code == code and c.city == city)
+            cust = _Cust(self.next_id("customer"), "leaser" if tag[0] == "L" else "trader",
+                         0 if tag[0] == "L" else index, commune)  # fmt: skip
+            cust.loyalty = "fleet"
+            cust.has_landline = True
+            cust.has_email = True
+            cust.row = {
+                "is_company": True,
+                "is_fleet": tag[0] == "L",
+                "civility": None,
+                "last_name": None,
+                "first_name": None,
+                "company_name": name,
+                "address1": street.upper(),
+                "postal_code": code,
+                "city": city.upper(),
+                "phone_home": None,
+                "phone_mobile": None,
+                "phone_work": _landline(self.rng, commune),
+                "fax": _landline(self.rng, commune) if tag[0] == "L" else None,
+                "email": f"{'flotte' if tag[0] == 'L' else 'achats'}@{_ascii(name)}.example.com",
+                "preferred_channel": "email",
+            }
+            cust.basis = "legitimate_interest"
+            made.append(cust)
+            (self.leasers if tag[0] == "L" else self.traders).append(cust)
+        weights = [next(w for n, *_, w in _LEASERS if n == c.row["company_name"])
+                   for c in self.leasers]  # fmt: skip
+        self.leaser_pick = _Picker(self.leasers, weights) if self.leasers else None
+        return made
+
+    def address(self, commune: Commune) -> tuple[str, str | None, str | None]:
+        rng = self.rng
+        number = rng.randint(1, 120)
+        suffix = " bis" if rng.random() < 0.04 else " ter" if rng.random() < 0.01 else ""
+        street = f"{number}{suffix} {rng.choice(_STREETS)}"
+        street = street.upper() if rng.random() < 0.6 else street
+        line2 = rng.choice(_COMPLEMENTS) if rng.random() < 0.12 else None
+        line3 = rng.choice(_LIEUX_DITS) if rng.random() < 0.04 else None
+        return street, line2, line3
+
+    def person(self) -> _Cust:
+        rng = self.rng
+        site = self.site_pick(rng)
+        commune = self.commune_pick[site](rng)
+        cust = _Cust(self.next_id("customer"), "person", site, commune)
+        female = rng.random() < 0.47
+        first = self.female(rng) if female else self.male(rng)
+        last = self.surname(rng)
+        r = rng.random()
+        civility = ("Mme" if female else "M.") if r < 0.96 else "M. et Mme"
+        if r < 0.96 and female and rng.random() < 0.04:
+            civility = "Mlle"  # dropped from official forms in 2012: only on old records
+        if rng.random() < 0.15:
+            last = last.title()
+        if rng.random() < 0.05:
+            first = first.upper()
+        street, line2, line3 = self.address(commune)
+        has_landline = rng.random() < 0.38
+        has_mobile = rng.random() < (0.62 if has_landline else 0.86)
+        has_email = rng.random() < 0.62
+        email = None
+        if has_email:
+            local = rng.choice((f"{_ascii(first)}.{_ascii(last)}", f"{_ascii(first)[0]}{_ascii(last)}",
+                                f"{_ascii(last)}.{_ascii(first)}",
+                                f"{_ascii(first)}{rng.randint(1, 99)}"))  # fmt: skip
+            email = f"{local.replace(' ', '')}@{rng.choice(_EMAIL_DOMAINS)}"
+        cust.has_landline, cust.has_mobile, cust.has_email = has_landline, has_mobile, has_email
+        cust.has_work = rng.random() < 0.07
+        birth = None
+        if rng.random() < 0.55:
+            birth = self.today - dt.timedelta(days=rng.randint(19 * 365, 88 * 365))
+        cust.row = {
+            "is_company": False,
+            "is_fleet": False,
+            "civility": civility,
+            "last_name": last,
+            "first_name": first,
+            "company_name": None,
+            "address1": street,
+            "address2": line2,
+            "address3": line3,
+            "postal_code": commune.postal_code,
+            "city": commune.city.upper() if rng.random() < 0.7 else commune.city,
+            "phone_home": _landline(rng, commune) if has_landline else None,
+            "phone_mobile": _mobile(rng) if has_mobile else None,
+            "phone_work": _landline(rng, commune) if cust.has_work else None,
+            "fax": _landline(rng, commune) if rng.random() < 0.01 else None,
+            "email": email,
+            "birth_date": birth,
+            "language": "en" if rng.random() < 0.005 else "fr",
+        }
+        cust.loyalty = self.loyalty_pick(rng)
+        if cust.loyalty == "lapsed":
+            cust.lapse = self.rand_date(add_months(self.today, -84), add_months(self.today, -13))
+        return cust
+
+    loyalty_pick = _Picker(("loyal", "occasional", "lapsed", "rare"), (0.25, 0.30, 0.25, 0.20))
+
+    def company(self) -> _Cust:
+        rng = self.rng
+        site = self.site_pick(rng)
+        commune = self.commune_pick[site](rng)
+        cust = _Cust(self.next_id("customer"), "company", site, commune)
+        activity = rng.choice(_ACTIVITIES)
+        name = " ".join(p for p in (rng.choice(_LEGAL_FORMS), activity, self.surname(rng)) if p)
+        street, line2, _ = self.address(commune)
+        cust.has_landline = True
+        cust.has_mobile = rng.random() < 0.5
+        cust.has_email = rng.random() < 0.7
+        cust.row = {
+            "is_company": True,
+            "is_fleet": False,
+            "civility": None,
+            "last_name": None,
+            "first_name": None,
+            "company_name": name,
+            "address1": street.upper(),
+            "address2": line2,
+            "address3": f"BP {rng.randint(10, 990)}" if rng.random() < 0.1 else None,
+            "postal_code": commune.postal_code,
+            "city": commune.city.upper(),
+            "phone_home": None,
+            "phone_mobile": _mobile(rng) if cust.has_mobile else None,
+            "phone_work": _landline(rng, commune),
+            "fax": _landline(rng, commune) if rng.random() < 0.2 else None,
+            "email": (
+                f"{rng.choice(('contact', 'compta', 'gestion'))}@{_ascii(name)}.example.com"
+                if cust.has_email
+                else None
+            ),  # fmt: skip
+            "birth_date": None,
+            "language": "fr",
+        }
+        cust.loyalty = rng.choice(("loyal", "loyal", "occasional", "lapsed"))
+        if cust.loyalty == "lapsed":
+            cust.lapse = self.rand_date(add_months(self.today, -84), add_months(self.today, -13))
+        return cust
+
+    def duplicate(self, original: _Cust) -> _Cust:
+        """The same person entered again, spelt slightly differently (another site, later)."""
+        rng = self.rng
+        cust = _Cust(self.next_id("customer"), "person", rng.randrange(len(_SITES)),
+                     original.commune)  # fmt: skip
+        row = dict(original.row)
+        last, first = row["last_name"], row["first_name"]
+        change = rng.randrange(5)
+        if change == 0 and fold(last) != last.upper():
+            last = fold(last) or last  # accents lost
+        elif change == 1 and len(last) > 4:
+            i = rng.randrange(1, len(last) - 1)
+            last = last[:i] + last[i] + last[i:]  # a doubled letter
+        elif change == 2 and "-" in first:
+            first = first.replace("-", " ")
+        elif change == 3:
+            first = first[0] + "."
+        else:
+            last = last.title() if last.isupper() else last.upper()
+        row["last_name"], row["first_name"] = last, first
+        street = row["address1"]
+        for long, short in (("AVENUE", "AV"), ("avenue", "av."), ("BOULEVARD", "BD"), ("RUE", "R")):
+            if long in street and rng.random() < 0.7:
+                street = street.replace(long, short, 1)
+                break
+        row["address1"] = street
+        if rng.random() < 0.4:
+            row["email"] = None
+        if row["phone_mobile"] and rng.random() < 0.5:
+            digits = "".join(c for c in row["phone_mobile"] if c.isdigit())
+            row["phone_mobile"] = digits if digits.startswith("0") else "0" + digits[2:]
+        cust.row = row
+        cust.has_mobile = bool(row["phone_mobile"])
+        cust.has_landline = bool(row["phone_home"])
+        cust.has_email = bool(row["email"])
+        cust.loyalty = "rare"
+        return cust
+
+    # vehicles ---------------------------------------------------------------------------------
+
+    def pick_model(self, brands: tuple[str, ...], year: int, commercial: bool) -> _Model:
+        key = (brands, year, commercial)
+        picker = self.model_cache.get(key)
+        if picker is None:
+            fits = [m for m in _MODELS if m.brand in brands and m.first <= year <= m.last]
+            if commercial:
+                fits = [m for m in fits if m.kind == "C"] or fits
+            if not fits:
+                fits = [m for m in _MODELS if m.first <= year <= m.last and m.brand in _WMI]
+            picker = _Picker(fits, [m.weight for m in fits])
+            self.model_cache[key] = picker
+        return picker(self.rng)
+
+    def energy(self, model: _Model, year: int) -> str:
+        r = self.rng.random()
+        if model.kind == "E":
+            return "ELECTRIQUE"
+        if model.kind == "H" and year >= 2012:
+            return "HYBRIDE" if r < 0.85 else "ESSENCE"
+        diesel = 0.72 if year < 2013 else 0.6 if year < 2017 else 0.38 if year < 2020 else 0.15
+        if model.kind == "C":
+            diesel = 0.97 if year < 2020 else 0.8
+        if year >= 2020 and model.kind != "C":
+            if r < 0.05:
+                return "ELECTRIQUE"
+            if r < 0.12:
+                return "HYBRIDE RECHARGEABLE"
+            if r < 0.30:
+                return "HYBRIDE"
+        if model.brand == "DACIA" and year >= 2011 and r > 0.85:
+            return "GPL"
+        return "DIESEL" if self.rng.random() < diesel else "ESSENCE"
+
+    def vehicle(self, site: int, brands: tuple[str, ...], mec: dt.date, commercial: bool,
+                heavy_user: bool = False) -> _Veh:  # fmt: skip
+        rng = self.rng
+        model = self.pick_model(brands, mec.year, commercial)
+        veh = _Veh(self.next_id("vehicle"), site, model, mec)
+        veh.energy = self.energy(model, mec.year)
+        if veh.energy == "ELECTRIQUE":
+            engine = rng.choice(_ELECTRIC_ENGINES.get(model.model, ("100 KW", "136 CH")))
+        elif veh.energy in _HYBRID_ENGINES:
+            engines = _HYBRID_ENGINES[veh.energy]
+            engine = rng.choice(engines.get(model.brand, engines[""]))
+        else:
+            engines = _ENGINES.get(model.brand, _DEFAULT_ENGINES)
+            engine = rng.choice(engines.get(veh.energy, engines["ESSENCE"]))
+        veh.version = f"{engine} {rng.choice(_TRIMS.get(model.brand, _DEFAULT_TRIMS))}"
+        veh.model_year = mec.year + (1 if mec.month >= 9 and rng.random() < 0.5 else 0)
+        km = _ANNUAL_KM[veh.energy] * rng.uniform(0.55, 1.35)
+        veh.annual_km = int(km * (1.8 if heavy_user else 1.0))
+        return veh
+
+    def vin(self, veh: _Veh) -> str:
+        rng = self.rng
+        year = veh.model_year
+        year_code = "ABCDEFGHJKLMNPRSTVWXY123456789"[(year - 1980) % 30]
+        while True:
+            vin = (_WMI[veh.model.brand] + veh.model.code
+                   + _VIN_CHARS[int(rng.random() * 33)] + _VIN_CHARS[int(rng.random() * 33)]
+                   + _VIN_CHARS[int(rng.random() * 33)] + year_code
+                   + _VIN_CHARS[int(rng.random() * 33)] + f"{int(rng.random() * 1e6):06d}")  # fmt: skip
+            if vin not in self.vins:
+                self.vins.add(vin)
+                return vin
+
+    def plate(self, veh: _Veh, department: str) -> str:
+        """SIV plate (AB-123-CD, issued in sequence since 15 April 2009) or the older FNI one."""
+        rng = self.rng
+        issued = veh.mec
+        if issued < _SIV_START:
+            later = [start for _, start, _ in veh.owners if start >= dt.date(2009, 10, 15)]
+            if not later:
+                while True:
+                    letters = "".join(rng.choice(_PLATE_LETTERS) for _ in range(rng.choice((2, 3))))
+                    plate = f"{rng.randint(1, 9999 if len(letters) == 2 else 999)} {letters} {department}"
+                    if plate not in self.plates:
+                        self.plates.add(plate)
+                        return plate
+            issued = later[0]
+        base = (issued - _SIV_START).days * _PLATES_PER_DAY
+        block = 23 * 23 * 999
+        while True:
+            n = base + rng.randrange(_PLATES_PER_DAY)
+            first, rest = divmod(n, block)
+            last, number = divmod(rest, 999)
+            first %= 23 * 23
+            plate = (_PLATE_LETTERS[first // 23] + _PLATE_LETTERS[first % 23] + "-"
+                     + f"{number + 1:03d}-" + _PLATE_LETTERS[last // 23] + _PLATE_LETTERS[last % 23])  # fmt: skip
+            if plate not in self.plates and "SS" not in plate and "WW" not in plate:
+                self.plates.add(plate)
+                return plate
+
+    # sales ------------------------------------------------------------------------------------
+
+    def sale(self, veh: _Veh, cust: _Cust, kind: str, delivery: dt.date) -> None:
+        """A new (VN) or used (VO) sale of *veh* to *cust*, delivered on *delivery*."""
+        rng = self.rng
+        site = _SITES[veh.site]
+        order = delivery - dt.timedelta(days=rng.randint(3, 25) if kind == "used" else
+                                        rng.randint(10, 150))  # fmt: skip
+        veh.order_date = order
+        factor = 1 + 0.025 * (delivery.year - 2020)
+        new_price = veh.model.price * factor * rng.uniform(0.92, 1.25)
+        if kind == "new":
+            price = new_price * (0.85 if cust.kind == "leaser" else 1.0)
+        else:
+            age = max(0.3, (delivery - veh.mec).days / 365.25)
+            price = max(2500.0, new_price * 0.86 * 0.87**age)
+        price_cents = (int(price / 100) * 100 - (10 if rng.random() < 0.6 else 0)) * 100
+        if cust.kind == "leaser":
+            financing = "cash"
+        elif kind == "new":
+            financing = self.new_financing(rng)
+        else:
+            financing = self.used_financing(rng)
+        row = {
+            "id": self.next_id("sale"),
+            "kind": kind,
+            "site_id": veh.site + 1,
+            "customer_id": cust.id,
+            "vehicle_id": veh.id,
+            "order_date": order,
+            "delivery_date": delivery,
+            "salesperson": (
+                "Ventes sociétés" if cust.kind == "leaser" else rng.choice(site.salespeople)
+            ),  # fmt: skip
+            "fi_manager": None if financing == "cash" else rng.choice(site.fi_managers),
+            "price_cents": price_cents,
+            "financing_type": financing,
+            "lender": None,
+            "rate": None,
+            "term_months": None,
+            "monthly_payment_cents": None,
+            "financing_start": None,
+            "financing_end": None,
+        }
+        if financing != "cash":
+            self.financing(row, veh, delivery)
+        self.rows["vehicle_sale"].append(row)
+        veh.sale = row
+        cust.seen(order)
+        if cust.kind != "leaser":
+            self.products(row, veh, kind, delivery)
+
+    new_financing = _Picker(("cash", "loan", "specialised_credit", "lease"), (30, 28, 6, 36))
+    used_financing = _Picker(("cash", "loan", "specialised_credit", "lease"), (44, 30, 16, 10))
+
+    def financing(self, row: dict, veh: _Veh, start: dt.date) -> None:
+        rng = self.rng
+        kind = row["financing_type"]
+        year = start.year
+        base = 2.9 if year <= 2021 else 3.9 if year == 2022 else 4.9
+        price = row["price_cents"]
+        if kind == "loan":
+            lender = (_CAPTIVE.get(veh.model.brand) if rng.random() < 0.55 else None) or rng.choice(
+                _BANKS
+            )
+            rate = round(rng.uniform(base, base + 3.0), 2)
+            term = rng.choice((24, 36, 48, 48, 60, 60, 72))
+            financed = price * rng.uniform(0.6, 1.0)
+            residual = 0.0
+        elif kind == "specialised_credit":
+            lender = rng.choice(_SUBPRIME)
+            rate = round(rng.uniform(14.0, 21.9), 2)
+            term = rng.choice((48, 60, 72, 84))
+            financed = price * rng.uniform(0.85, 1.0)
+            residual = 0.0
+        else:  # lease (LOA): the customer pays the depreciation plus interest, may buy at the end
+            lender = _CAPTIVE.get(veh.model.brand) or rng.choice(("CGI FINANCE", "DIAC"))
+            rate = round(rng.uniform(base + 0.5, base + 3.5), 2)
+            term = rng.choice((25, 37, 37, 49, 49, 61))
+            financed = price * rng.uniform(0.85, 1.0)
+            residual = price * rng.uniform(0.40, 0.55)
+        monthly_rate = rate / 1200
+        growth = (1 + monthly_rate) ** term
+        payment = (financed - residual / growth) * monthly_rate / (1 - 1 / growth)
+        row.update(
+            lender=lender,
+            rate=rate,
+            term_months=term,
+            monthly_payment_cents=int(round(payment)),
+            financing_start=start,
+            financing_end=add_months(start, term),
+        )
+
+    def products(self, sale: dict, veh: _Veh, kind: str, delivery: dt.date) -> None:
+        rng = self.rng
+        products: list[tuple[str, str, int, dt.date | None]] = []
+        if kind == "new":
+            if rng.random() < 0.25:
+                years = rng.choice((4, 5))
+                end = add_months(veh.mec, 12 * years)
+                products.append(
+                    (
+                        "extended_warranty",
+                        f"Extension de garantie {years} ans",
+                        rng.randint(390, 990),
+                        end,
+                    )
+                )
+                veh.ext_warranty = end
+            if rng.random() < 0.20:
+                months = rng.choice((36, 48))
+                products.append(("maintenance_plan", f"Contrat d'entretien {months // 12} ans / {months * 1250:,} km".replace(",", " "),
+                                 rng.randint(600, 1500), add_months(delivery, months)))  # fmt: skip
+            if rng.random() < 0.15 and veh.model.brand in _MOBILITY:
+                end = add_months(delivery, 36)
+                products.append(
+                    (
+                        "mobility_guarantee",
+                        f"{_MOBILITY[veh.model.brand]} 3 ans",
+                        rng.randint(90, 250),
+                        end,
+                    )
+                )
+                veh.mobility_product = end
+            if rng.random() < 0.05:
+                products.append(
+                    (
+                        "rust_protection",
+                        "Traitement anti-corrosion 5 ans",
+                        rng.randint(250, 450),
+                        add_months(delivery, 60),
+                    )
+                )
+        else:
+            if rng.random() < 0.55:
+                months = rng.choice((12, 12, 24))
+                end = add_months(delivery, months)
+                products.append(
+                    ("extended_warranty", f"Garantie VO {months} mois", rng.randint(190, 690), end)
+                )
+                veh.ext_warranty = end
+        if sale["financing_type"] != "cash" and rng.random() < 0.25:
+            products.append(
+                (
+                    "gap_insurance",
+                    "Assurance perte financière",
+                    rng.randint(250, 700),
+                    sale["financing_end"],
+                )
+            )
+        if rng.random() < 0.08:
+            products.append(
+                (
+                    "tyre_protection",
+                    "Pack pneumatiques 2 ans",
+                    rng.randint(120, 300),
+                    add_months(delivery, 24),
+                )
+            )
+        for pkind, name, euros, end in products:
+            self.rows["sale_product"].append({
+                "id": self.next_id("product"), "sale_id": sale["id"], "kind": pkind, "name": name,
+                "price_cents": euros * 100, "end_date": end,
+            })  # fmt: skip
+
+    # ownership --------------------------------------------------------------------------------
+
+    def current_vehicle(self, cust: _Cust) -> _Veh:
+        """A vehicle *cust* owns today (bought new or used here, or elsewhere)."""
+        rng = self.rng
+        today = self.today
+        own_brands = _SITES[cust.site].brands
+        r = rng.random()
+        brands = own_brands if r < 0.72 else (_OTHER_BRANDS if r < 0.88 else
+                                              _SITES[rng.randrange(len(_SITES))].brands)  # fmt: skip
+        site = cust.site
+        for index, info in enumerate(_SITES):
+            if brands is info.brands:
+                site = index
+        commercial = cust.kind == "company" and rng.random() < 0.6
+        origin = rng.random()
+        ours = brands is not _OTHER_BRANDS
+        if ours and origin < (0.45 if cust.kind == "company" else 0.30):
+            delivery = _weekday(self.rand_date(add_months(today, -144), today - 15 * _DAY))
+            veh = self.vehicle(site, brands, delivery, commercial, cust.kind == "company")
+            veh.owners.append([cust, delivery, None])
+            self.sale(veh, cust, "new", delivery)
+            if cust.kind == "person" and rng.random() < 0.3:
+                self.trade_in(cust, delivery)
+        elif ours and origin < 0.52:
+            delivery = _weekday(self.rand_date(add_months(today, -120), today - 15 * _DAY))
+            demo = rng.random() < 0.08
+            age_days = rng.randint(90, 300) if demo else rng.randint(200, 3600)
+            mec = delivery - dt.timedelta(days=age_days)
+            veh = self.vehicle(site, brands, mec, commercial, cust.kind == "company")
+            veh.is_demo = demo
+            veh.owners.append([cust, delivery, None])
+            self.sale(veh, cust, "used", delivery)
+        else:
+            mec = self.rand_date(add_months(today, -240), add_months(today, -1))
+            veh = self.vehicle(site, brands, mec, commercial, cust.kind == "company")
+            start = (
+                mec if rng.random() < 0.45 else self.rand_date(mec + 90 * _DAY, today - 20 * _DAY)
+            )
+            veh.owners.append([cust, start, None])
+        cust.vehicles.append(veh)
+        return veh
+
+    def trade_in(self, cust: _Cust, day: dt.date) -> None:
+        """*cust*'s previous car, taken back on *day* when they bought their new one."""
+        rng = self.rng
+        start = day - dt.timedelta(days=rng.randint(2 * 365, 9 * 365))
+        mec = start if rng.random() < 0.5 else start - dt.timedelta(days=rng.randint(200, 2500))
+        r = rng.random()
+        brands = _SITES[cust.site].brands if r < 0.6 else _OTHER_BRANDS
+        veh = self.vehicle(cust.site, brands, mec, False)
+        veh.owners.append([cust, start, day])
+        cust.vehicles.append(veh)
+        self.pool.append((veh, day))
+        self.traded.append(veh)
+
+    def leased_vehicle(self) -> _Veh:
+        rng = self.rng
+        leaser = self.leaser_pick(rng)
+        site = self.site_pick(rng)
+        delivery = _weekday(self.rand_date(add_months(self.today, -72), self.today - 15 * _DAY))
+        veh = self.vehicle(site, _SITES[site].brands, delivery, rng.random() < 0.2, True)
+        term = rng.choice((36, 36, 48))
+        end = add_months(delivery, term)
+        veh.owners.append([leaser, delivery, None])
+        self.sale(veh, leaser, "new", delivery)
+        leaser.vehicles.append(veh)
+        if end < self.today - 30 * _DAY:  # returned at the end of the lease
+            veh.owners[-1][2] = end
+            self.pool.append((veh, end))
+        return veh
+
+    def resell(self, chunk: list[_Cust]) -> None:
+        """Traded-in and returned vehicles: resold used to one of our customers, or to a dealer."""
+        rng = self.rng
+        buyers = [c for c in chunk if c.kind == "person"]
+        for veh, released in self.pool:
+            previous = veh.owners[-1][0]
+            latest = self.today - 2 * _DAY
+            if buyers and rng.random() < 0.65 and released + 12 * _DAY < latest:
+                buyer = rng.choice(buyers)
+                if buyer is not previous:
+                    day = _weekday(min(latest, released + dt.timedelta(days=rng.randint(12, 120))))
+                    veh.owners.append([buyer, day, None])
+                    self.sale(veh, buyer, "used", day)
+                    buyer.vehicles.append(veh)
+                    continue
+            if self.traders:
+                trader = rng.choice(self.traders)
+                day = min(self.today - _DAY, released + dt.timedelta(days=rng.randint(3, 30)))
+                veh.owners.append([trader, day, None])
+                veh.status = "sold"
+                trader.vehicles.append(veh)
+            else:  # nobody to take it: the previous owner kept it
+                veh.owners[-1][2] = None
+        self.pool = []
+
+    # workshop ---------------------------------------------------------------------------------
+
+    def workshop(self, veh: _Veh) -> None:
+        rng = self.rng
+        horizon, today = self.horizon, self.today
+        for cust, start, end in veh.owners:
+            if cust.kind == "trader":
+                continue
+            first = max(start + _DAY, horizon, veh.mec + 30 * _DAY)
+            last = min(end or today, today) - 2 * _DAY
+            if cust.loyalty == "lapsed" and cust.lapse is not None:
+                last = min(last, cust.lapse)
+            if last <= first:
+                continue
+            loyalty = cust.loyalty
+            if loyalty == "rare":
+                if rng.random() < 0.5:
+                    self.visit(veh, cust, self.rand_date(first, last), service=rng.random() < 0.6)
+                continue
+            low, high = {"loyal": (320, 480), "fleet": (320, 400), "occasional": (540, 1100),
+                         "lapsed": (300, 520)}[loyalty]  # fmt: skip
+            day = first + dt.timedelta(days=rng.randint(0, high))
+            while day <= last:
+                self.visit(veh, cust, day, service=True)
+                gap = rng.randint(low, high)
+                if rng.random() < 0.2:  # a repair between two services
+                    repair = day + dt.timedelta(days=rng.randint(30, gap - 20))
+                    if repair <= last:
+                        self.visit(veh, cust, repair, service=False)
+                day += dt.timedelta(days=gap)
+
+    def visit(self, veh: _Veh, cust: _Cust, day: dt.date, service: bool,
+              campaign_discount: bool = False) -> None:  # fmt: skip
+        rng = self.rng
+        day = _weekday(day)
+        if day >= self.today:
+            day = self.today - _DAY
+        km = veh.km(day)
+        age = (day - veh.mec).days / 365.25
+        index = 1.0 + 0.028 * (day.year - 2016)
+        rate = 72.0 * index  # hourly labour rate before tax
+        lines: list[tuple[str, str, float]] = []
+        if service:
+            lines.append(("labour", "Forfait révision", rng.uniform(1.0, 2.0) * rate))
+            if veh.energy == "ELECTRIQUE":
+                oil = "Liquide de refroidissement et contrôle batterie"
+            else:
+                oil = "Huile moteur 5W30 et filtre à huile"
+            lines.append(("parts", oil, rng.uniform(50, 95) * index))
+            if rng.random() < 0.4:
+                lines.append(("parts", "Filtres à air et d'habitacle", rng.uniform(36, 68) * index))
+            # In a CT year (MEC + 4, 6, 8... years), some have the test done through the workshop.
+            ct_year = day.year - veh.mec.year >= 4 and (day.year - veh.mec.year) % 2 == 0
+            if ct_year and rng.random() < 0.3:
+                lines.append(
+                    (
+                        "other_services",
+                        "Contrôle technique (sous-traité)",
+                        rng.uniform(70, 92) * index,
+                    )
+                )
+            veh.services.append((day, cust))
+        else:
+            r = rng.random()
+            if r < 0.30:
+                count = rng.choice((2, 2, 4))
+                lines.append(
+                    ("tyres", f"Pneumatiques x{count}", count * rng.uniform(70, 150) * index)
+                )
+                lines.append(("labour", "Montage équilibrage", count * 14.0 * index))
+            elif r < 0.50:
+                lines.append(("parts", "Plaquettes de frein AV", rng.uniform(55, 120) * index))
+                if rng.random() < 0.4:
+                    lines.append(("parts", "Disques de frein AV", rng.uniform(110, 240) * index))
+                lines.append(("labour", "Remplacement freinage AV", rng.uniform(0.8, 1.6) * rate))
+            elif r < 0.62:
+                lines.append(
+                    ("bodywork", "Carrosserie et peinture", rng.uniform(280, 2400) * index)
+                )
+                if rng.random() < 0.4:
+                    lines.append(
+                        (
+                            "insurance",
+                            "Prise en charge assurance (sinistre)",
+                            rng.uniform(150, 900) * index,
+                        )
+                    )
+            elif r < 0.70:
+                lines.append(
+                    (
+                        "insurance",
+                        "Remplacement pare-brise (bris de glace)",
+                        rng.uniform(380, 950) * index,
+                    )
+                )
+            elif r < 0.78 and age > 5:
+                lines.append(
+                    ("parts", "Kit de distribution + pompe à eau", rng.uniform(240, 460) * index)
+                )
+                lines.append(("labour", "Remplacement distribution", rng.uniform(3.0, 5.0) * rate))
+            elif r < 0.86:
+                lines.append(
+                    ("other_services", "Recharge climatisation", rng.uniform(59, 95) * index)
+                )
+            elif r < 0.92:
+                lines.append(("accessories", rng.choice(("Tapis de sol", "Barres de toit", "Attelage",
+                                                          "Coffre de toit")),
+                              rng.uniform(45, 480) * index))  # fmt: skip
+                lines.append(("labour", "Pose accessoire", rng.uniform(0.3, 2.0) * rate))
+            elif r < 0.96:
+                lines.append(("wheels", "Jantes alliage x4", rng.uniform(480, 1200) * index))
+                lines.append(("labour", "Montage jantes", rng.uniform(0.5, 1.0) * rate))
+            else:
+                lines.append(("parts", "Batterie", rng.uniform(105, 190) * index))
+                lines.append(("labour", "Diagnostic électronique", rng.uniform(0.5, 1.0) * rate))
+        if rng.random() < 0.05:
+            lines.append(("other_services", "Véhicule de courtoisie", rng.uniform(25, 60) * index))
+        # Discounts: most invoices none; loyalty on parts; a commercial gesture on labour; the
+        # win-back campaign's 20 % on labour and parts.
+        r = rng.random()
+        invoice_id = self.next_id("invoice")
+        total = discount_total = 0
+        line_rows = self.rows["invoice_line"]
+        for category, text, euros in lines:
+            gross = int(round(euros * 100))
+            discount = 0
+            if campaign_discount and category in ("labour", "parts"):
+                discount = gross // 5
+            elif r < 0.10 and category == "parts":
+                discount = gross * rng.choice((5, 10, 15)) // 100
+            elif r > 0.96 and category == "labour":
+                discount = min(gross, 2000)
+            amount = gross - discount
+            total += amount
+            discount_total += discount
+            line_rows.append({
+                "id": self.next_id("line"), "invoice_id": invoice_id, "category": category,
+                "description": text, "amount_cents": amount, "discount_cents": discount,
+            })  # fmt: skip
+        site = veh.site
+        key = (site, day.year, day.month)
+        seq = self.invoice_seq.get(key, 0) + 1
+        self.invoice_seq[key] = seq
+        self.rows["workshop_invoice"].append({
+            "id": invoice_id, "number": f"FA{day.year % 100:02d}{day.month:02d}{seq:05d}",
+            "date": day, "site_id": site + 1, "customer_id": cust.id, "vehicle_id": veh.id,
+            "mileage": km, "total_cents": total, "discount_cents": discount_total,
+        })  # fmt: skip
+        cust.seen(day)
+        if veh.last_invoice is None or day >= veh.last_invoice[0]:
+            veh.last_invoice = (day, km)
+
+    # contacts ---------------------------------------------------------------------------------
+
+    def contact(self, cust: _Cust, veh: _Veh | None, channel: str, day: dt.date, campaign: str,
+                program: str, template: str, marketing: bool = True) -> bool:  # fmt: skip
+        """Log a contact if allowed: the channel exists, was not refused, the basis allows it."""
+        if day < self.contact_start or day >= self.today:
+            return False
+        if marketing and cust.basis == "none":
+            return False
+        refusal = {"post": "post", "sms": "sms", "email": "email"}.get(channel)
+        if channel == "phone":
+            refusal = "phone_mobile" if cust.has_mobile else "phone_home"
+            if not (cust.has_mobile or cust.has_landline or cust.has_work):
+                return False
+        if channel == "sms" and not cust.has_mobile or channel == "email" and not cust.has_email:
+            return False
+        refused = cust.optouts.get(refusal or "")
+        if refused is not None and refused <= day:
+            return False
+        rng = self.rng
+        if channel == "phone":  # calls: Monday to Friday only
+            while day.weekday() >= 5:
+                day += _DAY
+            hour = rng.choice((10, 11, 12, 14, 15, 16, 17, 18, 19))
+            outcome = rng.choice(("Joint", "Joint", "Pas de réponse", "Messagerie", "Rappel demandé",
+                                  "RDV pris", "Pas intéressé"))  # fmt: skip
+        elif channel == "sms":
+            day = _weekday(day)
+            hour = rng.randint(9, 19)
+            outcome = "Délivré" if rng.random() < 0.94 else "Échec"
+        elif channel == "email":
+            hour = rng.randint(8, 20)
+            outcome = rng.choice(("Envoyé", "Ouvert", "Ouvert", "Cliqué", "Rejeté"))
+        else:
+            hour = 9
+            outcome = "Envoyé" if rng.random() < 0.98 else "NPAI"
+        if day >= self.today:
+            return False
+        at = dt.datetime.combine(day, dt.time(hour, rng.randrange(60)))
+        self.rows["contact_history"].append({
+            "id": self.next_id("contact"), "customer_id": cust.id,
+            "vehicle_id": veh.id if veh is not None else None, "channel": channel,
+            "contacted_at": at, "campaign": campaign, "program": program, "template": template,
+            "outcome": outcome, "user": rng.choice(_AGENTS) if channel == "phone" else "Cible",
+        })  # fmt: skip
+        return True
+
+    def contacts(self, cust: _Cust) -> None:
+        rng = self.rng
+        for veh in cust.vehicles:
+            sale = veh.sale
+            if sale is not None and sale["customer_id"] == cust.id:
+                delivered = sale["delivery_date"]
+                channel = "email" if cust.has_email and rng.random() < 0.5 else "post"
+                self.contact(cust, veh, channel, delivered + 7 * _DAY, "Bienvenue",
+                             "Lettre de bienvenue", f"bienvenue_{channel}", marketing=False)  # fmt: skip
+                self.contact(cust, veh, "phone", delivered + 2 * _DAY, "Appel de courtoisie J+2",
+                             "Appel de courtoisie", "courtoisie_j2", marketing=False)  # fmt: skip
+                self.contact(cust, veh, "phone", add_months(delivered, 6), "Appel de courtoisie 6 mois",
+                             "Appel de courtoisie", "courtoisie_6m", marketing=False)  # fmt: skip
+            for service, serviced in veh.services:
+                if serviced is cust and rng.random() < 0.35:
+                    day = service - dt.timedelta(days=rng.randint(15, 35))
+                    channel = "sms" if rng.random() < 0.6 else "post"
+                    self.contact(cust, veh, channel, day, f"Rappel entretien {day:%Y-%m}",
+                                 "Rappel d'entretien", f"rappel_entretien_{channel}")  # fmt: skip
+        for year in range(self.contact_start.year, self.today.year):
+            if rng.random() < 0.15:
+                channel = "email" if cust.has_email else "post"
+                self.contact(cust, None, channel, dt.date(year, 12, rng.randint(10, 20)),
+                             f"Vœux {year + 1}", "Vœux", f"voeux_{channel}")  # fmt: skip
+        if cust.loyalty == "lapsed" and cust.lapse is not None and cust.vehicles:
+            campaign_day = dt.date(self.today.year - 1, 7, 26)
+            veh = cust.vehicles[-1]
+            owner_then = veh.owners[-1]
+            if (campaign_day - cust.lapse).days > 120 and owner_then[0] is cust and owner_then[2] is None \
+                    and owner_then[1] < campaign_day:  # fmt: skip
+                channel = "email" if cust.has_email else "post"
+                sent = self.contact(cust, veh, channel, campaign_day,
+                                    f"WinBack {campaign_day.year}", "Reconquête", f"winback_{channel}")  # fmt: skip
+                if sent and rng.random() < 0.2 and veh.status == "in_use":
+                    back = campaign_day + dt.timedelta(days=rng.randint(6, 66))
+                    self.visit(veh, cust, back, service=True, campaign_discount=True)
+
+    # customers' rows --------------------------------------------------------------------------
+
+    def permissions(self, cust: _Cust, created: dt.date) -> None:
+        rng = self.rng
+        row = cust.row
+        everything = cust.kind == "person" and rng.random() < 0.02
+        for channel, share in _OPTOUT_RATES.items():
+            refused = everything or rng.random() < share
+            if refused:
+                day = self.rand_date(created, self.today - _DAY)
+                cust.optouts[channel] = day
+                row[f"optout_{channel}"] = True
+                row[f"optout_{channel}_date"] = day
+                row[f"optout_{channel}_source"] = rng.choice(_OPTOUT_SOURCES[channel])
+            else:
+                row[f"optout_{channel}"] = False
+                row[f"optout_{channel}_date"] = None
+                row[f"optout_{channel}_source"] = None
+        if cust.kind in ("leaser", "trader"):
+            basis = "legitimate_interest"
+        elif everything:
+            basis = "none"
+        else:
+            basis = self.basis_pick(rng)
+        cust.basis = basis
+        row["marketing_basis"] = basis
+        if basis == "consent":
+            row["marketing_basis_date"] = self.rand_date(created, self.today - _DAY)
+            row["marketing_basis_source"] = rng.choice(_CONSENT_SOURCES)
+        elif basis == "legitimate_interest":
+            row["marketing_basis_date"] = created
+            row["marketing_basis_source"] = rng.choice(_INTEREST_SOURCES)
+        else:
+            row["marketing_basis_date"] = None
+            row["marketing_basis_source"] = None
+
+    basis_pick = _Picker(("consent", "legitimate_interest", "none"), (0.45, 0.38, 0.17))
+
+    def finish_customer(self, cust: _Cust, dms_ref: int) -> None:
+        rng = self.rng
+        today = self.today
+        if cust.first_seen is None:
+            for veh in cust.vehicles:
+                for owner, start, _ in veh.owners:
+                    if owner is cust:
+                        cust.seen(start)
+        first = cust.first_seen or self.rand_date(add_months(today, -120), today - _DAY)
+        created = max(first - dt.timedelta(days=rng.randint(0, 20)), add_months(today, -240))
+        created = min(created, today - _DAY)
+        row = cust.row
+        self.permissions(cust, created)
+        channels = [c for c, ok in (("sms", cust.has_mobile), ("email", cust.has_email),
+                                    ("phone", cust.has_mobile or cust.has_landline), ("post", True))
+                    if ok and cust.kind in ("person", "company")]  # fmt: skip
+        if "preferred_channel" not in row:
+            row["preferred_channel"] = (
+                rng.choice(channels) if channels and rng.random() < 0.5 else None
+            )
+        created_at = dt.datetime.combine(created, dt.time(rng.randint(8, 18), rng.randrange(60)))
+        updated = self.rand_date(created, today - _DAY)
+        row.update(
+            id=cust.id,
+            dms_ref=str(100000 + dms_ref),
+            site_id=cust.site + 1,
+            country="FR",
+            created_at=created_at,
+            updated_at=max(created_at, dt.datetime.combine(updated, dt.time(rng.randint(8, 18)))),
+            free1=rng.choice(("Passage", "Site web", "Parrainage", "Salon", None, None, None)),
+            free2=f"FID-{rng.randrange(10**6):06d}" if rng.random() < 0.2 else None,
+            free3="VIP" if rng.random() < 0.02 else None,
+        )
+        row.setdefault("address2", None)
+        row.setdefault("address3", None)
+        row.setdefault("birth_date", None)
+        row.setdefault("language", "fr")
+        row["last_name_fold"] = _fold_cached(row["last_name"])
+        row["first_name_fold"] = _fold_cached(row["first_name"])
+        row["company_name_fold"] = fold(row["company_name"])
+        row["address1_fold"] = fold(row["address1"])
+        row["city_fold"] = _fold_cached(row["city"])
+
+    def vehicle_row(self, veh: _Veh, department: str) -> dict:
+        rng = self.rng
+        today = self.today
+        owner, start, _ = veh.owners[-1]
+        age = (today - veh.mec).days / 365.25
+        if veh.status == "in_use" and owner.kind in ("person", "company"):
+            r = rng.random()
+            if age > 12 and r < 0.15:
+                veh.status = "scrapped"
+            elif r < 0.03:
+                veh.status = "sold"
+            elif r < 0.034:
+                veh.status = "stolen"
+            elif r < 0.045:
+                veh.status = "unknown_address"
+        if veh.last_invoice is not None and veh.last_invoice[0] >= start:
+            mileage_date, mileage = veh.last_invoice
+        else:
+            mileage_date = start
+            mileage = veh.km(start) if start > veh.mec + 7 * _DAY else rng.randint(5, 60)
+        last_service = max(d for d, _ in veh.services) if veh.services else None
+        if last_service is not None:
+            next_service = add_months(last_service, 12)
+        else:
+            next_service = add_months(veh.mec, 12)
+            while next_service < start:
+                next_service = add_months(next_service, 12)
+        brand = veh.model.brand
+        warranty = add_months(veh.mec, 12 * _MANUFACTURER_WARRANTY_YEARS.get(brand, 2))
+        mobility = veh.mobility_product
+        if brand in _MOBILITY:
+            network = add_months(last_service, 12) if last_service else None
+            if veh.sale is not None and veh.sale["kind"] == "new":
+                network = max(network or veh.mec, add_months(veh.mec, 24))
+            if network is not None:
+                mobility = max(mobility or network, network)
+        veh.vin = self.vin(veh)
+        veh.plate = self.plate(veh, department)
+        sold_here = veh.sale is not None and veh.sale["customer_id"] == owner.id
+        purchase = veh.order_date if sold_here and veh.order_date else start
+        model = veh.model
+        return {
+            "id": veh.id,
+            "site_id": veh.site + 1,
+            "owner_id": owner.id,
+            "plate": veh.plate,
+            "vin": veh.vin,
+            "brand": brand,
+            "model": model.model,
+            "version": veh.version,
+            "genre": model.genre if model.genre != "VP" or rng.random() > 0.03 else "DERIV-VP",
+            "category": "VU" if model.genre == "CTTE" else "VP",
+            "energy": veh.energy,
+            "model_year": veh.model_year,
+            "first_registration": veh.mec,
+            "purchase_date": purchase,
+            "delivery_date": start,
+            "is_demo": veh.is_demo,
+            "mileage": mileage,
+            "mileage_date": mileage_date,
+            "next_service_date": next_service,
+            "inspection_due_date": inspection_due(veh.mec, today - 60 * _DAY),
+            "warranty_end": warranty,
+            "extended_warranty_end": veh.ext_warranty,
+            "mobility_end": mobility,
+            "status": veh.status,
+            "created_at": dt.datetime.combine(
+                max(veh.owners[0][1], add_months(today, -240)), dt.time(12, 0)
+            ),
+            "model_fold": _fold_cached(model.model),
+            "version_fold": _fold_cached(veh.version),
+        }
+
+    # the whole run ----------------------------------------------------------------------------
+
+    def chunk(self, start: int, size: int, specials: list[_Cust]) -> None:
+        """Customers ``start`` to ``start + size`` (the special companies first, in chunk 0)."""
+        rng = self.rng
+        self.rows = {name: [] for name in ("customer", "vehicle", "ownership", "vehicle_sale",
+                                           "sale_product", "workshop_invoice", "invoice_line",
+                                           "contact_history")}  # fmt: skip
+        self.pool: list[tuple[_Veh, dt.date]] = []
+        self.traded: list[_Veh] = []
+        chunk: list[_Cust] = list(specials)
+        while len(chunk) < size:
+            cust = self.person() if rng.random() < 0.9 else self.company()
+            chunk.append(cust)
+            if cust.kind != "person" or len(chunk) >= size:
+                continue
+            # About 1.2 % of people are entered twice; at least one in every 150.
+            self.since_duplicate += 1
+            if rng.random() < 0.012 or self.since_duplicate >= 150:
+                chunk.append(self.duplicate(cust))
+                self.since_duplicate = 0
+        vehicles: list[_Veh] = []
+        for cust in chunk:
+            if cust.kind == "person":
+                count = (
+                    0 if cust.loyalty == "rare" and rng.random() < 0.3 else self.person_count(rng)
+                )
+                if count == 0 and not cust.vehicles:
+                    count = 1 if rng.random() < 0.9 else 0
+            elif cust.kind == "company":
+                count = rng.choice((1, 1, 1, 2, 2, 3, 5))
+            else:
+                count = 0
+            for _ in range(count):
+                vehicles.append(self.current_vehicle(cust))
+        if self.leasers:
+            for _ in range(int(len(vehicles) * 0.06) + (1 if rng.random() < 0.5 else 0)):
+                vehicles.append(self.leased_vehicle())
+        vehicles.extend(self.traded)
+        self.resell(chunk)
+        for veh in vehicles:
+            self.workshop(veh)
+        for cust in chunk:
+            self.finish_customer(cust, start + len(self.rows["customer"]))
+            self.rows["customer"].append(cust.row)
+        for cust in chunk:
+            self.contacts(cust)
+        for veh in vehicles:
+            department = veh.owners[0][0].commune.postal_code[:2]
+            self.rows["vehicle"].append(self.vehicle_row(veh, department))
+            for owner, begin, end in veh.owners:
+                self.rows["ownership"].append({"id": self.next_id("ownership"), "vehicle_id": veh.id,
+                                               "customer_id": owner.id, "start_date": begin,
+                                               "end_date": end})  # fmt: skip
+
+    person_count = _Picker((1, 2, 3, 4), (0.72, 0.21, 0.055, 0.015))
+
+
+_TABLES = (
+    ("customer", Customer.__table__),
+    ("vehicle", Vehicle.__table__),
+    ("ownership", Ownership.__table__),
+    ("vehicle_sale", VehicleSale.__table__),
+    ("sale_product", SaleProduct.__table__),
+    ("workshop_invoice", WorkshopInvoice.__table__),
+    ("invoice_line", InvoiceLine.__table__),
+    ("contact_history", ContactHistory.__table__),
+)
+
+
+def _check_empty(conn: Connection, database: Database) -> None:
+    for table in (Site.__table__, Customer.__table__, Vehicle.__table__):
+        if conn.execute(select(func.count()).select_from(table)).scalar_one():
+            raise DatabaseError(
+                f"{database.location} already holds data ({table.name}): demo data is only "
+                "written to an empty database."
+            )
+
+
+def _sites_rows() -> list[dict]:
+    return [
+        {"id": i + 1, "code": s.code, "name": s.name, "address": s.address,
+         "postal_code": s.postal_code, "city": s.city, "country": "FR", "phone": s.phone}
+        for i, s in enumerate(_SITES)
+    ]  # fmt: skip
+
+
+def _fix_sequences(conn: Connection) -> None:
+    """PostgreSQL: explicit ids do not advance SERIAL sequences; move them past the rows."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in [Site.__table__] + [t for _, t in _TABLES]:
+        conn.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, "id"),
+                    select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery(),
+                    False,
+                )
+            )
+        )
+
+
+def generate_demo(
+    database: Database,
+    customers: int = 5000,
+    seed: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    today: dt.date | None = None,
+) -> None:
+    """Fill the empty *database* with *customers* invented customers and their history.
+
+    Deterministic: the same *seed* and *today* (default: the current date) give the same rows.
+    ``progress(done, total)`` is called with the customers written so far; if it raises (to
+    cancel), nothing is written. Raises :class:`~app.errors.DatabaseError` if the database
+    already holds customers, vehicles or sites, and :class:`ValueError` for a count below 1.
+    """
+    if customers < 1:
+        raise ValueError(f"customers must be at least 1, not {customers}")
+    today = today or dt.date.today()
+    generator = _Generator(customers, seed, today)
+    with database.engine.begin() as conn:
+        _check_empty(conn, database)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # a big page cache: index pages stay in memory instead of spilling to the WAL
+            conn.exec_driver_sql("PRAGMA cache_size=-262144")
+        try:
+            _write(conn, generator, customers, seed, today, progress)
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
+
+
+def _write(
+    conn: Connection,
+    generator: _Generator,
+    customers: int,
+    seed: int,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    conn.execute(insert(Site.__table__), _sites_rows())
+    setting = {
+        "seed": seed,
+        "customers": customers,
+        "today": today.isoformat(),
+        "group": GROUP_NAME,
+    }
+    conn.execute(insert(Setting.__table__), [{"key": DEMO_SETTING, "value": json.dumps(setting)}])
+    if progress is not None:
+        progress(0, customers)
+    # Indexes are dropped and rebuilt around the load (in the same transaction): building an
+    # index from all the rows at once is several times faster than updating it row by row.
+    indexes = [index for _, table in _TABLES for index in sorted(table.indexes, key=_index_name)]
+    for index in indexes:
+        index.drop(conn, checkfirst=True)
+    done = 0
+    specials = generator.special_companies(min(len(_SPECIAL_ORDER), customers // 40))
+    while done < customers:
+        size = min(CHUNK, customers - done)
+        generator.chunk(done, size, specials if done == 0 else [])
+        for name, table in _TABLES:
+            rows = generator.rows[name]
+            if rows:
+                _insert(conn, table, rows)
+        done += size
+        if progress is not None:
+            progress(done, customers)
+    for index in indexes:
+        index.create(conn, checkfirst=True)
+    _fix_sequences(conn)
+
+
+def _index_name(index) -> str:
+    return str(index.name)
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """``INSERT`` *rows* (dicts with the same keys) with one executemany.
+
+    On SQLite the statement compiled by Core is handed to the driver with the values already
+    converted by each column type's own bind processor: the same SQL and the same stored values
+    as ``conn.execute(insert(table), rows)``, without SQLAlchemy's per-row bookkeeping (which
+    costs more than SQLite itself). Other databases take the ordinary Core path.
+    """
+    if not _fast_path(conn):
+        conn.execute(insert(table), rows)
+        return
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
+    order = list(compiled.positiontup or ())
+    if sorted(order) != sorted(keys):  # pragma: no cover - defensive: fall back to Core
+        conn.execute(insert(table), rows)
+        return
+    processors = []
+    for position, key in enumerate(order):
+        column_type = table.c[key].type.dialect_impl(conn.dialect)
+        processor = column_type.bind_processor(conn.dialect)
+        if processor is not None and not isinstance(column_type, (Boolean, Enum, String)):
+            processors.append((position, processor))
+    values = []
+    for row in rows:
+        record = [row[key] for key in order]
+        for position, processor in processors:
+            value = record[position]
+            if value is not None:
+                record[position] = processor(value)
+        values.append(tuple(record))
+    conn.exec_driver_sql(str(compiled), values)
+
+
+def _fast_path(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and bool(conn.dialect.positional)
+
+
+def summary(database: Database) -> dict[str, int]:
+    """Row counts of the demo's tables (for the command's report)."""
+    with database.engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in (("site", Site.__table__), *_TABLES)
+        }
+
+
+__all__ = ["COMMUNES", "DEMO_SETTING", "Commune", "add_months", "generate_demo", "inspection_due",
+           "summary"]  # fmt: skip

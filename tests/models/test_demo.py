@@ -1,0 +1,547 @@
+"""The demo data generator: deterministic, consistent, realistic; and its command."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import json
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import phonenumbers
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, inspect, select
+
+from app.cli import demo as demo_cli
+from app.cli.common import run_command
+from app.errors import DatabaseError
+from app.models import (
+    ContactHistory,
+    Customer,
+    InvoiceLine,
+    Ownership,
+    SaleProduct,
+    Setting,
+    Site,
+    Vehicle,
+    VehicleSale,
+    WorkshopInvoice,
+    demo,
+)
+from app.models.db import Database, open_database
+from app.models.textfold import fold
+
+TODAY = dt.date(2026, 3, 10)
+TABLES = (
+    Site,
+    Customer,
+    Vehicle,
+    Ownership,
+    VehicleSale,
+    SaleProduct,
+    WorkshopInvoice,
+    InvoiceLine,
+    ContactHistory,
+    Setting,
+)
+
+
+def make(path: Path, customers: int, seed: int, today: dt.date = TODAY) -> Database:
+    database = open_database(path)
+    demo.generate_demo(database, customers, seed, today=today)
+    return database
+
+
+def dump(database: Database) -> dict[str, list[tuple]]:
+    """Every row of every table, in primary-key order."""
+    with database.engine.connect() as conn:
+        return {
+            model.__tablename__: [
+                tuple(row)
+                for row in conn.execute(
+                    select(model.__table__).order_by(*model.__table__.primary_key.columns)
+                )
+            ]
+            for model in TABLES
+        }
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
+    """A 400-customer demo database, read into plain rows once for all the consistency tests."""
+    database = make(tmp_path_factory.mktemp("demo") / "demo.sqlite", 400, seed=7)
+    try:
+        with database.engine.connect() as conn:
+            return {
+                model.__tablename__: conn.execute(select(model.__table__)).mappings().all()
+                for model in TABLES
+            }
+    finally:
+        database.dispose()
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+# -- determinism ----------------------------------------------------------------------------------
+
+
+def test_same_seed_same_rows_different_seed_different_rows(tmp_path: Path) -> None:
+    first = make(tmp_path / "a.sqlite", 150, seed=3)
+    second = make(tmp_path / "b.sqlite", 150, seed=3)
+    other = make(tmp_path / "c.sqlite", 150, seed=4)
+    later = make(tmp_path / "d.sqlite", 150, seed=3, today=TODAY + dt.timedelta(days=400))
+    try:
+        a, b, c, d = dump(first), dump(second), dump(other), dump(later)
+        assert a == b
+        assert all(a[name] for name in a), "every table has rows"
+        assert a["customer"] != c["customer"] and a["vehicle"] != c["vehicle"]
+        assert a["workshop_invoice"] != d["workshop_invoice"]
+        assert max(row[2] for row in d["workshop_invoice"]) > max(
+            row[2] for row in a["workshop_invoice"]
+        )
+    finally:
+        for database in (first, second, other, later):
+            database.dispose()
+
+
+def test_sqlite_fast_path_writes_what_core_insert_writes(tmp_path, monkeypatch) -> None:
+    fast = make(tmp_path / "fast.sqlite", 120, seed=5)
+    monkeypatch.setattr(demo, "_fast_path", lambda conn: False)
+    core = make(tmp_path / "core.sqlite", 120, seed=5)
+    try:
+        assert dump(fast) == dump(core)
+        with fast.engine.connect() as conn:  # dates stored in SQLAlchemy's own format
+            raw = conn.exec_driver_sql("SELECT date FROM workshop_invoice LIMIT 1").scalar_one()
+        assert isinstance(raw, str) and dt.date.fromisoformat(raw)
+    finally:
+        fast.dispose()
+        core.dispose()
+
+
+def test_exactly_the_requested_number_of_customers(tmp_path: Path) -> None:
+    for count in (1, 39, 2001):
+        database = make(tmp_path / f"n{count}.sqlite", count, seed=1)
+        try:
+            with database.session() as s:
+                assert s.scalar(select(func.count()).select_from(Customer)) == count
+                assert s.scalar(select(func.count()).select_from(Site)) == 3
+                setting = s.get(Setting, demo.DEMO_SETTING)
+            assert json.loads(setting.value)["customers"] == count
+        finally:
+            database.dispose()
+
+
+# -- consistency ----------------------------------------------------------------------------------
+
+
+def test_every_vehicle_has_its_owner_in_the_ownership_history(data) -> None:
+    history = defaultdict(list)
+    for row in data["ownership"]:
+        history[row["vehicle_id"]].append(row)
+    changed = 0
+    for vehicle in data["vehicle"]:
+        rows = sorted(history[vehicle["id"]], key=lambda r: r["start_date"])
+        assert vehicle["owner_id"] is not None
+        open_rows = [r for r in rows if r["end_date"] is None]
+        assert len(open_rows) == 1 and open_rows[0] is rows[-1]
+        assert rows[-1]["customer_id"] == vehicle["owner_id"]
+        assert vehicle["delivery_date"] == rows[-1]["start_date"]
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert before["end_date"] is not None and before["end_date"] <= after["start_date"]
+            assert before["start_date"] < before["end_date"]
+        changed += len(rows) > 1
+    assert changed >= 10, "vehicles that changed owner"
+
+
+def test_invoices_and_sales_belong_to_the_owner_of_the_time(data) -> None:
+    history = defaultdict(list)
+    for row in data["ownership"]:
+        history[row["vehicle_id"]].append(row)
+
+    def owner_on(vehicle_id: int, day: dt.date) -> int | None:
+        for row in history[vehicle_id]:
+            if row["start_date"] <= day and (row["end_date"] is None or day < row["end_date"]):
+                return row["customer_id"]
+        return None
+
+    for invoice in data["workshop_invoice"]:
+        assert owner_on(invoice["vehicle_id"], invoice["date"]) == invoice["customer_id"]
+    for sale in data["vehicle_sale"]:
+        assert owner_on(sale["vehicle_id"], sale["delivery_date"]) == sale["customer_id"]
+        assert sale["order_date"] <= sale["delivery_date"]
+
+
+def test_invoice_lines_add_up_to_the_invoice_totals(data) -> None:
+    totals: Counter[int] = Counter()
+    discounts: Counter[int] = Counter()
+    for line in data["invoice_line"]:
+        assert line["amount_cents"] > 0 and line["discount_cents"] >= 0
+        totals[line["invoice_id"]] += line["amount_cents"]
+        discounts[line["invoice_id"]] += line["discount_cents"]
+    for invoice in data["workshop_invoice"]:
+        assert invoice["total_cents"] == totals[invoice["id"]]
+        assert invoice["discount_cents"] == discounts[invoice["id"]]
+    assert sum(1 for i in data["workshop_invoice"] if i["discount_cents"]) > 0
+    categories = {line["category"] for line in data["invoice_line"]}
+    assert categories == {"labour", "parts", "tyres", "wheels", "bodywork", "accessories",
+                          "insurance", "other_services"}  # fmt: skip
+
+
+def test_ten_years_of_workshop_invoices_with_unique_numbers(data) -> None:
+    dates = [i["date"] for i in data["workshop_invoice"]]
+    assert min(dates) >= demo.add_months(TODAY, -120) and max(dates) < TODAY
+    assert max(dates) - min(dates) > dt.timedelta(days=9 * 365)
+    assert all(d.weekday() != 6 for d in dates), "workshops are closed on Sundays"
+    numbers = [(i["site_id"], i["number"]) for i in data["workshop_invoice"]]
+    assert len(numbers) == len(set(numbers))
+    by_vehicle = defaultdict(list)
+    for invoice in data["workshop_invoice"]:
+        by_vehicle[invoice["vehicle_id"]].append((invoice["date"], invoice["mileage"]))
+    for visits in by_vehicle.values():
+        mileages = [km for _, km in sorted(visits)]
+        assert mileages == sorted(mileages), "the odometer never goes back"
+
+
+def test_financing_end_is_start_plus_term(data) -> None:
+    kinds = Counter()
+    for sale in data["vehicle_sale"]:
+        kinds[(sale["kind"], sale["financing_type"])] += 1
+        if sale["financing_type"] == "cash":
+            assert sale["lender"] is sale["term_months"] is sale["financing_end"] is None
+            continue
+        start, end, term = sale["financing_start"], sale["financing_end"], sale["term_months"]
+        assert start == sale["delivery_date"]
+        assert months_between(start, end) == term
+        assert end.day == min(start.day, calendar.monthrange(end.year, end.month)[1])
+        assert sale["lender"] and sale["rate"] > 0 and sale["monthly_payment_cents"] > 0
+        if sale["financing_type"] == "specialised_credit":
+            assert sale["rate"] >= 14
+    assert {f for _, f in kinds} == {"cash", "loan", "specialised_credit", "lease"}
+    assert {k for k, _ in kinds} == {"new", "used"}
+    products = {p["kind"] for p in data["sale_product"]}
+    assert {"extended_warranty", "maintenance_plan", "gap_insurance"} <= products
+
+
+def test_vehicle_dates_are_consistent(data) -> None:
+    ext_warranties = {}
+    sales = {s["id"]: s for s in data["vehicle_sale"]}
+    for product in data["sale_product"]:
+        if product["kind"] == "extended_warranty":
+            ext_warranties.setdefault(sales[product["sale_id"]]["vehicle_id"], set()).add(
+                product["end_date"]
+            )
+    for v in data["vehicle"]:
+        mec = v["first_registration"]
+        assert mec < TODAY and mec.year >= TODAY.year - 30
+        assert v["model_year"] in (mec.year, mec.year + 1)
+        due = v["inspection_due_date"]  # CT: MEC + 4 years, then every 2 years
+        assert due >= TODAY - dt.timedelta(days=60) and due >= demo.add_months(mec, 48)
+        assert (months_between(mec, due) - 48) % 24 == 0
+        assert months_between(mec, v["warranty_end"]) in (24, 36)
+        assert v["next_service_date"] > mec and v["mileage_date"] >= mec
+        assert v["mileage"] >= 0 and len(v["vin"]) == 17
+        if v["extended_warranty_end"] is not None:
+            assert v["extended_warranty_end"] in ext_warranties[v["id"]]
+    plates = [v["plate"] for v in data["vehicle"]]
+    assert len(set(plates)) == len(plates) and len({v["vin"] for v in data["vehicle"]}) == len(
+        plates
+    )
+    statuses = Counter(v["status"] for v in data["vehicle"])
+    assert statuses["in_use"] > 0.8 * len(plates)
+    assert statuses["sold"] > 0 and statuses["scrapped"] > 0
+    brands = {v["brand"] for v in data["vehicle"]}
+    assert {
+        "RENAULT",
+        "DACIA",
+        "PEUGEOT",
+        "CITROEN",
+        "VOLKSWAGEN",
+        "AUDI",
+        "SEAT",
+        "SKODA",
+    } <= brands
+    assert {"CLIO", "MEGANE", "208", "GOLF"} <= {v["model"] for v in data["vehicle"]}
+    assert {v["category"] for v in data["vehicle"]} == {"VP", "VU"}
+    assert {"DIESEL", "ESSENCE", "HYBRIDE", "ELECTRIQUE"} <= {v["energy"] for v in data["vehicle"]}
+    assert all(v["model_fold"] == fold(v["model"]) for v in data["vehicle"])
+
+
+# -- customers ------------------------------------------------------------------------------------
+
+
+def test_postal_codes_match_their_cities(data) -> None:
+    known = {(c.postal_code, fold(c.city)) for c in demo.COMMUNES}
+    for customer in data["customer"]:
+        assert (customer["postal_code"], fold(customer["city"])) in known
+        assert customer["city_fold"] == fold(customer["city"]) and customer["country"] == "FR"
+    for site in data["site"]:
+        assert (site["postal_code"], fold(site["city"])) in known
+
+
+def test_phone_numbers_are_valid_french_numbers(data) -> None:
+    mobile, fixed = phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE
+    kinds = {"phone_mobile": {mobile}, "phone_home": {fixed}, "phone_work": {fixed, mobile},
+             "fax": {fixed}}  # fmt: skip
+    formats = set()
+    for customer in data["customer"]:
+        for column, allowed in kinds.items():
+            raw = customer[column]
+            if raw is None:
+                continue
+            number = phonenumbers.parse(raw, "FR")
+            assert phonenumbers.is_valid_number(number), raw
+            assert phonenumbers.region_code_for_number(number) == "FR"
+            assert phonenumbers.number_type(number) in allowed, raw
+            formats.add(raw[2] if not raw.startswith("+") else "+")
+    assert {" ", "+"} <= formats
+    people = [c for c in data["customer"] if not c["is_company"]]
+    no_phone = [c for c in people if not (c["phone_home"] or c["phone_mobile"] or c["phone_work"])]
+    landline_only = [c for c in people if c["phone_home"] and not c["phone_mobile"]]
+    assert no_phone and landline_only
+    assert 0.5 < sum(1 for c in people if c["phone_mobile"]) / len(people) < 0.95
+
+
+def test_people_companies_and_fleets(data) -> None:
+    customers = data["customer"]
+    civilities = Counter(c["civility"] for c in customers if not c["is_company"])
+    assert civilities["M."] > civilities["Mlle"] > 0 and civilities["Mme"] > civilities["Mlle"]
+    for c in customers:
+        if c["is_company"]:
+            assert c["civility"] is None and c["company_name"] and c["last_name"] is None
+        else:
+            assert c["last_name"] and c["first_name"] and c["company_name"] is None
+            assert c["last_name_fold"] == fold(c["last_name"])
+        if c["email"]:
+            assert (
+                c["email"].count("@") == 1 and c["email"].split("@")[1].split(".")[-2] == "example"
+            )
+    fleets = {c["id"]: c["company_name"] for c in customers if c["is_fleet"]}
+    assert {"ARVAL", "DIAC LOCATION", "ALD AUTOMOTIVE"} <= set(fleets.values())
+    assert all(c["is_company"] for c in customers if c["is_fleet"])
+    held = Counter(o["customer_id"] for o in data["ownership"])  # vehicles owned, then or now
+    arval = next(i for i, name in fleets.items() if name == "ARVAL")
+    assert held[arval] >= 8
+    assert held[arval] > max(held[c["id"]] for c in customers if not c["is_company"])
+    assert len({c["dms_ref"] for c in customers}) == len(customers)
+    refs = [(c["site_id"], c["dms_ref"]) for c in customers]
+    assert len(set(refs)) == len(refs)
+
+
+def test_a_few_customers_are_entered_twice(data) -> None:
+    people = [c for c in data["customer"] if not c["is_company"]]
+    pairs = []
+    for i, a in enumerate(people):
+        for b in people[i + 1 :]:
+            if a["postal_code"] != b["postal_code"] or a["address1"][:3] != b["address1"][:3]:
+                continue
+            same_contact = a["phone_home"] == b["phone_home"] or (
+                a["email"] is not None and a["email"] == b["email"]
+            )
+            name_a = f"{a['last_name_fold']} {a['first_name_fold']}"
+            name_b = f"{b['last_name_fold']} {b['first_name_fold']}"
+            if same_contact and difflib.SequenceMatcher(None, name_a, name_b).ratio() > 0.75:
+                pairs.append((a, b))
+    assert 1 <= len(pairs) <= 0.05 * len(people)
+    assert any(
+        (a["last_name"], a["first_name"], a["address1"])
+        != (b["last_name"], b["first_name"], b["address1"])
+        for a, b in pairs
+    )
+
+
+def test_opt_outs_and_legal_basis_have_dates_and_sources(data) -> None:
+    customers = data["customer"]
+    channels = ("post", "phone_home", "phone_work", "phone_mobile", "sms", "fax", "email")
+    for channel in channels:
+        refused = [c for c in customers if c[f"optout_{channel}"]]
+        assert 0 < len(refused) < 0.25 * len(customers), channel
+        for c in customers:
+            flagged = c[f"optout_{channel}"]
+            assert (c[f"optout_{channel}_date"] is not None) == flagged
+            assert (c[f"optout_{channel}_source"] is not None) == flagged
+            if flagged:
+                assert c["created_at"].date() <= c[f"optout_{channel}_date"] < TODAY
+    bases = Counter(c["marketing_basis"] for c in customers)
+    assert set(bases) == {"consent", "legitimate_interest", "none"}
+    for c in customers:
+        assert (c["marketing_basis_date"] is None) == (c["marketing_basis"] == "none")
+        assert (c["marketing_basis_source"] is None) == (c["marketing_basis"] == "none")
+
+
+def test_nobody_is_contacted_on_a_channel_they_refused(data) -> None:
+    customers = {c["id"]: c for c in data["customer"]}
+    refusal = {"post": "optout_post", "sms": "optout_sms", "email": "optout_email"}
+    programs = Counter()
+    for contact in data["contact_history"]:
+        c = customers[contact["customer_id"]]
+        day = contact["contacted_at"].date()
+        programs[contact["program"]] += 1
+        assert day < TODAY and contact["campaign"] and contact["outcome"]
+        column = refusal.get(contact["channel"])
+        if column and c[column]:
+            assert day < c[f"{column}_date"]
+        if contact["channel"] == "sms":
+            assert c["phone_mobile"] and 9 <= contact["contacted_at"].hour < 21
+        if contact["channel"] == "email":
+            assert c["email"]
+        if contact["channel"] == "phone":
+            assert day.weekday() < 5 and contact["user"]
+    assert {"Lettre de bienvenue", "Appel de courtoisie", "Rappel d'entretien", "Vœux"} <= set(
+        programs
+    )
+
+
+# -- the function's contract ----------------------------------------------------------------------
+
+
+def test_progress_is_reported_and_can_cancel(tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    database = open_database(tmp_path / "p.sqlite")
+    try:
+        demo.generate_demo(database, 4500, 2, lambda done, total: calls.append((done, total)),
+                           today=TODAY)  # fmt: skip
+        assert calls[0] == (0, 4500) and calls[-1] == (4500, 4500) and len(calls) >= 4
+        assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    finally:
+        database.dispose()
+
+    class Stop(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        if done > 0:
+            raise Stop
+
+    database = open_database(tmp_path / "cancelled.sqlite")
+    try:
+        with pytest.raises(Stop):
+            demo.generate_demo(database, 2500, 2, cancel, today=TODAY)
+        assert all(not rows for name, rows in dump(database).items())
+        demo.generate_demo(database, 30, 2, today=TODAY)  # still usable, indexes intact
+        with database.engine.connect() as conn:
+            names = {
+                index["name"]
+                for table in ("vehicle", "workshop_invoice", "invoice_line")
+                for index in inspect(conn).get_indexes(table)
+            }
+        assert {
+            "ix_vehicle_owner_id",
+            "ix_workshop_invoice_date",
+            "ix_invoice_line_invoice_id",
+        } <= names
+    finally:
+        database.dispose()
+
+
+def test_refuses_a_database_that_holds_data(tmp_path: Path) -> None:
+    database = make(tmp_path / "full.sqlite", 20, seed=1)
+    try:
+        before = dump(database)
+        with pytest.raises(DatabaseError, match="already holds data"):
+            demo.generate_demo(database, 20, seed=2, today=TODAY)
+        assert dump(database) == before
+        with pytest.raises(ValueError):
+            demo.generate_demo(database, 0)
+    finally:
+        database.dispose()
+
+
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2090, 12, 31)), st.integers(-300, 300))
+def test_add_months_is_calendar_arithmetic(day: dt.date, months: int) -> None:
+    result = demo.add_months(day, months)
+    assert months_between(day, result) == months
+    assert result.day == min(day.day, calendar.monthrange(result.year, result.month)[1])
+
+
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)), st.integers(0, 20_000))
+def test_inspection_due_is_the_first_ct_date_not_before(mec: dt.date, days: int) -> None:
+    after = mec + dt.timedelta(days=days)
+    due = demo.inspection_due(mec, after)
+    periods = (months_between(mec, due) - 48) // 24
+    assert due >= after and due == demo.add_months(mec, 48 + 24 * periods) and periods >= 0
+    if periods:
+        assert demo.add_months(mec, 48 + 24 * (periods - 1)) < after
+
+
+# -- the command ----------------------------------------------------------------------------------
+
+
+def test_command_writes_a_new_database(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "demo.sqlite"
+    argv = ["--db", str(target), "--customers", "120", "--seed", "9", "--today", "2026-03-10"]
+    assert run_command(demo_cli.main, argv) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "120 customers" in out and "seed 9" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
+    database = open_database(target, create=False)
+    try:
+        with database.session() as s:
+            assert s.scalar(select(func.count()).select_from(Customer)) == 120
+        copy = make(tmp_path / "copy.sqlite", 120, seed=9)
+        try:
+            assert dump(database) == dump(copy)
+        finally:
+            copy.dispose()
+    finally:
+        database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--customers", "12"], "required: --db"),
+        (["--db", "{new}", "--customers", "abc"], "--customers 'abc' is not a whole number"),
+        (["--db", "{new}", "--customers", "0"], "--customers must be between 1"),
+        (["--db", "{new}", "--seed", "x"], "--seed 'x' is not a whole number"),
+        (["--db", "{new}", "--today", "2026-02-30"], "--today '2026-02-30' is not a date"),
+        (["--db", "{existing}"], "already exists"),
+        (["--db", "{folder}"], "is a folder"),
+        (["--db", "{missing}/x.sqlite"], "does not exist"),
+        (["--db", "postgresql://host/db"], "give a file path"),
+    ],
+)
+def test_command_refuses_bad_input(tmp_path: Path, capsys, argv, message) -> None:
+    existing = tmp_path / "existing.sqlite"
+    database = make(existing, 10, seed=1)
+    database.dispose()
+    content = existing.read_bytes()
+    names = {"new": tmp_path / "new.sqlite", "existing": existing, "folder": tmp_path,
+             "missing": tmp_path / "missing"}  # fmt: skip
+    argv = [a.format(**names) for a in argv]
+    assert run_command(demo_cli.main, argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("cible: error: ") and message in err
+    assert existing.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.sqlite"]
+
+
+def test_interrupted_command_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "generate_demo", interrupted)
+    target = tmp_path / "demo.sqlite"
+    assert run_command(demo_cli.main, ["--db", str(target)]) == 130
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_python_m_app_demo(tmp_path: Path) -> None:
+    target = tmp_path / "cli.sqlite"
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "demo", "--db", str(target), "--customers", "30"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "30 customers" in result.stdout and target.stat().st_size > 0
+    again = subprocess.run(
+        [sys.executable, "-m", "app", "demo", "--db", str(target)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert again.returncode == 2 and again.stderr.startswith("cible: error: ")
