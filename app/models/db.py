@@ -25,12 +25,24 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DatabaseError
+from app.models.textfold import register_sqlite_functions
 
 APP_NAME = "Cible"
 ENV_URL = "CIBLE_DATABASE_URL"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _MIGRATIONS = Path(__file__).with_name("migrations")
-_NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "afpfs", "9p", "fuse.sshfs", "davfs", "ncpfs"}
+_NETWORK_FS = {
+    "cifs",
+    "smb3",
+    "smbfs",
+    "nfs",
+    "nfs4",
+    "afpfs",
+    "9p",
+    "fuse.sshfs",
+    "davfs",
+    "ncpfs",
+}
 
 
 def data_dir() -> Path:
@@ -47,7 +59,9 @@ def demo_db_path() -> Path:
     return data_dir() / "demo" / "cible-demo.sqlite"
 
 
-def resolve_url(db: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> URL:
+def resolve_url(
+    db: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> URL:
     """``--db`` (a path or a URL) wins over ``CIBLE_DATABASE_URL``, which wins over the default."""
     environ = os.environ if environ is None else environ
     raw = os.fspath(db) if db is not None else environ.get(ENV_URL) or None
@@ -95,7 +109,9 @@ def is_network_path(path: Path) -> bool:
         if len(parts) < 3:
             continue
         point = parts[1].replace("\\040", " ")
-        if (resolved == point or resolved.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+        if (resolved == point or resolved.startswith(point.rstrip("/") + "/")) and len(point) > len(
+            best
+        ):
             best, best_fs = point, parts[2]
     return best_fs in _NETWORK_FS
 
@@ -110,6 +126,7 @@ def _on_connect(dbapi_connection, _record) -> None:
     # FULL: a committed send-log or permission change survives a power cut (COMPLIANCE.md §5).
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+    register_sqlite_functions(dbapi_connection)
 
 
 def _on_begin(conn) -> None:
@@ -205,7 +222,9 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         try:
             parent.mkdir(parents=True)
         except OSError as error:
-            raise DatabaseError(f"Cannot create the folder {parent}: {error.strerror or error}.") from None
+            raise DatabaseError(
+                f"Cannot create the folder {parent}: {error.strerror or error}."
+            ) from None
     if not os.access(parent, os.W_OK):
         raise DatabaseError(f"Cannot create a database in {parent}: the folder is read-only.")
 
@@ -217,7 +236,9 @@ def backup_sqlite(path: Path, stamp: dt.datetime | None = None) -> Path:
     n = 1
     while target.exists():
         n += 1
-        target = path.with_name(f"{path.stem}.backup-{stamp:%Y%m%d-%H%M%S}-{n}{path.suffix or '.sqlite'}")
+        target = path.with_name(
+            f"{path.stem}.backup-{stamp:%Y%m%d-%H%M%S}-{n}{path.suffix or '.sqlite'}"
+        )
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         dest = sqlite3.connect(target)
@@ -304,7 +325,9 @@ def _prepare(database: Database, *, upgrade: bool) -> None:
         finally:
             raw.close()
         if str(mode).lower() != "wal":
-            database.warnings.append(f"{database.path}: WAL mode unavailable (journal mode {mode}).")
+            database.warnings.append(
+                f"{database.path}: WAL mode unavailable (journal mode {mode})."
+            )
     if current == (head,) or not upgrade:
         return
     if current and database.path is not None:

@@ -8,8 +8,27 @@ compares with plain ``LIKE``: no per-row function, the same SQL on SQLite and Po
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
-_SPECIAL = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L"})
+from sqlalchemy import String, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+_SPECIAL = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+    }
+)
 
 
 def fold(value: str | None) -> str | None:
@@ -18,3 +37,41 @@ def fold(value: str | None) -> str | None:
         return None
     decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+#: Accented letters and what :func:`fold` makes of them, for databases that fold in SQL.
+_ACCENTED = "àâäáãåçéèêëíìîïñóòôöõøúùûüýÿšžčřďťňőűđłÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØÚÙÛÜÝŸŠŽČŘĎŤŇŐŰĐŁ"
+_PLAIN = "".join(fold(ch) or "" for ch in _ACCENTED)
+_LIGATURES = (("œ", "OE"), ("Œ", "OE"), ("æ", "AE"), ("Æ", "AE"), ("ß", "SS"))
+
+
+class folded(FunctionElement):  # noqa: N801 - reads as SQL: folded(column)
+    """``fold(column)`` computed by the database, for text columns without a stored fold.
+
+    SQLite runs :func:`fold` itself, registered on every connection as ``cible_fold``
+    (:func:`register_sqlite_functions`); PostgreSQL gets ``upper(translate(...))``. The large
+    name, town and model columns keep their stored ``*_fold`` twins, which an index can serve;
+    this is for the shorter fields (lender, campaign, brand...).
+    """
+
+    type = String()
+    name = "cible_fold"
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"cible_fold({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element: folded, compiler: Any, **kw: Any) -> str:
+    expr: Any = func.translate(list(element.clauses)[0], _ACCENTED, _PLAIN)
+    for ligature, plain in _LIGATURES:
+        expr = func.replace(expr, ligature, plain)
+    return compiler.process(func.upper(expr), **kw)
+
+
+def register_sqlite_functions(dbapi_connection: Any) -> None:
+    """Make ``cible_fold`` available to the SQL of one SQLite connection."""
+    dbapi_connection.create_function("cible_fold", 1, fold, deterministic=True)

@@ -20,7 +20,8 @@ How a target is read (docs/target-format.md says the same for users):
 
 Bound parameters only; dates are computed in Python from ``today`` and bound, so the same SQL
 runs on SQLite and PostgreSQL. Case- and accent-insensitive searches compare the folded
-``*_fold`` columns with a folded pattern (no per-row Python function).
+``*_fold`` columns (or, for short fields without one, ``folded(column)``: a SQL function on
+SQLite, ``translate``/``upper`` on PostgreSQL) with a folded pattern (no per-row Python function).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.errors import TargetError
 from app.models.enums import VehicleStatus
-from app.models.textfold import fold
+from app.models.textfold import fold, folded
 from app.query.catalog import (
     CONTACT,
     CUSTOMER,
@@ -105,10 +106,6 @@ class _Ctx:
 
 
 # --- leaves ------------------------------------------------------------------------------------
-
-
-def _ascii_upper(text: str) -> str:
-    return "".join(ch.upper() if "a" <= ch <= "z" else ch for ch in text)
 
 
 def _like_pattern(text: str) -> str:
@@ -293,7 +290,7 @@ def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> Colu
     if op is Op.LIKE:
         if f.fold is not None:
             return f.fold(src).like(_like_pattern(fold(values[0]) or ""), escape="\\")
-        return func.upper(expr).like(_like_pattern(_ascii_upper(values[0])), escape="\\")
+        return folded(expr).like(_like_pattern(fold(values[0]) or ""), escape="\\")
     if op is Op.IN:
         return expr.in_([str(v) for v in values])
     column, conv = _text_operand(f, src, folded=True)

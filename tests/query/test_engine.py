@@ -84,6 +84,25 @@ def test_like_without_fold_column_is_case_insensitive(conn, ids) -> None:
     }
 
 
+def test_like_without_fold_column_is_accent_insensitive(conn, ids) -> None:
+    # "Crédit Spécial" has no stored folded twin: the SQL fold handles it
+    for pattern in ("credit sp%", "CRÉDIT%", "%specIAL", "crédit spécial"):
+        assert customers(conn, target(cond("sale.lender", "like", pattern))) == {ids["somfy"]}
+    assert customers(conn, target(cond("sale.lender", "like", "credit agricole"))) == set()
+
+
+def test_folded_agrees_with_fold(conn) -> None:
+    from sqlalchemy import literal, select
+    from sqlalchemy.dialects import postgresql
+
+    from app.models.textfold import fold, folded
+
+    for text in ("Dupré", "LEFÈVRE", "Œuvre", "Çà et là", "Škoda", "Jõgeva", "Straße", "ÿ"):
+        assert conn.execute(select(folded(literal(text)))).scalar_one() == fold(text), text
+    sql = str(select(folded(literal("x"))).compile(dialect=postgresql.dialect()))
+    assert "upper(replace(" in sql and "translate(" in sql and "cible_fold(" not in sql
+
+
 def test_different_from_keeps_empty_values_only_when_asked(conn, ids) -> None:
     # seed: exclude the customers of one postal code
     without = customers(conn, target(cond("customer.postal_code", "ne", "37210")))

@@ -168,10 +168,6 @@ def record_value(key: str, rec: dict, today: dt.date) -> Any:
     raise KeyError(key)
 
 
-def upper_ascii(text: str) -> str:
-    return "".join(ch.upper() if "a" <= ch <= "z" else ch for ch in text)
-
-
 def matches(key: str, cond: Condition, x: Any, today: dt.date) -> bool:
     f = get_field(key)
     op = Op(cond.op)
@@ -205,7 +201,7 @@ def matches(key: str, cond: Condition, x: Any, today: dt.date) -> bool:
             return x in cond.values
         return any(eq(v) for v in cond.values)
     if op is Op.LIKE:
-        pattern, text = (fold(cond.values[0]), fold(x)) if folded else (upper_ascii(cond.values[0]), upper_ascii(x))
+        pattern, text = fold(cond.values[0]), fold(x)  # every text field: case and accents
         regex = ".*".join(re.escape(part) for part in pattern.split("%"))
         return re.fullmatch(regex, text, re.DOTALL) is not None
     if op in (Op.GE, Op.LE, Op.BETWEEN):
