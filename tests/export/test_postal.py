@@ -196,3 +196,95 @@ def test_address_rules_and_block() -> None:
     assert _address(city="").problem() == "no_city"
     company = _address(is_company=True, company="SOMFY SAS", civility="ETS")
     assert company.recipient == "SOMFY SAS"
+
+
+# --- for any data: nobody who refused, was removed or contacted gets a letter -----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from sqlalchemy import delete, insert  # noqa: E402
+
+from app.models import Vehicle  # noqa: E402
+
+_person = st.fixed_dictionaries(
+    {
+        "street": st.sampled_from(["", "1 rue A", "1, RUE A", "2 rue B"]),
+        "postal_code": st.sampled_from(["", "37000", "3700"]),
+        "city": st.sampled_from(["", "Tours", "TOURS"]),
+        "optout_post": st.booleans(),
+        "contacted_days_ago": st.one_of(st.none(), st.integers(0, 60)),
+        "vehicles": st.integers(0, 2),
+        "removed": st.booleans(),
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    db = open_database(tmp_path_factory.mktemp("prop") / "prop.sqlite")
+    yield db
+    db.dispose()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    people=st.lists(_person, min_size=1, max_size=10),
+    household=st.booleans(),
+    cap=st.one_of(st.none(), st.integers(0, 45)),
+)
+def test_funnel_rules_hold_for_any_customers(scratch, people, household, cap) -> None:
+    with scratch.engine.begin() as conn:
+        for table in (ContactHistory, Vehicle, Customer):
+            conn.execute(delete(table))
+        for i, p in enumerate(people, start=1):
+            conn.execute(
+                insert(Customer.__table__).values(
+                    id=i, dms_ref=f"P{i}", last_name=f"N{i}", address1=p["street"],
+                    postal_code=p["postal_code"], city=p["city"], optout_post=p["optout_post"],
+                    country="FR", is_company=False, is_fleet=False,
+                )
+            )  # fmt: skip
+            for v in range(p["vehicles"]):
+                conn.execute(insert(Vehicle.__table__).values(owner_id=i, plate=f"{i}-{v}"))
+            if p["contacted_days_ago"] is not None:
+                when = dt.datetime.combine(TODAY, dt.time(9)) - dt.timedelta(
+                    days=p["contacted_days_ago"]
+                )
+                conn.execute(
+                    insert(ContactHistory.__table__).values(
+                        customer_id=i, channel="post", contacted_at=when, user=""
+                    )
+                )
+    removed = {i for i, p in enumerate(people, start=1) if p["removed"]}
+    with scratch.engine.connect() as conn:
+        result = postal_funnel(
+            conn, everyone(removed=removed), today=TODAY, household=household,
+            contacted_within_days=cap,
+        )  # fmt: skip
+    # every step's count is the previous one minus the ones it dropped
+    for before, step in zip(result.steps, result.steps[1:], strict=False):
+        assert step.count == before.count - len(step.dropped)
+    assert result.steps[0].count == sum(
+        max(1, p["vehicles"]) for i, p in enumerate(people, start=1) if i not in removed
+    )
+
+    def eligible(i: int) -> bool:
+        p = people[i - 1]
+        recent = p["contacted_days_ago"] is not None and (
+            cap is not None and p["contacted_days_ago"] <= cap
+        )
+        usable = p["street"] and p["postal_code"] == "37000" and p["city"]
+        return bool(usable) and not p["optout_post"] and not recent and i not in removed
+
+    final = set(result.customer_ids)
+    assert all(eligible(i) for i in final)  # never someone who refused, was removed or contacted
+    assert len(final) == len(result.recipients)  # one letter per customer
+    if not household:
+        assert final == {i for i in range(1, len(people) + 1) if eligible(i)}
+    else:
+        keys = [r.address.household_key() for r in result.recipients]
+        assert len(keys) == len(set(keys))  # one letter per home
+        for r in result.recipients:
+            assert all(eligible(m) for m in r.household)
