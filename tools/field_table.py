@@ -48,7 +48,7 @@ def notes(f: Field) -> str:
     if f.timestamp:
         parts.append("the day counts, not the time")
     if f.fold is not None:
-        parts.append("`eq` and `like` ignore case and accents")
+        parts.append("`eq` ignores case and accents too")
     if f.type is FieldType.ENUM and f.values_from_db:
         parts.append("values found in the database")
     if f.type is FieldType.ENUM and f.fixed_values:
