@@ -641,10 +641,8 @@ def _named_sheet(workbook: Any, name: str) -> Any | None:
     defined = workbook.defined_names.get(name)
     if defined is None:
         return None
-    for title, _ in defined.destinations:
-        if title in workbook.sheetnames:
-            return workbook[title]
-    return None
+    title = _sheet_of(defined.attr_text or "")  # openpyxl keeps a doubled quote doubled
+    return workbook[title] if title in workbook.sheetnames else None
 
 
 def refresh_workbook(
@@ -903,10 +901,11 @@ def _inline(text: str) -> str:
 
 
 def _number(value: Any) -> str | None:
-    if isinstance(value, int):
-        return str(value)
-    number = float(value)
-    return repr(number) if math.isfinite(number) else None
+    """A number as XlsxWriter writes it (16 significant digits); ``None`` for NaN and infinity."""
+    number = value if isinstance(value, int) else float(value)
+    if isinstance(number, float) and not math.isfinite(number):
+        return None
+    return f"{number:.16G}"
 
 
 def _stream_rows(

@@ -19,11 +19,13 @@ from app.export.excel import (
     ExportCancelled,
     ExportExistsError,
     MailingOptions,
+    WorkbookInfo,
     delete_saved_exports,
     export_target,
     get_saved_export,
     list_saved_exports,
     record_export,
+    refresh_rows,
     refresh_workbook,
     write_workbook,
 )
@@ -524,3 +526,62 @@ def test_saved_exports_per_target(database, tmp_path) -> None:
         assert [s.name for s in list_saved_exports(conn, "Autre")] == ["Liste VN"]
         with pytest.raises(CibleError, match="needs a name"):
             record_export(conn, target=t, name="  ", description="", path="x.xlsx", rows=0)
+
+
+# --- a refresh writes the same cells as a new export ---------------------------------------
+
+TEXT_FIELDS = [get_field("customer.last_name"), get_field("customer.free1")]
+TEXT_FIELDS += [get_field("vehicle.first_registration"), get_field("sale.price")]
+
+
+def _info(lang: str = "fr") -> WorkbookInfo:
+    return WorkbookInfo(target=target(), run_at=RUN_AT, today=TODAY, lang=lang)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(
+        st.tuples(
+            st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+            | st.sampled_from(["<r>x & y</r>", "_x0041_", " lead", "trail\t", "a\r\nb", "=1+2"]),
+            st.text(max_size=5),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    day=st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(9999, 12, 31)),
+    price=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+)
+def test_a_refresh_reads_back_exactly_like_a_new_export(tmp_path, texts, day, price) -> None:
+    rows = [(a, b, day, price) for a, b in texts]
+    new, refreshed = tmp_path / "new.xlsx", tmp_path / "refreshed.xlsx"
+    write_workbook(new, TEXT_FIELDS, rows, _info())
+    write_workbook(refreshed, TEXT_FIELDS, [("old", "old", None, 1.0)] * 3, _info())
+    assert refresh_rows(refreshed, TEXT_FIELDS, rows, _info()) == len(rows)
+    a, b = (
+        openpyxl.load_workbook(new).worksheets[0],
+        openpyxl.load_workbook(refreshed).worksheets[0],
+    )
+    assert [[(c.value, c.data_type, c.number_format) for c in row] for row in a.iter_rows()] == [
+        [(c.value, c.data_type, c.number_format) for c in row] for row in b.iter_rows()
+    ]
+
+
+def test_a_refresh_drops_every_old_row_and_follows_a_renamed_sheet(tmp_path) -> None:
+    out = tmp_path / "big.xlsx"
+    write_workbook(out, FIELDS, _many_rows(2100), _info())
+    wb = openpyxl.load_workbook(out)
+    wb["Données"].title = "Données de l'atelier"  # renamed by the user: Excel follows the name
+    wb.defined_names[DATA_NAME].attr_text = "'Données de l''atelier'!$A$1:$C$2101"
+    wb.save(out)
+    count = refresh_rows(out, FIELDS, [("01000", dt.date(2024, 1, 2), 7)], _info("en"))
+    wb = openpyxl.load_workbook(out)
+    assert count == 1 and wb.sheetnames == ["Données de l'atelier", "Informations"]
+    sheet = wb["Données de l'atelier"]
+    assert sheet.max_row == 2 and sheet.auto_filter.ref == "A1:C2"
+    assert [c.value for c in sheet[1]] == ["Postal code", "First registration (MEC)", "Mileage"]
+    assert [c.value for c in sheet[2]] == ["01000", dt.datetime(2024, 1, 2), 7]
+    assert wb.defined_names[DATA_NAME].attr_text == "'Données de l''atelier'!$A$1:$C$2"
+    assert dict(wb["Informations"].iter_rows(values_only=True))["Rows exported"] == 1
