@@ -395,6 +395,10 @@ def apply_body(
     messages and work out when each market may receive them."""
     kind = SmsKind(kind)
     check_body(body)
+    if kind is SmsKind.MARKETING and not settings.sender_name.strip():
+        raise TemplateError(
+            "Marketing SMS must name the sender: set the sender name in the SMS settings."
+        )
     asked = {k: v for k, v in (asked or {}).items() if v}
     names = placeholders(body)
     for r in funnel.kept:

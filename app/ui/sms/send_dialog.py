@@ -101,6 +101,7 @@ class SmsSendDialog(QDialog):
         self.funnel: Funnel[Recipient] | None = None
         self.plan: SmsPlan | None = None
         self._loaded_kind: SmsKind | None = None
+        self._requested_kind: SmsKind | None = None
         self._loaded_names: set[str] = set()
         self._load_task: tasks.Task | None = None
         self._send_task: tasks.Task | None = None
@@ -317,6 +318,7 @@ class SmsSendDialog(QDialog):
         if self._load_task is not None and not self._load_task.is_finished:
             self._load_task.cancel()
         database, target, kind = self.database, self.target, self.kind
+        self._requested_kind = kind
         names = sorted(set(MERGE_FIELDS) | self._names_in_body())
         first_time = not self.templates
 
@@ -360,8 +362,8 @@ class SmsSendDialog(QDialog):
         self._fill_templates(templates, keep=self.template_combo.currentText())
         if first_time and templates and not self.body:
             self._template_chosen(0)
-            if self.kind is not kind:
-                return  # the template's kind changes the funnel: read again (then "loaded")
+        if self.kind is not kind:
+            return  # the kind changed meanwhile: its funnel is being read (then "loaded")
         self._fill_recipients()
         self.status_label.setText("")
         self.update_preview()
@@ -482,7 +484,7 @@ class SmsSendDialog(QDialog):
         self._debounce.start()
 
     def _kind_changed(self, *args: Any) -> None:
-        if self.funnel is not None and self.kind is not self._loaded_kind:
+        if self._load_task is not None and self.kind is not self._requested_kind:
             self.reload()  # the marketing steps (legal basis, recent SMS) change the funnel
         self._schedule_preview()
 

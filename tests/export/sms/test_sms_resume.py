@@ -35,9 +35,7 @@ def _run(*args: str) -> subprocess.Popen:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
-def test_killed_mid_send_then_resumed_everyone_gets_exactly_one(
-    sms_db, provider, tmp_path
-) -> None:
+def test_killed_mid_send_then_resumed_everyone_gets_exactly_one(sms_db, provider, tmp_path) -> None:
     db, _ = sms_db
     with db.session() as s:
         for i in range(EXTRA):

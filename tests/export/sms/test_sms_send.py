@@ -162,6 +162,14 @@ def test_marketing_without_an_optout_mention_is_refused(sms_db) -> None:
         plan(db)
 
 
+def test_marketing_without_a_sender_name_is_refused(sms_db) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, sender_name="")
+    with pytest.raises(Exception, match="must name the sender"):
+        plan(db)
+    assert plan(db, "Votre voiture est prête", SmsKind.SERVICE).count == 7
+
+
 def test_asked_fields_must_be_given(sms_db) -> None:
     db, ids = sms_db
     save_sms_settings(db)
