@@ -380,7 +380,8 @@ TOKEN_START, TOKEN_END = "\ue000", "\ue001"
 _TOKEN = re.compile(f"{TOKEN_START}(\\d+){TOKEN_END}")
 # «Nom» and {nom}: no space just inside the marks, so that French quotes « like this » stay text
 _PLACEHOLDER = re.compile(
-    r"«([^\s«»](?:[^«»\n]{0,78}[^\s«»])?)»|\{([^\s{}](?:[^{}\n]{0,78}[^\s{}])?)\}"
+    "«([^\\s«»\ue000\ue001](?:[^«»\\n\ue000\ue001]{0,78}[^\\s«»\ue000\ue001])?)»"
+    "|\\{([^\\s{}\ue000\ue001](?:[^{}\\n\ue000\ue001]{0,78}[^\\s{}\ue000\ue001])?)\\}"
 )
 _MERGEFIELD = re.compile(r'^\s*MERGEFIELD\s+(?:"([^"]*)"|(\S+))(.*)$', re.IGNORECASE | re.DOTALL)
 _SWITCH = re.compile(r'\\([*bf@#])\s*(?:"([^"]*)"|(\S+))')
