@@ -17,7 +17,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,7 +51,6 @@ from app.export.excel import (
     SavedExport,
     delete_saved_exports,
     export_target,
-    find_saved_export,
     list_saved_exports,
     mailing_funnel,
     record_export,
@@ -70,6 +69,9 @@ def _local_stamp(value: dt.datetime) -> str:
 
 class ExcelExportDialog(QDialog):
     """Export *target* to Excel, and refresh the exports made from it before."""
+
+    #: The list of saved exports was (re)read and shown.
+    saved_changed = Signal()
 
     def __init__(
         self,
@@ -95,7 +97,7 @@ class ExcelExportDialog(QDialog):
         self.setWindowTitle(self.tr("Export to Excel"))
         self.setMinimumWidth(720)
         self._build()
-        self._reload_saved()
+        self.reload_saved()
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -406,9 +408,23 @@ class ExcelExportDialog(QDialog):
         self.funnel_status.setText(self.tr("Cannot count: %1").replace("%1", message))
 
     # -- saved exports ----------------------------------------------------------------------
-    def _reload_saved(self, select_id: int | None = None) -> None:
-        with self.database.engine.connect() as conn:
-            self._saved = list_saved_exports(conn, self.target.name)
+    def reload_saved(self, select_id: int | None = None) -> None:
+        """Read this target's saved exports (in the background) and show them."""
+        database, name = self.database, self.target.name
+
+        def load(ctx: tasks.TaskContext) -> list[SavedExport]:
+            with database.engine.connect() as conn:
+                return list_saved_exports(conn, name)
+
+        self._runner().run(
+            load,
+            lambda saved: self._show_saved(saved, select_id),
+            lambda error: self._error(self.tr("Excel exports made from this target"), error),
+            owner=self,
+        )
+
+    def _show_saved(self, saved_exports: list[SavedExport], select_id: int | None = None) -> None:
+        self._saved = saved_exports
         table = self.saved_table
         table.setRowCount(0)
         for saved in self._saved:
@@ -430,6 +446,7 @@ class ExcelExportDialog(QDialog):
             if saved.id == select_id:
                 table.selectRow(row)
         self._update_buttons()
+        self.saved_changed.emit()
 
     def saved_names(self) -> list[str]:
         return [self.saved_table.item(r, 0).text() for r in range(self.saved_table.rowCount())]
@@ -452,8 +469,9 @@ class ExcelExportDialog(QDialog):
         name = " ".join(self.name_edit.text().split())
         export_id = None
         if name:
-            with self.database.engine.connect() as conn:
-                export_id = find_saved_export(conn, self.target.name, name)
+            export_id = next(
+                (s.id for s in self._saved if s.name.casefold() == name.casefold()), None
+            )
             if export_id is not None and not self._confirm(
                 self.tr("Export to Excel"),
                 self.tr("An Excel export of this target is already called %1. Replace it?").replace(
@@ -523,10 +541,21 @@ class ExcelExportDialog(QDialog):
             .replace("%2", saved.file_path),
         ):
             return
-        with self.database.engine.begin() as conn:
-            delete_saved_exports(conn, [saved.id])
-        self._reload_saved()
-        self._say(self.tr("Export %1 deleted.").replace("%1", saved.name))
+        database, name = self.database, self.target.name
+        deleted = self.tr("Export %1 deleted.").replace("%1", saved.name)
+
+        def forget(ctx: tasks.TaskContext) -> list[SavedExport]:
+            with database.engine.begin() as conn:
+                delete_saved_exports(conn, [saved.id])
+                return list_saved_exports(conn, name)
+
+        def done(saved_exports: list[SavedExport]) -> None:
+            self._show_saved(saved_exports)
+            self._say(deleted)
+
+        self._runner().run(
+            forget, done, lambda error: self._error(self.tr("Delete"), error), owner=self
+        )
 
     # -- running ----------------------------------------------------------------------------
     def _start(
@@ -539,11 +568,12 @@ class ExcelExportDialog(QDialog):
         record: tuple[str, str, int | None] | None,
     ) -> None:
         database, today, lang = self.database, self.today(), i18n.language()
+        target_name = self.target.name
         writing = QCoreApplication.translate("ExcelExportDialog", "Writing %1…").replace(
             "%1", path.name
         )
 
-        def work(ctx: tasks.TaskContext) -> tuple[ExportResult, int | None]:
+        def work(ctx: tasks.TaskContext) -> tuple[ExportResult, int | None, list[SavedExport]]:
             def progress(done: int, total: int) -> None:
                 ctx.report(done, total, writing)
 
@@ -567,7 +597,9 @@ class ExcelExportDialog(QDialog):
                         overwrite=True,
                         export_id=export_id,
                     )
-            return result, saved_id
+            with database.engine.connect() as conn:
+                saved_exports = list_saved_exports(conn, target_name)
+            return result, saved_id, saved_exports
 
         self._say("")
         self._export_task = self._runner().run(
@@ -580,10 +612,10 @@ class ExcelExportDialog(QDialog):
         self._progress = tasks.show_progress(self._export_task, writing, self)
         self._update_buttons()
 
-    def _done(self, payload: tuple[ExportResult, int | None]) -> None:
-        result, saved_id = payload
+    def _done(self, payload: tuple[ExportResult, int | None, list[SavedExport]]) -> None:
+        result, saved_id, saved_exports = payload
         self.last_result = result
-        self._reload_saved(select_id=saved_id)
+        self._show_saved(saved_exports, select_id=saved_id)
         if result.created:
             text = self.tr("The workbook was missing: a new one was written, %1 rows, to %2.")
         else:

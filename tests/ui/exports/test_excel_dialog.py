@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from app.export.excel import list_saved_exports
 from app.models.db import open_database
@@ -52,10 +52,16 @@ def target(**kw):
 @pytest.fixture
 def dialog(qtbot, garage, manager, english):
     db, _ = garage
-    dlg = ExcelExportDialog(db, target(), task_manager=manager, today=TODAY)
-    dlg.open_check.setChecked(False)
+    return make_dialog(qtbot, db, manager, target())
+
+
+def make_dialog(qtbot, db, manager, t) -> ExcelExportDialog:
+    """A shown dialog whose list of saved exports has been read."""
+    dlg = ExcelExportDialog(db, t, task_manager=manager, today=TODAY)
     qtbot.addWidget(dlg)
-    dlg.show()
+    dlg.open_check.setChecked(False)
+    with qtbot.waitSignal(dlg.saved_changed, timeout=10_000):
+        dlg.show()
     return dlg
 
 
@@ -266,7 +272,9 @@ def test_delete_forgets_the_export_but_keeps_the_file(qtbot, dialog, tmp_path, a
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)  # answered No
     assert dialog.saved_names() == ["A"]
     answers["queue"].append(QMessageBox.StandardButton.Yes)
-    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.saved_changed, timeout=10_000):
+        qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert dialog.status_label.text() == "Export A deleted."
     assert answers["asked"][-1] == f"Forget the export A? The workbook {out} stays on disk."
     assert dialog.saved_names() == [] and out.exists()
     assert not dialog.refresh_button.isEnabled()
@@ -274,15 +282,25 @@ def test_delete_forgets_the_export_but_keeps_the_file(qtbot, dialog, tmp_path, a
 
 def test_saved_exports_of_other_targets_are_not_listed(qtbot, garage, manager, english, tmp_path):
     db, _ = garage
-    first = ExcelExportDialog(db, target(), task_manager=manager, today=TODAY)
-    qtbot.addWidget(first)
-    first.open_check.setChecked(False)
+    first = make_dialog(qtbot, db, manager, target())
     first.path_edit.setText(str(tmp_path / "x.xlsx"))
     first.name_edit.setText("X")
     export_and_wait(qtbot, first, first.export_button)
-    other = ExcelExportDialog(db, target(name="Autre"), task_manager=manager, today=TODAY)
-    qtbot.addWidget(other)
+    other = make_dialog(qtbot, db, manager, target(name="Autre"))
+    again = make_dialog(qtbot, db, manager, target())
     assert first.saved_names() == ["X"] and other.saved_names() == []
-    again = ExcelExportDialog(db, target(), task_manager=manager, today=TODAY)
-    qtbot.addWidget(again)
     assert again.saved_names() == ["X"]
+
+
+def test_choose_adds_the_file_chosen(qtbot, dialog, tmp_path, monkeypatch) -> None:
+    chosen = str(tmp_path / "choisi.xlsx")
+    calls = []
+
+    def fake_dialog(parent, caption, start, filters, **kwargs):
+        calls.append((start, filters))
+        return chosen, filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
+    qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
+    assert dialog.path_edit.text() == chosen
+    assert calls[0][0].endswith("Relance CT.xlsx") and "*.xlsx" in calls[0][1]
