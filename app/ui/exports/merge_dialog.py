@@ -191,8 +191,17 @@ class MailMergeDialog(QDialog):
         kind.addRow(self.labels_radio)
         self.layout_combo = QComboBox()
         self.layout_combo.setObjectName("layout_combo")
-        for key, label_layout in LABEL_LAYOUTS.items():
-            self.layout_combo.addItem(label_layout.describe(), key)
+        for key, sheet in LABEL_LAYOUTS.items():
+            text = (
+                self.tr("%1 × %2: %3 labels of %4 × %5 mm (like %6)")
+                .replace("%1", str(sheet.columns))
+                .replace("%2", str(sheet.rows))
+                .replace("%3", str(sheet.per_sheet))
+                .replace("%4", i18n.format_number(sheet.width, 1))
+                .replace("%5", i18n.format_number(sheet.height, 1))
+                .replace("%6", sheet.reference)
+            )
+            self.layout_combo.addItem(text, key)
         self.layout_combo.setCurrentIndex(list(LABEL_LAYOUTS).index("3x8"))
         kind.addRow(self.tr("Sheet"), self.layout_combo)
         self.offset_spin = QSpinBox()

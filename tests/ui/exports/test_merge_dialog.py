@@ -165,6 +165,9 @@ def test_unknown_fields_are_shown_and_block_the_merge(qtbot, dialog, tmp_path, a
 def test_labels_with_offset(qtbot, dialog, tmp_path) -> None:
     dialog.labels_radio.setChecked(True)
     dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("2x7"))
+    assert (
+        dialog.layout_combo.currentText() == "2 × 7: 14 labels of 99.1 × 38.1 mm (like Avery L7163)"
+    )
     assert dialog.offset_spin.maximum() == 13
     assert not dialog.per_combo.isEnabled()
     assert dialog.fields_label.text() == "Labels show the address block."
