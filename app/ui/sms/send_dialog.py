@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -213,7 +214,10 @@ class SmsSendDialog(QDialog):
         self.funnel_tree = QTreeWidget()
         self.funnel_tree.setObjectName("funnel_tree")
         self.funnel_tree.setHeaderLabels([self.tr("Recipients"), self.tr("Count")])
-        self.funnel_tree.setColumnWidth(0, 330)
+        header = self.funnel_tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         funnel_box = QGroupBox(self.tr("Who gets it"))
         funnel_layout = QVBoxLayout(funnel_box)
         funnel_layout.addWidget(self.funnel_tree)
@@ -614,7 +618,8 @@ class SmsSendDialog(QDialog):
             )
         self.window_label.setText(
             self.tr(
-                "Outside the marketing send window; these messages will wait until: %1"
+                "Outside the marketing send window; these messages will wait until (this "
+                "computer's time): %1"
             ).replace("%1", "; ".join(parts))
         )
 
@@ -628,7 +633,9 @@ class SmsSendDialog(QDialog):
             item = QTreeWidgetItem([step.label, count])
             item.setData(0, Qt.ItemDataRole.UserRole, step.key)
             for who, reason in step.dropped[:DROPPED_SHOWN]:
-                item.addChild(QTreeWidgetItem([str(who), reason]))
+                child = QTreeWidgetItem([f"{who}: {reason}", ""])
+                child.setToolTip(0, f"{who}: {reason}")
+                item.addChild(child)
             if len(step.dropped) > DROPPED_SHOWN:
                 item.addChild(
                     QTreeWidgetItem(

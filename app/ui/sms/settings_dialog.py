@@ -107,7 +107,7 @@ class SmsSettingsDialog(QDialog):
         form.addRow(self.tr("Sender name"), self.sender_edit)
         form.addRow(self.tr("Opt-out mention"), self.optout_edit)
         form.addRow(self.tr("Price per segment (€)"), self.price_edit)
-        form.addRow(self.tr("No marketing SMS to customers sent one in the last"), self.recent_spin)
+        form.addRow(self.tr("Skip marketing SMS to customers texted in the last"), self.recent_spin)
         return page
 
     def _gateway_tab(self) -> QWidget:
