@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.export.sms.gateway import (
@@ -43,12 +43,12 @@ from app.export.sms.gateway import (
     StatusReport,
     read_report,
 )
-from app.export.sms.phones import DEFAULT_REGION, normalise
+from app.export.sms.phones import DEFAULT_REGION, normalise, region_for
 from app.export.sms.recipients import SmsPlan
 from app.i18n import format_date
 from app.models.activity import ContactHistory
 from app.models.db import Database
-from app.models.dealership import Customer
+from app.models.dealership import Customer, Site
 from app.models.enums import ContactChannel, MarketingBasis
 from app.models.sms import OPEN_STATUSES, SmsBatch, SmsKind, SmsMessage, SmsStatus
 
@@ -152,8 +152,6 @@ def _due_filter(now_utc: dt.datetime):
 
 
 def count_due(session: Session, now: dt.datetime | None = None, batch_id: int | None = None) -> int:
-    from sqlalchemy import func
-
     now_utc = to_utc(now) if now is not None else utcnow()
     query = select(func.count()).select_from(SmsMessage).where(_due_filter(now_utc))
     if batch_id is not None:
@@ -374,19 +372,47 @@ def _e164(raw: str) -> str:
     return phone.e164 or raw.strip()
 
 
-def apply_stop(session: Session, reply: Reply, source: str = STOP_SOURCE) -> int:
-    """A STOP from *reply.phone*: the customers SMS were sent to at that number refuse SMS from
-    now on (date and source recorded) and their open messages are cancelled. Returns how many
-    customers were newly opted out."""
-    e164 = _e164(reply.phone)
-    when = (reply.when or utcnow()).date()
-    customer_ids = set(
+def _digits(column):
+    """The column with the usual separators removed (portable SQL ``replace``)."""
+    expr = column
+    for sep in (" ", ".", "-", "/", "(", ")"):
+        expr = func.replace(expr, sep, "")
+    return expr
+
+
+def customers_with_number(session: Session, e164: str) -> set[int]:
+    """Customers whose mobile, home or work number is *e164* once normalised with their site's
+    (or their own) country, plus those SMS were sent to at that number."""
+    ids = set(
         session.scalars(
             select(SmsMessage.customer_id).where(
                 SmsMessage.phone == e164, SmsMessage.customer_id.is_not(None)
             )
         )
     )
+    tail = e164[-8:]
+    if len(tail) < 8:
+        return ids
+    columns = (Customer.phone_mobile, Customer.phone_home, Customer.phone_work)
+    query = (
+        select(Customer.id, *columns, Customer.country, Site.country)
+        .outerjoin(Site, Site.id == Customer.site_id)
+        .where(or_(*[_digits(c).like(f"%{tail}") for c in columns]))
+    )
+    for row in session.execute(query):
+        region = region_for(row[5], row[4])
+        if any(normalise(raw, region).e164 == e164 for raw in row[1:4] if raw):
+            ids.add(row[0])
+    return ids
+
+
+def apply_stop(session: Session, reply: Reply, source: str = STOP_SOURCE) -> int:
+    """A STOP from *reply.phone*: every customer with that number refuses SMS from now on (date
+    and source recorded) and the open messages to it are cancelled. Returns how many customers
+    were newly opted out."""
+    e164 = _e164(reply.phone)
+    when = (reply.when or utcnow()).date()
+    customer_ids = customers_with_number(session, e164)
     count = 0
     for customer in session.scalars(select(Customer).where(Customer.id.in_(customer_ids))):
         if not customer.optout_sms:
@@ -409,7 +435,7 @@ class StatusSummary:
 
 
 def poll_statuses(
-    database: Database, gateway: Gateway, *, days: int = 14, now: dt.datetime | None = None
+    database: Database, gateway: Gateway, *, days: int = 3, now: dt.datetime | None = None
 ) -> StatusSummary:
     """Ask the provider for the statuses of recent sent messages and for STOP replies."""
     now_utc = to_utc(now) if now is not None else utcnow()

@@ -399,6 +399,25 @@ def test_statuses_and_stop_replies_are_polled(sms_db, provider) -> None:
     assert later[0].status is SmsStatus.CANCELLED and "STOP" in later[0].reason
 
 
+def test_stop_covers_every_customer_with_that_number(sms_db) -> None:
+    from app.export.sms.gateway import Reply
+    from app.export.sms.sender import apply_stop
+
+    db, ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)  # Martin gets the SMS; Martin-Bis shares his number and does not
+    with db.session() as s:
+        assert apply_stop(s, Reply("07 81 22 33 44", "STOP", dt.datetime(2026, 5, 22, 8, 0))) == 2
+    with db.session() as s:
+        for name in ("martin", "martin2"):
+            customer = s.get(Customer, ids[name])
+            assert customer.optout_sms and customer.optout_sms_date == dt.date(2026, 5, 22)
+        assert not s.get(Customer, ids["dupre"]).optout_sms
+    pending = {m.phone: m for m in messages(db)}
+    assert pending[PHONES["martin"]].status is SmsStatus.CANCELLED
+    assert pending[PHONES["dupre"]].status is SmsStatus.PENDING
+
+
 def test_cancel_a_scheduled_batch(sms_db) -> None:
     db, _ = sms_db
     save_sms_settings(db)
