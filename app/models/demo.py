@@ -32,6 +32,7 @@ import calendar
 import datetime as dt
 import functools
 import json
+import operator
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -541,6 +542,19 @@ class _Picker:
         return self.items[bisect.bisect_right(self.cum, rng.random() * self.total)]
 
 
+def _ri(rng: random.Random, low: int, high: int) -> int:
+    """``rng.randint`` in one step (the standard one costs three Python calls)."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _below(rng: random.Random, n: int) -> int:
+    return int(rng.random() * n)
+
+
+def _pick(rng: random.Random, items: Sequence):
+    return items[int(rng.random() * len(items))]
+
+
 def _phone(rng: random.Random, digits: str) -> str:
     """A 10-digit French number written as people type it in a DMS."""
     r = rng.random()
@@ -562,11 +576,11 @@ _MOBILE_PREFIXES = tuple([f"06{d}" for d in "0124578"] + [f"07{d}" for d in "567
 
 
 def _mobile(rng: random.Random) -> str:
-    return _phone(rng, rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10_000_000):07d}")
+    return _phone(rng, _pick(rng, _MOBILE_PREFIXES) + f"{_below(rng, 10_000_000):07d}")
 
 
 def _landline(rng: random.Random, commune: Commune) -> str:
-    return _phone(rng, rng.choice(commune.phone_prefixes) + f"{rng.randrange(1_000_000):06d}")
+    return _phone(rng, _pick(rng, commune.phone_prefixes) + f"{_below(rng, 1_000_000):06d}")
 
 
 def _ascii(text: str) -> str:
@@ -617,7 +631,7 @@ class _Veh:
     __slots__ = (
         "id", "site", "model", "energy", "version", "mec", "model_year", "annual_km", "owners",
         "status", "is_demo", "sale", "services", "last_invoice", "vin", "plate", "ext_warranty",
-        "mobility_product", "order_date",
+        "mobility_product", "order_date", "gone",
     )  # fmt: skip
 
     def __init__(self, vid: int, site: int, model: _Model, mec: dt.date) -> None:
@@ -642,6 +656,8 @@ class _Veh:
         self.ext_warranty: dt.date | None = None
         self.mobility_product: dt.date | None = None
         self.order_date: dt.date | None = None
+        #: When a vehicle still linked to its owner left the road (sold privately, scrapped).
+        self.gone: dt.date | None = None
 
     def km(self, day: dt.date) -> int:
         return max(5, int(self.annual_km * (day - self.mec).days / 365.25))
@@ -687,7 +703,7 @@ class _Generator:
     def rand_date(self, start: dt.date, end: dt.date) -> dt.date:
         if end <= start:
             return start
-        return start + dt.timedelta(days=self.rng.randrange((end - start).days + 1))
+        return start + dt.timedelta(days=_below(self.rng, (end - start).days + 1))
 
     # customers --------------------------------------------------------------------------------
 
@@ -732,12 +748,12 @@ class _Generator:
 
     def address(self, commune: Commune) -> tuple[str, str | None, str | None]:
         rng = self.rng
-        number = rng.randint(1, 120)
+        number = _ri(rng, 1, 120)
         suffix = " bis" if rng.random() < 0.04 else " ter" if rng.random() < 0.01 else ""
-        street = f"{number}{suffix} {rng.choice(_STREETS)}"
+        street = f"{number}{suffix} {_pick(rng, _STREETS)}"
         street = street.upper() if rng.random() < 0.6 else street
-        line2 = rng.choice(_COMPLEMENTS) if rng.random() < 0.12 else None
-        line3 = rng.choice(_LIEUX_DITS) if rng.random() < 0.04 else None
+        line2 = _pick(rng, _COMPLEMENTS) if rng.random() < 0.12 else None
+        line3 = _pick(rng, _LIEUX_DITS) if rng.random() < 0.04 else None
         return street, line2, line3
 
     def person(self) -> _Cust:
@@ -762,15 +778,15 @@ class _Generator:
         has_email = rng.random() < 0.62
         email = None
         if has_email:
-            local = rng.choice((f"{_ascii(first)}.{_ascii(last)}", f"{_ascii(first)[0]}{_ascii(last)}",
+            local = _pick(rng, (f"{_ascii(first)}.{_ascii(last)}", f"{_ascii(first)[0]}{_ascii(last)}",
                                 f"{_ascii(last)}.{_ascii(first)}",
-                                f"{_ascii(first)}{rng.randint(1, 99)}"))  # fmt: skip
-            email = f"{local.replace(' ', '')}@{rng.choice(_EMAIL_DOMAINS)}"
+                                f"{_ascii(first)}{_ri(rng, 1, 99)}"))  # fmt: skip
+            email = f"{local.replace(' ', '')}@{_pick(rng, _EMAIL_DOMAINS)}"
         cust.has_landline, cust.has_mobile, cust.has_email = has_landline, has_mobile, has_email
         cust.has_work = rng.random() < 0.07
         birth = None
         if rng.random() < 0.55:
-            birth = self.today - dt.timedelta(days=rng.randint(19 * 365, 88 * 365))
+            birth = self.today - dt.timedelta(days=_ri(rng, 19 * 365, 88 * 365))
         cust.row = {
             "is_company": False,
             "is_fleet": False,
@@ -803,8 +819,8 @@ class _Generator:
         site = self.site_pick(rng)
         commune = self.commune_pick[site](rng)
         cust = _Cust(self.next_id("customer"), "company", site, commune)
-        activity = rng.choice(_ACTIVITIES)
-        name = " ".join(p for p in (rng.choice(_LEGAL_FORMS), activity, self.surname(rng)) if p)
+        activity = _pick(rng, _ACTIVITIES)
+        name = " ".join(p for p in (_pick(rng, _LEGAL_FORMS), activity, self.surname(rng)) if p)
         street, line2, _ = self.address(commune)
         cust.has_landline = True
         cust.has_mobile = rng.random() < 0.5
@@ -818,7 +834,7 @@ class _Generator:
             "company_name": name,
             "address1": street.upper(),
             "address2": line2,
-            "address3": f"BP {rng.randint(10, 990)}" if rng.random() < 0.1 else None,
+            "address3": f"BP {_ri(rng, 10, 990)}" if rng.random() < 0.1 else None,
             "postal_code": commune.postal_code,
             "city": commune.city.upper(),
             "phone_home": None,
@@ -826,14 +842,14 @@ class _Generator:
             "phone_work": _landline(rng, commune),
             "fax": _landline(rng, commune) if rng.random() < 0.2 else None,
             "email": (
-                f"{rng.choice(('contact', 'compta', 'gestion'))}@{_ascii(name)}.example.com"
+                f"{_pick(rng, ('contact', 'compta', 'gestion'))}@{_ascii(name)}.example.com"
                 if cust.has_email
                 else None
             ),  # fmt: skip
             "birth_date": None,
             "language": "fr",
         }
-        cust.loyalty = rng.choice(("loyal", "loyal", "occasional", "lapsed"))
+        cust.loyalty = _pick(rng, ("loyal", "loyal", "occasional", "lapsed"))
         if cust.loyalty == "lapsed":
             cust.lapse = self.rand_date(add_months(self.today, -84), add_months(self.today, -13))
         return cust
@@ -841,15 +857,15 @@ class _Generator:
     def duplicate(self, original: _Cust) -> _Cust:
         """The same person entered again, spelt slightly differently (another site, later)."""
         rng = self.rng
-        cust = _Cust(self.next_id("customer"), "person", rng.randrange(len(_SITES)),
+        cust = _Cust(self.next_id("customer"), "person", _below(rng, len(_SITES)),
                      original.commune)  # fmt: skip
         row = dict(original.row)
         last, first = row["last_name"], row["first_name"]
-        change = rng.randrange(5)
+        change = _below(rng, 5)
         if change == 0 and fold(last) != last.upper():
             last = fold(last) or last  # accents lost
         elif change == 1 and len(last) > 4:
-            i = rng.randrange(1, len(last) - 1)
+            i = _ri(rng, 1, len(last) - 2)
             last = last[:i] + last[i] + last[i:]  # a doubled letter
         elif change == 2 and "-" in first:
             first = first.replace("-", " ")
@@ -918,14 +934,14 @@ class _Generator:
         veh = _Veh(self.next_id("vehicle"), site, model, mec)
         veh.energy = self.energy(model, mec.year)
         if veh.energy == "ELECTRIQUE":
-            engine = rng.choice(_ELECTRIC_ENGINES.get(model.model, ("100 KW", "136 CH")))
+            engine = _pick(rng, _ELECTRIC_ENGINES.get(model.model, ("100 KW", "136 CH")))
         elif veh.energy in _HYBRID_ENGINES:
             engines = _HYBRID_ENGINES[veh.energy]
-            engine = rng.choice(engines.get(model.brand, engines[""]))
+            engine = _pick(rng, engines.get(model.brand, engines[""]))
         else:
             engines = _ENGINES.get(model.brand, _DEFAULT_ENGINES)
-            engine = rng.choice(engines.get(veh.energy, engines["ESSENCE"]))
-        veh.version = f"{engine} {rng.choice(_TRIMS.get(model.brand, _DEFAULT_TRIMS))}"
+            engine = _pick(rng, engines.get(veh.energy, engines["ESSENCE"]))
+        veh.version = f"{engine} {_pick(rng, _TRIMS.get(model.brand, _DEFAULT_TRIMS))}"
         veh.model_year = mec.year + (1 if mec.month >= 9 and rng.random() < 0.5 else 0)
         km = _ANNUAL_KM[veh.energy] * rng.uniform(0.55, 1.35)
         veh.annual_km = int(km * (1.8 if heavy_user else 1.0))
@@ -952,8 +968,10 @@ class _Generator:
             later = [start for _, start, _ in veh.owners if start >= dt.date(2009, 10, 15)]
             if not later:
                 while True:
-                    letters = "".join(rng.choice(_PLATE_LETTERS) for _ in range(rng.choice((2, 3))))
-                    plate = f"{rng.randint(1, 9999 if len(letters) == 2 else 999)} {letters} {department}"
+                    letters = "".join(_pick(rng, _PLATE_LETTERS) for _ in range(_pick(rng, (2, 3))))
+                    plate = (
+                        f"{_ri(rng, 1, 9999 if len(letters) == 2 else 999)} {letters} {department}"
+                    )
                     if plate not in self.plates:
                         self.plates.add(plate)
                         return plate
@@ -961,7 +979,7 @@ class _Generator:
         base = (issued - _SIV_START).days * _PLATES_PER_DAY
         block = 23 * 23 * 999
         while True:
-            n = base + rng.randrange(_PLATES_PER_DAY)
+            n = base + _below(rng, _PLATES_PER_DAY)
             first, rest = divmod(n, block)
             last, number = divmod(rest, 999)
             first %= 23 * 23
@@ -977,8 +995,8 @@ class _Generator:
         """A new (VN) or used (VO) sale of *veh* to *cust*, delivered on *delivery*."""
         rng = self.rng
         site = _SITES[veh.site]
-        order = delivery - dt.timedelta(days=rng.randint(3, 25) if kind == "used" else
-                                        rng.randint(10, 150))  # fmt: skip
+        order = delivery - dt.timedelta(days=_ri(rng, 3, 25) if kind == "used" else
+                                        _ri(rng, 10, 150))  # fmt: skip
         veh.order_date = order
         factor = 1 + 0.025 * (delivery.year - 2020)
         new_price = veh.model.price * factor * rng.uniform(0.92, 1.25)
@@ -1003,9 +1021,9 @@ class _Generator:
             "order_date": order,
             "delivery_date": delivery,
             "salesperson": (
-                "Ventes sociétés" if cust.kind == "leaser" else rng.choice(site.salespeople)
+                "Ventes sociétés" if cust.kind == "leaser" else _pick(rng, site.salespeople)
             ),  # fmt: skip
-            "fi_manager": None if financing == "cash" else rng.choice(site.fi_managers),
+            "fi_manager": None if financing == "cash" else _pick(rng, site.fi_managers),
             "price_cents": price_cents,
             "financing_type": financing,
             "lender": None,
@@ -1033,23 +1051,23 @@ class _Generator:
         base = 2.9 if year <= 2021 else 3.9 if year == 2022 else 4.9
         price = row["price_cents"]
         if kind == "loan":
-            lender = (_CAPTIVE.get(veh.model.brand) if rng.random() < 0.55 else None) or rng.choice(
-                _BANKS
+            lender = (_CAPTIVE.get(veh.model.brand) if rng.random() < 0.55 else None) or _pick(
+                rng, _BANKS
             )
             rate = round(rng.uniform(base, base + 3.0), 2)
-            term = rng.choice((24, 36, 48, 48, 60, 60, 72))
+            term = _pick(rng, (24, 36, 48, 48, 60, 60, 72))
             financed = price * rng.uniform(0.6, 1.0)
             residual = 0.0
         elif kind == "specialised_credit":
-            lender = rng.choice(_SUBPRIME)
+            lender = _pick(rng, _SUBPRIME)
             rate = round(rng.uniform(14.0, 21.9), 2)
-            term = rng.choice((48, 60, 72, 84))
+            term = _pick(rng, (48, 60, 72, 84))
             financed = price * rng.uniform(0.85, 1.0)
             residual = 0.0
         else:  # lease (LOA): the customer pays the depreciation plus interest, may buy at the end
-            lender = _CAPTIVE.get(veh.model.brand) or rng.choice(("CGI FINANCE", "DIAC"))
+            lender = _CAPTIVE.get(veh.model.brand) or _pick(rng, ("CGI FINANCE", "DIAC"))
             rate = round(rng.uniform(base + 0.5, base + 3.5), 2)
-            term = rng.choice((25, 37, 37, 49, 49, 61))
+            term = _pick(rng, (25, 37, 37, 49, 49, 61))
             financed = price * rng.uniform(0.85, 1.0)
             residual = price * rng.uniform(0.40, 0.55)
         monthly_rate = rate / 1200
@@ -1069,28 +1087,28 @@ class _Generator:
         products: list[tuple[str, str, int, dt.date | None]] = []
         if kind == "new":
             if rng.random() < 0.25:
-                years = rng.choice((4, 5))
+                years = _pick(rng, (4, 5))
                 end = add_months(veh.mec, 12 * years)
                 products.append(
                     (
                         "extended_warranty",
                         f"Extension de garantie {years} ans",
-                        rng.randint(390, 990),
+                        _ri(rng, 390, 990),
                         end,
                     )
                 )
                 veh.ext_warranty = end
             if rng.random() < 0.20:
-                months = rng.choice((36, 48))
+                months = _pick(rng, (36, 48))
                 products.append(("maintenance_plan", f"Contrat d'entretien {months // 12} ans / {months * 1250:,} km".replace(",", " "),
-                                 rng.randint(600, 1500), add_months(delivery, months)))  # fmt: skip
+                                 _ri(rng, 600, 1500), add_months(delivery, months)))  # fmt: skip
             if rng.random() < 0.15 and veh.model.brand in _MOBILITY:
                 end = add_months(delivery, 36)
                 products.append(
                     (
                         "mobility_guarantee",
                         f"{_MOBILITY[veh.model.brand]} 3 ans",
-                        rng.randint(90, 250),
+                        _ri(rng, 90, 250),
                         end,
                     )
                 )
@@ -1100,16 +1118,16 @@ class _Generator:
                     (
                         "rust_protection",
                         "Traitement anti-corrosion 5 ans",
-                        rng.randint(250, 450),
+                        _ri(rng, 250, 450),
                         add_months(delivery, 60),
                     )
                 )
         else:
             if rng.random() < 0.55:
-                months = rng.choice((12, 12, 24))
+                months = _pick(rng, (12, 12, 24))
                 end = add_months(delivery, months)
                 products.append(
-                    ("extended_warranty", f"Garantie VO {months} mois", rng.randint(190, 690), end)
+                    ("extended_warranty", f"Garantie VO {months} mois", _ri(rng, 190, 690), end)
                 )
                 veh.ext_warranty = end
         if sale["financing_type"] != "cash" and rng.random() < 0.25:
@@ -1117,7 +1135,7 @@ class _Generator:
                 (
                     "gap_insurance",
                     "Assurance perte financière",
-                    rng.randint(250, 700),
+                    _ri(rng, 250, 700),
                     sale["financing_end"],
                 )
             )
@@ -1126,7 +1144,7 @@ class _Generator:
                 (
                     "tyre_protection",
                     "Pack pneumatiques 2 ans",
-                    rng.randint(120, 300),
+                    _ri(rng, 120, 300),
                     add_months(delivery, 24),
                 )
             )
@@ -1145,7 +1163,7 @@ class _Generator:
         own_brands = _SITES[cust.site].brands
         r = rng.random()
         brands = own_brands if r < 0.72 else (_OTHER_BRANDS if r < 0.88 else
-                                              _SITES[rng.randrange(len(_SITES))].brands)  # fmt: skip
+                                              _SITES[_below(rng, len(_SITES))].brands)  # fmt: skip
         site = cust.site
         for index, info in enumerate(_SITES):
             if brands is info.brands:
@@ -1163,7 +1181,7 @@ class _Generator:
         elif ours and origin < 0.52:
             delivery = _weekday(self.rand_date(add_months(today, -120), today - 15 * _DAY))
             demo = rng.random() < 0.08
-            age_days = rng.randint(90, 300) if demo else rng.randint(200, 3600)
+            age_days = _ri(rng, 90, 300) if demo else _ri(rng, 200, 3600)
             mec = delivery - dt.timedelta(days=age_days)
             veh = self.vehicle(site, brands, mec, commercial, cust.kind == "company")
             veh.is_demo = demo
@@ -1179,11 +1197,31 @@ class _Generator:
         cust.vehicles.append(veh)
         return veh
 
+    def former_vehicle(self, cust: _Cust) -> _Veh:
+        """A car *cust* no longer drives (sold privately or scrapped) still linked to them.
+
+        The dealer was not told who bought it: the customer stays its owner, and its status
+        (sold, scrapped) takes it out of reminders.
+        """
+        rng = self.rng
+        today = self.today
+        mec = self.rand_date(add_months(today, -264), add_months(today, -48))
+        start = mec if rng.random() < 0.5 else self.rand_date(mec + 90 * _DAY, mec + 2500 * _DAY)
+        start = min(start, today - 800 * _DAY)
+        gone = self.rand_date(start + 600 * _DAY, today - 60 * _DAY)
+        brands = _SITES[cust.site].brands if rng.random() < 0.7 else _OTHER_BRANDS
+        veh = self.vehicle(cust.site, brands, mec, False)
+        veh.owners.append([cust, start, None])
+        veh.gone = gone
+        veh.status = "scrapped" if (gone - mec).days > 11 * 365 and rng.random() < 0.7 else "sold"
+        cust.vehicles.append(veh)
+        return veh
+
     def trade_in(self, cust: _Cust, day: dt.date) -> None:
         """*cust*'s previous car, taken back on *day* when they bought their new one."""
         rng = self.rng
-        start = day - dt.timedelta(days=rng.randint(2 * 365, 9 * 365))
-        mec = start if rng.random() < 0.5 else start - dt.timedelta(days=rng.randint(200, 2500))
+        start = day - dt.timedelta(days=_ri(rng, 2 * 365, 9 * 365))
+        mec = start if rng.random() < 0.5 else start - dt.timedelta(days=_ri(rng, 200, 2500))
         r = rng.random()
         brands = _SITES[cust.site].brands if r < 0.6 else _OTHER_BRANDS
         veh = self.vehicle(cust.site, brands, mec, False)
@@ -1198,7 +1236,7 @@ class _Generator:
         site = self.site_pick(rng)
         delivery = _weekday(self.rand_date(add_months(self.today, -72), self.today - 15 * _DAY))
         veh = self.vehicle(site, _SITES[site].brands, delivery, rng.random() < 0.2, True)
-        term = rng.choice((36, 36, 48))
+        term = _pick(rng, (36, 36, 48))
         end = add_months(delivery, term)
         veh.owners.append([leaser, delivery, None])
         self.sale(veh, leaser, "new", delivery)
@@ -1216,16 +1254,16 @@ class _Generator:
             previous = veh.owners[-1][0]
             latest = self.today - 2 * _DAY
             if buyers and rng.random() < 0.65 and released + 12 * _DAY < latest:
-                buyer = rng.choice(buyers)
+                buyer = _pick(rng, buyers)
                 if buyer is not previous:
-                    day = _weekday(min(latest, released + dt.timedelta(days=rng.randint(12, 120))))
+                    day = _weekday(min(latest, released + dt.timedelta(days=_ri(rng, 12, 120))))
                     veh.owners.append([buyer, day, None])
                     self.sale(veh, buyer, "used", day)
                     buyer.vehicles.append(veh)
                     continue
             if self.traders:
-                trader = rng.choice(self.traders)
-                day = min(self.today - _DAY, released + dt.timedelta(days=rng.randint(3, 30)))
+                trader = _pick(rng, self.traders)
+                day = min(self.today - _DAY, released + dt.timedelta(days=_ri(rng, 3, 30)))
                 veh.owners.append([trader, day, None])
                 veh.status = "sold"
                 trader.vehicles.append(veh)
@@ -1242,7 +1280,7 @@ class _Generator:
             if cust.kind == "trader":
                 continue
             first = max(start + _DAY, horizon, veh.mec + 30 * _DAY)
-            last = min(end or today, today) - 2 * _DAY
+            last = min(end or today, today, veh.gone or today) - 2 * _DAY
             if cust.loyalty == "lapsed" and cust.lapse is not None:
                 last = min(last, cust.lapse)
             if last <= first:
@@ -1254,12 +1292,12 @@ class _Generator:
                 continue
             low, high = {"loyal": (320, 480), "fleet": (320, 400), "occasional": (540, 1100),
                          "lapsed": (300, 520)}[loyalty]  # fmt: skip
-            day = first + dt.timedelta(days=rng.randint(0, high))
+            day = first + dt.timedelta(days=_ri(rng, 0, high))
             while day <= last:
                 self.visit(veh, cust, day, service=True)
-                gap = rng.randint(low, high)
+                gap = _ri(rng, low, high)
                 if rng.random() < 0.2:  # a repair between two services
-                    repair = day + dt.timedelta(days=rng.randint(30, gap - 20))
+                    repair = day + dt.timedelta(days=_ri(rng, 30, gap - 20))
                     if repair <= last:
                         self.visit(veh, cust, repair, service=False)
                 day += dt.timedelta(days=gap)
@@ -1298,7 +1336,7 @@ class _Generator:
         else:
             r = rng.random()
             if r < 0.30:
-                count = rng.choice((2, 2, 4))
+                count = _pick(rng, (2, 2, 4))
                 lines.append(
                     ("tyres", f"Pneumatiques x{count}", count * rng.uniform(70, 150) * index)
                 )
@@ -1338,7 +1376,7 @@ class _Generator:
                     ("other_services", "Recharge climatisation", rng.uniform(59, 95) * index)
                 )
             elif r < 0.92:
-                lines.append(("accessories", rng.choice(("Tapis de sol", "Barres de toit", "Attelage",
+                lines.append(("accessories", _pick(rng, ("Tapis de sol", "Barres de toit", "Attelage",
                                                           "Coffre de toit")),
                               rng.uniform(45, 480) * index))  # fmt: skip
                 lines.append(("labour", "Pose accessoire", rng.uniform(0.3, 2.0) * rate))
@@ -1362,7 +1400,7 @@ class _Generator:
             if campaign_discount and category in ("labour", "parts"):
                 discount = gross // 5
             elif r < 0.10 and category == "parts":
-                discount = gross * rng.choice((5, 10, 15)) // 100
+                discount = gross * _pick(rng, (5, 10, 15)) // 100
             elif r > 0.96 and category == "labour":
                 discount = min(gross, 2000)
             amount = gross - discount
@@ -1408,27 +1446,27 @@ class _Generator:
         if channel == "phone":  # calls: Monday to Friday only
             while day.weekday() >= 5:
                 day += _DAY
-            hour = rng.choice((10, 11, 12, 14, 15, 16, 17, 18, 19))
-            outcome = rng.choice(("Joint", "Joint", "Pas de réponse", "Messagerie", "Rappel demandé",
+            hour = _pick(rng, (10, 11, 12, 14, 15, 16, 17, 18, 19))
+            outcome = _pick(rng, ("Joint", "Joint", "Pas de réponse", "Messagerie", "Rappel demandé",
                                   "RDV pris", "Pas intéressé"))  # fmt: skip
         elif channel == "sms":
             day = _weekday(day)
-            hour = rng.randint(9, 19)
+            hour = _ri(rng, 9, 19)
             outcome = "Délivré" if rng.random() < 0.94 else "Échec"
         elif channel == "email":
-            hour = rng.randint(8, 20)
-            outcome = rng.choice(("Envoyé", "Ouvert", "Ouvert", "Cliqué", "Rejeté"))
+            hour = _ri(rng, 8, 20)
+            outcome = _pick(rng, ("Envoyé", "Ouvert", "Ouvert", "Cliqué", "Rejeté"))
         else:
             hour = 9
             outcome = "Envoyé" if rng.random() < 0.98 else "NPAI"
         if day >= self.today:
             return False
-        at = dt.datetime.combine(day, dt.time(hour, rng.randrange(60)))
+        at = dt.datetime.combine(day, dt.time(hour, _below(rng, 60)))
         self.rows["contact_history"].append({
             "id": self.next_id("contact"), "customer_id": cust.id,
             "vehicle_id": veh.id if veh is not None else None, "channel": channel,
             "contacted_at": at, "campaign": campaign, "program": program, "template": template,
-            "outcome": outcome, "user": rng.choice(_AGENTS) if channel == "phone" else "Cible",
+            "outcome": outcome, "user": _pick(rng, _AGENTS) if channel == "phone" else "Cible",
         })  # fmt: skip
         return True
 
@@ -1447,14 +1485,14 @@ class _Generator:
                              "Appel de courtoisie", "courtoisie_6m", marketing=False)  # fmt: skip
             for service, serviced in veh.services:
                 if serviced is cust and rng.random() < 0.35:
-                    day = service - dt.timedelta(days=rng.randint(15, 35))
+                    day = service - dt.timedelta(days=_ri(rng, 15, 35))
                     channel = "sms" if rng.random() < 0.6 else "post"
                     self.contact(cust, veh, channel, day, f"Rappel entretien {day:%Y-%m}",
                                  "Rappel d'entretien", f"rappel_entretien_{channel}")  # fmt: skip
         for year in range(self.contact_start.year, self.today.year):
             if rng.random() < 0.15:
                 channel = "email" if cust.has_email else "post"
-                self.contact(cust, None, channel, dt.date(year, 12, rng.randint(10, 20)),
+                self.contact(cust, None, channel, dt.date(year, 12, _ri(rng, 10, 20)),
                              f"Vœux {year + 1}", "Vœux", f"voeux_{channel}")  # fmt: skip
         if cust.loyalty == "lapsed" and cust.lapse is not None and cust.vehicles:
             campaign_day = dt.date(self.today.year - 1, 7, 26)
@@ -1466,7 +1504,7 @@ class _Generator:
                 sent = self.contact(cust, veh, channel, campaign_day,
                                     f"WinBack {campaign_day.year}", "Reconquête", f"winback_{channel}")  # fmt: skip
                 if sent and rng.random() < 0.2 and veh.status == "in_use":
-                    back = campaign_day + dt.timedelta(days=rng.randint(6, 66))
+                    back = campaign_day + dt.timedelta(days=_ri(rng, 6, 66))
                     self.visit(veh, cust, back, service=True, campaign_discount=True)
 
     # customers' rows --------------------------------------------------------------------------
@@ -1482,7 +1520,7 @@ class _Generator:
                 cust.optouts[channel] = day
                 row[f"optout_{channel}"] = True
                 row[f"optout_{channel}_date"] = day
-                row[f"optout_{channel}_source"] = rng.choice(_OPTOUT_SOURCES[channel])
+                row[f"optout_{channel}_source"] = _pick(rng, _OPTOUT_SOURCES[channel])
             else:
                 row[f"optout_{channel}"] = False
                 row[f"optout_{channel}_date"] = None
@@ -1497,10 +1535,10 @@ class _Generator:
         row["marketing_basis"] = basis
         if basis == "consent":
             row["marketing_basis_date"] = self.rand_date(created, self.today - _DAY)
-            row["marketing_basis_source"] = rng.choice(_CONSENT_SOURCES)
+            row["marketing_basis_source"] = _pick(rng, _CONSENT_SOURCES)
         elif basis == "legitimate_interest":
             row["marketing_basis_date"] = created
-            row["marketing_basis_source"] = rng.choice(_INTEREST_SOURCES)
+            row["marketing_basis_source"] = _pick(rng, _INTEREST_SOURCES)
         else:
             row["marketing_basis_date"] = None
             row["marketing_basis_source"] = None
@@ -1516,7 +1554,7 @@ class _Generator:
                     if owner is cust:
                         cust.seen(start)
         first = cust.first_seen or self.rand_date(add_months(today, -120), today - _DAY)
-        created = max(first - dt.timedelta(days=rng.randint(0, 20)), add_months(today, -240))
+        created = max(first - dt.timedelta(days=_ri(rng, 0, 20)), add_months(today, -240))
         created = min(created, today - _DAY)
         row = cust.row
         self.permissions(cust, created)
@@ -1525,9 +1563,9 @@ class _Generator:
                     if ok and cust.kind in ("person", "company")]  # fmt: skip
         if "preferred_channel" not in row:
             row["preferred_channel"] = (
-                rng.choice(channels) if channels and rng.random() < 0.5 else None
+                _pick(rng, channels) if channels and rng.random() < 0.5 else None
             )
-        created_at = dt.datetime.combine(created, dt.time(rng.randint(8, 18), rng.randrange(60)))
+        created_at = dt.datetime.combine(created, dt.time(_ri(rng, 8, 18), _below(rng, 60)))
         updated = self.rand_date(created, today - _DAY)
         row.update(
             id=cust.id,
@@ -1535,9 +1573,9 @@ class _Generator:
             site_id=cust.site + 1,
             country="FR",
             created_at=created_at,
-            updated_at=max(created_at, dt.datetime.combine(updated, dt.time(rng.randint(8, 18)))),
-            free1=rng.choice(("Passage", "Site web", "Parrainage", "Salon", None, None, None)),
-            free2=f"FID-{rng.randrange(10**6):06d}" if rng.random() < 0.2 else None,
+            updated_at=max(created_at, dt.datetime.combine(updated, dt.time(_ri(rng, 8, 18)))),
+            free1=_pick(rng, ("Passage", "Site web", "Parrainage", "Salon", None, None, None)),
+            free2=f"FID-{_below(rng, 10**6):06d}" if rng.random() < 0.2 else None,
             free3="VIP" if rng.random() < 0.02 else None,
         )
         row.setdefault("address2", None)
@@ -1554,22 +1592,17 @@ class _Generator:
         rng = self.rng
         today = self.today
         owner, start, _ = veh.owners[-1]
-        age = (today - veh.mec).days / 365.25
         if veh.status == "in_use" and owner.kind in ("person", "company"):
             r = rng.random()
-            if age > 12 and r < 0.15:
-                veh.status = "scrapped"
-            elif r < 0.03:
-                veh.status = "sold"
-            elif r < 0.034:
+            if r < 0.004:
                 veh.status = "stolen"
-            elif r < 0.045:
+            elif r < 0.015:
                 veh.status = "unknown_address"
         if veh.last_invoice is not None and veh.last_invoice[0] >= start:
             mileage_date, mileage = veh.last_invoice
         else:
             mileage_date = start
-            mileage = veh.km(start) if start > veh.mec + 7 * _DAY else rng.randint(5, 60)
+            mileage = veh.km(start) if start > veh.mec + 7 * _DAY else _ri(rng, 5, 60)
         last_service = max(d for d, _ in veh.services) if veh.services else None
         if last_service is not None:
             next_service = add_months(last_service, 12)
@@ -1653,11 +1686,13 @@ class _Generator:
                 if count == 0 and not cust.vehicles:
                     count = 1 if rng.random() < 0.9 else 0
             elif cust.kind == "company":
-                count = rng.choice((1, 1, 1, 2, 2, 3, 5))
+                count = _pick(rng, (1, 1, 1, 2, 2, 3, 5))
             else:
                 count = 0
             for _ in range(count):
                 vehicles.append(self.current_vehicle(cust))
+            if cust.kind == "person" and rng.random() < 0.35:
+                vehicles.append(self.former_vehicle(cust))
         if self.leasers:
             for _ in range(int(len(vehicles) * 0.06) + (1 if rng.random() < 0.5 else 0)):
                 vehicles.append(self.leased_vehicle())
@@ -1823,16 +1858,43 @@ def _insert(conn: Connection, table: Table, rows: list[dict]) -> None:
         column_type = table.c[key].type.dialect_impl(conn.dialect)
         processor = column_type.bind_processor(conn.dialect)
         if processor is not None and not isinstance(column_type, (Boolean, Enum, String)):
-            processors.append((position, processor))
-    values = []
-    for row in rows:
-        record = [row[key] for key in order]
-        for position, processor in processors:
-            value = record[position]
-            if value is not None:
-                record[position] = processor(value)
-        values.append(tuple(record))
+            processors.append((position, _same_in_c(processor, column_type.python_type)))
+    getter = operator.itemgetter(*order)
+    if len(order) == 1:  # pragma: no cover - every table has several columns
+        values = [(getter(row),) for row in rows]
+    elif not processors:
+        values = [getter(row) for row in rows]
+    else:
+        values = []
+        for row in rows:
+            record = list(getter(row))
+            for position, processor in processors:
+                value = record[position]
+                if value is not None:
+                    record[position] = processor(value)
+            values.append(tuple(record))
     conn.exec_driver_sql(str(compiled), values)
+
+
+_ISO_DATE = operator.methodcaller("isoformat")
+_ISO_DATETIME = operator.methodcaller("isoformat", " ", "microseconds")
+
+
+def _same_in_c(processor: Callable, python_type: type) -> Callable:
+    """``isoformat`` (written in C) in place of a date or datetime bind processor, if (as on
+    SQLite) it gives exactly the same text; otherwise the processor itself."""
+    if python_type is dt.datetime:
+        samples, fast = (
+            (dt.datetime(2023, 4, 5, 6, 7, 8, 9), dt.datetime(1999, 12, 31)),
+            _ISO_DATETIME,
+        )
+    elif python_type is dt.date:
+        samples, fast = (dt.date(2023, 4, 5), dt.date(1999, 12, 31)), _ISO_DATE
+    else:
+        return processor
+    if all(processor(sample) == fast(sample) for sample in samples):
+        return fast
+    return processor
 
 
 def _fast_path(conn: Connection) -> bool:
