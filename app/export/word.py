@@ -1276,9 +1276,11 @@ def _label_table(
     _el("w:tblLayout", pr, type="fixed")
     margins = _el("w:tblCellMar", pr)
     _el("w:top", margins, w="0", type="dxa")
-    _el("w:left", margins, w=str(_twips(4)), type="dxa")
+    # no cell margins: Word (before 2013) and LibreOffice would shift the whole table left by
+    # the first cell's margin; the text is kept off the label's edge by paragraph indents
+    _el("w:left", margins, w="0", type="dxa")
     _el("w:bottom", margins, w="0", type="dxa")
-    _el("w:right", margins, w=str(_twips(2)), type="dxa")
+    _el("w:right", margins, w="0", type="dxa")
     _el("w:tblLook", pr, val="0000")
     grid = _el("w:tblGrid", tbl)
     widths = []
@@ -1307,18 +1309,56 @@ def _label_cell(tr: etree._Element, width: int, content, gap: bool) -> None:
     tc = _el("w:tc", tr)
     tc_pr = _el("w:tcPr", tc)
     _el("w:tcW", tc_pr, w=str(width), type="dxa")
-    if gap:
-        mar = _el("w:tcMar", tc_pr)
-        _el("w:left", mar, w="0", type="dxa")
-        _el("w:right", mar, w="0", type="dxa")
     _el("w:vAlign", tc_pr, val="center")
     if content:
         for element in content:
             tc.append(element)
+            for p in [element] if element.tag == W_P else element.iter(W_P):
+                _indent(p)
     else:
         _el("w:p", tc)
     if tc[-1].tag != W_P:  # a cell must end with a paragraph
         _el("w:p", tc)
+
+
+# pPr children that come after w:ind (schema order)
+_AFTER_IND = {
+    qn(f"w:{name}")
+    for name in (
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    )
+}
+
+
+def _indent(p: etree._Element) -> None:
+    """Keep a label's text 4 mm from its left edge and 2 mm from its right one, unless the
+    paragraph has indents of its own."""
+    ppr = p.find(W_PPR)
+    if ppr is None:
+        ppr = etree.Element(W_PPR)
+        p.insert(0, ppr)
+    if ppr.find(qn("w:ind")) is not None:
+        return
+    ind = etree.Element(qn("w:ind"))
+    ind.set(qn("w:left"), str(_twips(4)))
+    ind.set(qn("w:right"), str(_twips(2)))
+    anchor = next((child for child in ppr if child.tag in _AFTER_IND), None)
+    if anchor is not None:
+        anchor.addprevious(ind)
+    else:
+        ppr.append(ind)
 
 
 def _address_paragraph(font_half_points: int) -> etree._Element:

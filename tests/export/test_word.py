@@ -457,6 +457,14 @@ def test_labels_with_an_offset_on_a_3x8_sheet(mailing, tmp_path) -> None:
     for tr in doc.element.body.iter(qn("w:trHeight")):
         assert tr.get(qn("w:hRule")) == "exact"
         assert int(tr.get(qn("w:val"))) == round(33.9 * 1440 / 25.4)
+    # text 4 mm inside each label by paragraph indents; no cell margin (which Word before 2013
+    # and LibreOffice would use to shift the whole grid left)
+    for side in doc.element.body.find(f".//{qn('w:tblCellMar')}"):
+        assert side.get(qn("w:w")) == "0"
+    for tc in doc.element.body.iter(qn("w:tc")):
+        for ind in tc.iter(qn("w:ind")):
+            assert int(ind.get(qn("w:left"))) == round(4 * 1440 / 25.4)
+    assert len(list(doc.element.body.iter(qn("w:ind")))) == 6
     widths = [int(c.get(qn("w:w"))) for c in doc.element.body.iter(qn("w:gridCol"))]
     assert widths == [round(x * 1440 / 25.4) for x in (63.5, 2.5, 63.5, 2.5, 63.5)]
     section = doc.sections[0]
