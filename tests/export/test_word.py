@@ -845,3 +845,29 @@ def test_marks_that_must_stay_unique_are_not_repeated(mailing, tmp_path) -> None
     assert not list(body.iter(qn("w:bookmarkStart"))) and not list(body.iter(qn("w:bookmarkEnd")))
     assert all(f"{{{w14}}}paraId" not in e.attrib for e in body.iter(qn("w:p")))
     assert letter_paragraphs(doc)[0] == ["Dupré"] and result.count == 6
+
+
+def _pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+@pytest.mark.skipif(word.pdf_converter() is None, reason="LibreOffice is not installed")
+def test_libreoffice_prints_one_page_per_letter_and_one_sheet_per_full_page_of_labels(
+    mailing, tmp_path
+) -> None:
+    from app.export.word_templates import starter_templates
+
+    db, _ = mailing
+    template = starter_templates()[0][1]
+    with db.engine.connect() as conn:
+        letters = merge_target(
+            conn, everyone(), tmp_path / "l.docx", template=template, today=TODAY,
+            per_vehicle=True, pdf=tmp_path / "l.pdf",
+        )  # fmt: skip
+        # 6 labels after 18 used ones fill a 3x8 sheet exactly: no blank page after it
+        labels = merge_target(
+            conn, everyone(), tmp_path / "e.docx", labels="3x8", offset=18, today=TODAY,
+            pdf=tmp_path / "e.pdf",
+        )  # fmt: skip
+    assert _pdf_pages(tmp_path / "l.pdf") == letters.count == 8
+    assert labels.count == 6 and _pdf_pages(tmp_path / "e.pdf") == 1
