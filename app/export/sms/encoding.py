@@ -29,6 +29,8 @@ GSM_BASIC = frozenset(
 #: GSM 03.38 extension table (2 units each: escape + character).
 GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
 
+GSM_ALL = GSM_BASIC | GSM_EXTENSION
+
 SINGLE_GSM = 160
 MULTI_GSM = 153
 SINGLE_UCS2 = 70
@@ -124,11 +126,7 @@ def gsm_replacement(ch: str) -> str | None:
 
 def non_gsm_characters(text: str) -> list[str]:
     """The distinct characters of *text* outside GSM-7, in order of first appearance."""
-    seen: dict[str, None] = {}
-    for ch in text:
-        if not is_gsm(ch) and ch not in seen:
-            seen[ch] = None
-    return list(seen)
+    return [ch for ch in dict.fromkeys(text) if ch not in GSM_ALL]
 
 
 def make_gsm_safe(text: str, only: str | None = None) -> str:
@@ -178,17 +176,25 @@ def _segments(widths: list[int], capacity: int) -> tuple[int, int]:
 
 def analyse(text: str) -> SmsLength:
     """Encoding, units and segments of *text* (an empty text is one empty segment)."""
-    offending = tuple(non_gsm_characters(text))
+    distinct = dict.fromkeys(text)
+    offending = tuple(ch for ch in distinct if ch not in GSM_ALL)
     if offending:
-        widths = [utf16_units(ch) for ch in text]
         single, multi, encoding = SINGLE_UCS2, MULTI_UCS2, UCS2
+        wide = [ch for ch in distinct if ord(ch) > 0xFFFF]
+        units = len(text) + sum(text.count(ch) for ch in wide)
     else:
-        widths = [gsm_units(ch) for ch in text]
         single, multi, encoding = SINGLE_GSM, MULTI_GSM, GSM7
-    units = sum(widths)
+        wide = [ch for ch in distinct if ch in GSM_EXTENSION]
+        units = len(text) + sum(text.count(ch) for ch in wide)
     if units <= single:
         return SmsLength(encoding, len(text), units, 1, single, single - units, offending)
-    segments, remaining = _segments(widths, multi)
+    if not wide:  # every character is one unit: plain division
+        segments = -(-units // multi)
+        return SmsLength(
+            encoding, len(text), units, segments, multi, segments * multi - units, offending
+        )
+    width = utf16_units if offending else gsm_units
+    segments, remaining = _segments([width(ch) for ch in text], multi)
     return SmsLength(encoding, len(text), units, segments, multi, remaining, offending)
 
 

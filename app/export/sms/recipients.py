@@ -34,6 +34,7 @@ from app.export.sms.templates import (
     asked_fields,
     catalog_key,
     check_body,
+    has_mention,
     placeholders,
     render,
     with_optout,
@@ -400,12 +401,22 @@ def apply_body(
             "Marketing SMS must name the sender: set the sender name in the SMS settings."
         )
     asked = {k: v for k, v in (asked or {}).items() if v}
-    names = placeholders(body)
+    asked_names = [n for n in placeholders(body) if catalog_key(n) is None]
+    mention = settings.optout_mention.strip()
+    # the template carries the mention, or every message gets it (checked once: Cible does not
+    # look for an opt-out mention in customers' data)
+    suffix = ""
+    if kind is SmsKind.MARKETING:
+        if not mention:
+            with_optout("", kind, mention)  # raises: a marketing SMS needs the mention
+        if not has_mention(body, mention):
+            suffix = "\n" + mention
     for r in funnel.kept:
-        values = {
-            n: asked.get(n, "") if catalog_key(n) is None else r.values.get(n, "") for n in names
-        }
-        r.text = with_optout(render(body, values), kind, settings.optout_mention)
+        values = r.values
+        if asked_names:
+            values = {**values, **{n: asked.get(n, "") for n in asked_names}}
+        text = render(body, values)
+        r.text = text + suffix if text else suffix.lstrip("\n")
         if not r.text.strip():
             raise TemplateError("The message is empty once the merge fields are filled.")
         r.length = analyse(r.text)

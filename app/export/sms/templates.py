@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -91,18 +92,35 @@ def asked_fields(body: str) -> list[str]:
     return [n for n in placeholders(body) if catalog_key(n) is None]
 
 
+@lru_cache(maxsize=64)
+def compile_body(body: str) -> tuple[tuple[str, str | None], ...]:
+    """*body* as (literal text, canonical merge field or ``None``) pieces, parsed once."""
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(body):
+        pieces.append((body[position : match.start()], canonical(match.group(1))))
+        position = match.end()
+    pieces.append((body[position:], None))
+    return tuple(pieces)
+
+
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
 def render(body: str, values: dict[str, str]) -> str:
     """*body* with each merge field replaced by ``values[canonical name]`` ("" if missing).
 
     Spaces doubled by an empty value are reduced to one; lines are trimmed.
     """
-
-    def replace(match: re.Match[str]) -> str:
-        return values.get(canonical(match.group(1)), "") or ""
-
-    text = _PLACEHOLDER.sub(replace, body)
-    lines = [re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n")]
-    return "\n".join(lines).strip()
+    text = "".join(
+        literal + ((values.get(name) or "") if name is not None else "")
+        for literal, name in compile_body(body)
+    )
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    if "\n" in text:
+        return "\n".join(line.strip() for line in text.split("\n")).strip()
+    return text.strip()
 
 
 def has_mention(text: str, mention: str) -> bool:

@@ -147,3 +147,33 @@ def test_adding_text_never_lowers_the_segment_count(text: str) -> None:
 def test_gsm_safe_text_only_keeps_characters_without_replacement(text: str) -> None:
     fixed = make_gsm_safe(text)
     assert all(gsm_replacement(ch) is None for ch in non_gsm_characters(fixed))
+
+
+def _reference(text: str) -> tuple[str, int, int, int]:
+    """Character by character, as the network does it: (encoding, units, segments, remaining)."""
+    ucs2 = any(not (ch in GSM_BASIC or ch in GSM_EXTENSION) for ch in text)
+    widths = [
+        (2 if ord(ch) > 0xFFFF else 1) if ucs2 else (2 if ch in GSM_EXTENSION else 1) for ch in text
+    ]
+    single, multi = (70, 67) if ucs2 else (160, 153)
+    units = sum(widths)
+    if units <= single:
+        return (UCS2 if ucs2 else GSM7), units, 1, single - units
+    segments, used = 1, 0
+    for w in widths:
+        if used + w > multi:
+            segments, used = segments + 1, 0
+        used += w
+    return (UCS2 if ucs2 else GSM7), units, segments, multi - used
+
+
+_mixed = st.text(
+    alphabet=st.sampled_from(sorted(GSM_BASIC | GSM_EXTENSION) + ["ê", "’", "😀", "€", "ç"]),
+    max_size=700,
+)
+
+
+@given(st.one_of(_mixed, st.text(max_size=400)))
+def test_fast_counting_matches_the_character_by_character_reference(text: str) -> None:
+    length = analyse(text)
+    assert (length.encoding, length.units, length.segments, length.remaining) == _reference(text)
