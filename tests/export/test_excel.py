@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -585,3 +587,47 @@ def test_a_refresh_drops_every_old_row_and_follows_a_renamed_sheet(tmp_path) -> 
     assert [c.value for c in sheet[2]] == ["01000", dt.datetime(2024, 1, 2), 7]
     assert wb.defined_names[DATA_NAME].attr_text == "'Données de l''atelier'!$A$1:$C$2"
     assert dict(wb["Informations"].iter_rows(values_only=True))["Rows exported"] == 1
+
+
+_KILLED_EXPORT = """
+import datetime as dt, sys
+from app.export.excel import WorkbookInfo, refresh_rows, write_workbook
+from app.query.catalog import get_field
+from app.query.target import Target
+
+mode, out = sys.argv[1], sys.argv[2]
+fields = [get_field("customer.postal_code"), get_field("vehicle.first_registration")]
+rows = ((f"{i:05d}", dt.date(2020, 1, 1)) for i in range(5000))
+info = WorkbookInfo(Target(name="T"), dt.datetime(2024, 1, 1), dt.date(2024, 1, 1), "fr")
+
+def progress(done, total):
+    print("progress", done, flush=True)
+    sys.stdin.readline()  # wait here, half-way through, until killed
+
+run = refresh_rows if mode == "refresh" else write_workbook
+run(out, fields, rows, info, progress=progress)
+"""
+
+
+@pytest.mark.parametrize("mode", ["new", "refresh"])
+def test_killing_the_process_half_way_leaves_the_old_workbook(tmp_path, mode) -> None:
+    """COMPLIANCE.md §5: kill the process in the middle of an export; nothing is lost."""
+    out = tmp_path / "liste.xlsx"
+    write_workbook(out, FIELDS[:2], [("37000", dt.date(2023, 5, 1))], _info())
+    before = out.read_bytes()
+    process = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_EXPORT, mode, str(out)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline() == "progress 500\n"  # now writing, half-way
+    finally:
+        process.kill()
+        process.wait(timeout=60)
+        process.stdout.close()
+        process.stdin.close()
+    assert out.read_bytes() == before
+    assert data_rows(out) == [("37000", dt.datetime(2023, 5, 1))]
