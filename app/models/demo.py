@@ -812,7 +812,7 @@ class _Generator:
             cust.lapse = self.rand_date(add_months(self.today, -84), add_months(self.today, -13))
         return cust
 
-    loyalty_pick = _Picker(("loyal", "occasional", "lapsed", "rare"), (0.25, 0.30, 0.25, 0.20))
+    loyalty_pick = _Picker(("loyal", "occasional", "lapsed", "rare"), (0.22, 0.30, 0.26, 0.22))
 
     def company(self) -> _Cust:
         rng = self.rng
@@ -1290,13 +1290,13 @@ class _Generator:
                 if rng.random() < 0.5:
                     self.visit(veh, cust, self.rand_date(first, last), service=rng.random() < 0.6)
                 continue
-            low, high = {"loyal": (320, 480), "fleet": (320, 400), "occasional": (540, 1100),
-                         "lapsed": (300, 520)}[loyalty]  # fmt: skip
+            low, high = {"loyal": (350, 520), "fleet": (330, 420), "occasional": (600, 1200),
+                         "lapsed": (330, 560)}[loyalty]  # fmt: skip
             day = first + dt.timedelta(days=_ri(rng, 0, high))
             while day <= last:
                 self.visit(veh, cust, day, service=True)
                 gap = _ri(rng, low, high)
-                if rng.random() < 0.2:  # a repair between two services
+                if rng.random() < 0.15:  # a repair between two services
                     repair = day + dt.timedelta(days=_ri(rng, 30, gap - 20))
                     if repair <= last:
                         self.visit(veh, cust, repair, service=False)
@@ -1691,7 +1691,7 @@ class _Generator:
                 count = 0
             for _ in range(count):
                 vehicles.append(self.current_vehicle(cust))
-            if cust.kind == "person" and rng.random() < 0.35:
+            if cust.kind == "person" and rng.random() < 0.3:
                 vehicles.append(self.former_vehicle(cust))
         if self.leasers:
             for _ in range(int(len(vehicles) * 0.06) + (1 if rng.random() < 0.5 else 0)):
