@@ -605,7 +605,7 @@ class _Cust:
 
     __slots__ = (
         "id", "kind", "site", "commune", "loyalty", "lapse", "first_seen", "has_mobile",
-        "has_landline", "has_work", "has_email", "optouts", "basis", "row", "vehicles",
+        "has_landline", "has_work", "has_email", "optouts", "basis", "basis_date", "row", "vehicles",
     )  # fmt: skip
 
     def __init__(self, cid: int, kind: str, site: int, commune: Commune) -> None:
@@ -619,6 +619,7 @@ class _Cust:
         self.has_mobile = self.has_landline = self.has_work = self.has_email = False
         self.optouts: dict[str, dt.date] = {}
         self.basis = "none"
+        self.basis_date = dt.date.max
         self.row: dict = {}
         self.vehicles: list[_Veh] = []
 
@@ -1430,8 +1431,8 @@ class _Generator:
         """Log a contact if allowed: the channel exists, was not refused, the basis allows it."""
         if day < self.contact_start or day >= self.today:
             return False
-        if marketing and cust.basis == "none":
-            return False
+        if marketing and (cust.basis == "none" or day < cust.basis_date):
+            return False  # marketing needs a legal basis, from the day it was obtained
         refusal = {"post": "post", "sms": "sms", "email": "email"}.get(channel)
         if channel == "phone":
             refusal = "phone_mobile" if cust.has_mobile else "phone_home"
@@ -1466,7 +1467,7 @@ class _Generator:
             "id": self.next_id("contact"), "customer_id": cust.id,
             "vehicle_id": veh.id if veh is not None else None, "channel": channel,
             "contacted_at": at, "campaign": campaign, "program": program, "template": template,
-            "outcome": outcome, "user": _pick(rng, _AGENTS) if channel == "phone" else "Cible",
+            "outcome": outcome, "user": _pick(rng, _AGENTS),
         })  # fmt: skip
         return True
 
@@ -1535,9 +1536,11 @@ class _Generator:
         row["marketing_basis"] = basis
         if basis == "consent":
             row["marketing_basis_date"] = self.rand_date(created, self.today - _DAY)
+            cust.basis_date = row["marketing_basis_date"]
             row["marketing_basis_source"] = _pick(rng, _CONSENT_SOURCES)
         elif basis == "legitimate_interest":
             row["marketing_basis_date"] = created
+            cust.basis_date = created
             row["marketing_basis_source"] = _pick(rng, _INTEREST_SOURCES)
         else:
             row["marketing_basis_date"] = None

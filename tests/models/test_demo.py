@@ -392,7 +392,10 @@ def test_nobody_is_contacted_on_a_channel_they_refused(data) -> None:
         if contact["channel"] == "email":
             assert c["email"]
         if contact["channel"] == "phone":
-            assert day.weekday() < 5 and contact["user"]
+            assert day.weekday() < 5
+        assert contact["user"]
+        if contact["program"] in ("Rappel d'entretien", "Vœux", "Reconquête"):  # marketing
+            assert c["marketing_basis"] != "none" and c["marketing_basis_date"] <= day
     assert {"Lettre de bienvenue", "Appel de courtoisie", "Rappel d'entretien", "Vœux"} <= set(
         programs
     )
