@@ -812,12 +812,21 @@ def _data_part(path: Path) -> str:
     return part
 
 
-def _copy_entry(source: zipfile.ZipFile, item: zipfile.ZipInfo, target: zipfile.ZipFile) -> Any:
-    """Open *item*'s copy in *target* for writing (same name and date, compressed)."""
+#: Entries bigger than this get ZIP64 fields; smaller ones must not: Excel and LibreOffice
+#: refuse (or "repair") a workbook whose small parts carry ZIP64 extensions.
+_ZIP64_FROM = 1 << 30
+
+
+def _copy_entry(
+    source: zipfile.ZipFile, item: zipfile.ZipInfo, target: zipfile.ZipFile, size: int = 0
+) -> Any:
+    """Open *item*'s copy in *target* for writing (same name and date, compressed); *size* is
+    how big the written entry may get."""
     copy = zipfile.ZipInfo(item.filename, date_time=item.date_time)
     copy.compress_type = zipfile.ZIP_DEFLATED
     copy.external_attr = item.external_attr
-    return target.open(copy, "w", force_zip64=True)
+    large = max(size, item.file_size) >= _ZIP64_FROM
+    return target.open(copy, "w", force_zip64=large)
 
 
 def _without_rows(source: Path, target: Path, part: str) -> None:
@@ -1072,7 +1081,8 @@ def refresh_rows(
         with _atomic(path) as final:
             with zipfile.ZipFile(edited) as src, zipfile.ZipFile(final, "w") as dst:
                 for item in src.infolist():
-                    with _copy_entry(src, item, dst) as writer:
+                    size = fragment.stat().st_size + (1 << 20) if item.filename == data_part else 0
+                    with _copy_entry(src, item, dst, size) as writer:
                         if item.filename == data_part:
                             writer.write((before + header).encode("utf-8"))
                             with fragment.open("rb") as rows_xml:

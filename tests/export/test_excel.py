@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -424,6 +426,23 @@ def test_refresh_replaces_the_data_and_keeps_the_users_sheet(fresh, tmp_path) ->
     info = dict(wb["Informations"].iter_rows(values_only=True))
     assert info["Exécutée le"] == later
     assert info["Lignes exportées"] == result.rows
+    assert zip64_parts(out) == []
+
+
+def zip64_parts(path: Path) -> list[str]:
+    """Parts whose local header carries a ZIP64 extra field (Excel refuses them in small files)."""
+    found = []
+    raw = path.read_bytes()
+    for item in zipfile.ZipFile(path).infolist():
+        offset = item.header_offset
+        name_len, extra_len = struct.unpack("<HH", raw[offset + 26 : offset + 30])
+        extra = raw[offset + 30 + name_len : offset + 30 + name_len + extra_len]
+        while len(extra) >= 4:
+            kind, size = struct.unpack("<HH", extra[:4])
+            if kind == 0x0001:
+                found.append(item.filename)
+            extra = extra[4 + size :]
+    return found
 
 
 def data_rows_of(sheet) -> list[tuple]:
