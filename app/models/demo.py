@@ -594,6 +594,8 @@ def _weekday(day: dt.date) -> dt.date:
 
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTVWXYZ"
 _SIV_START = dt.date(2009, 4, 15)
+#: The Prime Minister's circular of 21 February 2012 dropped "Mademoiselle" from forms.
+_NO_MORE_MLLE = dt.date(2012, 2, 21)
 _PLATES_PER_DAY = 16_600  # about 11.5 letter pairs (AA, AB...) a year, as observed
 
 
@@ -717,8 +719,9 @@ class _Generator:
             else:
                 name, street, code, city = _TRADERS[index]
             commune = next(c for c in COMMUNES if c.postal_code == code and c.city == city)
-            cust = _Cust(self.next_id("customer"), "leaser" if tag[0] == "L" else "trader",
-                         0 if tag[0] == "L" else index, commune)  # fmt: skip
+            site = commune.site if commune.site is not None else 0
+            kind = "leaser" if tag[0] == "L" else "trader"
+            cust = _Cust(self.next_id("customer"), kind, site, commune)
             cust.loyalty = "fleet"
             cust.has_landline = True
             cust.has_email = True
@@ -767,8 +770,8 @@ class _Generator:
         last = self.surname(rng)
         r = rng.random()
         civility = ("Mme" if female else "M.") if r < 0.96 else "M. et Mme"
-        if r < 0.96 and female and rng.random() < 0.04:
-            civility = "Mlle"  # dropped from official forms in 2012: only on old records
+        if r < 0.96 and female and rng.random() < 0.15:
+            civility = "Mlle"  # kept only on records made before 2012 (see finish_customer)
         if rng.random() < 0.15:
             last = last.title()
         if rng.random() < 0.05:
@@ -1472,6 +1475,8 @@ class _Generator:
         return True
 
     def contacts(self, cust: _Cust) -> None:
+        if cust.kind in ("leaser", "trader"):
+            return  # the loyalty programs are for the people who drive the cars
         rng = self.rng
         for veh in cust.vehicles:
             sale = veh.sale
@@ -1551,15 +1556,16 @@ class _Generator:
     def finish_customer(self, cust: _Cust, dms_ref: int) -> None:
         rng = self.rng
         today = self.today
-        if cust.first_seen is None:
-            for veh in cust.vehicles:
-                for owner, start, _ in veh.owners:
-                    if owner is cust:
-                        cust.seen(start)
+        for veh in cust.vehicles:  # known since they had their car, or their first visit
+            for owner, start, _ in veh.owners:
+                if owner is cust:
+                    cust.seen(start)
         first = cust.first_seen or self.rand_date(add_months(today, -120), today - _DAY)
         created = max(first - dt.timedelta(days=_ri(rng, 0, 20)), add_months(today, -240))
         created = min(created, today - _DAY)
         row = cust.row
+        if row.get("civility") == "Mlle" and created >= _NO_MORE_MLLE:
+            row["civility"] = "Mme"
         self.permissions(cust, created)
         channels = [c for c, ok in (("sms", cust.has_mobile), ("email", cust.has_email),
                                     ("phone", cust.has_mobile or cust.has_landline), ("post", True))

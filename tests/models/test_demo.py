@@ -312,6 +312,10 @@ def test_people_companies_and_fleets(data) -> None:
     customers = data["customer"]
     civilities = Counter(c["civility"] for c in customers if not c["is_company"])
     assert civilities["M."] > civilities["Mlle"] > 0 and civilities["Mme"] > civilities["Mlle"]
+    assert civilities["M. et Mme"] > 0
+    assert all(
+        c["created_at"] < dt.datetime(2012, 2, 21) for c in customers if c["civility"] == "Mlle"
+    )
     for c in customers:
         if c["is_company"]:
             assert c["civility"] is None and c["company_name"] and c["last_name"] is None
