@@ -1738,6 +1738,9 @@ _TABLES = (
 
 
 def _check_empty(conn: Connection, database: Database) -> None:
+    marked = select(Setting.key).where(Setting.key == DEMO_SETTING)
+    if conn.execute(marked).first() is not None:
+        raise DatabaseError(f"{database.location} already holds demo data.")
     for table in (Site.__table__, Customer.__table__, Vehicle.__table__):
         if conn.execute(select(func.count()).select_from(table)).scalar_one():
             raise DatabaseError(

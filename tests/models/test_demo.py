@@ -451,11 +451,21 @@ def test_refuses_a_database_that_holds_data(tmp_path: Path) -> None:
     database = make(tmp_path / "full.sqlite", 20, seed=1)
     try:
         before = dump(database)
-        with pytest.raises(DatabaseError, match="already holds data"):
+        with pytest.raises(DatabaseError, match="already holds demo data"):
             demo.generate_demo(database, 20, seed=2, today=TODAY)
         assert dump(database) == before
         with pytest.raises(ValueError):
             demo.generate_demo(database, 0)
+    finally:
+        database.dispose()
+    database = open_database(tmp_path / "real.sqlite")
+    try:
+        with database.session() as s:
+            s.add(Site(code="TRS", name="Garage de Tours"))
+        before = dump(database)
+        with pytest.raises(DatabaseError, match=r"already holds data \(site\)"):
+            demo.generate_demo(database, 5, today=TODAY)
+        assert dump(database) == before
     finally:
         database.dispose()
 
