@@ -804,6 +804,11 @@ def _data_part(path: Path) -> str:
     except OSError as error:
         raise CibleError(f"Cannot read {path}: {error.strerror or error}.") from None
     part = sheets.get(_sheet_of(names.get(DATA_NAME, "")), ("", 0))[0]
+    if not part and DATA_NAME in names:
+        raise CibleError(
+            f"In {path.name}, the {DATA_NAME} name no longer points to a sheet (was the data "
+            "sheet deleted?). Export to a new file instead."
+        )
     if not part:
         raise CibleError(
             f"{path.name} has no {DATA_NAME} range: it was not made by Cible's Excel export, "

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.chart import BarChart, Reference
+from openpyxl.workbook.defined_name import DefinedName
 from sqlalchemy import update
 
 from app.errors import CibleError
@@ -465,6 +466,14 @@ def test_refresh_refuses_a_workbook_not_made_by_cible(sample, tmp_path) -> None:
     wb.save(out)
     before = out.read_bytes()
     with pytest.raises(CibleError, match="Cible_Data"):
+        refresh(db, target(), out)
+    assert out.read_bytes() == before
+    wb = openpyxl.load_workbook(out)  # a Cible workbook whose data sheet was deleted
+    wb.create_sheet("Données")
+    wb.defined_names["Cible_Data"] = DefinedName("Cible_Data", attr_text="#REF!")
+    wb.save(out)
+    before = out.read_bytes()
+    with pytest.raises(CibleError, match="no longer points to a sheet"):
         refresh(db, target(), out)
     assert out.read_bytes() == before
     not_excel = tmp_path / "notes.xlsx"

@@ -299,9 +299,7 @@ class ExcelExportDialog(QDialog):
 
     # -- the file ---------------------------------------------------------------------------
     def _browse(self) -> None:
-        start = self.path_edit.text().strip() or str(
-            Path.home() / f"{self.target.name or 'cible'}.xlsx"
-        )
+        start = self.path_edit.text().strip() or str(Path.home() / self.suggested_file_name())
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export to Excel"),
@@ -311,6 +309,11 @@ class ExcelExportDialog(QDialog):
         )
         if path:
             self.path_edit.setText(path)
+
+    def suggested_file_name(self) -> str:
+        """The target's name as a file name (characters Windows refuses replaced)."""
+        name = "".join("_" if ch in '<>:"/\\|?*' or ord(ch) < 32 else ch for ch in self.target.name)
+        return (name.strip(" .") or "cible") + ".xlsx"
 
     def chosen_path(self) -> Path | None:
         """The file typed or chosen, with ``.xlsx`` added if missing; ``None`` (and a message)

@@ -304,3 +304,5 @@ def test_choose_adds_the_file_chosen(qtbot, dialog, tmp_path, monkeypatch) -> No
     qtbot.mouseClick(dialog.browse_button, Qt.MouseButton.LeftButton)
     assert dialog.path_edit.text() == chosen
     assert calls[0][0].endswith("Relance CT.xlsx") and "*.xlsx" in calls[0][1]
+    dialog.target = target(name='CT 12/2026: "VN"')
+    assert dialog.suggested_file_name() == "CT 12_2026_ _VN_.xlsx"
