@@ -29,9 +29,11 @@ added. openpyxl edits the workbook — the user's sheets, the names, the styles 
 sheet holds only its header; the rows are streamed as XML into a scratch file and spliced into
 the data sheet as the package is copied, so memory stays flat however many rows there are (it
 grows only with what the user added). Limits, from openpyxl: it keeps values, formulas,
-formatting, conditional formats, data validation, defined names, charts and pivot tables (set to
-refresh when Excel opens the file); it drops images unless Pillow is installed, and always drops
-shapes, text boxes, slicers, form controls, macros and external-link caches. Anything the user
+formatting, conditional formats, data validation, defined names and charts (tested), and pivot
+tables (openpyxl documents that it preserves them; Cible marks their caches to refresh when
+Excel opens the file — not tested here against a pivot table made in Excel); it drops images
+unless Pillow is installed, and always drops shapes, text boxes, slicers, form controls, macros
+and external-link caches. Anything the user
 put on the data sheet itself is replaced with the new rows: keep your own work on other sheets,
 and point charts, formulas and pivot tables at the ``Cible_Data`` name so they follow the rows.
 """
