@@ -492,6 +492,7 @@ def test_inspection_due_is_the_first_ct_date_not_before(mec: dt.date, days: int)
 
 def test_command_writes_a_new_database(tmp_path: Path, capsys) -> None:
     target = tmp_path / "demo.sqlite"
+    target.touch()  # an empty file (as a file dialog may leave) is not a database: replaced
     argv = ["--db", str(target), "--customers", "120", "--seed", "9", "--today", "2026-03-10"]
     assert run_command(demo_cli.main, argv) == 0
     out = capsys.readouterr().out
