@@ -751,6 +751,8 @@ _NS = {
     "p": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 _SENTINEL = 987_654_321_987_654  # the row count in the information sheet until it is known
+#: Bytes read at a time while the old rows are skipped.
+_CHUNK = 1 << 20
 _SHEET_DATA_START = re.compile(rb"<(?:[\w.-]+:)?sheetData\b[^>]*?(/?)>")
 _SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
@@ -846,7 +848,7 @@ def _without_rows(source: Path, target: Path, part: str) -> None:
                     continue
                 state, buffer = "before", b""
                 while True:
-                    chunk = reader.read(1 << 20)
+                    chunk = reader.read(_CHUNK)
                     buffer += chunk
                     if state == "before":
                         match = _SHEET_DATA_START.search(buffer)

@@ -659,3 +659,33 @@ def test_killing_the_process_half_way_leaves_the_old_workbook(tmp_path, mode) ->
         process.stdin.close()
     assert out.read_bytes() == before
     assert data_rows(out) == [("37000", dt.datetime(2023, 5, 1))]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_old_rows_are_skipped_whatever_the_read_size(tmp_path, monkeypatch, chunk) -> None:
+    """The old rows are skipped while the sheet is read in chunks: tags cut anywhere."""
+    from app.export import excel
+
+    monkeypatch.setattr(excel, "_CHUNK", chunk)
+    out = tmp_path / "chunks.xlsx"
+    write_workbook(out, FIELDS, _many_rows(300 if chunk < 64 else 2100), _info())
+    wb = openpyxl.load_workbook(out)
+    wb.create_sheet("Notes")["A1"] = "gardé"
+    wb.save(out)
+    assert refresh_rows(out, FIELDS, _many_rows(2), _info()) == 2
+    wb = openpyxl.load_workbook(out)
+    assert data_rows_of(wb["Données"]) == [
+        ("00000", dt.datetime(2020, 1, 1), 0),
+        ("00001", dt.datetime(2020, 1, 2), 1),
+    ]
+    assert wb["Notes"]["A1"].value == "gardé"
+
+    # the light copy openpyxl loads has the sheet exactly as it was, minus its rows
+    light = tmp_path / "light.xlsx"
+    part = excel._data_part(out)
+    excel._without_rows(out, light, part)
+    original = zipfile.ZipFile(out).read(part).decode()
+    stripped = zipfile.ZipFile(light).read(part).decode()
+    start, end = original.index("<sheetData>"), original.index("</sheetData>") + 12
+    assert stripped == original[:start] + "<sheetData/>" + original[end:]
+    assert zipfile.ZipFile(light).namelist() == zipfile.ZipFile(out).namelist()
