@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from sqlalchemy import Connection, delete, func, select, update
 
@@ -1007,7 +1008,7 @@ def _split_sheet(xml: str) -> tuple[str, str, dict[str, str], str]:
 
 def _patched_names(xml: str, data_title: str, data_index: int, ref: str) -> str:
     """workbook.xml with ``Cible_Data`` and the data sheet's filter range set to *ref*."""
-    quoted = "'" + data_title.replace("'", "''") + "'!" + ref
+    quoted = xml_escape("'" + data_title.replace("'", "''") + "'!" + ref)
 
     def fix(match: re.Match[str]) -> str:
         attrs = match.group(1)

@@ -603,17 +603,17 @@ def test_a_refresh_drops_every_old_row_and_follows_a_renamed_sheet(tmp_path) -> 
     out = tmp_path / "big.xlsx"
     write_workbook(out, FIELDS, _many_rows(2100), _info())
     wb = openpyxl.load_workbook(out)
-    wb["Données"].title = "Données de l'atelier"  # renamed by the user: Excel follows the name
-    wb.defined_names[DATA_NAME].attr_text = "'Données de l''atelier'!$A$1:$C$2101"
+    wb["Données"].title = "Données <R&D> l'atelier"  # renamed by the user: Excel follows it
+    wb.defined_names[DATA_NAME].attr_text = "'Données <R&D> l''atelier'!$A$1:$C$2101"
     wb.save(out)
     count = refresh_rows(out, FIELDS, [("01000", dt.date(2024, 1, 2), 7)], _info("en"))
     wb = openpyxl.load_workbook(out)
-    assert count == 1 and wb.sheetnames == ["Données de l'atelier", "Informations"]
-    sheet = wb["Données de l'atelier"]
+    assert count == 1 and wb.sheetnames == ["Données <R&D> l'atelier", "Informations"]
+    sheet = wb["Données <R&D> l'atelier"]
     assert sheet.max_row == 2 and sheet.auto_filter.ref == "A1:C2"
     assert [c.value for c in sheet[1]] == ["Postal code", "First registration (MEC)", "Mileage"]
     assert [c.value for c in sheet[2]] == ["01000", dt.datetime(2024, 1, 2), 7]
-    assert wb.defined_names[DATA_NAME].attr_text == "'Données de l''atelier'!$A$1:$C$2"
+    assert wb.defined_names[DATA_NAME].attr_text == "'Données <R&D> l''atelier'!$A$1:$C$2"
     assert dict(wb["Informations"].iter_rows(values_only=True))["Rows exported"] == 1
 
 
