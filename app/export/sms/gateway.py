@@ -107,15 +107,18 @@ class Reply:
 
 class Gateway(ABC):
     kind: str = ""
+    #: How many messages the sender hands over at a time.
+    batch_size: int = 50
 
     @abstractmethod
     def send_batch(
         self,
         messages: list[OutgoingSms],
-        on_result: Callable[[SendResult], None],
+        on_results: Callable[[list[SendResult]], None],
         on_handing: Callable[[list[OutgoingSms]], None] | None = None,
     ) -> None:
-        """Hand *messages* over; call *on_result* for each as soon as its outcome is known.
+        """Hand *messages* over; call *on_results* as soon as outcomes are known (one message at
+        a time for an API, all at once for a file).
 
         *on_handing* is called with the messages about to leave, just before they do (the
         sender records the attempt there). Raises :class:`GatewayUnavailable` when the provider
@@ -345,13 +348,13 @@ class HttpGateway(Gateway):
     def send_batch(
         self,
         messages: list[OutgoingSms],
-        on_result: Callable[[SendResult], None],
+        on_results: Callable[[list[SendResult]], None],
         on_handing: Callable[[list[OutgoingSms]], None] | None = None,
     ) -> None:
         for message in messages:
             if on_handing is not None:
                 on_handing([message])
-            on_result(self.send_one(message))
+            on_results([self.send_one(message)])
 
     def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
         c = self.config
@@ -435,6 +438,7 @@ def _keys_in_outboxes(folder: Path) -> dict[str, str]:
 
 class OutboxGateway(Gateway):
     kind = "outbox"
+    batch_size = 5000  # one file per run, unless it is very large
 
     def __init__(
         self, folder: str | os.PathLike[str], *, clock: Callable[[], dt.datetime] | None = None
@@ -446,7 +450,7 @@ class OutboxGateway(Gateway):
     def send_batch(
         self,
         messages: list[OutgoingSms],
-        on_result: Callable[[SendResult], None],
+        on_results: Callable[[list[SendResult]], None],
         on_handing: Callable[[list[OutgoingSms]], None] | None = None,
     ) -> None:
         if not messages:
@@ -464,9 +468,14 @@ class OutboxGateway(Gateway):
             self._write(path, fresh)
             self.written.append(path)
             name = path.name
-        for m in messages:
-            where = already.get(m.key) or name
-            on_result(SendResult(m.key, SmsStatus.EXPORTED, m.key, f"outbox file {where}"))
+        on_results(
+            [
+                SendResult(
+                    m.key, SmsStatus.EXPORTED, m.key, f"outbox file {already.get(m.key) or name}"
+                )
+                for m in messages
+            ]
+        )
 
     def _write(self, path: Path, messages: Iterable[OutgoingSms]) -> None:
         try:

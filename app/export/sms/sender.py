@@ -5,7 +5,7 @@
    date or for the send window.
 2. :func:`send_due` takes the due messages in id order, a chunk at a time. For each chunk it
    first re-reads the customers (a refusal of SMS or a lost marketing basis since the target was
-   built cancels the message) and commits; just before each message leaves, one more attempt
+   built cancels the message) and commits; just before messages leave, one more attempt
    and the time are committed; only then is it handed to the gateway. Each result is committed
    as it comes: ``sent`` (with the provider's id), ``exported`` (outbox file) or ``failed``
    with the reason, and a sent message is written to the customer's contact history in the
@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.export.sms.gateway import (
@@ -182,7 +182,7 @@ def send_due(
     sender_name: str = "",
     now: dt.datetime | None = None,
     batch_id: int | None = None,
-    chunk: int = 50,
+    chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SendSummary:
     """Hand every due message to *gateway* (see the module docstring); resumable at any point.
@@ -191,6 +191,7 @@ def send_due(
     not handed yet stay as they are).
     """
     now_utc = to_utc(now) if now is not None else utcnow()
+    chunk = chunk or gateway.batch_size
     summary = SendSummary()
     with database.session() as session:
         total = count_due(session, now, batch_id)
@@ -217,7 +218,8 @@ def send_due(
                 for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))
             }
             outgoing: list[OutgoingSms] = []
-            for message, kind, _campaign, _template in rows:
+            sent_info: dict[str, _Sent] = {}
+            for message, kind, campaign, template in rows:
                 reason = _blocked(message, SmsKind(kind), customers.get(message.customer_id))
                 if reason:
                     message.status = SmsStatus.CANCELLED
@@ -226,78 +228,126 @@ def send_due(
                     done += 1
                     continue
                 message.status = SmsStatus.PENDING
-                outgoing.append(
-                    OutgoingSms(message.idempotency_key, message.phone, message.text, sender_name)
+                key = message.idempotency_key
+                outgoing.append(OutgoingSms(key, message.phone, message.text, sender_name))
+                sent_info[key] = _Sent(
+                    message.id,
+                    message.customer_id,
+                    message.vehicle_id,
+                    message.phone,
+                    message.user,
+                    campaign,
+                    template,
                 )
             # committed here: every message is pending with its key before the gateway sees it
 
-        def on_result(result: SendResult) -> None:
+        def on_results(results: list[SendResult], info: dict[str, _Sent] = sent_info) -> None:
             nonlocal done
-            _record(database, result, summary)
-            done += 1
+            _record(database, results, info, summary)
+            done += len(results)
             if progress is not None:
                 progress(done, total)
 
-        def on_handing(leaving: list[OutgoingSms]) -> None:
-            _mark_handed(database, [m.key for m in leaving])
+        def on_handing(leaving: list[OutgoingSms], info: dict[str, _Sent] = sent_info) -> None:
+            _mark_handed(database, [info[m.key].id for m in leaving])
 
         if progress is not None:
             progress(done, total)
         try:
-            gateway.send_batch(outgoing, on_result, on_handing)
+            gateway.send_batch(outgoing, on_results, on_handing)
         except GatewayUnavailable as error:
             summary.stopped = str(error)
             break
     return summary
 
 
-def _mark_handed(database: Database, keys: list[str]) -> None:
+@dataclass(frozen=True)
+class _Sent:
+    """What recording a message's outcome needs, read with its chunk."""
+
+    id: int
+    customer_id: int | None
+    vehicle_id: int | None
+    phone: str
+    user: str
+    campaign: str
+    template: str | None
+
+
+_MESSAGE = SmsMessage.__table__
+_HISTORY = ContactHistory.__table__
+
+
+def _mark_handed(database: Database, ids: list[int]) -> None:
     """Committed just before the gateway call: one more attempt, and when."""
+    with database.engine.begin() as conn:
+        conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.id.in_(ids))
+            .values(attempts=_MESSAGE.c.attempts + 1, handed_at=utcnow())
+        )
+
+
+def _record(
+    database: Database, results: list[SendResult], info: dict[str, _Sent], summary: SendSummary
+) -> None:
+    """The outcomes, in one transaction (with the contact history of what was sent)."""
     now = utcnow()
-    with database.session() as session:
-        for message in session.scalars(
-            select(SmsMessage).where(SmsMessage.idempotency_key.in_(keys))
-        ):
-            message.attempts += 1
-            message.handed_at = now
-
-
-def _record(database: Database, result: SendResult, summary: SendSummary) -> None:
-    with database.session() as session:
-        row = session.execute(
-            select(SmsMessage, SmsBatch.campaign, SmsBatch.template_name)
-            .join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
-            .where(SmsMessage.idempotency_key == result.key)
-        ).first()
-        if row is None:
-            return
-        message, campaign, template_name = row
-        now = utcnow()
-        message.status = result.status
-        message.reason = (result.reason or None) and result.reason[:200]
-        message.provider_id = (result.provider_id or None) and result.provider_id[:80]
-        if result.status in (SmsStatus.SENT, SmsStatus.EXPORTED):
-            message.sent_at = now
-            if result.status is SmsStatus.SENT:
-                summary.sent += 1
-            else:
-                summary.exported += 1
-            if message.customer_id is not None:
-                session.add(
-                    ContactHistory(
-                        customer_id=message.customer_id,
-                        vehicle_id=message.vehicle_id,
-                        channel=ContactChannel.SMS,
-                        contacted_at=now,
-                        campaign=campaign[:80],
-                        template=template_name,
-                        outcome="SMS sent" if result.status is SmsStatus.SENT else "SMS exported",
-                        user=message.user,
-                    )
-                )
-        else:
+    updates: list[dict[str, object]] = []
+    history: list[dict[str, object]] = []
+    for result in results:
+        sent = info.get(result.key)
+        if sent is None:
+            continue
+        delivered = result.status in (SmsStatus.SENT, SmsStatus.EXPORTED)
+        reason = (result.reason or None) and result.reason[:200]
+        updates.append(
+            {
+                "_id": sent.id,
+                "_status": result.status,
+                "_reason": reason,
+                "_provider_id": (result.provider_id or None) and result.provider_id[:80],
+                "_sent_at": now if delivered else None,
+            }
+        )
+        if not delivered:
             summary.failed += 1
-            summary.failures.append((message.phone, message.reason or ""))
+            summary.failures.append((sent.phone, reason or ""))
+            continue
+        if result.status is SmsStatus.SENT:
+            summary.sent += 1
+        else:
+            summary.exported += 1
+        if sent.customer_id is not None:
+            history.append(
+                {
+                    "customer_id": sent.customer_id,
+                    "vehicle_id": sent.vehicle_id,
+                    "channel": ContactChannel.SMS,
+                    "contacted_at": now,
+                    "campaign": sent.campaign[:80],
+                    "program": None,
+                    "template": sent.template,
+                    "outcome": "SMS sent" if result.status is SmsStatus.SENT else "SMS exported",
+                    "user": sent.user,
+                }
+            )
+    if not updates:
+        return
+    with database.engine.begin() as conn:
+        conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.id == bindparam("_id"))
+            .values(
+                status=bindparam("_status"),
+                reason=bindparam("_reason"),
+                provider_id=bindparam("_provider_id"),
+                sent_at=bindparam("_sent_at"),
+            ),
+            updates,
+        )
+        if history:
+            conn.execute(_HISTORY.insert(), history)
 
 
 def cancel_batch(session: Session, batch_id: int, reason: str = "cancelled by the user") -> int:
