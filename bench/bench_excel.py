@@ -10,7 +10,8 @@ amounts) are written, in the same run, by:
   that still writes typed cells (dates as dates);
 * **openpyxl write-only**: ``Workbook(write_only=True)`` and ``append`` per row;
 * **Cible**: :func:`app.export.excel.write_workbook` — the same cells plus the header format,
-  frozen header, autofilter, column widths, the ``Cible_Data`` name and the information sheet.
+  frozen header, autofilter, column widths, the ``Cible_Data`` name and the information sheet
+  (XlsxWriter lays the workbook out, the rows are streamed as XML into its data sheet).
 
 Each writer runs in its own child process so that its peak memory can be read on its own: the
 child builds the rows, resets the kernel's peak-RSS counter (``/proc/self/clear_refs``), writes,

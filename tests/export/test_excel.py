@@ -599,6 +599,68 @@ def test_a_refresh_reads_back_exactly_like_a_new_export(tmp_path, texts, day, pr
     ]
 
 
+def _xlsxwriter_reference(path: Path, fields, rows) -> None:
+    """The same cells written by XlsxWriter's own typed calls: the reference."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    money_format = workbook.add_format({"num_format": "#,##0.00"})
+    for r, row in enumerate(rows, start=1):
+        for c, (f, value) in enumerate(zip(fields, row, strict=True)):
+            if value is None or value == "":
+                continue
+            if f.type.value == "date" and value >= dt.date(1900, 3, 1):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+            elif f.type.value == "date":
+                sheet.write_string(r, c, value.strftime("%d/%m/%Y").rjust(10, "0"))
+            elif f.money:
+                sheet.write_number(r, c, value, money_format)
+            else:
+                sheet.write_string(r, c, value)
+    workbook.close()
+
+
+def _cells(path: Path) -> list[list[tuple]]:
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    return [
+        [(c.value, c.data_type, c.number_format) for c in row if c.value is not None]
+        for row in sheet.iter_rows(min_row=2)
+    ]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(
+        st.tuples(
+            st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12).filter(
+                lambda s: not (s.startswith("<r>") and s.endswith("</r>"))
+            ),
+            st.sampled_from(["_x0041_", " lead", "trail\t", "a\r\nb", "=1+2", "0612", "é&<>"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    day=st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)),
+    price=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+)
+def test_cells_read_back_like_xlsxwriters_own_typed_writes(tmp_path, texts, day, price) -> None:
+    rows = [(a, b, day, price) for a, b in texts]
+    ours, reference = tmp_path / "ours.xlsx", tmp_path / "reference.xlsx"
+    write_workbook(ours, TEXT_FIELDS, rows, _info())
+    _xlsxwriter_reference(reference, TEXT_FIELDS, rows)
+    assert _cells(ours) == _cells(reference)
+
+
+def test_text_that_looks_like_markup_stays_text(tmp_path) -> None:
+    out = tmp_path / "markup.xlsx"
+    write_workbook(out, TEXT_FIELDS[:1], [("<r>x & y</r>",), ("<b>gras</b>",)], _info())
+    assert data_rows(out) == [("<r>x & y</r>",), ("<b>gras</b>",)]
+
+
 def test_a_refresh_drops_every_old_row_and_follows_a_renamed_sheet(tmp_path) -> None:
     out = tmp_path / "big.xlsx"
     write_workbook(out, FIELDS, _many_rows(2100), _info())
