@@ -211,6 +211,9 @@ class Field:
     derived: str | None = None
     #: Can be shown as a column (some "has at least one" fields can only filter).
     displayable: bool = True
+    #: Codes and numbers written without accents (postal code, phones, plate, VIN...): a %
+    #: search only needs ``upper()``, not the accent fold, so it stays plain SQL.
+    codes: bool = False
 
     def label(self, lang: str | None = None) -> str:
         return self.fr if current_language(lang) == "fr" else self.en
@@ -647,7 +650,16 @@ _FIELD_LIST: tuple[Field, ...] = (
         aggregate=True,
     ),
     # Compte
-    _f("customer.dms_ref", "account", T, "Code client", "Customer number", C, _col("dms_ref")),
+    _f(
+        "customer.dms_ref",
+        "account",
+        T,
+        "Code client",
+        "Customer number",
+        C,
+        _col("dms_ref"),
+        codes=True,
+    ),
     _f(
         "customer.site",
         "account",
@@ -760,7 +772,14 @@ _FIELD_LIST: tuple[Field, ...] = (
         _col("address3"),
     ),
     _f(
-        "customer.postal_code", "addresses", T, "Code postal", "Postal code", C, _col("postal_code")
+        "customer.postal_code",
+        "addresses",
+        T,
+        "Code postal",
+        "Postal code",
+        C,
+        _col("postal_code"),
+        codes=True,
     ),
     _f("customer.city", "addresses", T, "Ville", "City", C, _col("city"), fold=_cf("city")),
     _f(
@@ -774,7 +793,14 @@ _FIELD_LIST: tuple[Field, ...] = (
         values_from_db=True,
     ),
     _f(
-        "customer.phone_home", "addresses", T, "Tél. personnel", "Home phone", C, _col("phone_home")
+        "customer.phone_home",
+        "addresses",
+        T,
+        "Tél. personnel",
+        "Home phone",
+        C,
+        _col("phone_home"),
+        codes=True,
     ),
     _f(
         "customer.phone_mobile",
@@ -784,6 +810,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         "Mobile phone",
         C,
         _col("phone_mobile"),
+        codes=True,
     ),
     _f(
         "customer.phone_work",
@@ -793,9 +820,10 @@ _FIELD_LIST: tuple[Field, ...] = (
         "Work phone",
         C,
         _col("phone_work"),
+        codes=True,
     ),
-    _f("customer.fax", "addresses", T, "Fax", "Fax", C, _col("fax")),
-    _f("customer.email", "addresses", T, "E-mail", "E-mail", C, _col("email")),
+    _f("customer.fax", "addresses", T, "Fax", "Fax", C, _col("fax"), codes=True),
+    _f("customer.email", "addresses", T, "E-mail", "E-mail", C, _col("email"), codes=True),
     # Permissions (CNIL)
     _f(
         "customer.optout_post",
@@ -894,8 +922,17 @@ _FIELD_LIST: tuple[Field, ...] = (
     _f("customer.free3", "extra", T, "Domaine libre 3", "Free field 3", C, _col("free3")),
     # Véhicule
     _f("vehicle.id", "vehicle", N, "N° véhicule (interne)", "Vehicle id", V, _vcol("id")),
-    _f("vehicle.plate", "vehicle", T, "Immatriculation", "Registration plate", V, _vcol("plate")),
-    _f("vehicle.vin", "vehicle", T, "Numéro de série (VIN)", "VIN", V, _vcol("vin")),
+    _f(
+        "vehicle.plate",
+        "vehicle",
+        T,
+        "Immatriculation",
+        "Registration plate",
+        V,
+        _vcol("plate"),
+        codes=True,
+    ),
+    _f("vehicle.vin", "vehicle", T, "Numéro de série (VIN)", "VIN", V, _vcol("vin"), codes=True),
     _f("vehicle.brand", "vehicle", E, "Marque", "Brand", V, _vcol("brand"), values_from_db=True),
     _f(
         "vehicle.model",
@@ -1233,6 +1270,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         "Invoice number",
         INV,
         _invoice_col("number"),
+        codes=True,
     ),
     _f(
         "invoice.amount",

@@ -290,7 +290,8 @@ def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> Colu
     if op is Op.LIKE:
         if f.fold is not None:
             return f.fold(src).like(_like_pattern(fold(values[0]) or ""), escape="\\")
-        return folded(expr).like(_like_pattern(fold(values[0]) or ""), escape="\\")
+        pattern = _like_pattern(fold(values[0]) or "")
+        return (func.upper(expr) if f.codes else folded(expr)).like(pattern, escape="\\")
     if op is Op.IN:
         return expr.in_([str(v) for v in values])
     column, conv = _text_operand(f, src, folded=True)

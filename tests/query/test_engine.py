@@ -646,3 +646,26 @@ def test_describe_relative_between_none_and_empty() -> None:
     assert "aucun de ces critères (Véhicule : Marque parmi (MINI, AUSTIN))" in text
     assert "Kilométrage entre 1000 et 2000" in text
     assert describe(Target(), "fr") == "Tous les clients et leurs véhicules en circulation"
+
+
+def test_like_needs_no_sql_function_on_names_and_codes() -> None:
+    """The big columns users search with % (names, towns, models, postal codes, phones,
+    plates) are matched with plain SQL: stored folds or upper(), never the fold function."""
+    from sqlalchemy.dialects import sqlite
+
+    for key in (
+        "customer.last_name",
+        "customer.city",
+        "customer.postal_code",
+        "customer.phone_mobile",
+        "vehicle.plate",
+        "vehicle.model",
+    ):
+        sql = str(compile_target(target(cond(key, "like", "7%"))).compile(dialect=sqlite.dialect()))
+        assert "cible_fold(" not in sql, key
+    sql = str(
+        compile_target(target(cond("sale.lender", "like", "cré%"))).compile(
+            dialect=sqlite.dialect()
+        )
+    )
+    assert "cible_fold(" in sql
