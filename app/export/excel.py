@@ -365,6 +365,7 @@ def write_workbook(
             fields,
             rows,
             info,
+            lang,
             progress,
             cancel,
             total,
@@ -1012,6 +1013,7 @@ def refresh_rows(
             fields,
             rows,
             info,
+            lang,
             progress,
             cancel,
             total,
@@ -1027,6 +1029,7 @@ def _fill(
     fields: list[Field],
     rows: Iterable[Sequence[Any]],
     info: WorkbookInfo | None,
+    lang: str,
     progress: Progress | None,
     cancel: Cancel | None,
     total: int,
@@ -1038,7 +1041,6 @@ def _fill(
     the rows spliced into the data sheet and the row count set in the sheet's dimension and
     autofilter, the names and the information sheet; that file then replaces *path*.
     """
-    lang = info.lang if info is not None else current_language()
     with zipfile.ZipFile(skeleton) as package:
         _, _, sheets = _parts(package)
         data_part, data_index = sheets[data_title]

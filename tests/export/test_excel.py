@@ -358,6 +358,18 @@ def test_many_rows_stream_and_progress_reaches_the_total(tmp_path) -> None:
     assert openpyxl.load_workbook(out).sheetnames == ["Data"]  # no information sheet asked
 
 
+def test_without_information_sheet_values_follow_the_language_asked(tmp_path) -> None:
+    fields = [get_field("customer.optout_post"), get_field("vehicle.category")]
+    for lang, expected in (
+        ("fr", ("Oui", "VU (véhicule utilitaire)")),
+        ("en", ("Yes", "Commercial vehicle (VU)")),
+    ):
+        out = tmp_path / f"{lang}.xlsx"
+        write_workbook(out, fields, [(True, "VU")], lang=lang)
+        assert data_rows(out) == [expected]
+        assert openpyxl.load_workbook(out).sheetnames == ["Données" if lang == "fr" else "Data"]
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
