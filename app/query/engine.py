@@ -395,11 +395,14 @@ def _group(group: Group, src: Sources, ctx: _Ctx) -> ColumnElement:
     # "all of" with two values under one field: rows match one of the values, and the
     # customer owns a vehicle (matching the rest of the group) for each value.
     split_or = [or_(*[_leaf(c, src, ctx) for c in conds]) for conds in split.values()]
+    # Each requirement is "the customer is among the owners of such a vehicle": a subquery
+    # that does not depend on the outer row, so the database runs it once (a correlated
+    # EXISTS per row was several times slower on 100,000 customers, see bench/README.md).
     requirements = []
     for conds in split.values():
         for cond in conds:
-            v2 = VEHICLE.alias()
-            other = src.replace(vehicle=v2)
+            v2, c2 = VEHICLE.alias(), CUSTOMER.alias()
+            other = src.replace(customer=c2, vehicle=v2)
             rest = Group(
                 "all",
                 [
@@ -411,9 +414,8 @@ def _group(group: Group, src: Sources, ctx: _Ctx) -> ColumnElement:
             inner = [_group(rest, other, ctx)] if not rest.is_empty() else []
             inner += [or_(*[_leaf(c, other, ctx) for c in cs]) for cs in split.values()]
             inner.append(_leaf(cond, other, ctx))
-            requirements.append(
-                exists().where(_owned(v2, src.customer, ctx), *inner).correlate_except(v2)
-            )
+            owners = select(v2.c.owner_id).select_from(v2.join(c2, _owned(v2, c2, ctx)))
+            requirements.append(src.customer.c.id.in_(owners.where(*inner)))
     return and_(*parts, *split_or, *requirements)
 
 
