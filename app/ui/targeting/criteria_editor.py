@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTabBar,
+    QToolBar,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -240,9 +242,12 @@ class CriteriaEditor(QWidget):
         self.op_group = QActionGroup(self)
         self.op_group.setExclusive(True)
         self.op_actions: dict[Op, QAction] = {}
-        ops_bar = QHBoxLayout()
-        ops_bar.setSpacing(2)
-        ops_bar.addWidget(QLabel(self.tr("Operator:")))
+        # a tool bar: when the pane is narrow, the last buttons go to its » menu
+        ops_bar = QToolBar()
+        ops_bar.setObjectName("operators")
+        ops_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        ops_bar.setIconSize(QSize(1, 1))
+        ops_bar.addWidget(QLabel(self.tr("Operator:") + " "))
         for op, shortcut in OPERATORS:
             action = QAction(op_label(op), self)
             action.setCheckable(True)
@@ -257,12 +262,8 @@ class CriteriaEditor(QWidget):
             self.op_actions[op] = action
             if op is Op.IN:
                 continue  # for text fields: in the context menu only
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setObjectName(f"op_{op.value}")
-            button.setAutoRaise(False)
-            ops_bar.addWidget(button)
-        ops_bar.addStretch(1)
+            ops_bar.addAction(action)
+            ops_bar.widgetForAction(action).setObjectName(f"op_{op.value}")
 
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -300,7 +301,7 @@ class CriteriaEditor(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.filter_edit)
         layout.addLayout(tabs_row)
-        layout.addLayout(ops_bar)
+        layout.addWidget(ops_bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.problems)
         layout.addWidget(self.sentence)

@@ -12,13 +12,14 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -199,14 +200,11 @@ class FieldPickerDialog(QDialog):
         def button(text: str, shortcut: str, slot: Any, name: str) -> QPushButton:
             b = QPushButton(text)
             b.setObjectName(name)
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.list.addAction(action)
             b.clicked.connect(slot)
             b.setToolTip(f"{text.replace('&', '')} ({shortcut})")
             return b
+
+        self.list.installEventFilter(self)  # its keys: see eventFilter
 
         self.up_button = button(self.tr("&Up"), "Ctrl+Up", lambda: self.move(-1), "up")
         self.down_button = button(self.tr("D&own"), "Ctrl+Down", lambda: self.move(1), "down")
@@ -252,6 +250,22 @@ class FieldPickerDialog(QDialog):
         if self.list.count():
             self.list.setCurrentRow(0)
         self.tree.setFocus()
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802
+        """The list's keys: Ctrl+Up / Ctrl+Down move, Delete removes, Space switches the order."""
+        if watched is self.list and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+            if ctrl and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+                self.move(-1 if key == Qt.Key.Key_Up else 1)
+                return True
+            if key == Qt.Key.Key_Delete:
+                self.remove_current()
+                return True
+            if key == Qt.Key.Key_Space and self._with_direction:
+                self.toggle_direction()
+                return True
+        return super().eventFilter(watched, event)
 
     # -- list -----------------------------------------------------------------------------------
     def keys(self) -> list[str]:

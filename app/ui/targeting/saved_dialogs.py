@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -137,11 +136,6 @@ class OpenTargetDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.delete_button.clicked.connect(self.delete_selected)
-        delete_action = QAction(self)
-        delete_action.setShortcut(QKeySequence.StandardKey.Delete)
-        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_action.triggered.connect(self.delete_selected)
-        self.table.addAction(delete_action)
         self.table.itemSelectionChanged.connect(self._selection)
 
         layout = QVBoxLayout(self)
@@ -174,6 +168,9 @@ class OpenTargetDialog(QDialog):
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         if event.key() == Qt.Key.Key_Down and self.search.hasFocus():
             self.table.setFocus()
+            return
+        if event.key() == Qt.Key.Key_Delete and not self.search.hasFocus():
+            self.delete_selected()  # the table leaves Delete to its dialog
             return
         super().keyPressEvent(event)
 

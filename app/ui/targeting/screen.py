@@ -196,13 +196,16 @@ class TargetingScreen(QWidget):
         top.addStretch(1)
         top.addWidget(self.busy_bar)
         top.addWidget(self.cancel_button)
-        top.addWidget(self.grain_combo)
-        top.addWidget(self.only_removed)
         top.addWidget(self.run_button)
+        options = QHBoxLayout()
+        options.addWidget(self.grain_combo)
+        options.addWidget(self.only_removed)
+        options.addStretch(1)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(top)
+        right_layout.addLayout(options)
         right_layout.addWidget(self.grid, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -586,6 +589,7 @@ class TargetingScreen(QWidget):
                 details = "".join(traceback.format_exception(error))
         bar = MessageBar(message, "error", details=details)
         self._bars.addWidget(bar)
+        bar.show()
         while self._bars.count() > 3:  # never a pile of bars
             old = self._bars.takeAt(0).widget()
             if old is not None:
@@ -597,6 +601,7 @@ class TargetingScreen(QWidget):
 
         bar = MessageBar(message, "info")
         self._bars.addWidget(bar)
+        bar.show()
         while self._bars.count() > 3:
             old = self._bars.takeAt(0).widget()
             if old is not None:
