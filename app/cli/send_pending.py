@@ -47,10 +47,12 @@ def main(argv: list[str]) -> int:
         with database.session() as session:
             settings = load_settings(session)
         gateway = make_gateway(database, settings)
-        summary = send_due(database, gateway, sender_name=settings.sender_name)
+        summary = send_due(
+            database, gateway, sender_name=settings.sender_name, windows=settings.windows
+        )
         print(
             f"sent {summary.sent}, exported {summary.exported}, failed {summary.failed}, "
-            f"cancelled {summary.cancelled}"
+            f"cancelled {summary.cancelled}, waiting for the send window {summary.deferred}"
         )
         for phone, reason in summary.failures:
             print(f"  failed {phone}: {reason}")

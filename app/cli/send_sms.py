@@ -194,7 +194,13 @@ def main(argv: list[str]) -> int:
                 target_name=target.name or Path(args.file).stem,
             )
             batch_id = batch.id
-        summary = send_due(database, gateway, sender_name=settings.sender_name, batch_id=batch_id)
+        summary = send_due(
+            database,
+            gateway,
+            sender_name=settings.sender_name,
+            batch_id=batch_id,
+            windows=settings.windows,
+        )
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise DatabaseError(f"Cannot use the database {database.location}: {detail}") from None

@@ -45,6 +45,7 @@ from app.export.sms.gateway import (
 )
 from app.export.sms.phones import DEFAULT_REGION, normalise, region_for
 from app.export.sms.recipients import SmsPlan
+from app.export.sms.windows import SendWindow
 from app.i18n import format_date
 from app.models.activity import ContactHistory
 from app.models.db import Database
@@ -135,6 +136,8 @@ class SendSummary:
     exported: int = 0
     failed: int = 0
     cancelled: int = 0
+    #: Marketing messages put back to wait for their market's send window.
+    deferred: int = 0
     #: Set when the run stopped early (gateway unavailable); the rest stays pending.
     stopped: str | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -184,11 +187,14 @@ def send_due(
     batch_id: int | None = None,
     chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    windows: dict[str, SendWindow] | None = None,
 ) -> SendSummary:
     """Hand every due message to *gateway* (see the module docstring); resumable at any point.
 
-    *progress(done, total)* is called after each message; it may raise to stop (the messages
-    not handed yet stay as they are).
+    *windows* (the settings' send windows): a marketing message whose time has come but whose
+    market's window is closed now (the computer was off, ``send-pending`` ran at night) waits
+    again for the next allowed time. *progress(done, total)* is called after each message; it
+    may raise to stop (the messages not handed yet stay as they are).
     """
     now_utc = to_utc(now) if now is not None else utcnow()
     chunk = chunk or gateway.batch_size
@@ -227,6 +233,15 @@ def send_due(
                     summary.cancelled += 1
                     done += 1
                     continue
+                if windows and SmsKind(kind) is SmsKind.MARKETING:
+                    window = windows.get(message.market) or windows.get("FR")
+                    aware_now = now_utc.replace(tzinfo=dt.UTC)
+                    if window is not None and not window.allows(aware_now):
+                        message.status = SmsStatus.SCHEDULED
+                        message.scheduled_for = to_utc(window.next_allowed(aware_now))
+                        summary.deferred += 1
+                        done += 1
+                        continue
                 message.status = SmsStatus.PENDING
                 key = message.idempotency_key
                 outgoing.append(OutgoingSms(key, message.phone, message.text, sender_name))

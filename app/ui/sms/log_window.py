@@ -362,6 +362,7 @@ class SmsLogWindow(QWidget):
                 database,
                 gateway,
                 sender_name=settings.sender_name,
+                windows=settings.windows,
                 progress=lambda done, total: ctx.report(done, total),
             )
             polled = None
@@ -378,6 +379,10 @@ class SmsLogWindow(QWidget):
                 .replace("%3", i18n.format_count(summary.failed))
                 .replace("%4", i18n.format_count(summary.cancelled))
             )
+            if summary.deferred:
+                text += " " + self.tr("%1 wait for the send window.").replace(
+                    "%1", i18n.format_count(summary.deferred)
+                )
             if polled is not None:
                 text += " " + self.tr("Statuses: %1 updated, %2 STOP.").replace(
                     "%1", i18n.format_count(polled.updated)

@@ -73,6 +73,7 @@ class PendingSmsRunner(QObject):
                 database,
                 gateway,
                 sender_name=settings.sender_name,
+                windows=settings.windows,
                 progress=lambda done, total: ctx.check_cancelled(),
             )
 

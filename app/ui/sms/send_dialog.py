@@ -748,6 +748,7 @@ class SmsSendDialog(QDialog):
                     database,
                     gateway,
                     sender_name=settings.sender_name,
+                    windows=settings.windows,
                     batch_id=batch_id,
                     progress=lambda done, total: ctx.report(done, total),
                 )

@@ -199,6 +199,27 @@ def test_marketing_outside_the_window_waits_service_does_not(sms_db) -> None:
     assert service.deferred_markets == {}
 
 
+def test_the_window_is_checked_again_when_the_time_comes(sms_db, tmp_path) -> None:
+    db, _ = sms_db
+    settings = save_sms_settings(db)
+    make_batch(db)  # planned on a Wednesday afternoon, inside every window
+    saturday_night = dt.datetime(2026, 5, 23, 21, 0, tzinfo=dt.UTC)  # 23:00 Paris, 17:00 Quebec
+    summary = send_due(db, OutboxGateway(tmp_path), now=saturday_night, windows=settings.windows)
+    assert (summary.exported, summary.deferred) == (1, 5)
+    by_phone = {m.phone: m for m in messages(db)}
+    assert by_phone[PHONES["tremblay"]].status is SmsStatus.EXPORTED  # Quebec: Saturday 10-18
+    dupre = by_phone[PHONES["dupre"]]
+    assert dupre.status is SmsStatus.SCHEDULED
+    assert dupre.scheduled_for == dt.datetime(2026, 5, 26, 6, 0)  # Tuesday 08:00 Paris
+    assert by_phone[PHONES["rossi"]].scheduled_for == dt.datetime(2026, 5, 26, 6, 0)
+    assert by_phone[PHONES["tamm"]].scheduled_for == dt.datetime(2026, 5, 25, 6, 0)  # 09:00
+    service = make_batch(db, "Votre voiture est prête", SmsKind.SERVICE)
+    summary = send_due(
+        db, OutboxGateway(tmp_path), now=saturday_night, windows=settings.windows, batch_id=service
+    )
+    assert (summary.exported, summary.deferred) == (7, 0)  # service messages are exempt
+
+
 def test_deferred_send_is_handed_over_only_when_due(sms_db, provider, memory_keyring) -> None:
     db, _ = sms_db
     save_sms_settings(db, gateway="http", http=provider.config())
