@@ -41,10 +41,6 @@ COL_CRITERION, COL_VALUE, COL_MORE = 0, 1, 2
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Criteria", text)
-
-
 def op_label(op: Op) -> str:
     """The short label of an operator in the tree and on its button."""
     return {
@@ -53,36 +49,50 @@ def op_label(op: Op) -> str:
         Op.NE: "≠",
         Op.GE: ">=",
         Op.LE: "<=",
-        Op.BETWEEN: _tr("between"),
-        Op.EMPTY: _tr("is empty"),
-        Op.NOT_EMPTY: _tr("is not empty"),
-        Op.IN: _tr("one of"),
-        Op.MORE_THAN_AGO: _tr("older than"),
-        Op.WITHIN_LAST: _tr("in the last"),
-        Op.WITHIN_NEXT: _tr("in the next"),
+        Op.BETWEEN: QCoreApplication.translate("Criteria", "between"),
+        Op.EMPTY: QCoreApplication.translate("Criteria", "is empty"),
+        Op.NOT_EMPTY: QCoreApplication.translate("Criteria", "is not empty"),
+        Op.IN: QCoreApplication.translate("Criteria", "one of"),
+        Op.MORE_THAN_AGO: QCoreApplication.translate("Criteria", "older than"),
+        Op.WITHIN_LAST: QCoreApplication.translate("Criteria", "in the last"),
+        Op.WITHIN_NEXT: QCoreApplication.translate("Criteria", "in the next"),
     }[op]
 
 
 def op_help(op: Op) -> str:
     """What an operator does, for tooltips."""
     return {
-        Op.EQ: _tr("Equals: the exact value"),
-        Op.LIKE: _tr("Like: % stands for any characters (DUP% finds DUPONT and Dupré)"),
-        Op.NE: _tr("Different from"),
-        Op.GE: _tr("Greater than or equal to (from this value on)"),
-        Op.LE: _tr("Less than or equal to (up to this value)"),
-        Op.BETWEEN: _tr("Between two values, both included"),
-        Op.EMPTY: _tr("The field is empty"),
-        Op.NOT_EMPTY: _tr("The field is filled in"),
-        Op.IN: _tr("One of several values, separated by ;"),
-        Op.MORE_THAN_AGO: _tr("More than N days, months or years ago (stays true over time)"),
-        Op.WITHIN_LAST: _tr("Within the last N days, months or years"),
-        Op.WITHIN_NEXT: _tr("Within the next N days, months or years"),
+        Op.EQ: QCoreApplication.translate("Criteria", "Equals: the exact value"),
+        Op.LIKE: QCoreApplication.translate(
+            "Criteria", "Like: % stands for any characters (DUP% finds DUPONT and Dupré)"
+        ),
+        Op.NE: QCoreApplication.translate("Criteria", "Different from"),
+        Op.GE: QCoreApplication.translate(
+            "Criteria", "Greater than or equal to (from this value on)"
+        ),
+        Op.LE: QCoreApplication.translate("Criteria", "Less than or equal to (up to this value)"),
+        Op.BETWEEN: QCoreApplication.translate("Criteria", "Between two values, both included"),
+        Op.EMPTY: QCoreApplication.translate("Criteria", "The field is empty"),
+        Op.NOT_EMPTY: QCoreApplication.translate("Criteria", "The field is filled in"),
+        Op.IN: QCoreApplication.translate("Criteria", "One of several values, separated by ;"),
+        Op.MORE_THAN_AGO: QCoreApplication.translate(
+            "Criteria", "More than N days, months or years ago (stays true over time)"
+        ),
+        Op.WITHIN_LAST: QCoreApplication.translate(
+            "Criteria", "Within the last N days, months or years"
+        ),
+        Op.WITHIN_NEXT: QCoreApplication.translate(
+            "Criteria", "Within the next N days, months or years"
+        ),
     }[op]
 
 
 def unit_label(unit: str) -> str:
-    return {"days": _tr("days"), "months": _tr("months"), "years": _tr("years")}[unit]
+    return {
+        "days": QCoreApplication.translate("Criteria", "days"),
+        "months": QCoreApplication.translate("Criteria", "months"),
+        "years": QCoreApplication.translate("Criteria", "years"),
+    }[unit]
 
 
 def takes_value(op: Op) -> bool:
@@ -277,7 +287,11 @@ class CriteriaTreeModel(QAbstractItemModel):
     ) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return (
-                (_tr("Criterion"), _tr("Value"), _tr("and / unit"))[section]
+                (
+                    QCoreApplication.translate("Criteria", "Criterion"),
+                    QCoreApplication.translate("Criteria", "Value"),
+                    QCoreApplication.translate("Criteria", "and / unit"),
+                )[section]
                 if 0 <= section < 3
                 else None
             )
@@ -326,7 +340,7 @@ class CriteriaTreeModel(QAbstractItemModel):
             return None
         if isinstance(node, ExtraRootNode):
             if col == COL_CRITERION and role == Qt.ItemDataRole.DisplayRole:
-                return _tr("Other criteria (nested groups)")
+                return QCoreApplication.translate("Criteria", "Other criteria (nested groups)")
             if role == Qt.ItemDataRole.FontRole:
                 return _bold()
             return None
@@ -375,9 +389,9 @@ class CriteriaTreeModel(QAbstractItemModel):
                 return op_help(node.op)
             if col == COL_VALUE and node.placeholder:
                 return (
-                    _tr("Type a value (dates as DD/MM/YYYY)")
+                    QCoreApplication.translate("Criteria", "Type a value (dates as DD/MM/YYYY)")
                     if f.type is FieldType.DATE
-                    else _tr("Type a value")
+                    else QCoreApplication.translate("Criteria", "Type a value")
                 )
             return None
         if role == Qt.ItemDataRole.ForegroundRole and node.placeholder and col == COL_CRITERION:
@@ -390,7 +404,9 @@ class CriteriaTreeModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.EditRole:
                 return None
             label = op_label(node.op)
-            return f"{_tr('and')} {label}" if node.and_ else label
+            return (
+                f"{QCoreApplication.translate('Criteria', 'and')} {label}" if node.and_ else label
+            )
         if col == COL_VALUE:
             return node.text if takes_value(node.op) else ""
         if node.op is Op.BETWEEN:
@@ -398,7 +414,7 @@ class CriteriaTreeModel(QAbstractItemModel):
         if node.op in RELATIVE_OPS:
             return unit_label(node.unit) if role == Qt.ItemDataRole.DisplayRole else node.unit
         if node.op is Op.NE and role == Qt.ItemDataRole.DisplayRole:
-            return _tr("empty values too")
+            return QCoreApplication.translate("Criteria", "empty values too")
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
@@ -654,9 +670,11 @@ class CriteriaTreeModel(QAbstractItemModel):
 
     def _check(self, line: LineNode) -> str | None:
         if takes_value(line.op) and not line.text:
-            return _tr("Type a value.")
+            return QCoreApplication.translate("Criteria", "Type a value.")
         if line.op is Op.BETWEEN and not line.text2:
-            return _tr("Type the second value (between … and …).")
+            return QCoreApplication.translate(
+                "Criteria", "Type the second value (between … and …)."
+            )
         try:
             self._condition(line)
         except TargetError as error:  # the field is named by the tree: say only what is wrong
@@ -729,4 +747,8 @@ def _is_checked(value: Any) -> bool:
 
 
 def _count_text(n: int) -> str:
-    return _tr("1 criterion") if n == 1 else _tr("%1 criteria").replace("%1", str(n))
+    return (
+        QCoreApplication.translate("Criteria", "1 criterion")
+        if n == 1
+        else QCoreApplication.translate("Criteria", "%1 criteria").replace("%1", str(n))
+    )

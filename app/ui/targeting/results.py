@@ -42,10 +42,6 @@ REMOVED_ROLE = Qt.ItemDataRole.UserRole + 11
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Results", text)
-
-
 class Interruptible:
     """Runs a query in a task so that Cancel can stop it mid-statement (SQLite ``interrupt``,
     PostgreSQL ``cancel``), not only between batches."""
@@ -179,7 +175,9 @@ class ResultsTableModel(QAbstractTableModel):
             return "" if section == 0 else self._fields[section - 1].label()
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == 0:
-                return _tr("Click a mark to remove a customer from the target or put them back")
+                return QCoreApplication.translate(
+                    "Results", "Click a mark to remove a customer from the target or put them back"
+                )
             f = self._fields[section - 1]
             return f"{f.label()} ({f.group_label()})"
         return None
@@ -204,9 +202,13 @@ class ResultsTableModel(QAbstractTableModel):
                 return "↺" if removed else "✕"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return (
-                    _tr("Put this customer back in the target (Insert)")
+                    QCoreApplication.translate(
+                        "Results", "Put this customer back in the target (Insert)"
+                    )
                     if removed
-                    else _tr("Remove this customer from the target (Delete)")
+                    else QCoreApplication.translate(
+                        "Results", "Remove this customer from the target (Delete)"
+                    )
                 )
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return Qt.AlignmentFlag.AlignCenter
@@ -223,7 +225,9 @@ class ResultsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and removed:
             return QBrush(QColor("#8a8a8a"))
         if role == Qt.ItemDataRole.ToolTipRole and removed:
-            return _tr("Removed from the target: left out of every export")
+            return QCoreApplication.translate(
+                "Results", "Removed from the target: left out of every export"
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and f.type is FieldType.NUMBER:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None

@@ -88,7 +88,7 @@ def test_a_stale_count_never_overwrites_a_newer_one(qtbot, sample_db, manager, m
     release.set()
     wait_count(qtbot, screen, 1)
     assert shown == [1]  # 111 never reached the screen
-    assert screen.count_label.text() == "1 records"
+    assert screen.count_label.text() == "1 record"
     assert column(screen, "vehicle.model") == ["TWIZY"]
     assert not screen.busy_bar.isVisible()
 
