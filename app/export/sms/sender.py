@@ -17,6 +17,8 @@
    recorded outcome.
 4. If the gateway is unavailable after its retries, the run stops and the rest stays pending
    for the next run (``send-pending``, or the window while it is open).
+5. One sender at a time per database (:mod:`app.export.sms.lease`): the window's background
+   sender and a scheduled ``send-pending`` never hand the same messages over together.
 
 :func:`poll_statuses` and :func:`import_report` record delivery statuses; a STOP reply sets the
 customer's refusal of SMS with its date and source (:func:`apply_stop`).
@@ -43,6 +45,7 @@ from app.export.sms.gateway import (
     StatusReport,
     read_report,
 )
+from app.export.sms.lease import SendingLease
 from app.export.sms.phones import DEFAULT_REGION, normalise, region_for
 from app.export.sms.recipients import SmsPlan
 from app.export.sms.windows import SendWindow
@@ -196,6 +199,23 @@ def send_due(
     again for the next allowed time. *progress(done, total)* is called after each message; it
     may raise to stop (the messages not handed yet stay as they are).
     """
+    with SendingLease(database) as lease:
+        return _send_due(
+            database, gateway, lease, sender_name, now, batch_id, chunk, progress, windows
+        )
+
+
+def _send_due(
+    database: Database,
+    gateway: Gateway,
+    lease: SendingLease,
+    sender_name: str,
+    now: dt.datetime | None,
+    batch_id: int | None,
+    chunk: int | None,
+    progress: Callable[[int, int], None] | None,
+    windows: dict[str, SendWindow] | None,
+) -> SendSummary:
     now_utc = to_utc(now) if now is not None else utcnow()
     chunk = chunk or gateway.batch_size
     summary = SendSummary()
@@ -204,6 +224,7 @@ def send_due(
     last_id = 0
     done = 0
     while True:
+        lease.renew()
         with database.session() as session:
             query = (
                 select(SmsMessage, SmsBatch.kind, SmsBatch.campaign, SmsBatch.template_name)
@@ -259,6 +280,7 @@ def send_due(
         def on_results(results: list[SendResult], info: dict[str, _Sent] = sent_info) -> None:
             nonlocal done
             _record(database, results, info, summary)
+            lease.renew()
             done += len(results)
             if progress is not None:
                 progress(done, total)

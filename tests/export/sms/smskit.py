@@ -15,11 +15,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from keyring.backend import KeyringBackend
+from sqlalchemy import select
 
-from app.export.sms.settings import HttpConfig, SmsSettings, save_settings
+from app.export.sms.recipients import plan_send
+from app.export.sms.sender import create_batch
+from app.export.sms.settings import HttpConfig, SmsSettings, load_settings, save_settings
 from app.models import Customer, Site, Vehicle
 from app.models.db import Database
 from app.models.enums import MarketingBasis
+from app.models.sms import SmsKind, SmsMessage
 from app.query.target import Target
 
 NOW = dt.datetime(2026, 5, 20, 14, 0, tzinfo=dt.UTC)  # a Wednesday, inside every window
@@ -125,6 +129,30 @@ def save_sms_settings(db: Database, **changes: Any) -> SmsSettings:
     with db.session() as s:
         save_settings(s, settings)
     return settings
+
+
+# -- planning and batches ------------------------------------------------------------------------
+
+BODY = "Bonjour {civilité} {nom}, votre garage vous invite aux portes ouvertes."
+LATER = NOW + dt.timedelta(minutes=1)
+
+
+def plan(db, body=BODY, kind=SmsKind.MARKETING, *, at=None, now=NOW, **kw):
+    with db.session() as s:
+        settings = load_settings(s)
+    with db.engine.connect() as conn:
+        return plan_send(conn, everyone(), body, kind, settings, at=at, now=now, lang="en", **kw)
+
+
+def make_batch(db, body=BODY, kind=SmsKind.MARKETING, *, at=None, now=NOW, gateway="http") -> int:
+    the_plan = plan(db, body, kind, at=at, now=now)
+    with db.session() as s:
+        return create_batch(s, the_plan, campaign="Portes ouvertes", gateway=gateway, now=now).id
+
+
+def messages(db) -> list[SmsMessage]:
+    with db.session() as s:
+        return list(s.scalars(select(SmsMessage).order_by(SmsMessage.id)))
 
 
 class MemoryKeyring(KeyringBackend):

@@ -7,10 +7,12 @@ import datetime as dt
 
 import pytest
 from smskit import (
+    LATER,
     MARKETING_RECIPIENTS,
-    NOW,
     PHONES,
-    everyone,
+    make_batch,
+    messages,
+    plan,
     save_sms_settings,
 )
 from sqlalchemy import select
@@ -22,7 +24,6 @@ from app.export.sms.gateway import (
     gateway_from_settings,
     store_secret,
 )
-from app.export.sms.recipients import plan_send
 from app.export.sms.sender import (
     cancel_batch,
     create_batch,
@@ -33,27 +34,6 @@ from app.export.sms.sender import (
 from app.export.sms.settings import load_settings
 from app.models import ContactHistory, Customer, Setting
 from app.models.sms import SmsBatch, SmsKind, SmsMessage, SmsStatus
-
-BODY = "Bonjour {civilité} {nom}, votre garage vous invite aux portes ouvertes."
-LATER = NOW + dt.timedelta(minutes=1)
-
-
-def plan(db, body=BODY, kind=SmsKind.MARKETING, *, at=None, now=NOW, **kw):
-    with db.session() as s:
-        settings = load_settings(s)
-    with db.engine.connect() as conn:
-        return plan_send(conn, everyone(), body, kind, settings, at=at, now=now, lang="en", **kw)
-
-
-def make_batch(db, body=BODY, kind=SmsKind.MARKETING, *, at=None, now=NOW, gateway="http") -> int:
-    the_plan = plan(db, body, kind, at=at, now=now)
-    with db.session() as s:
-        return create_batch(s, the_plan, campaign="Portes ouvertes", gateway=gateway, now=now).id
-
-
-def messages(db) -> list[SmsMessage]:
-    with db.session() as s:
-        return list(s.scalars(select(SmsMessage).order_by(SmsMessage.id)))
 
 
 def names_by_id(ids: dict[str, int]) -> dict[int, str]:
