@@ -196,7 +196,3 @@ def analyse(text: str) -> SmsLength:
     width = utf16_units if offending else gsm_units
     segments, remaining = _segments([width(ch) for ch in text], multi)
     return SmsLength(encoding, len(text), units, segments, multi, remaining, offending)
-
-
-def segment_count(text: str) -> int:
-    return analyse(text).segments

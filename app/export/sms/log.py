@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from app.errors import CibleError
+from app.export.sms.phones import display
 from app.i18n import format_datetime
 from app.models.sms import SmsBatch, SmsMessage, SmsStatus
 from app.query.catalog import current_language
@@ -100,6 +101,8 @@ class LogRow:
             return format_datetime(local_time(getattr(self, key)), lang)
         if key == "status":
             return status_label(self.status, lang)
+        if key == "phone":
+            return display(self.phone)
         value = getattr(self, key)
         return "" if value is None else str(value)
 

@@ -88,7 +88,8 @@ def best_mobile(numbers: list[str | None], region: str = DEFAULT_REGION) -> Phon
 
 
 def display(e164: str, region: str = DEFAULT_REGION) -> str:
-    """A number as people of *region* write it (``06 12 34 56 78``); the input if not valid."""
+    """A number as people of *region* write it (``06 12 34 56 78``), other countries' numbers
+    in international form (``+41 79 123 45 67``); the input if it cannot be read."""
     try:
         number = phonenumbers.parse(e164, region)
     except NumberParseException:

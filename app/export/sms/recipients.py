@@ -428,25 +428,3 @@ def apply_body(
         else:
             send_times[market] = requested
     return SmsPlan(kind, body, funnel, requested, send_times)
-
-
-def render_preview(
-    body: str,
-    kind: SmsKind | str,
-    settings: SmsSettings,
-    recipient: Recipient | None,
-    asked: dict[str, str] | None = None,
-) -> str:
-    """The text one recipient would get (merge fields left visible without a recipient)."""
-    values: dict[str, str] = dict(recipient.values) if recipient else {}
-    for name, value in (asked or {}).items():
-        if value:
-            values[name] = value
-    if recipient is None:
-        for name in placeholders(body):
-            values.setdefault(name, "{" + name + "}")
-    text = render(body, values)
-    mention = settings.optout_mention.strip()
-    if SmsKind(kind) is SmsKind.MARKETING and not mention:
-        return text
-    return with_optout(text, kind, mention)

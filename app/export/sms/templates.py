@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.errors import CibleError
 from app.models.sms import SmsKind, SmsTemplate
 from app.models.textfold import fold
-from app.query.catalog import FIELDS, current_language
+from app.query.catalog import FIELDS
 
 _PLACEHOLDER = re.compile(r"\{([^{}\n]{1,60})\}")
 
@@ -257,9 +257,3 @@ def delete_template(session: Session, template_id: int) -> None:
     if template is not None:
         session.delete(template)
         session.flush()
-
-
-def kind_label(kind: SmsKind | str, lang: str | None = None) -> str:
-    if SmsKind(kind) is SmsKind.MARKETING:
-        return "Marketing"
-    return "Service (transactionnel)" if current_language(lang) == "fr" else "Service"

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from app.export.sms.phones import PhoneKind, best_mobile, normalise, region_for
+from app.export.sms.phones import PhoneKind, best_mobile, display, normalise, region_for
 from app.export.sms.settings import SettingsError, SmsSettings, load_settings, save_settings
 from app.export.sms.templates import (
     STARTER_TEMPLATES,
@@ -66,6 +66,13 @@ def test_the_same_digits_depend_on_the_sites_country() -> None:
     assert normalise("079 123 45 67", "FR").e164 == "+33791234567"  # a French 07 mobile
     assert normalise("5123 4567", "EE").e164 == "+37251234567"
     assert normalise("5123 4567", "FR").kind is PhoneKind.INVALID
+
+
+def test_numbers_are_shown_as_people_write_them() -> None:
+    assert display("+33612345678") == "06 12 34 56 78"
+    assert display("+41791234567") == "+41 79 123 45 67"
+    assert display("+41791234567", "CH") == "079 123 45 67"
+    assert display("garbage") == "garbage"
 
 
 def test_region_falls_back_to_the_customer_then_france() -> None:
