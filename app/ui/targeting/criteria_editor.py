@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.query.catalog import EnumValue
-from app.query.criteria import UNITS, Group, Op
+from app.query.criteria import RELATIVE_OPS, UNITS, Group, Op
 from app.query.describe import describe_criteria
 from app.ui.targeting.criteria_model import (
     COL_CRITERION,
@@ -247,7 +247,7 @@ class CriteriaEditor(QWidget):
         ops_bar.setObjectName("operators")
         ops_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         ops_bar.setIconSize(QSize(1, 1))
-        ops_bar.addWidget(QLabel(self.tr("Operator:") + " "))
+        ops_bar.setToolTip(self.tr("The operator of the criteria line under the cursor"))
         for op, shortcut in OPERATORS:
             action = QAction(op_label(op), self)
             action.setCheckable(True)
@@ -262,8 +262,24 @@ class CriteriaEditor(QWidget):
             self.op_actions[op] = action
             if op is Op.IN:
                 continue  # for text fields: in the context menu only
+            if op in RELATIVE_OPS:
+                continue  # in the "relative date" menu below
             ops_bar.addAction(action)
             ops_bar.widgetForAction(action).setObjectName(f"op_{op.value}")
+        # the three relative dates share one button: they stay true when a target is reopened
+        self.relative_button = QToolButton()
+        self.relative_button.setObjectName("op_relative")
+        self.relative_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.relative_button.setToolTip(
+            self.tr(
+                "Dates counted from today: older than, in the last, in the next N days, months or years"
+            )
+        )
+        relative_menu = QMenu(self.relative_button)
+        for op in (Op.MORE_THAN_AGO, Op.WITHIN_LAST, Op.WITHIN_NEXT):
+            relative_menu.addAction(self.op_actions[op])
+        self.relative_button.setMenu(relative_menu)
+        ops_bar.addWidget(self.relative_button)
 
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -376,8 +392,8 @@ class CriteriaEditor(QWidget):
         if not 0 <= index < len(self.models):
             return
         self.proxy.setSourceModel(self.models[index])
-        self.view.setColumnWidth(0, 300)
-        self.view.setColumnWidth(1, 170)
+        self.view.setColumnWidth(0, 270)
+        self.view.setColumnWidth(1, 150)
         self._expand_active()
         self._update_ops()
         selection = self.view.selectionModel()
@@ -483,6 +499,13 @@ class CriteriaEditor(QWidget):
         for op, action in self.op_actions.items():
             action.setEnabled(op in allowed)
             action.setChecked(op is current)
+        relative = current if current in RELATIVE_OPS else None
+        self.relative_button.setText(op_label(relative) if relative else self.tr("relative date"))
+        self.relative_button.setEnabled(bool(allowed & RELATIVE_OPS))
+        self.relative_button.setDown(False)
+        font = self.relative_button.font()
+        font.setBold(relative is not None)
+        self.relative_button.setFont(font)
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

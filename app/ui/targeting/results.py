@@ -419,9 +419,10 @@ class ResultsView(QTableView):
         metrics = self.fontMetrics()
         model = self.results()
         for i, f in enumerate(model.fields, start=1):
-            width = {FieldType.DATE: 11, FieldType.NUMBER: 10, FieldType.BOOLEAN: 6}.get(f.type, 16)
-            label = metrics.horizontalAdvance(f.label()) + 24
-            self.setColumnWidth(i, max(label, metrics.horizontalAdvance("M") * width))
+            chars = {FieldType.DATE: 10, FieldType.NUMBER: 8, FieldType.BOOLEAN: 5,
+                     FieldType.ENUM: 9}.get(f.type, 15)  # fmt: skip
+            label = metrics.horizontalAdvance(f.label()) + 20
+            self.setColumnWidth(i, max(label, metrics.averageCharWidth() * chars + 12))
 
     def _clicked(self, index: QModelIndex) -> None:
         if index.isValid() and index.column() == 0:

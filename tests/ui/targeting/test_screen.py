@@ -435,12 +435,12 @@ def test_every_action_has_a_shortcut(qtbot, sample_db, manager) -> None:
             if not action.isSeparator() and action.shortcut().isEmpty():
                 missing.append(action.text())
     assert missing == ["&About Cible"]  # F1 is not used for an About box
-    tree_buttons = [
-        b
-        for b in window.targeting.editor.findChildren(QToolButton)
-        if b.objectName().startswith("op_")
-    ]
-    assert tree_buttons and all(not b.defaultAction().shortcut().isEmpty() for b in tree_buttons)
+    editor = window.targeting.editor
+    buttons = [b for b in editor.findChildren(QToolButton) if b.objectName().startswith("op_")]
+    actions = [b.defaultAction() for b in buttons if b.objectName() != "op_relative"]
+    actions += editor.relative_button.menu().actions()
+    assert len(actions) == 11  # every operator but "one of" (text lists, in the context menu)
+    assert all(not a.shortcut().isEmpty() for a in actions)
     window.close()
 
 
