@@ -56,6 +56,8 @@ def canonical(name: str) -> str:
     """The merge field *name* refers to (``"Modele"`` → ``"modèle"``; a catalog key stays)."""
     text = " ".join(name.split())
     if text in FIELDS:
+        if not FIELDS[text].displayable:
+            raise TemplateError(f"{{{text}}} can be used in criteria only, not in a message.")
         return text
     found = _BY_FOLD.get(fold(text) or "")
     if found is None:

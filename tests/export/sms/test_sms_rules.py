@@ -222,6 +222,11 @@ def test_unknown_merge_field_is_named() -> None:
         placeholders("Votre {couleur}")
 
 
+def test_a_criteria_only_field_cannot_be_merged() -> None:
+    with pytest.raises(TemplateError, match="criteria only"):
+        placeholders("{invoice.line_category}")
+
+
 def test_render_drops_the_spaces_of_empty_values() -> None:
     assert render("Bonjour {civilité} {nom},", {"nom": "DUPONT"}) == "Bonjour DUPONT,"
 
