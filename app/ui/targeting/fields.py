@@ -247,6 +247,9 @@ class FieldPickerDialog(QDialog):
         for key in keys:
             self._append(key, descending.get(key, False))
         self.model.set_checked(set(keys))
+        for g, (_key, _label, fields) in enumerate(self.model.groups):
+            if any(f.key in self.model.checked for f in fields):  # show what is ticked
+                self.tree.expand(self.proxy.mapFromSource(self.model.index(g, 0)))
         if self.list.count():
             self.list.setCurrentRow(0)
         self.tree.setFocus()
