@@ -64,6 +64,14 @@ class GatewayUnavailable(CibleError):
     """The gateway did not answer (or answered 5xx) after every retry; try again later."""
 
 
+class GatewayRefused(GatewayUnavailable):
+    """The gateway refused Cible itself (wrong URL or key): nothing can be sent until fixed."""
+
+
+#: Answers about the account or the URL, not about one message: the send stops.
+_SETUP_ERRORS = {401, 402, 403, 404, 405, 407}
+
+
 @dataclass(frozen=True)
 class OutgoingSms:
     key: str
@@ -341,6 +349,13 @@ class HttpGateway(Gateway):
                 str(provider_id) if provider_id not in (None, "") else None,
             )
         snippet = answer.decode("utf-8", "replace").strip().replace("\n", " ")[:150]
+        if status in _SETUP_ERRORS:
+            host = urllib.parse.urlsplit(self.config.url).hostname
+            raise GatewayRefused(
+                f"The SMS gateway {host} refused the request (HTTP {status} {snippet}): check "
+                "its URL, account and API key in the SMS settings (or the account's credit). "
+                "The messages not sent stay pending."
+            )
         return SendResult(
             message.key, SmsStatus.FAILED, None, f"refused by the gateway: HTTP {status} {snippet}"
         )

@@ -238,6 +238,9 @@ class _Handler(BaseHTTPRequestHandler):
         if action == "500":
             self._answer(500, {"error": "internal error"})
             return
+        if action == "401":
+            self._answer(401, {"error": "bad API key"})
+            return
         if action == "timeout":
             state.release.wait(state.timeout_seconds)
             return  # the client gave up: say nothing

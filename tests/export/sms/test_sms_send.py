@@ -336,6 +336,19 @@ def test_gateway_down_stops_and_the_rest_stays_pending(sms_db, provider) -> None
     )
 
 
+def test_a_wrong_api_key_stops_the_send_instead_of_failing_everyone(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    make_batch(db)
+    provider.state.script = ["401"] * 10
+    summary = send_due(db, HttpGateway(config, "wrong"), now=LATER)
+    assert summary.failed == 0 and summary.sent == 0
+    assert "HTTP 401" in summary.stopped and "API key" in summary.stopped
+    assert len(provider.state.posts()) == 1
+    assert {m.status for m in messages(db)} == {SmsStatus.PENDING}
+
+
 def test_rate_limit_spaces_the_requests(sms_db, provider) -> None:
     db, _ = sms_db
     config = provider.config(rate_per_second=4)
