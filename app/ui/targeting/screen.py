@@ -302,6 +302,7 @@ class TargetingScreen(QWidget):
             self.last_row_action,
         ):
             self.grid.addAction(action)
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)  # right click
         self.only_removed_action = self._action(
             self.tr("Show &only removed customers"), "Ctrl+H", self.only_removed.toggle
         )

@@ -132,8 +132,18 @@ def test_mini_or_twizy(qtbot, sample_db, manager, monkeypatch) -> None:
         "TWIZY",
     ]
 
+    # reorder the groups: the sentence follows, the rows stay the same
+    editor.tabs.setCurrentIndex(0)
+    editor.move_right_action.trigger()
+    assert editor.sentence.text() == "Vehicle: Model % %TWIZY% or Vehicle: Model % %MINI%"
+    assert editor.tabs.currentIndex() == 1 and editor.tabs.tabText(0) == "Criteria (1)"
+    wait_count(qtbot, screen, 3)
+    editor.move_left_action.trigger()
+    assert editor.sentence.text() == "Vehicle: Model % %MINI% or Vehicle: Model % %TWIZY%"
     # remove the first group: only the TWIZY is left
-    editor.remove_group(0)
+    editor.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(editor.findChild(QToolButton, "remove_group"), Qt.MouseButton.LeftButton)
+    assert editor.tabs.count() == 1
     wait_count(qtbot, screen, 1)
     assert column(screen, "vehicle.model") == ["TWIZY"]
     assert screen.is_modified()
