@@ -122,6 +122,11 @@ class ResultsTableModel(QAbstractTableModel):
         return list(self._fields)
 
     @property
+    def target(self) -> Target:
+        """The target shown (as asked for: with "only removed" added, if so)."""
+        return self._target
+
+    @property
     def busy(self) -> bool:
         return self._task is not None and not self._task.is_finished
 
@@ -358,7 +363,10 @@ class ResultsTableModel(QAbstractTableModel):
 
 class ResultsView(QTableView):
     """The grid: a click on the first column removes a customer or puts them back; Delete and
-    Insert do the same for the selected rows; Ctrl+C copies them; Ctrl+End goes to the last row."""
+    Insert do the same for the selected rows; Ctrl+C copies them; Ctrl+End goes to the last row.
+    A click on a column's title asks to sort by it (``sort_requested(field key)``)."""
+
+    sort_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -374,6 +382,8 @@ class ResultsView(QTableView):
         self.horizontalHeader().setHighlightSections(False)
         self.horizontalHeader().setStretchLastSection(True)
         self.clicked.connect(self._clicked)
+        self.horizontalHeader().setSectionsClickable(True)
+        self.horizontalHeader().sectionClicked.connect(self._header_clicked)
         self._want_end = False
 
     def setModel(self, model: Any) -> None:  # noqa: N802
@@ -423,6 +433,22 @@ class ResultsView(QTableView):
                      FieldType.ENUM: 9}.get(f.type, 15)  # fmt: skip
             label = metrics.horizontalAdvance(f.label()) + 20
             self.setColumnWidth(i, max(label, metrics.averageCharWidth() * chars + 12))
+        header = self.horizontalHeader()
+        keys = [f.key for f in model.fields]
+        sort = model.target.sort
+        if sort and sort[0].field in keys:
+            order = (
+                Qt.SortOrder.DescendingOrder if sort[0].descending else Qt.SortOrder.AscendingOrder
+            )
+            header.setSortIndicator(keys.index(sort[0].field) + 1, order)
+            header.setSortIndicatorShown(True)
+        else:
+            header.setSortIndicatorShown(False)
+
+    def _header_clicked(self, section: int) -> None:
+        fields = self.results().fields
+        if 1 <= section <= len(fields):
+            self.sort_requested.emit(fields[section - 1].key)
 
     def _clicked(self, index: QModelIndex) -> None:
         if index.isValid() and index.column() == 0:

@@ -189,6 +189,7 @@ class TargetingScreen(QWidget):
         self.results.removed_changed.connect(self._removed_changed)
         self.grid = ResultsView()
         self.grid.setModel(self.results)
+        self.grid.sort_requested.connect(self.sort_by)
 
         top = QHBoxLayout()
         top.addWidget(self.count_label)
@@ -831,6 +832,12 @@ class TargetingScreen(QWidget):
         if dialog.exec() != SortDialog.DialogCode.Accepted:
             return False
         return self.set_sort(dialog.sort_keys())
+
+    def sort_by(self, key: str) -> None:
+        """A click on a column title: sort by it first (a second click: the other way round)."""
+        first = self._sort[0] if self._sort else None
+        descending = not first.descending if first is not None and first.field == key else False
+        self.set_sort([SortKey(key, descending), *[k for k in self._sort if k.field != key]])
 
     def set_sort(self, sort: list[SortKey]) -> bool:
         """A new sort order: the target runs again at once."""

@@ -6,7 +6,7 @@ import json
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QToolButton
 from targeting_helpers import column, make_screen, type_value, wait_count, wait_grid
@@ -471,3 +471,23 @@ def test_the_criteria_tree_without_a_mouse(qtbot, sample_db, manager) -> None:
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     wait_count(qtbot, screen, 14)
     assert editor.criteria().is_empty()
+
+
+def test_a_click_on_a_column_title_sorts_by_it(qtbot, sample_db, manager) -> None:
+    database, _ids = sample_db
+    screen = make_screen(qtbot, database, manager)
+    screen.set_target(MINI)
+    wait_count(qtbot, screen, 2)
+    header = screen.grid.horizontalHeader()
+    section = [f.key for f in screen.results.fields].index("vehicle.first_registration") + 1
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    with qtbot.waitSignal(screen.results.complete, timeout=20_000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert screen.current_target().sort == [SortKey("vehicle.first_registration", False)]
+    assert column(screen, "vehicle.first_registration") == ["17/02/1992", "05/05/2004"]
+    assert header.isSortIndicatorShown() and header.sortIndicatorSection() == section
+    with qtbot.waitSignal(screen.results.complete, timeout=20_000):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert column(screen, "vehicle.first_registration") == ["05/05/2004", "17/02/1992"]
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert screen.is_modified()
