@@ -119,6 +119,13 @@ def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
     )
     lines += ["  " + line for line in longest.text.split("\n")]
     encoding = f"{'Encodage :' if fr else 'Encoding:'} {plan.encoding}"
+    ucs2 = plan.ucs2_count
+    if 0 < ucs2 < plan.count:
+        encoding = (
+            f"Encodage : GSM-7, UCS-2 pour {format_count(ucs2, lang)} SMS"
+            if fr
+            else f"Encoding: GSM-7, UCS-2 for {format_count(ucs2, lang)} SMS"
+        )
     if plan.offending:
         shown = []
         for ch in plan.offending:
@@ -126,9 +133,10 @@ def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
             shown.append(f"'{ch}' → '{replacement}'" if replacement is not None else f"'{ch}'")
         encoding += (" (imposé par " if fr else " (forced by ") + ", ".join(shown) + ")"
     lines.append(encoding)
+    capacity = length.per_segment * length.segments if length.segments > 1 else length.per_segment
     lines.append(
         f"{'Segments par message :' if fr else 'Segments per message:'} {length.segments} "
-        f"({length.units}/{length.per_segment * length.segments if length.segments > 1 else length.per_segment})"
+        f"({length.units}/{capacity} {length.encoding})"
     )
     cost = format_money(plan.cost_cents(settings), lang)
     if fr:

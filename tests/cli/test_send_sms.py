@@ -25,7 +25,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from app.__main__ import main  # noqa: E402
 from app.export.sms.gateway import store_secret  # noqa: E402
-from app.models import ContactHistory  # noqa: E402
+from app.models import ContactHistory, Customer  # noqa: E402
 from app.models.sms import SmsBatch, SmsMessage, SmsStatus, SmsTemplate  # noqa: E402
 from app.query.targetfile import save_target_file  # noqa: E402
 
@@ -69,7 +69,7 @@ def test_dry_run_prints_the_funnel_encoding_segments_and_cost(setup, capsys) -> 
     assert "  - Petit (0612): invalid number: 0612" in lines
     assert "  - Durand (+33247112233): landline: +33247112233" in lines
     assert "Encoding: GSM-7" in lines
-    assert "Segments per message: 1 (59/160)" in lines
+    assert "Segments per message: 1 (59/160 GSM-7)" in lines
     assert "You are about to send 6 SMS (6 segments, estimated cost €0.30)" in lines
     assert lines[-1] == "Dry run: nothing sent."
     assert counts(db) == (0, 0, 0)  # nothing written, not even the starter templates
@@ -84,8 +84,20 @@ def test_dry_run_in_french_names_the_character_that_forces_ucs2(setup, capsys) -
     out = capsys.readouterr().out
     assert code == 0
     assert "Encodage : UCS-2 (imposé par 'ê' → 'e', '–' → '-', 'ô' → 'o')" in out
-    assert "Segments par message : 1 (31/70)" in out
+    assert "Segments par message : 1 (31/70 UCS-2)" in out
     assert "Vous allez envoyer 7 SMS (7 segments, coût estimé 0,35\u00a0€)" in out
+
+
+def test_mixed_encodings_are_counted(setup, capsys) -> None:
+    db, path, target = setup
+    with db.session() as s:
+        s.scalars(select(Customer).where(Customer.last_name == "Tamm")).one().last_name = "Tõnisson"
+    code = main(
+        ["send-sms", target, "--db", path, "--text", "Hello {nom}", "--dry-run", "--lang", "en"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Encoding: GSM-7, UCS-2 for 1 SMS (forced by 'õ' → 'o')" in out
 
 
 def test_template_and_values(setup, capsys) -> None:

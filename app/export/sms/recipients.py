@@ -139,6 +139,11 @@ class SmsPlan:
         return GSM7
 
     @property
+    def ucs2_count(self) -> int:
+        """How many messages go in UCS-2 (an accent in a name is enough)."""
+        return sum(1 for r in self.recipients if r.length and r.length.encoding == UCS2)
+
+    @property
     def offending(self) -> list[str]:
         seen: dict[str, None] = {}
         for r in self.recipients:

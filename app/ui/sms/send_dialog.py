@@ -579,6 +579,10 @@ class SmsSendDialog(QDialog):
         ).replace("%1", shown)
         if ch is None:
             text += " " + self.tr("It comes from the customers' data, not from the message.")
+        if 0 < plan.ucs2_count < plan.count:
+            text += " " + self.tr("UCS-2 for %1 of the %2 messages.").replace(
+                "%1", i18n.format_count(plan.ucs2_count)
+            ).replace("%2", i18n.format_count(plan.count))
         self.encoding_label.setText(text)
         replacement = gsm_replacement(ch) if ch is not None else None
         self.replace_button.setVisible(replacement is not None)

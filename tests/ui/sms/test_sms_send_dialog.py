@@ -129,6 +129,7 @@ def test_a_character_from_the_data_is_named_but_not_replaced(qtbot, sms_db, mana
     type_message(qtbot, dialog, "Bonjour {nom}")
     assert "“õ” forces UCS-2" in dialog.encoding_label.text()
     assert "customers' data" in dialog.encoding_label.text()
+    assert dialog.encoding_label.text().endswith("UCS-2 for 1 of the 7 messages.")
     assert dialog.replace_button.isHidden()
 
 
