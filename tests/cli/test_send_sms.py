@@ -90,6 +90,7 @@ def test_dry_run_in_french_names_the_character_that_forces_ucs2(setup, capsys) -
 
 def test_mixed_encodings_are_counted(setup, capsys) -> None:
     db, path, target = setup
+    save_sms_settings(db, gsm_safe_values=False)
     with db.session() as s:
         s.scalars(select(Customer).where(Customer.last_name == "Tamm")).one().last_name = "Tõnisson"
     code = main(

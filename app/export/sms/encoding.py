@@ -131,6 +131,8 @@ def non_gsm_characters(text: str) -> list[str]:
 
 def make_gsm_safe(text: str, only: str | None = None) -> str:
     """*text* with every character that has a GSM-safe replacement replaced (or only *only*)."""
+    if only is None and not (set(text) - GSM_ALL):
+        return text
     out = []
     for ch in text:
         if only is not None and ch != only:

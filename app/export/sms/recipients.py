@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from app.export.funnel import Funnel
-from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse
+from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse, make_gsm_safe
 from app.export.sms.phones import Phone, PhoneKind, best_mobile, region_for
 from app.export.sms.settings import SmsSettings
 from app.export.sms.templates import (
@@ -304,6 +304,8 @@ def build_funnel(
             name: fields[columns.index(key)].format_value(values[key], lang)
             for name, key in zip(names, merge_keys, strict=True)
         }
+        if settings.gsm_safe_values:
+            merge = {name: make_gsm_safe(value) for name, value in merge.items()}
         candidates.append(
             Recipient(
                 row.customer_id,

@@ -112,6 +112,9 @@ class SmsSettings:
     outbox_dir: str = ""
     #: Marketing SMS skip customers sent an SMS in the last N days (0: no such rule).
     recent_days: int = 0
+    #: Accents of the customers' data that would force UCS-2 are replaced (LEFÈVRE → LEFEVRE):
+    #: one accented capital in a name would otherwise halve the characters of that SMS.
+    gsm_safe_values: bool = True
     windows: dict[str, SendWindow] = field(default_factory=default_windows)
 
     @property

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -108,6 +109,13 @@ class SmsSettingsDialog(QDialog):
         form.addRow(self.tr("Opt-out mention"), self.optout_edit)
         form.addRow(self.tr("Price per segment (€)"), self.price_edit)
         form.addRow(self.tr("Skip marketing SMS to customers texted in the last"), self.recent_spin)
+        self.gsm_safe_check = QCheckBox(
+            self.tr("Replace the accents of names and data that would force UCS-2 (È → E)")
+        )
+        self.gsm_safe_check.setToolTip(
+            self.tr("One such character halves the length of that SMS and can double its cost")
+        )
+        form.addRow("", self.gsm_safe_check)
         return page
 
     def _gateway_tab(self) -> QWidget:
@@ -254,6 +262,7 @@ class SmsSettingsDialog(QDialog):
         self.optout_edit.setText(settings.optout_mention)
         self.price_edit.setText(settings.price_per_segment)
         self.recent_spin.setValue(settings.recent_days)
+        self.gsm_safe_check.setChecked(settings.gsm_safe_values)
         self.gateway_combo.setCurrentIndex(self.gateway_combo.findData(settings.gateway))
         self.outbox_edit.setText(settings.outbox_dir)
         h = settings.http
@@ -373,6 +382,7 @@ class SmsSettingsDialog(QDialog):
             http=http,
             outbox_dir=self.outbox_edit.text().strip(),
             recent_days=self.recent_spin.value(),
+            gsm_safe_values=self.gsm_safe_check.isChecked(),
             windows=windows,
         )
         settings.validate()

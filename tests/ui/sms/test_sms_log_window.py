@@ -214,6 +214,8 @@ def test_settings_dialog_shows_and_saves(qtbot, sms_db, manager, memory_keyring)
     dialog.account_edit.setText("tours")
     dialog.secret_edit.setText("top-secret")
     dialog.extra_edit.setPlainText('{"type": "marketing"}')
+    assert dialog.gsm_safe_check.isChecked()
+    dialog.gsm_safe_check.setChecked(False)
     dialog.windows_table.item(0, 6).setText("10:00-12:00")  # Sunday mornings in France
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
@@ -223,6 +225,7 @@ def test_settings_dialog_shows_and_saves(qtbot, sms_db, manager, memory_keyring)
     assert saved.sender_name == "AUTO TOURS"
     assert saved.cost_cents(100) == 450
     assert saved.gateway == "http" and saved.http.extra == {"type": "marketing"}
+    assert saved.gsm_safe_values is False
     assert saved.windows["FR"].allows(dt.datetime(2026, 5, 17, 11, 0))
     assert "top-secret" not in stored
     assert load_secret(saved.http) == "top-secret"

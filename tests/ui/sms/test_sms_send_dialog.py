@@ -121,8 +121,20 @@ def test_live_count_names_the_character_and_replaces_it(qtbot, sms_db, manager) 
     assert dialog.encoding_label.text().startswith("GSM-7")
 
 
+def test_accents_of_the_data_are_made_gsm_safe_by_default(qtbot, sms_db, manager) -> None:
+    db, ids = sms_db
+    with db.session() as s:
+        s.get(Customer, ids["tamm"]).last_name = "Tõnisson"
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Bonjour {nom}")
+    dialog.recipient_combo.setCurrentIndex(dialog.recipient_combo.findData(ids["tamm"]))
+    assert dialog.preview.toPlainText() == "Bonjour Tonisson"
+    assert dialog.encoding_label.text().startswith("GSM-7")
+
+
 def test_a_character_from_the_data_is_named_but_not_replaced(qtbot, sms_db, manager) -> None:
     db, ids = sms_db
+    save_sms_settings(db, gsm_safe_values=False)
     with db.session() as s:
         s.get(Customer, ids["tamm"]).last_name = "Tõnisson"
     dialog = open_dialog(qtbot, db, manager)
