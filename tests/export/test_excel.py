@@ -733,6 +733,8 @@ def test_killing_the_process_half_way_leaves_the_old_workbook(tmp_path, mode) ->
         process.stdin.close()
     assert out.read_bytes() == before
     assert data_rows(out) == [("37000", dt.datetime(2023, 5, 1))]
+    # the rows were being written in a scratch folder: nothing half-written next to the file
+    assert [p.name for p in tmp_path.iterdir()] == ["liste.xlsx"]
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
