@@ -313,6 +313,17 @@ def _file_mode(path: Path) -> int:
 
 
 @contextlib.contextmanager
+def _scratch(path: Path, prefix: str) -> Iterator[Path]:
+    """A scratch folder for the rows; a full disk or an unwritable temporary folder becomes a
+    message naming *path* (which is left as it was)."""
+    try:
+        with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
+            yield Path(tmp)
+    except OSError as error:
+        raise CibleError(f"Cannot write {path}: {error.strerror or error}.") from None
+
+
+@contextlib.contextmanager
 def _atomic(path: Path) -> Iterator[Path]:
     """A temporary path next to *path*, moved over it only if the block completes."""
     tmp = _temp_path(path)
@@ -352,8 +363,7 @@ def write_workbook(
     if not fields:
         raise CibleError("The target has no columns to export: choose the fields to show first.")
     lang = info.lang if info is not None else current_language(lang)
-    with tempfile.TemporaryDirectory(prefix="cible-xlsx-", ignore_cleanup_errors=True) as tmp:
-        scratch = Path(tmp)
+    with _scratch(path, "cible-xlsx-") as scratch:
         skeleton = scratch / "skeleton.xlsx"
         data_title, info_title = _write_skeleton(skeleton, fields, info, lang)
         return _fill(
@@ -981,8 +991,7 @@ def refresh_rows(
     fields = list(fields)
     lang = info.lang
     part = _data_part(path)
-    with tempfile.TemporaryDirectory(prefix="cible-refresh-", ignore_cleanup_errors=True) as tmp:
-        scratch = Path(tmp)
+    with _scratch(path, "cible-refresh-") as scratch:
         light = scratch / "light.xlsx"
         _without_rows(path, light, part)
         workbook = _load_for_refresh(light)

@@ -345,6 +345,27 @@ def test_a_failure_while_reading_rows_leaves_the_old_file(tmp_path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["old.xlsx"]
 
 
+@pytest.mark.parametrize("mode", ["new", "refresh"])
+def test_a_full_disk_is_one_clear_message_and_the_old_file_stays(
+    tmp_path, monkeypatch, mode
+) -> None:
+    from app.export import excel
+
+    out = tmp_path / "old.xlsx"
+    write_workbook(out, FIELDS, _many_rows(3), _info())
+    before = out.read_bytes()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(excel, "_stream_rows", full)
+    run = refresh_rows if mode == "refresh" else write_workbook
+    with pytest.raises(CibleError, match=r"Cannot write .*old.xlsx: No space left on device"):
+        run(out, FIELDS, _many_rows(10), _info())
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["old.xlsx"]
+
+
 def test_many_rows_stream_and_progress_reaches_the_total(tmp_path) -> None:
     out = tmp_path / "big.xlsx"
     seen: list[int] = []
