@@ -88,6 +88,7 @@ __all__ = [
     "list_saved_exports",
     "mailing_funnel",
     "record_export",
+    "refresh_rows",
     "refresh_workbook",
     "write_workbook",
 ]
