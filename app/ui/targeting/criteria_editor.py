@@ -223,12 +223,21 @@ class CriteriaEditor(QWidget):
         self.move_right_action.triggered.connect(
             lambda: self.move_group(self.tabs.currentIndex(), 1)
         )
+        self.next_group_action = QAction(self.tr("&Next group"), self)
+        self.next_group_action.setShortcut(QKeySequence("Ctrl+PgDown"))
+        self.next_group_action.triggered.connect(lambda: self._step_group(1))
+        self.previous_group_action = QAction(self.tr("&Previous group"), self)
+        self.previous_group_action.setShortcut(QKeySequence("Ctrl+PgUp"))
+        self.previous_group_action.triggered.connect(lambda: self._step_group(-1))
         self.group_actions = [
             self.add_group_action,
+            self.next_group_action,
+            self.previous_group_action,
             self.remove_group_action,
             self.move_left_action,
             self.move_right_action,
         ]
+        self.addActions(self.group_actions)  # their keys work without the menu too
         add_group = QToolButton()
         add_group.setObjectName("add_or_group")
         add_group.setDefaultAction(self.add_group_action)
@@ -361,6 +370,12 @@ class CriteriaEditor(QWidget):
         if had:
             self._on_changed()
 
+    def _step_group(self, step: int) -> None:
+        count = self.tabs.count()
+        if count > 1:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+            self.view.setFocus()
+
     def move_group(self, index: int, step: int) -> None:
         to = index + step
         if 0 <= index < len(self.models) and 0 <= to < len(self.models):
@@ -385,7 +400,13 @@ class CriteriaEditor(QWidget):
                 ),
             )
         many = len(self.models) > 1
-        for action in (self.remove_group_action, self.move_left_action, self.move_right_action):
+        for action in (
+            self.remove_group_action,
+            self.move_left_action,
+            self.move_right_action,
+            self.next_group_action,
+            self.previous_group_action,
+        ):
             action.setEnabled(many)
 
     def _show_group(self, index: int) -> None:

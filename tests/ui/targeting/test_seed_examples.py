@@ -132,6 +132,13 @@ def test_mini_or_twizy(qtbot, sample_db, manager, monkeypatch) -> None:
         "TWIZY",
     ]
 
+    # from one group to the other with the keyboard
+    editor.view.setFocus()
+    assert editor.tabs.currentIndex() == 0
+    qtbot.keyClick(editor.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert editor.tabs.currentIndex() == 1
+    qtbot.keyClick(editor.view, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert editor.tabs.currentIndex() == 0
     # reorder the groups: the sentence follows, the rows stay the same
     editor.tabs.setCurrentIndex(0)
     editor.move_right_action.trigger()
