@@ -215,16 +215,18 @@ class SendWindow:
         raise WindowError(f"Send window {self.market}: no allowed time within a year.")
 
     def _local(self, when: dt.datetime) -> dt.datetime:
+        """*when* as a naive wall-clock time of the market (the computer's own time zone when
+        the market's is unknown, e.g. Windows without the ``tzdata`` package)."""
         if when.tzinfo is None:
             return when
-        zone = self.zone
-        return when.astimezone(zone).replace(tzinfo=None) if zone else when.replace(tzinfo=None)
+        return when.astimezone(self.zone).replace(tzinfo=None)
 
     def _back(self, local: dt.datetime, original: dt.datetime) -> dt.datetime:
         if original.tzinfo is None:
             return local
         zone = self.zone
-        return local.replace(tzinfo=zone).astimezone(original.tzinfo) if zone else local
+        aware = local.replace(tzinfo=zone) if zone else local.astimezone()
+        return aware.astimezone(original.tzinfo)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -147,6 +148,21 @@ def test_an_aware_time_is_read_in_the_markets_time_zone() -> None:
     assert qc.next_allowed(dt.datetime(2026, 5, 20, 12, 0, tzinfo=dt.UTC)) == dt.datetime(
         2026, 5, 20, 13, 0, tzinfo=dt.UTC
     )
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (POSIX)")
+def test_without_the_time_zone_database_the_computers_time_is_used(monkeypatch) -> None:
+    window = SendWindow("FR", [(dt.time(8), dt.time(21, 30))] * 6 + [None], time_zone="No/Such")
+    assert window.zone is None
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        saturday_night = dt.datetime(2026, 5, 16, 20, 0, tzinfo=dt.UTC)  # 22:00 in Paris
+        assert not window.allows(saturday_night)
+        assert window.next_allowed(saturday_night) == dt.datetime(2026, 5, 18, 6, 0, tzinfo=dt.UTC)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 def test_quebec_weekend_hours() -> None:
