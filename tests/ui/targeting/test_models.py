@@ -256,3 +256,34 @@ def test_pages_are_asked_one_at_a_time(qtbot, sample_db, manager, qtmodeltester)
     assert model.rowCount() == 14 and not model.canFetchMore(QModelIndex())
     qtmodeltester.check(model)
     assert PAGE_SIZE >= 100
+
+
+def test_units_of_a_relative_date_are_picked_from_a_list(qtbot) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    from app.ui.targeting.criteria_editor import CriteriaEditor
+
+    editor = CriteriaEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    model = editor.model
+    line = model.line_indexes("customer.last_invoice_date")[0]
+    qtbot.waitExposed(editor)
+    editor.select(line)
+    editor.view.setFocus()
+    qtbot.waitUntil(editor.view.hasFocus, timeout=5_000)
+    qtbot.keyClick(editor.view, Qt.Key.Key_9, Qt.KeyboardModifier.AltModifier)  # older than
+    assert model.line_op(line) is Op.MORE_THAN_AGO
+    assert editor.relative_button.text() == "older than"
+    model.setData(line.siblingAtColumn(COL_VALUE), "2")
+    unit = model.line_indexes("customer.last_invoice_date")[0].siblingAtColumn(COL_MORE)
+    editor.select(unit)
+    editor.view.edit(editor.proxy.mapFromSource(unit))
+    (combo,) = [w for w in editor.view.viewport().findChildren(QComboBox) if w.isVisible()]
+    assert [combo.itemText(i) for i in range(combo.count())] == ["days", "months", "years"]
+    combo.setCurrentIndex(2)
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: unit.data() == "years", timeout=5_000)
+    (cond,) = model.snapshot().children
+    assert (cond.op, cond.values, cond.unit) == (Op.MORE_THAN_AGO, [2], "years")
+    assert editor.sentence.text() == "Customer: Last invoice date (customer) more than 2 years ago"
