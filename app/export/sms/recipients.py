@@ -9,8 +9,8 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
 4. a mobile (landlines are listed);
 5. no refusal of SMS (read from the database now, not when the target was built);
 6. marketing only: a legal basis for marketing (consent or legitimate interest);
-7. one SMS per number (customers sharing a phone);
-8. marketing only, when set: no SMS in the last N days (contact history).
+7. marketing only, when set: no SMS in the last N days (contact history);
+8. one SMS per number (customers sharing a phone), among those still in.
 
 The longest rendered message decides the segment count shown; the cost is the total of every
 message's segments times the price per segment. No Qt here.
@@ -365,16 +365,6 @@ def build_funnel(
             return _reason("basis", lang) if basis is MarketingBasis.NONE else None
 
         funnel.keep("basis", _label("basis", lang), no_basis)
-    by_number: dict[str, Recipient] = {}
-
-    def duplicate(r: Recipient) -> str | None:
-        first = by_number.get(r.phone.e164)
-        if first is not None:
-            return _reason("duplicate", lang, name=first.name)
-        by_number[r.phone.e164] = r
-        return None
-
-    funnel.keep("duplicate", _label("duplicate", lang), duplicate)
     if kind is SmsKind.MARKETING and settings.recent_days > 0:
         since = _utc_naive(now) - dt.timedelta(days=settings.recent_days)
         last = _last_sms(conn, [r.customer_id for r in funnel.kept], since)
@@ -387,6 +377,16 @@ def build_funnel(
                 else None
             ),
         )
+    by_number: dict[str, Recipient] = {}
+
+    def duplicate(r: Recipient) -> str | None:
+        first = by_number.get(r.phone.e164)
+        if first is not None:
+            return _reason("duplicate", lang, name=first.name)
+        by_number[r.phone.e164] = r
+        return None
+
+    funnel.keep("duplicate", _label("duplicate", lang), duplicate)
     return funnel, requested
 
 

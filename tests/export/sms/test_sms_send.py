@@ -128,8 +128,9 @@ def test_recently_contacted_customers_are_left_out(sms_db) -> None:
             )
         )
     result = plan(db)
-    recent = result.funnel.steps[-1]
-    assert recent.key == "recent" and recent.label == "No SMS in the last 30 days"
+    assert [s.key for s in result.funnel.steps][-2:] == ["recent", "duplicate"]
+    recent = result.funnel.steps[-2]
+    assert recent.label == "No SMS in the last 30 days"
     assert [(r.customer_id, why) for r, why in recent.dropped] == [
         (ids["rossi"], "SMS sent on 01/05/2026")
     ]
