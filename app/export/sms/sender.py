@@ -404,6 +404,15 @@ def cancel_batch(session: Session, batch_id: int, reason: str = "cancelled by th
     return count
 
 
+def cancel_send(database: Database, batch_id: int) -> int:
+    """Cancel what a send has not handed over yet (a scheduled campaign, say); returns how many.
+
+    Takes the sending lease, so no sender is handing these messages over at the same time.
+    """
+    with SendingLease(database), database.session() as session:
+        return cancel_batch(session, batch_id)
+
+
 # -- statuses and STOP --------------------------------------------------------------------------
 
 

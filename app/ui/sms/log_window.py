@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -47,10 +48,10 @@ from app.export.sms.log import (
     read_log,
     status_label,
 )
-from app.export.sms.sender import import_report, poll_statuses, send_due
+from app.export.sms.sender import cancel_send, import_report, poll_statuses, send_due
 from app.export.sms.settings import load_settings
 from app.models.db import Database
-from app.models.sms import SmsStatus
+from app.models.sms import OPEN_STATUSES, SmsStatus
 from app.ui import tasks
 
 SHOWN = 5000
@@ -195,11 +196,19 @@ class SmsLogWindow(QWidget):
             self.tr("Send the SMS whose time has come and read the delivery statuses")
         )
         self.pending_button.clicked.connect(self.send_pending)
+        self.cancel_send_button = QPushButton(self.tr("Cancel this send…"))
+        self.cancel_send_button.setToolTip(
+            self.tr("Cancel the messages of the selected send that have not left yet")
+        )
+        self.cancel_send_button.setEnabled(False)
+        self.cancel_send_button.clicked.connect(self.confirm_cancel_send)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label)
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.refresh_button)
+        bottom.addWidget(self.cancel_send_button)
         bottom.addWidget(self.pending_button)
         bottom.addWidget(self.report_button)
         bottom.addWidget(self.export_button)
@@ -261,6 +270,7 @@ class SmsLogWindow(QWidget):
         rows, total, names = result
         self.total = total
         self.model.set_rows(rows)
+        self._selection_changed()
         current = self.campaign_combo.currentData()
         self.campaign_combo.blockSignals(True)
         self.campaign_combo.clear()
@@ -286,13 +296,46 @@ class SmsLogWindow(QWidget):
         self.status_label.setText(message)
         self.failed.emit(message)
 
+    def selected_row(self) -> LogRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self.model.rows):
+            return None
+        return self.model.rows[rows[0].row()]
+
+    def _selection_changed(self, *args: Any) -> None:
+        row = self.selected_row()
+        self.cancel_send_button.setEnabled(row is not None and row.status in OPEN_STATUSES)
+
+    def confirm_cancel_send(self) -> None:
+        row = self.selected_row()
+        if row is None or row.status not in OPEN_STATUSES:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.windowTitle(),
+            self.tr("Cancel the messages of the send “%1” that have not left yet?").replace(
+                "%1", row.campaign
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.cancel_send(row.batch_id)
+
+    def cancel_send(self, batch_id: int) -> None:
+        database = self.database
+        self._run_action(
+            lambda ctx: cancel_send(database, batch_id),
+            lambda n: self.tr("%1 messages cancelled.").replace("%1", i18n.format_count(n)),
+        )
+
     def _run_action(self, work, describe) -> None:
-        for button in (self.export_button, self.report_button, self.pending_button):
+        buttons = (self.export_button, self.report_button, self.pending_button)
+        for button in (*buttons, self.cancel_send_button):
             button.setEnabled(False)
 
         def finish() -> None:
-            for button in (self.export_button, self.report_button, self.pending_button):
+            for button in buttons:
                 button.setEnabled(True)
+            self._selection_changed()
 
         def on_done(result: Any) -> None:
             finish()

@@ -8,6 +8,7 @@ import datetime as dt
 import keyring
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
 from smskit import NOW, PHONES, MemoryKeyring, SmsProvider, everyone, save_sms_settings
 from sqlalchemy import select
 
@@ -151,6 +152,30 @@ def test_send_pending_now_from_the_window(qtbot, sms_db, manager, tmp_path) -> N
         window.send_pending()
     assert blocker.args[0] == "0 sent, 7 written to the outbox file, 0 failed, 0 cancelled."
     qtbot.waitUntil(lambda: set(column(window, "status")) == {"In the outbox file"}, timeout=10_000)
+
+
+def test_cancel_a_scheduled_send(qtbot, sms_db, manager, monkeypatch) -> None:
+    db, _ = sms_db
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier", at=later)
+    window = open_log(qtbot, db, manager)
+    assert set(column(window, "status")) == {"Scheduled"}
+    assert not window.cancel_send_button.isEnabled()
+    window.view.selectRow(0)
+    assert window.cancel_send_button.isEnabled()
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        qtbot.mouseClick(window.cancel_send_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Cancel the messages of the send “Atelier” that have not left yet?"]
+    assert blocker.args[0] == "7 messages cancelled."
+    qtbot.waitUntil(lambda: set(column(window, "status")) == {"Cancelled"}, timeout=10_000)
+    assert not window.cancel_send_button.isEnabled()
 
 
 def test_errors_are_shown_in_the_window(qtbot, sms_db, manager, tmp_path) -> None:
