@@ -593,6 +593,16 @@ def _weekday(day: dt.date) -> dt.date:
 
 
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTVWXYZ"
+#: Letter pairs of SIV plates, in issue order (SS and WW are not issued).
+_PLATE_PAIRS = tuple(
+    a + b for a in _PLATE_LETTERS for b in _PLATE_LETTERS if a + b not in ("SS", "WW")
+)
+
+
+def _plate_pair(index: int) -> str:
+    return _PLATE_PAIRS[index % len(_PLATE_PAIRS)]
+
+
 _SIV_START = dt.date(2009, 4, 15)
 #: The Prime Minister's circular of 21 February 2012 dropped "Mademoiselle" from forms.
 _NO_MORE_MLLE = dt.date(2012, 2, 21)
@@ -905,8 +915,10 @@ class _Generator:
             fits = [m for m in _MODELS if m.brand in brands and m.first <= year <= m.last]
             if commercial:
                 fits = [m for m in fits if m.kind == "C"] or fits
-            if not fits:
-                fits = [m for m in _MODELS if m.first <= year <= m.last and m.brand in _WMI]
+            if not fits:  # no model of these brands that year: any model of the time
+                fits = [m for m in _MODELS if m.first <= year <= m.last]
+            if not fits:  # before the oldest model in the catalogue
+                fits = [m for m in _MODELS if m.brand in brands] or list(_MODELS)
             picker = _Picker(fits, [m.weight for m in fits])
             self.model_cache[key] = picker
         return picker(self.rng)
@@ -982,14 +994,14 @@ class _Generator:
             issued = later[0]
         base = (issued - _SIV_START).days * _PLATES_PER_DAY
         block = 23 * 23 * 999
+        attempts = 0
         while True:
-            n = base + _below(rng, _PLATES_PER_DAY)
-            first, rest = divmod(n, block)
+            attempts += 1
+            spread = _PLATES_PER_DAY * (1 if attempts < 20 else 30)
+            first, rest = divmod(base + _below(rng, spread), block)
             last, number = divmod(rest, 999)
-            first %= 23 * 23
-            plate = (_PLATE_LETTERS[first // 23] + _PLATE_LETTERS[first % 23] + "-"
-                     + f"{number + 1:03d}-" + _PLATE_LETTERS[last // 23] + _PLATE_LETTERS[last % 23])  # fmt: skip
-            if plate not in self.plates and "SS" not in plate and "WW" not in plate:
+            plate = f"{_plate_pair(first)}-{number + 1:03d}-{_plate_pair(last)}"
+            if plate not in self.plates:
                 self.plates.add(plate)
                 return plate
 

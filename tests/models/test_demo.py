@@ -8,12 +8,13 @@ import difflib
 import json
 import subprocess
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select
 
@@ -563,3 +564,72 @@ def test_python_m_app_demo(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert again.returncode == 2 and again.stderr.startswith("cible: error: ")
+
+
+# -- the rules hold for any seed, size and date ---------------------------------------------------
+
+
+def assert_consistent(database: Database, customers: int, today: dt.date) -> None:
+    with database.engine.connect() as conn:
+        data = {
+            model.__tablename__: conn.execute(select(model.__table__)).mappings().all()
+            for model in TABLES
+        }
+    assert len(data["customer"]) == customers
+    known = {(c.postal_code, fold(c.city)) for c in demo.COMMUNES}
+    for c in data["customer"]:
+        assert (c["postal_code"], fold(c["city"])) in known
+        for column in ("phone_home", "phone_mobile", "phone_work", "fax"):
+            if c[column] is not None:
+                assert phonenumbers.is_valid_number(phonenumbers.parse(c[column], "FR"))
+    history = defaultdict(list)
+    for row in data["ownership"]:
+        history[row["vehicle_id"]].append(row)
+    for v in data["vehicle"]:
+        rows = sorted(history[v["id"]], key=lambda r: r["start_date"])
+        assert [r["end_date"] is None for r in rows] == [False] * (len(rows) - 1) + [True]
+        assert rows[-1]["customer_id"] == v["owner_id"]
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert before["end_date"] <= after["start_date"]
+        due = v["inspection_due_date"]
+        assert (
+            due >= today - dt.timedelta(days=60)
+            and (months_between(v["first_registration"], due) - 48) % 24 == 0
+        )
+
+    def owner_on(vehicle_id: int, day: dt.date) -> int | None:
+        for row in history[vehicle_id]:
+            if row["start_date"] <= day and (row["end_date"] is None or day < row["end_date"]):
+                return row["customer_id"]
+        return None
+
+    totals: Counter[int] = Counter()
+    for line in data["invoice_line"]:
+        totals[line["invoice_id"]] += line["amount_cents"]
+    for invoice in data["workshop_invoice"]:
+        assert invoice["total_cents"] == totals[invoice["id"]] > 0
+        assert owner_on(invoice["vehicle_id"], invoice["date"]) == invoice["customer_id"]
+        assert invoice["date"] < today
+    for sale in data["vehicle_sale"]:
+        assert owner_on(sale["vehicle_id"], sale["delivery_date"]) == sale["customer_id"]
+        if sale["term_months"] is not None:
+            start, end = sale["financing_start"], sale["financing_end"]
+            assert months_between(start, end) == sale["term_months"]
+            assert end.day == min(start.day, calendar.monthrange(end.year, end.month)[1])
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    customers=st.integers(1, 90),
+    today=st.dates(dt.date(2005, 1, 1), dt.date(2040, 12, 31)),
+)
+def test_the_rules_hold_for_any_seed_size_and_date(
+    seed: int, customers: int, today: dt.date
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        database = make(Path(folder) / "any.sqlite", customers, seed, today)
+        try:
+            assert_consistent(database, customers, today)
+        finally:
+            database.dispose()
