@@ -56,8 +56,9 @@ from app.models.textfold import fold
 #: seed, customers, today). Features that reach real people can refuse to run on it.
 DEMO_SETTING = "demo_database"
 
-#: Customers generated (and inserted) per batch; progress is reported after each batch.
-CHUNK = 2000
+#: Customers generated (and inserted) per batch: about a twentieth of the total (progress is
+#: reported after each batch), between these bounds.
+CHUNK_MIN, CHUNK_MAX = 250, 2000
 
 _DAY = dt.timedelta(days=1)
 
@@ -1840,9 +1841,10 @@ def _write(
     for index in indexes:
         index.drop(conn, checkfirst=True)
     done = 0
+    chunk = max(CHUNK_MIN, min(CHUNK_MAX, customers // 20))
     specials = generator.special_companies(min(len(_SPECIAL_ORDER), customers // 40))
     while done < customers:
-        size = min(CHUNK, customers - done)
+        size = min(chunk, customers - done)
         generator.chunk(done, size, specials if done == 0 else [])
         for name, table in _TABLES:
             rows = generator.rows[name]
