@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     dialog.show()
     shot(dialog, "open-dialog")
     dialog.close()
-    screen._clean = screen._state()  # nothing to ask about on close
+    screen.forget_changes()  # nothing to ask about on close
     window.close()
     window.database.dispose()
     return 0

@@ -443,6 +443,13 @@ class TargetingScreen(QWidget):
     def _state(self) -> Any:
         return (self.current_target().to_dict(), tuple(self.editor.invalid()))
 
+    def forget_changes(self) -> None:
+        """Take what is on screen as saved: closing or opening another target will not ask.
+
+        For callers that set a target on purpose (tests, scripts); users get the question."""
+        self._clean = self._state()
+        self._update_title()
+
     def is_modified(self) -> bool:
         return self._clean is None or self._state() != self._clean
 

@@ -357,7 +357,8 @@ def test_a_bad_target_file_is_refused_in_the_bar(
     data = Target(criteria=Group("all", [Condition("vehicle.brand", Op.EQ, ["MINI"])])).to_dict()
     data["criteria"]["children"][0]["field"] = "vehicle.colour"
     path.write_text(json.dumps(data), encoding="utf-8")
-    screen._clean = screen._state()  # nothing to ask about
+    screen.forget_changes()  # nothing to ask about
+    assert not screen.is_modified()
     assert not screen.import_file(path)
     assert (
         screen.messages()[-1].text()
