@@ -595,24 +595,20 @@ class TargetingScreen(QWidget):
             if isinstance(error, CibleError):
                 message = f"{message} {error}"
             else:
-                message = f"{message} {type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
+                first_line = (str(error).strip().splitlines() or [""])[0]
+                message = f"{message} {type(error).__name__}: {first_line}"
                 details = "".join(traceback.format_exception(error))
-        bar = MessageBar(message, "error", details=details)
-        self._bars.addWidget(bar)
-        bar.show()
-        while self._bars.count() > 3:  # never a pile of bars
-            old = self._bars.takeAt(0).widget()
-            if old is not None:
-                old.deleteLater()
-        return bar
+        return self._add_bar(MessageBar(message, "error", details=details))
 
     def show_info(self, message: str) -> Any:
         from app.ui.main_window import MessageBar
 
-        bar = MessageBar(message, "info")
+        return self._add_bar(MessageBar(message, "info"))
+
+    def _add_bar(self, bar: QWidget) -> QWidget:
         self._bars.addWidget(bar)
         bar.show()
-        while self._bars.count() > 3:
+        while self._bars.count() > 3:  # never a pile of bars
             old = self._bars.takeAt(0).widget()
             if old is not None:
                 old.deleteLater()
