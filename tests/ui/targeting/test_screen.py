@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 
@@ -16,6 +17,7 @@ from app.query.saved import list_saved, load_saved
 from app.query.target import SortKey, Target
 from app.query.targetfile import load_target_file, save_target_file
 from app.ui.main_window import MainWindow
+from app.ui.targeting import TargetingScreen
 from app.ui.targeting import screen as screen_module
 from app.ui.targeting.criteria_model import COL_VALUE, ERROR_ROLE
 from app.ui.targeting.fields import FieldsDialog, SortDialog
@@ -497,3 +499,43 @@ def test_a_click_on_a_column_title_sorts_by_it(qtbot, sample_db, manager) -> Non
     assert column(screen, "vehicle.first_registration") == ["05/05/2004", "17/02/1992"]
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert screen.is_modified()
+
+
+def test_french_numbers_dates_and_field_labels(qtbot, database, manager, qapp) -> None:
+    from sqlalchemy import insert
+
+    from app.models.dealership import Customer, Vehicle
+    from app.ui.i18n import install_translators
+
+    with database.engine.begin() as conn:
+        conn.execute(insert(Customer.__table__), [
+            {"id": i, "dms_ref": f"C{i}", "last_name": f"NOM{i:04d}", "last_name_fold": f"NOM{i:04d}"}
+            for i in range(1, 8680)
+        ])  # fmt: skip
+        conn.execute(insert(Vehicle.__table__), [
+            {"id": 1, "owner_id": 1, "brand": "RENAULT", "model": "CLIO", "model_fold": "CLIO",
+             "first_registration": dt.date(2005, 12, 1)}
+        ])  # fmt: skip
+    install_translators("fr", qapp)
+    screen = TargetingScreen(task_manager=manager, debounce_ms=5, restore_last=False)
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.counted, timeout=20_000):
+        screen.set_database(database)
+    qtbot.waitUntil(
+        lambda: screen.results.rowCount() > 0 and not screen.results.busy, timeout=20_000
+    )
+    assert screen.count == 8679
+    assert screen.count_label.text().startswith("8\u202f679 ")  # "8 679 enregistrements"
+    headers = [screen.results.headerData(c, Qt.Orientation.Horizontal) for c in range(1, 4)]
+    assert headers == ["Civilité", "Nom", "Prénom"]
+    assert column(screen, "vehicle.first_registration")[0] == "01/12/2005"
+    group = screen.editor.model.index(6, 0)
+    assert group.data() == "Véhicule"
+    line = screen.editor.model.line_indexes("vehicle.first_registration")[0]
+    screen.editor.model.setData(line.siblingAtColumn(COL_VALUE), "31/02/2020")
+    error = screen.editor.model.line_indexes("vehicle.first_registration")[0].siblingAtColumn(
+        COL_VALUE
+    )
+    assert error.data(ERROR_ROLE) == (
+        "Date MEC: « 31/02/2020 » n'est pas une date valide : février 2020 n'a que 29 jours."
+    )
