@@ -259,6 +259,8 @@ class ResultsTableModel(QAbstractTableModel):
             )
 
         runner = self._tasks or tasks.manager()
+        if getattr(runner, "_closed", False):
+            return  # the application is closing
         self._task_generation = generation
         self._task = runner.run(
             work,

@@ -507,7 +507,10 @@ class TargetingScreen(QWidget):
         def work(ctx: tasks.TaskContext) -> int:
             return query.run(database, ctx, lambda conn: count_rows(conn, target, today=today))
 
-        self._count_task = self._runner().run(
+        runner = self._runner()
+        if getattr(runner, "_closed", False):
+            return  # the application is closing: no more queries
+        self._count_task = runner.run(
             work,
             lambda n: self._counted(generation, n),
             lambda error: self._count_error(generation, error),
