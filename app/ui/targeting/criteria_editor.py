@@ -164,6 +164,24 @@ class CriteriaView(QTreeView):
                 value = index.siblingAtColumn(COL_VALUE)
                 if value.flags() & Qt.ItemFlag.ItemIsEditable:
                     self.setCurrentIndex(value)
+            if (
+                kind == "field"
+                and event.text().strip()
+                and event.text() not in "+-*"  # expand / collapse keys
+                and not event.modifiers()
+                & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            ):
+                # typing on a field types the value of its waiting line
+                field = index.siblingAtColumn(0)
+                model = self.model()
+                lines = [
+                    model.index(r, COL_VALUE, field)
+                    for r in range(model.rowCount(field))
+                    if model.index(r, 0, field).data(KIND_ROLE) == "line"
+                ]
+                if lines and lines[-1].flags() & Qt.ItemFlag.ItemIsEditable:
+                    self.setExpanded(field, True)
+                    self.setCurrentIndex(lines[-1])
         super().keyPressEvent(event)
 
 

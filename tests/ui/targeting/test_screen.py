@@ -479,6 +479,18 @@ def test_the_criteria_tree_without_a_mouse(qtbot, sample_db, manager) -> None:
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     wait_count(qtbot, screen, 14)
     assert editor.criteria().is_empty()
+    # typing on a field types its value
+    editor.filter_edit.clear()
+    city = editor.proxy.mapFromSource(editor.model.field_index("customer.city"))
+    assert city.isValid()
+    view.setCurrentIndex(city)
+    qtbot.keyClick(view, "t")
+    editors = [w for w in view.viewport().findChildren(type(editor.filter_edit)) if w.isVisible()]
+    assert len(editors) == 1 and editors[0].text() == "t"
+    qtbot.keyClicks(editors[0], "ours")
+    qtbot.keyClick(editors[0], Qt.Key.Key_Return)
+    wait_count(qtbot, screen, 4)  # Tours, Tours and TOURS (folded): 2 + 1 + 1 rows
+    assert sorted(set(column(screen, "customer.city"))) == ["TOURS", "Tours"]
 
 
 def test_a_click_on_a_column_title_sorts_by_it(qtbot, sample_db, manager) -> None:
