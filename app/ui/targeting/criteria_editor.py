@@ -2,7 +2,7 @@
 groups as tabs, and the criteria as one plain sentence under the tree.
 
 Keyboard: arrows move in the tree (Right/Left open and close a branch, and move between the
-columns of a criteria line); typing on a line types its value; ``=`` ``%`` ``!`` ``>`` ``<`` on
+columns of a criteria line); typing on a field or a line types its value; Enter opens a field; ``=`` ``%`` ``!`` ``>`` ``<`` on
 a line change its operator, as do Alt+1 … Alt+0 and Alt+- (see the operator buttons' tooltips);
 Space ticks a value; Delete removes the criterion under the cursor; Ctrl+F finds a field.
 """
