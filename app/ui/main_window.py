@@ -1,7 +1,7 @@
 """The main window: the targeting screen on the open database.
 
 Menus: File (Open database…, Database overview…, Quit), then the targeting screen's Target,
-Query and List menus, then Help. Warnings about the database (network share, no WAL) and notices
+Query and List menus, Export and SMS (:mod:`app.ui.outputs`), then Help. Warnings about the database (network share, no WAL) and notices
 (backup made before an upgrade, demo data) are shown in bars above the screen.
 """
 
@@ -31,6 +31,7 @@ from app.errors import CibleError
 from app.models.db import Database, open_database
 from app.query.target import Target
 from app.ui import tasks
+from app.ui.outputs import OutputMenus
 from app.ui.overview import DatabaseOverviewDialog
 
 _BAR_STYLES = {
@@ -205,6 +206,11 @@ class MainWindow(QMainWindow):
 
         for menu in self.targeting.menus():
             self.menuBar().addMenu(menu)
+        self.outputs = OutputMenus(
+            self, self.current_target, self.add_message, task_manager=self._tasks
+        )
+        for menu in self.outputs.menus():
+            self.menuBar().addMenu(menu)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.about_action = QAction(self.tr("&About Cible"), self)
@@ -228,6 +234,7 @@ class MainWindow(QMainWindow):
         for kind, text in database_notices(database, demo=demo):
             self.add_message(text, kind)
         self.targeting.set_database(database)
+        self.outputs.set_database(database)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -315,6 +322,7 @@ class MainWindow(QMainWindow):
         QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.targeting.save_state()
         self.targeting.shutdown()
+        self.outputs.shutdown()
         if self.overview_dialog is not None:
             self.overview_dialog.close()
         super().closeEvent(event)
