@@ -154,7 +154,7 @@
     </message>
     <message>
         <source>&amp;Open database…</source>
-        <translation>&amp;Ouvrir une base de données…</translation>
+        <translation type="vanished">&amp;Ouvrir une base de données…</translation>
     </message>
     <message>
         <source>Open another Cible database file</source>
@@ -174,7 +174,23 @@
     </message>
     <message>
         <source>Cible — %1</source>
-        <translation>Cible — %1</translation>
+        <translation type="vanished">Cible — %1</translation>
+    </message>
+    <message>
+        <source>Open &amp;database…</source>
+        <translation>Ouvrir une &amp;base de données…</translation>
+    </message>
+    <message>
+        <source>Database &amp;overview…</source>
+        <translation>&amp;Vue d’ensemble de la base…</translation>
+    </message>
+    <message>
+        <source>What is in this database: customers, vehicles, invoices…</source>
+        <translation>Le contenu de cette base : clients, véhicules, factures…</translation>
+    </message>
+    <message>
+        <source>%1[*] — Cible — %2</source>
+        <translation>%1[*] — Cible — %2</translation>
     </message>
     <message>
         <source>Open a Cible database</source>
@@ -214,6 +230,69 @@
     <message>
         <source>Hide this message</source>
         <translation>Masquer ce message</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>Détails…</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Détails</translation>
+    </message>
+</context>
+<context>
+    <name>OutputMenus</name>
+    <message>
+        <source>E&amp;xport</source>
+        <translation>E&amp;xporter</translation>
+    </message>
+    <message>
+        <source>&amp;Excel workbook…</source>
+        <translation>Classeur &amp;Excel…</translation>
+    </message>
+    <message>
+        <source>Write the target&apos;s rows to an Excel workbook, or refresh a saved one</source>
+        <translation>Écrire les lignes de la cible dans un classeur Excel, ou actualiser un export enregistré</translation>
+    </message>
+    <message>
+        <source>&amp;Letters and labels (Word)…</source>
+        <translation>&amp;Publipostage et étiquettes (Word)…</translation>
+    </message>
+    <message>
+        <source>Merge the target into a Word letter or print address labels</source>
+        <translation>Fusionner la cible dans une lettre Word ou imprimer des étiquettes d’adresse</translation>
+    </message>
+    <message>
+        <source>&amp;SMS</source>
+        <translation>&amp;SMS</translation>
+    </message>
+    <message>
+        <source>&amp;Send an SMS…</source>
+        <translation>&amp;Envoyer un SMS…</translation>
+    </message>
+    <message>
+        <source>Send an SMS to the target&apos;s mobile numbers, now or later</source>
+        <translation>Envoyer un SMS aux portables de la cible, maintenant ou plus tard</translation>
+    </message>
+    <message>
+        <source>SMS &amp;log</source>
+        <translation>&amp;Journal des SMS</translation>
+    </message>
+    <message>
+        <source>Every SMS sent or waiting, with its status</source>
+        <translation>Tous les SMS envoyés ou en attente, avec leur statut</translation>
+    </message>
+    <message>
+        <source>SMS s&amp;ettings…</source>
+        <translation>&amp;Paramètres SMS…</translation>
+    </message>
+    <message>
+        <source>Gateway, sender name, opt-out mention, price, send windows</source>
+        <translation>Passerelle, nom de l’expéditeur, mention STOP, prix, plages d’envoi</translation>
+    </message>
+    <message>
+        <source>Deferred SMS could not be sent: %1</source>
+        <translation>Les SMS différés n’ont pas pu partir : %1</translation>
     </message>
 </context>
 <context>
