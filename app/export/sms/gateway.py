@@ -602,6 +602,12 @@ def gateway_from_settings(
 ) -> Gateway:
     """The gateway the settings choose; the HTTP secret is read from the keyring."""
     if settings.gateway == "http":
+        if settings.demo_database:
+            raise GatewayError(
+                "This is a demo database: its phone numbers are invented and may belong to real "
+                "people, so Cible does not send its SMS to a provider. Choose the outbox file in "
+                "the SMS settings to try sending."
+            )
         config = settings.http
         check_url(config.url)
         secret = load_secret(config) if config.auth != "none" else None

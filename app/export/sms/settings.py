@@ -11,13 +11,14 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
 from app.errors import CibleError
 from app.export.sms.windows import MARKETS, SendWindow, WindowError, default_windows
 from app.models.activity import Setting
+from app.models.demo import DEMO_SETTING
 
 SETTING_KEY = "sms"
 GATEWAYS = ("http", "outbox")
@@ -116,6 +117,9 @@ class SmsSettings:
     #: one accented capital in a name would otherwise halve the characters of that SMS.
     gsm_safe_values: bool = True
     windows: dict[str, SendWindow] = field(default_factory=default_windows)
+    #: The database is a demo one (invented customers whose random phone numbers may belong
+    #: to real people): set by :func:`load_settings`, never saved; the HTTP gateway refuses it.
+    demo_database: ClassVar[bool] = False
 
     @property
     def price(self) -> Decimal:
@@ -182,12 +186,17 @@ class SmsSettings:
 def load_settings(session: Session) -> SmsSettings:
     row = session.get(Setting, SETTING_KEY)
     if row is None:
-        return SmsSettings()
-    try:
-        data = json.loads(row.value)
-    except json.JSONDecodeError:
-        raise SettingsError("The SMS settings in the database are damaged (not JSON).") from None
-    return SmsSettings.from_dict(data)
+        settings = SmsSettings()
+    else:
+        try:
+            data = json.loads(row.value)
+        except json.JSONDecodeError:
+            raise SettingsError(
+                "The SMS settings in the database are damaged (not JSON)."
+            ) from None
+        settings = SmsSettings.from_dict(data)
+    settings.demo_database = session.get(Setting, DEMO_SETTING) is not None
+    return settings
 
 
 def save_settings(session: Session, settings: SmsSettings) -> None:

@@ -277,6 +277,32 @@ def test_without_a_secret_in_the_keyring_the_gateway_says_so(
         gateway_from_settings(settings)
 
 
+def test_a_demo_database_never_reaches_a_provider(sms_db, provider, memory_keyring) -> None:
+    """Demo phone numbers are random valid numbers: they may belong to real people."""
+    from app.models.demo import DEMO_SETTING
+
+    db, _ = sms_db
+    save_sms_settings(db, gateway="http", http=provider.config())
+    with db.session() as session:
+        settings = load_settings(session)
+    assert not settings.demo_database
+    store_secret(settings.http, "s3cret-key")
+    gateway_from_settings(settings)  # a real database: allowed
+    with db.session() as session:
+        session.add(Setting(key=DEMO_SETTING, value="{}"))
+    with db.session() as session:
+        settings = load_settings(session)
+    assert settings.demo_database and "demo_database" not in settings.to_dict()
+    with pytest.raises(GatewayError, match="demo database"):
+        gateway_from_settings(settings)
+    assert provider.state.posts() == []
+    # the outbox file stays available to try the feature
+    with db.session() as session:
+        settings = load_settings(session)
+    settings.gateway = "outbox"
+    gateway_from_settings(settings, db.path.parent)
+
+
 def test_plain_http_is_refused_except_locally() -> None:
     from app.export.sms.settings import HttpConfig
 
