@@ -81,8 +81,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "no_city": ("pas de ville", "no city"),
     "same_customer": ("autre véhicule du même client", "another vehicle of the same customer"),
     "same_household": (
-        "même adresse qu'un autre client (un courrier par foyer)",
-        "same address as another customer (one letter per household)",
+        "même adresse qu'un autre client",
+        "same address as another customer",
     ),
     "refuses_post": ("refuse le contact par courrier", "refuses postal contact"),
     "household_refuses_post": (

@@ -483,6 +483,31 @@ def data_rows_of(sheet) -> list[tuple]:
     return list(sheet.iter_rows(min_row=2, values_only=True))
 
 
+def test_refresh_keeps_a_picture_the_user_pasted(sample, tmp_path) -> None:
+    """openpyxl keeps pictures only with Pillow installed: a dependency, so refresh never drops
+    the garage's logo from the user's own sheet."""
+    from openpyxl.drawing.image import Image as SheetImage
+    from PIL import Image
+
+    db, _ = sample
+    out = tmp_path / "logo.xlsx"
+    export(db, target(), out)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(logo)
+    wb = openpyxl.load_workbook(out)
+    sheet = wb.create_sheet("Présentation", 0)
+    sheet["A1"] = "Campagne d'hiver"
+    sheet.add_image(SheetImage(str(logo)), "B3")
+    wb.save(out)
+
+    refresh(db, target(), out)
+
+    wb = openpyxl.load_workbook(out)
+    pictures = wb["Présentation"]._images
+    assert len(pictures) == 1
+    assert (pictures[0].width, pictures[0].height) == (40, 20)
+
+
 def test_refresh_of_a_missing_workbook_writes_a_new_one(sample, tmp_path) -> None:
     db, _ = sample
     out = tmp_path / "missing.xlsx"
