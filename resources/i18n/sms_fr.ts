@@ -276,7 +276,7 @@
     </message>
     <message>
         <source>Outside the marketing send window; these messages will wait until (this computer&apos;s time): %1</source>
-        <translation>Hors de la plage d’envoi marketing&#xa0;; ces messages partiront plus tard (heure de cet ordinateur)&#xa0;: %1</translation>
+        <translation>Hors de la plage d’envoi marketing&#xa0;; ces messages attendront l’ouverture de la plage (heure de cet ordinateur)&#xa0;: %1</translation>
     </message>
     <message>
         <source>… and %1 more</source>
@@ -391,7 +391,7 @@
     </message>
     <message>
         <source>Skip marketing SMS to customers texted in the last</source>
-        <translation>Pas de SMS marketing aux clients déjà contactés par SMS depuis</translation>
+        <translation>Pas de SMS marketing aux clients ayant reçu un SMS depuis</translation>
     </message>
     <message>
         <source>Replace the accents of names and data that would force UCS-2 (È → E)</source>
@@ -575,7 +575,7 @@
     </message>
     <message>
         <source>No holidays</source>
-        <translation>Sauf jours fériés</translation>
+        <translation>Sauf fériés</translation>
     </message>
     <message>
         <source>Fixed fields: not valid JSON (%1).</source>
