@@ -118,7 +118,7 @@
     </message>
     <message>
         <source>empty values too</source>
-        <translation>vides compris</translation>
+        <translation>vides inclus</translation>
     </message>
     <message>
         <source>Type a value.</source>
