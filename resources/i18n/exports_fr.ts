@@ -134,7 +134,7 @@
     </message>
     <message>
         <source>%1 left out at this step</source>
-        <translation>%1 exclus à cette étape</translation>
+        <translation type="vanished">%1 exclus à cette étape</translation>
     </message>
     <message>
         <source>%1 customers will be in the workbook (refusals are checked again when it is written).</source>
@@ -179,6 +179,13 @@
     <message>
         <source>Export cancelled; the previous file, if any, is unchanged.</source>
         <translation>Export annulé&#xa0;; le fichier précédent, s’il existe, est inchangé.</translation>
+    </message>
+</context>
+<context>
+    <name>FunnelTree</name>
+    <message>
+        <source>%1 left out at this step</source>
+        <translation>%1 exclus à cette étape</translation>
     </message>
 </context>
 <context>
@@ -430,7 +437,7 @@
     </message>
     <message>
         <source>%1 left out at this step</source>
-        <translation>%1 exclus à cette étape</translation>
+        <translation type="vanished">%1 exclus à cette étape</translation>
     </message>
     <message>
         <source>%1 recipients (refusals are checked again when the document is written).</source>

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -56,10 +55,11 @@ from app.export.excel import (
     record_export,
     refresh_workbook,
 )
-from app.export.postal import PostalFunnel, reason_counts
+from app.export.postal import PostalFunnel
 from app.models.db import Database
 from app.query.target import Target
 from app.ui import tasks
+from app.ui.exports.funnel_tree import show_funnel
 
 
 def _local_stamp(value: dt.datetime) -> str:
@@ -376,28 +376,7 @@ class ExcelExportDialog(QDialog):
         )
 
     def _show_funnel(self, funnel: PostalFunnel) -> None:
-        self.funnel_tree.clear()
-        previous: int | None = None
-        for step in funnel.steps:
-            item = QTreeWidgetItem([step.label, i18n.format_count(step.count)])
-            item.setData(0, Qt.ItemDataRole.UserRole, step.key)
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if previous is not None and previous != step.count:
-                item.setToolTip(
-                    0,
-                    self.tr("%1 left out at this step").replace(
-                        "%1", i18n.format_count(previous - step.count)
-                    ),
-                )
-            for reason, n in reason_counts(step):
-                child = QTreeWidgetItem([reason, "-" + i18n.format_count(n)])
-                child.setTextAlignment(
-                    1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
-                item.addChild(child)
-            self.funnel_tree.addTopLevelItem(item)
-            previous = step.count
-        self.funnel_tree.expandAll()
+        show_funnel(self.funnel_tree, funnel)
         self.funnel_status.setText(
             self.tr(
                 "%1 customers will be in the workbook (refusals are checked again when it is written)."

@@ -45,14 +45,13 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app import i18n
 from app.errors import CibleError
-from app.export.postal import PostalFunnel, postal_funnel, reason_counts
+from app.export.postal import PostalFunnel, postal_funnel
 from app.export.word import (
     LABEL_LAYOUTS,
     LetterTemplate,
@@ -73,6 +72,7 @@ from app.models.mailings import (
 )
 from app.query.target import Target
 from app.ui import tasks
+from app.ui.exports.funnel_tree import show_funnel
 
 #: Combo data of the "a file of my own" entry.
 OWN_FILE = "__own__"
@@ -582,28 +582,7 @@ class MailMergeDialog(QDialog):
 
     def _show_funnel(self, funnel: PostalFunnel) -> None:
         self.funnel = funnel
-        self.funnel_tree.clear()
-        previous: int | None = None
-        for step in funnel.steps:
-            item = QTreeWidgetItem([step.label, i18n.format_count(step.count)])
-            item.setData(0, Qt.ItemDataRole.UserRole, step.key)
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if previous is not None and previous != step.count:
-                item.setToolTip(
-                    0,
-                    self.tr("%1 left out at this step").replace(
-                        "%1", i18n.format_count(previous - step.count)
-                    ),
-                )
-            for reason, n in reason_counts(step):
-                child = QTreeWidgetItem([reason, "-" + i18n.format_count(n)])
-                child.setTextAlignment(
-                    1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                )
-                item.addChild(child)
-            self.funnel_tree.addTopLevelItem(item)
-            previous = step.count
-        self.funnel_tree.expandAll()
+        show_funnel(self.funnel_tree, funnel)
         if self.labels() or not self.per_combo.currentData():
             text = self.tr(
                 "%1 recipients (refusals are checked again when the document is written)."
