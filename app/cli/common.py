@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 
@@ -20,6 +21,18 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         raise CommandError(message)
+
+
+def parse_today(text: str | None) -> dt.date:
+    """``--today YYYY-MM-DD`` (the date relative criteria count from); today when absent."""
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(
+            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
+        ) from None
 
 
 def error_line(message: str) -> str:

@@ -14,7 +14,7 @@ import os
 import time
 from pathlib import Path
 
-from app.cli.common import ArgumentParser, CommandError
+from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.models.db import open_database
 
 #: Upper bound for --customers (about 20 GB of SQLite beyond this; nobody needs it for a demo).
@@ -38,15 +38,6 @@ def _seed(text: str) -> int:
         raise CommandError(f"--seed {text!r} is not a whole number.") from None
 
 
-def _today(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
-        ) from None
-
-
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="python -m app demo",
@@ -59,7 +50,7 @@ def _parser() -> ArgumentParser:
     parser.add_argument("--seed", type=_seed, default=1, metavar="S", help="random seed (1)")
     parser.add_argument(
         "--today",
-        type=_today,
+        type=parse_today,
         metavar="YYYY-MM-DD",
         help="the date the data is relative to (default: today)",
     )

@@ -16,12 +16,11 @@ and exit with code 2; nothing is written. The workbook is written to a temporary
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
-from app.cli.common import ArgumentParser, CommandError
+from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.errors import DatabaseError
 from app.export.excel import MailingOptions, export_target
 from app.export.postal import reason_counts
@@ -65,17 +64,6 @@ def _parser() -> ArgumentParser:
     return parser
 
 
-def _parse_today(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
-        ) from None
-
-
 def _check_out(text: str) -> Path:
     out = Path(text)
     if out.suffix.lower() != ".xlsx":
@@ -91,7 +79,7 @@ def _check_out(text: str) -> Path:
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     out = _check_out(args.out)
-    today = _parse_today(args.today)
+    today = parse_today(args.today)
     mailing = None
     if args.for_mailing:
         days = args.not_contacted_days

@@ -21,13 +21,12 @@ is written to a temporary file next to ``--out`` and moved into place only when 
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
-from app.cli.common import ArgumentParser, CommandError
+from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.errors import DatabaseError
 from app.export.postal import reason_counts
 from app.export.word import (
@@ -93,17 +92,6 @@ def _parser() -> ArgumentParser:
     return parser
 
 
-def _parse_today(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
-        ) from None
-
-
 def _check_file(option: str, text: str, suffix: str) -> Path:
     path = Path(text)
     if path.suffix.lower() != suffix:
@@ -139,7 +127,7 @@ def main(argv: list[str]) -> int:
         raise CommandError(f"--not-contacted-days {days}: give a number of days, 0 or more.")
     if args.record is not None and not args.record.strip():
         raise CommandError("--record needs a campaign name.")
-    today = _parse_today(args.today)
+    today = parse_today(args.today)
     letters_lang = normalize_language(args.lang or "fr")
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)

@@ -16,14 +16,13 @@ file next to it and moved into place only when complete.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import os
 import tempfile
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
-from app.cli.common import ArgumentParser, CommandError
+from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.errors import DatabaseError
 from app.i18n import normalize_language, system_language
 from app.models.db import open_database
@@ -55,17 +54,6 @@ def _parser() -> ArgumentParser:
     return parser
 
 
-def _parse_today(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise CommandError(
-            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
-        ) from None
-
-
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     out = Path(args.out)
@@ -77,7 +65,7 @@ def main(argv: list[str]) -> int:
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise CommandError(f"--out {args.out!r}: the folder {folder} does not exist.")
-    today = _parse_today(args.today)
+    today = parse_today(args.today)
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)
     db_file = Path(args.db)

@@ -117,6 +117,10 @@
         <translation>Tapez une valeur</translation>
     </message>
     <message>
+        <source>and %1</source>
+        <translation>et %1</translation>
+    </message>
+    <message>
         <source>empty values too</source>
         <translation>vides inclus</translation>
     </message>

@@ -404,9 +404,9 @@ class CriteriaTreeModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.EditRole:
                 return None
             label = op_label(node.op)
-            return (
-                f"{QCoreApplication.translate('Criteria', 'and')} {label}" if node.and_ else label
-            )
+            if not node.and_:
+                return label
+            return QCoreApplication.translate("Criteria", "and %1").replace("%1", label)
         if col == COL_VALUE:
             return node.text if takes_value(node.op) else ""
         if node.op is Op.BETWEEN:
