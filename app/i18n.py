@@ -122,6 +122,11 @@ def format_count(n: int, lang: str | None = None) -> str:
     return format_number(int(n), 0, lang)
 
 
+def singular(n: int, lang: str | None = None) -> bool:
+    """Whether a count takes the singular: 1 in English; 0 and 1 in French ("0 enregistrement")."""
+    return n == 1 or (n == 0 and _lang(lang) == "fr")
+
+
 def format_money(cents: int, lang: str | None = None, symbol: str = "€") -> str:
     """Whole cents as an amount: ``123450`` → ``"1 234,50 €"`` / ``"€1,234.50"``."""
     lang = _lang(lang)

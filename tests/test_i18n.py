@@ -96,6 +96,8 @@ def test_counts() -> None:
     assert i18n.format_count(8679, "fr") == "8\u202f679"
     assert i18n.format_count(8679, "en") == "8,679"
     assert i18n.format_count(0, "fr") == "0"
+    assert [i18n.singular(n, "fr") for n in (0, 1, 2)] == [True, True, False]
+    assert [i18n.singular(n, "en") for n in (0, 1, 2)] == [False, True, False]
     assert i18n.format_count(999, "fr") == "999"
     assert i18n.format_count(1_234_567, "fr") == "1\u202f234\u202f567"
     assert i18n.format_count(-1234, "en") == "-1,234"

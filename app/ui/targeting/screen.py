@@ -547,7 +547,7 @@ class TargetingScreen(QWidget):
         if generation != self._generation:
             return  # the answer to an older question
         self.count = n
-        text = self.tr("%1 record") if n == 1 else self.tr("%1 records")
+        text = self.tr("%1 record") if i18n.singular(n) else self.tr("%1 records")
         self.count_label.setText(text.replace("%1", i18n.format_count(n)))
         self.count_label.setToolTip("")
         self._show_removed()
