@@ -552,14 +552,32 @@ def export_target(
     run_at: dt.datetime | None = None,
 ) -> ExportResult:
     """Run *target* and write its rows to a new workbook at *path* (see the module docstring)."""
-    path = Path(path)
+    return _run_into(
+        write_workbook, conn, target, Path(path), today, lang, mailing, progress, cancel, run_at
+    )
+
+
+def _run_into(
+    writer: Callable[..., int],
+    conn: Connection,
+    target: Target,
+    path: Path,
+    today: dt.date | None,
+    lang: str | None,
+    mailing: MailingOptions | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    run_at: dt.datetime | None,
+) -> ExportResult:
+    """Run *target* (through the mailing funnel if asked) and hand its rows to *writer*:
+    :func:`write_workbook` for a new workbook, :func:`refresh_rows` for an existing one."""
     today = today or dt.date.today()
     run_at = run_at or dt.datetime.now().replace(microsecond=0)
     lang = current_language(lang)
     fields = [get_field(k) for k in target.columns]
     funnel, total = _prepare(conn, target, today, lang, mailing, progress)
     info = WorkbookInfo(target=target, run_at=run_at, today=today, lang=lang, funnel=funnel)
-    count = write_workbook(
+    count = writer(
         path,
         fields,
         _values(conn, target, today, funnel),
@@ -629,23 +647,10 @@ def refresh_workbook(
         )
         result.created = True
         return result
-    today = today or dt.date.today()
-    run_at = run_at or dt.datetime.now().replace(microsecond=0)
-    lang = current_language(lang)
     _data_part(path)  # refuse a workbook Cible did not make before running anything
-    fields = [get_field(k) for k in target.columns]
-    funnel, total = _prepare(conn, target, today, lang, mailing, progress)
-    info = WorkbookInfo(target=target, run_at=run_at, today=today, lang=lang, funnel=funnel)
-    count = refresh_rows(
-        path,
-        fields,
-        _values(conn, target, today, funnel),
-        info,
-        progress=progress,
-        cancel=cancel,
-        total=total,
+    return _run_into(
+        refresh_rows, conn, target, path, today, lang, mailing, progress, cancel, run_at
     )
-    return ExportResult(path=path, rows=count, run_at=run_at, funnel=funnel)
 
 
 def _unique_title(workbook: Any, title: str) -> str:
