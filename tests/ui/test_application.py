@@ -81,7 +81,9 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
         (["--colour"], "unrecognized arguments: --colour"),
     ],
 )
-def test_bad_options(argv: list[str], message: str, capsys: pytest.CaptureFixture[str], boxes) -> None:
+def test_bad_options(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], boxes
+) -> None:
     assert run_gui(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "cible: error:" in err
@@ -107,18 +109,24 @@ def test_lang_fr_gives_french_labels(qtbot, db_path: Path) -> None:
     assert (menus[0], menus[-1]) == ("&Fichier", "&Aide")
     shown = overview(qtbot, window)
     assert shown.findChild(object, "value_customers").text() == "0"
-    assert "Contenu de la base de données" in [w.text() for w in shown.findChildren(type(shown.status))]
+    assert "Contenu de la base de données" in [
+        w.text() for w in shown.findChildren(type(shown.status))
+    ]
     close(window)
 
 
-def test_default_language_is_the_systems(qtbot, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_language_is_the_systems(
+    qtbot, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(application.i18n, "system_language", lambda: "fr")
     window = opened(qtbot, launch(["--db", str(db_path)]))
     assert window.quit_action.text() == "&Quitter"
     close(window)
 
 
-def test_database_from_the_environment(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_database_from_the_environment(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "env.sqlite"
     monkeypatch.setenv("CIBLE_DATABASE_URL", f"sqlite:///{path}")
     window = opened(qtbot, launch(["--lang", "en"]))
@@ -208,7 +216,9 @@ def test_read_only_location(tmp_path: Path, boxes: list[str], capsys, monkeypatc
     assert list(folder.iterdir()) == []
 
 
-def test_bad_input_message_box_is_french_with_lang_fr(tmp_path: Path, boxes: list[str], capsys) -> None:
+def test_bad_input_message_box_is_french_with_lang_fr(
+    tmp_path: Path, boxes: list[str], capsys
+) -> None:
     path = _not_sqlite(tmp_path)
     assert run_gui(["--db", str(path), "--lang", "fr"]) == 2
     assert boxes[0].startswith("Cible ne peut pas ouvrir la base de données.")
@@ -217,7 +227,9 @@ def test_bad_input_message_box_is_french_with_lang_fr(tmp_path: Path, boxes: lis
 # -- warnings and upgrades --------------------------------------------------------------------
 
 
-def test_network_share_warning_in_the_window_and_on_stderr(qtbot, db_path: Path, monkeypatch, capsys) -> None:
+def test_network_share_warning_in_the_window_and_on_stderr(
+    qtbot, db_path: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.setattr(dbmod, "is_network_path", lambda p: True)
     window = opened(qtbot, launch(["--db", str(db_path), "--lang", "en"]))
     warnings = [bar.text() for bar in window.messages() if bar.kind == "warning"]

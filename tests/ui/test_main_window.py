@@ -6,7 +6,6 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 from sqlalchemy import insert
 
@@ -32,21 +31,6 @@ from app.models.enums import (
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow
 from app.ui.overview import DatabaseOverview, DatabaseOverviewDialog, compute_overview
-from app.ui.tasks import TaskManager
-
-
-@pytest.fixture
-def manager(qapp):
-    runner = TaskManager()
-    yield runner
-    assert runner.shutdown(10_000)
-
-
-@pytest.fixture
-def english(qapp):
-    install_translators("en", qapp)
-    yield
-    install_translators("en", qapp)
 
 
 def fill(database) -> None:
@@ -55,12 +39,20 @@ def fill(database) -> None:
         site = Site(code="LYO", name="Garage de Lyon")
         s.add(site)
         s.flush()
-        dupont = Customer(dms_ref="C1", site_id=site.id, civility="M.", last_name="Dupont", first_name="Jean")
-        arval = Customer(dms_ref="C2", site_id=site.id, is_company=True, is_fleet=True, company_name="ARVAL")
-        sarl = Customer(dms_ref="C3", site_id=site.id, is_company=True, company_name="Transports Morel")
+        dupont = Customer(
+            dms_ref="C1", site_id=site.id, civility="M.", last_name="Dupont", first_name="Jean"
+        )
+        arval = Customer(
+            dms_ref="C2", site_id=site.id, is_company=True, is_fleet=True, company_name="ARVAL"
+        )
+        sarl = Customer(
+            dms_ref="C3", site_id=site.id, is_company=True, company_name="Transports Morel"
+        )
         s.add_all([dupont, arval, sarl])
         s.flush()
-        clio = Vehicle(site_id=site.id, owner_id=dupont.id, plate="AB-123-CD", brand="RENAULT", model="CLIO")
+        clio = Vehicle(
+            site_id=site.id, owner_id=dupont.id, plate="AB-123-CD", brand="RENAULT", model="CLIO"
+        )
         old = Vehicle(site_id=site.id, owner_id=sarl.id, plate="EF-456-GH", brand="PEUGEOT", model="208",
                       status=VehicleStatus.SOLD)  # fmt: skip
         s.add_all([clio, old])
@@ -114,7 +106,10 @@ def test_compute_overview_counts_every_table(database) -> None:
     assert (figures.customers, figures.companies, figures.fleet) == (3, 2, 1)
     assert (figures.vehicles, figures.vehicles_in_use, figures.ownerships) == (2, 1, 3)
     assert (figures.invoices, figures.invoice_lines) == (2, 3)
-    assert (figures.first_invoice, figures.last_invoice) == (dt.date(2024, 1, 3), dt.date(2026, 11, 22))
+    assert (figures.first_invoice, figures.last_invoice) == (
+        dt.date(2024, 1, 3),
+        dt.date(2026, 11, 22),
+    )
     assert (figures.sales, figures.contacts, figures.sites) == (1, 1, 1)
     assert figures.schema == head_revision()
     assert figures.size_bytes and figures.size_bytes > 0
@@ -185,8 +180,11 @@ def test_warnings_and_backup_are_shown(qtbot, database, manager, english) -> Non
     counted(qtbot, window)
     bars = [(bar.kind, bar.text()) for bar in window.messages()]
     assert bars[0][0] == "info" and "demo database" in bars[0][1]
-    assert bars[1] == ("info", "The database was upgraded to this version of Cible. A copy of it as it "
-                       "was before the upgrade is saved in /data/cible.backup-20261122-101500.sqlite")
+    assert bars[1] == (
+        "info",
+        "The database was upgraded to this version of Cible. A copy of it as it "
+        "was before the upgrade is saved in /data/cible.backup-20261122-101500.sqlite",
+    )
     assert bars[2] == ("warning", "/mnt/partage/cible.sqlite is on a network share.")
 
 
@@ -211,7 +209,9 @@ def test_open_another_database(qtbot, database, manager, english, tmp_path, monk
     window.database.dispose()
 
 
-def test_open_a_file_that_is_not_a_database(qtbot, database, manager, english, tmp_path, monkeypatch) -> None:
+def test_open_a_file_that_is_not_a_database(
+    qtbot, database, manager, english, tmp_path, monkeypatch
+) -> None:
     bad = tmp_path / "clients.xlsx"
     bad.write_bytes(b"PK\x03\x04 not a database")
     before = bad.read_bytes()
@@ -227,10 +227,14 @@ def test_open_a_file_that_is_not_a_database(qtbot, database, manager, english, t
     assert "not a Cible database" in shown[0]
     assert window.database is database
     assert bad.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("clients")) == ["clients.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("clients")) == [
+        "clients.xlsx"
+    ]
 
 
-def test_cancelled_file_dialog_changes_nothing(qtbot, database, manager, english, monkeypatch) -> None:
+def test_cancelled_file_dialog_changes_nothing(
+    qtbot, database, manager, english, monkeypatch
+) -> None:
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
     counted(qtbot, window)
@@ -245,7 +249,9 @@ def test_about_and_quit(qtbot, database, manager, english, monkeypatch) -> None:
     window.show()
     counted(qtbot, window)
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(title + "|" + text))
+    monkeypatch.setattr(
+        QMessageBox, "about", lambda parent, title, text: shown.append(title + "|" + text)
+    )
     window.about_action.trigger()
     assert shown and shown[0].startswith("About Cible|<h3>Cible ")
     assert str(database.path) in shown[0]

@@ -17,7 +17,6 @@ from app.ui.main_window import MainWindow
 from app.ui.sms.log_window import SmsLogWindow
 from app.ui.sms.send_dialog import SmsSendDialog
 from app.ui.sms.settings_dialog import SmsSettingsDialog
-from app.ui.tasks import TaskManager
 
 _spec = importlib.util.spec_from_file_location(
     "query_sample_data", Path(__file__).parents[1] / "query" / "conftest.py"
@@ -27,19 +26,10 @@ _spec.loader.exec_module(_sample)  # type: ignore[union-attr]
 
 
 @pytest.fixture
-def manager(qapp):
-    runner = TaskManager()
-    yield runner
-    assert runner.shutdown(20_000)
-
-
-@pytest.fixture
 def window(qtbot, qapp, tmp_path, manager, monkeypatch):
     install_translators("en", qapp)
     # the tests put targets on screen without saving them: closing must not ask
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard
-    )
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     db = open_database(tmp_path / "sample.sqlite")
     _sample.build_sample(db)
     win = MainWindow(db, task_manager=manager)
@@ -58,7 +48,11 @@ def test_export_and_sms_menus_come_before_help(window) -> None:
     assert titles.index("Export") < titles.index("SMS") < titles.index("Help")
     shortcuts = {
         a.shortcut().toString()
-        for a in (window.outputs.excel_action, window.outputs.merge_action, window.outputs.sms_action)
+        for a in (
+            window.outputs.excel_action,
+            window.outputs.merge_action,
+            window.outputs.sms_action,
+        )
     }
     assert shortcuts == {"Ctrl+E", "Ctrl+M", "Ctrl+Shift+M"}
 

@@ -146,7 +146,9 @@ def test_deleted_owner_cancels_and_gets_no_callback(qtbot, manager: TaskManager)
         ctx.check_cancelled()
         return "late"
 
-    task = manager.run(work, lambda r: calls.append(r), lambda e: calls.append(repr(e)), owner=owner)
+    task = manager.run(
+        work, lambda r: calls.append(r), lambda e: calls.append(repr(e)), owner=owner
+    )
     assert started.wait(10)
     owner.deleteLater()
     qtbot.waitUntil(lambda: task.cancelled)
@@ -178,7 +180,9 @@ def test_shutdown_stops_the_running_task_and_drops_callbacks(qtbot, qapp) -> Non
         runner.run(lambda ctx: None, None, None)
 
 
-def test_database_work_in_the_task_with_its_own_session(qtbot, manager: TaskManager, database) -> None:
+def test_database_work_in_the_task_with_its_own_session(
+    qtbot, manager: TaskManager, database
+) -> None:
     with database.session() as session:
         session.add(Site(code="A", name="Garage A"))
 

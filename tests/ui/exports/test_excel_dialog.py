@@ -11,33 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from app.export.excel import list_saved_exports
-from app.models.db import open_database
 from app.query.target import SortKey
 from app.ui.exports.excel_dialog import ExcelExportDialog
-from app.ui.i18n import install_translators
-from app.ui.tasks import TaskManager
-from tests.export.mailing_sample import TODAY, build_mailing_sample, everyone
-
-
-@pytest.fixture
-def manager(qapp):
-    runner = TaskManager()
-    yield runner
-    assert runner.shutdown(10_000)
-
-
-@pytest.fixture
-def english(qapp):
-    install_translators("en", qapp)
-    yield
-
-
-@pytest.fixture
-def garage(tmp_path):
-    db = open_database(tmp_path / "garage.sqlite")
-    ids = build_mailing_sample(db)
-    yield db, ids
-    db.dispose()
+from tests.export.mailing_sample import TODAY, everyone
 
 
 def target(**kw):

@@ -11,35 +11,11 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from app.models import ContactHistory
-from app.models.db import open_database
 from app.models.mailings import list_mailings
 from app.ui.exports import merge_dialog
 from app.ui.exports.merge_dialog import MailMergeDialog
-from app.ui.i18n import install_translators
-from app.ui.tasks import TaskManager
-from tests.export.mailing_sample import TODAY, build_mailing_sample, everyone
+from tests.export.mailing_sample import TODAY, everyone
 from tests.export.word_templates_xml import make_template, paragraph, run, simple
-
-
-@pytest.fixture
-def manager(qapp):
-    runner = TaskManager()
-    yield runner
-    assert runner.shutdown(10_000)
-
-
-@pytest.fixture
-def english(qapp):
-    install_translators("en", qapp)
-    yield
-
-
-@pytest.fixture
-def garage(tmp_path):
-    db = open_database(tmp_path / "garage.sqlite")
-    ids = build_mailing_sample(db)
-    yield db, ids
-    db.dispose()
 
 
 @pytest.fixture

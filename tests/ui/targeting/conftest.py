@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from app.models.db import open_database
-from app.ui.i18n import install_translators
-from app.ui.tasks import TaskManager
 
 _spec = importlib.util.spec_from_file_location(
     "query_sample_data", Path(__file__).parents[2] / "query" / "conftest.py"
@@ -19,18 +17,9 @@ _spec.loader.exec_module(_sample)  # type: ignore[union-attr]
 build_sample = _sample.build_sample
 
 
-@pytest.fixture
-def manager(qapp):
-    runner = TaskManager()
-    yield runner
-    assert runner.shutdown(20_000)
-
-
 @pytest.fixture(autouse=True)
-def english(qapp):
-    install_translators("en", qapp)
+def _in_english(english):
     yield
-    install_translators("en", qapp)
 
 
 @pytest.fixture
