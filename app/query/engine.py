@@ -476,7 +476,9 @@ def _sort_exprs(target: Target, src: Sources) -> list[ColumnElement]:
         descending = key.descending
         if f.derived == "years_since":
             descending = not descending  # older date = older vehicle
-        result.append(expr.desc() if descending else expr.asc())
+        # Empty values first going up, last going down, on every database (SQLite's own
+        # order; PostgreSQL would put them the other way round).
+        result.append(expr.desc().nulls_last() if descending else expr.asc().nulls_first())
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -390,9 +391,24 @@ def build_sample(db: Database) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory):
-    """(database, ids) of the sample dealership, built once per test module (read-only)."""
-    path: Path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
-    db = open_database(path)
+    """(database, ids) of the sample dealership, built once per test module (read-only).
+
+    With ``CIBLE_TEST_DATABASE_URL`` set (e.g. a PostgreSQL database made for the tests, emptied
+    here), the engine's tests run on that server instead of a SQLite file.
+    """
+    url = os.environ.get("CIBLE_TEST_DATABASE_URL")
+    if url:
+        from sqlalchemy import create_engine, text
+
+        scratch = create_engine(url)
+        with scratch.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        scratch.dispose()
+        db = open_database(url)
+    else:
+        path: Path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+        db = open_database(path)
     ids = build_sample(db)
     yield db, ids
     db.dispose()
