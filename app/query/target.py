@@ -20,6 +20,7 @@ DEFAULT_COLUMNS = [
     "customer.civility",
     "customer.last_name",
     "customer.first_name",
+    "customer.company",  # leasing and fleet companies (ARVAL...) have no last name
     "customer.postal_code",
     "customer.city",
     "vehicle.plate",

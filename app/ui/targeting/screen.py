@@ -60,13 +60,8 @@ from app.ui.targeting.saved_dialogs import OpenTargetDialog, SaveTargetDialog
 T = TypeVar("T")
 
 DEBOUNCE_MS = 350
-#: The columns of a new target: the engine's defaults, with the company name after the person's
-#: (leasing companies such as ARVAL have no last name).
-NEW_TARGET_COLUMNS = [
-    *DEFAULT_COLUMNS[: DEFAULT_COLUMNS.index("customer.first_name") + 1],
-    "customer.company",
-    *DEFAULT_COLUMNS[DEFAULT_COLUMNS.index("customer.first_name") + 1 :],
-]
+#: The columns of a new target: the engine's defaults.
+NEW_TARGET_COLUMNS = DEFAULT_COLUMNS
 SETTINGS_LAST_DB = "targeting/last_database"
 SETTINGS_LAST_TARGET = "targeting/last_target"
 SETTINGS_SPLITTER = "targeting/splitter"

@@ -237,7 +237,8 @@ def test_a_new_query_replaces_one_under_way(qtbot, sample_db, manager) -> None:
     with qtbot.waitSignal(model.complete, timeout=20_000):
         model.set_query(database, minis, set())
     qtbot.waitUntil(lambda: not model.busy, timeout=20_000)
-    assert sorted(r.values[7] for r in model.rows) == ["AUSTIN MINI", "MINI 1.6i 115 COOPER"]
+    at = minis.columns.index("vehicle.model")
+    assert sorted(r.values[at] for r in model.rows) == ["AUSTIN MINI", "MINI 1.6i 115 COOPER"]
     assert model.fetch_log == [(0, 3, 2)]
 
 
