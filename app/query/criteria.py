@@ -238,7 +238,8 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
         try:
             return parse_date(value, lang)
         except TargetError as error:
-            raise TargetError(f"{label}: {error}") from None
+            colon = " :" if current_language(lang) == "fr" else ":"
+            raise TargetError(f"{label}{colon} {error}") from None
     if f.type is FieldType.NUMBER:
         if isinstance(value, bool):
             raise TargetError(f"{label}: {value!r} is not a number.")
