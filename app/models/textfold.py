@@ -3,6 +3,7 @@
 Text that users search with ``%`` wildcards is stored a second time, folded (upper case, no
 accents), in a ``*_fold`` column filled by the ORM. A search folds the pattern the same way and
 compares with plain ``LIKE``: no per-row function, the same SQL on SQLite and PostgreSQL.
+Short fields without a stored twin are folded by the database itself (:class:`folded`).
 """
 
 from __future__ import annotations
@@ -14,21 +15,21 @@ from sqlalchemy import String, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-_SPECIAL = str.maketrans(
-    {
-        "œ": "oe",
-        "Œ": "OE",
-        "æ": "ae",
-        "Æ": "AE",
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ł": "l",
-        "Ł": "L",
-    }
-)
+#: Letters that Unicode does not decompose into a base letter and an accent.
+_SPECIAL_LETTERS = {
+    "œ": "oe",
+    "Œ": "OE",
+    "æ": "ae",
+    "Æ": "AE",
+    "ß": "ss",
+    "ø": "o",
+    "Ø": "O",
+    "đ": "d",
+    "Đ": "D",
+    "ł": "l",
+    "Ł": "L",
+}
+_SPECIAL = str.maketrans(_SPECIAL_LETTERS)
 
 
 def fold(value: str | None) -> str | None:
@@ -42,7 +43,7 @@ def fold(value: str | None) -> str | None:
 #: Accented letters and what :func:`fold` makes of them, for databases that fold in SQL.
 _ACCENTED = "àâäáãåçéèêëíìîïñóòôöõøúùûüýÿšžčřďťňőűđłÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØÚÙÛÜÝŸŠŽČŘĎŤŇŐŰĐŁ"
 _PLAIN = "".join(fold(ch) or "" for ch in _ACCENTED)
-_LIGATURES = (("œ", "OE"), ("Œ", "OE"), ("æ", "AE"), ("Æ", "AE"), ("ß", "SS"))
+_LIGATURES = tuple((ch, plain.upper()) for ch, plain in _SPECIAL_LETTERS.items() if len(plain) > 1)
 
 
 class folded(FunctionElement):  # noqa: N801 - reads as SQL: folded(column)
