@@ -62,11 +62,11 @@
     </message>
     <message>
         <source>Step</source>
-        <translation>Étape</translation>
+        <translation type="vanished">Étape</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation>Nombre</translation>
+        <translation type="vanished">Nombre</translation>
     </message>
     <message>
         <source>Open the workbook when it is written</source>
@@ -183,6 +183,14 @@
 </context>
 <context>
     <name>FunnelTree</name>
+    <message>
+        <source>Step</source>
+        <translation>Étape</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Nombre</translation>
+    </message>
     <message>
         <source>%1 left out at this step</source>
         <translation>%1 exclus à cette étape</translation>
@@ -345,11 +353,11 @@
     </message>
     <message>
         <source>Step</source>
-        <translation>Étape</translation>
+        <translation type="vanished">Étape</translation>
     </message>
     <message>
         <source>Count</source>
-        <translation>Nombre</translation>
+        <translation type="vanished">Nombre</translation>
     </message>
     <message>
         <source>Mailings of this target</source>

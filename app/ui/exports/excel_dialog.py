@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -59,7 +58,7 @@ from app.export.postal import PostalFunnel
 from app.models.db import Database
 from app.query.target import Target
 from app.ui import tasks
-from app.ui.exports.funnel_tree import show_funnel
+from app.ui.exports.funnel_tree import make_funnel_tree, show_funnel
 
 
 def _local_stamp(value: dt.datetime) -> str:
@@ -148,13 +147,7 @@ class ExcelExportDialog(QDialog):
         recent_row.addWidget(self.recent_check)
         recent_row.addWidget(self.recent_days)
         recent_row.addStretch(1)
-        self.funnel_tree = QTreeWidget()
-        self.funnel_tree.setObjectName("funnel_tree")
-        self.funnel_tree.setColumnCount(2)
-        self.funnel_tree.setHeaderLabels([self.tr("Step"), self.tr("Count")])
-        self.funnel_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.funnel_tree.header().setStretchLastSection(False)
-        self.funnel_tree.setMinimumHeight(150)
+        self.funnel_tree = make_funnel_tree(150)
         self.funnel_status = QLabel()
         self.funnel_status.setObjectName("funnel_status")
         self.mailing_panel = QWidget()

@@ -5,12 +5,29 @@ dialogs."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from app import i18n
 from app.export.postal import PostalFunnel, reason_counts
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def make_funnel_tree(minimum_height: int) -> QTreeWidget:
+    """An empty funnel tree: the step's name takes the width, the count sits at the right."""
+    tree = QTreeWidget()
+    tree.setObjectName("funnel_tree")
+    tree.setColumnCount(2)
+    tree.setHeaderLabels(
+        [
+            QCoreApplication.translate("FunnelTree", "Step"),
+            QCoreApplication.translate("FunnelTree", "Count"),
+        ]
+    )
+    tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    tree.header().setStretchLastSection(False)
+    tree.setMinimumHeight(minimum_height)
+    return tree
 
 
 def show_funnel(tree: QTreeWidget, funnel: PostalFunnel) -> None:

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -72,7 +71,7 @@ from app.models.mailings import (
 )
 from app.query.target import Target
 from app.ui import tasks
-from app.ui.exports.funnel_tree import show_funnel
+from app.ui.exports.funnel_tree import make_funnel_tree, show_funnel
 
 #: Combo data of the "a file of my own" entry.
 OWN_FILE = "__own__"
@@ -298,13 +297,7 @@ class MailMergeDialog(QDialog):
         row.addWidget(self.recent_days)
         row.addStretch(1)
         funnel.addLayout(row)
-        self.funnel_tree = QTreeWidget()
-        self.funnel_tree.setObjectName("funnel_tree")
-        self.funnel_tree.setColumnCount(2)
-        self.funnel_tree.setHeaderLabels([self.tr("Step"), self.tr("Count")])
-        self.funnel_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.funnel_tree.header().setStretchLastSection(False)
-        self.funnel_tree.setMinimumHeight(180)
+        self.funnel_tree = make_funnel_tree(180)
         funnel.addWidget(self.funnel_tree, 1)
         self.funnel_status = QLabel()
         self.funnel_status.setObjectName("funnel_status")
