@@ -110,6 +110,36 @@ def test_counts_follow_the_current_language() -> None:
     assert i18n.format_count(8679) == "8,679"
 
 
+def test_formats_follow_the_locale() -> None:
+    """Babel's CLDR formats per market: Switzerland groups with an apostrophe, Quebec with a
+    no-break space; the language part of the locale chooses the messages."""
+    assert i18n.format_count(8679, "fr_CH") == "8'679"
+    assert i18n.format_count(8679, "fr_CA") == "8\u00a0679"
+    assert i18n.format_money(123450, "fr_CH", currency="CHF") == "1'234,50\u00a0CHF"
+    assert i18n.format_money(123450, "fr_CA", currency="CAD") == "1\u00a0234,50\u00a0$"
+    i18n.set_language("fr_CH.UTF-8")
+    assert (i18n.language(), i18n.locale_name()) == ("fr", "fr_CH")
+    assert i18n.format_count(8679) == "8'679"
+    assert i18n.format_count(8679, "fr") == "8'679"  # the current French locale
+    assert i18n.format_count(8679, "en") == "8,679"
+    i18n.set_language("fr")
+    assert i18n.locale_name() == "fr_FR"
+    assert i18n.normalize_locale("de_DE.UTF-8") == "en_GB"
+    assert i18n.system_locale({"LANG": "fr_CA.UTF-8"}) == "fr_CA"
+
+
+def test_messages_are_translated_by_the_catalog() -> None:
+    i18n.set_language("fr")
+    assert i18n._("Dry run: nothing was sent.") == "Simulation : rien n'a été envoyé."
+    assert i18n._("Dry run: nothing was sent.", "en") == "Dry run: nothing was sent."
+    one = [i18n.ngettext("{n} record", "{n} records", n) for n in (0, 1, 2)]
+    assert one == ["{n} enregistrement", "{n} enregistrement", "{n} enregistrements"]
+    i18n.set_language("en")
+    assert i18n._("Dry run: nothing was sent.") == "Dry run: nothing was sent."
+    assert i18n.ngettext("{n} record", "{n} records", 0) == "{n} records"
+    assert i18n.N_("Plate") == "Plate"
+
+
 def test_money() -> None:
     assert i18n.format_money(123450, "fr") == "1\u202f234,50\u00a0€"
     assert i18n.format_money(123450, "en") == "€1,234.50"
@@ -122,7 +152,7 @@ def test_money() -> None:
 def test_numbers_percent_and_sizes() -> None:
     assert i18n.format_number(1234.5, 1, "fr") == "1\u202f234,5"
     assert i18n.format_number(-0.001, 2, "fr") == "0,00"
-    assert i18n.format_percent(0.125, 1, "fr") == "12,5\u202f%"
+    assert i18n.format_percent(0.125, 1, "fr") == "12,5\u00a0%"  # CLDR: no-break space
     assert i18n.format_percent(0.125, 1, "en") == "12.5%"
     assert i18n.format_size(500, "fr") == "500\u00a0o"
     assert i18n.format_size(12_900_000, "fr") == "12,3\u00a0Mo"

@@ -7,9 +7,36 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 
+from app import i18n
 from app.errors import CibleError
+from app.i18n import N_, _
 
 EXIT_USAGE = 2
+
+#: argparse's own messages (usage, errors), so the commands' help and errors are in the user's
+#: language too: argparse looks its ``_``/``ngettext`` up at call time, and Cible's catalog holds
+#: their French (extracted from here).
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ignored explicit argument %r"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+argparse._ = lambda message: i18n._(message)  # type: ignore[attr-defined]
+argparse.ngettext = lambda s, p, n: i18n.ngettext(s, p, n)  # type: ignore[attr-defined]
 
 
 class CommandError(CibleError):
@@ -31,21 +58,46 @@ def parse_today(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise CommandError(
-            f"--today {text!r} is not a date: use YYYY-MM-DD, for example 2026-11-23."
+            _("--today {value} is not a date: use YYYY-MM-DD, for example 2026-11-23.").format(
+                value=repr(text)
+            )
         ) from None
 
 
 def error_line(message: str) -> str:
-    return "cible: error: " + " ".join(str(message).split())
+    return _("cible: error: {message}").format(message=" ".join(str(message).split()))
+
+
+def language_of(argv: list[str]) -> str:
+    """The language a command speaks: its ``--lang`` (read before the rest is parsed, so that
+    errors in the other options are in it too), else the system's locale."""
+    for i, word in enumerate(argv):
+        if word == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return i18n.system_locale()
+
+
+def set_command_language(argv: list[str]) -> str:
+    """Make the command's language (see :func:`language_of`) current; return ``"fr"``/``"en"``."""
+    wanted = language_of(argv)
+    try:
+        i18n.set_language(wanted)
+    except ValueError:
+        i18n.set_language(i18n.normalize_language(wanted))
+    return i18n.language()
 
 
 def run_command(func: Callable[[list[str]], int], argv: list[str]) -> int:
-    """Run a command's ``main``; turn user-facing errors into one line on stderr and exit 2."""
+    """Run a command's ``main`` in the user's language; turn user-facing errors into one line on
+    stderr and exit 2."""
+    set_command_language(argv)
     try:
         return func(argv)
     except CibleError as error:
         print(error_line(str(error)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("cible: interrupted", file=sys.stderr)
+        print(_("cible: interrupted"), file=sys.stderr)
         return 130
