@@ -1,7 +1,7 @@
 """``python -m app`` / ``cible``: the window, or a command for scripts and scheduled tasks.
 
-    python -m app [--db PATH] [--demo] [--lang fr|en]       open the window
-    python -m app COMMAND ...                               run a command (see --help)
+python -m app [--db PATH] [--demo] [--lang fr|en]       open the window
+python -m app COMMAND ...                               run a command (see --help)
 """
 
 from __future__ import annotations
@@ -9,14 +9,22 @@ from __future__ import annotations
 import importlib
 import sys
 
+from app.i18n import N_, _
+
 #: Sub-command → module in app.cli exposing ``main(argv: list[str]) -> int``.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("app.cli.demo", "write a demo dealership database"),
-    "run-target": ("app.cli.run_target", "run a target file and write its rows to CSV or Excel"),
-    "export-excel": ("app.cli.export_excel", "export a target to an Excel workbook"),
-    "merge-word": ("app.cli.merge_word", "merge a target into a Word template (letters or labels)"),
-    "send-sms": ("app.cli.send_sms", "send (or dry-run) an SMS to a target"),
-    "send-pending": ("app.cli.send_pending", "send the SMS whose scheduled time has come"),
+    "demo": ("app.cli.demo", N_("write a demo dealership database")),
+    "run-target": (
+        "app.cli.run_target",
+        N_("run a target file and write its rows to CSV or Excel"),
+    ),
+    "export-excel": ("app.cli.export_excel", N_("export a target to an Excel workbook")),
+    "merge-word": (
+        "app.cli.merge_word",
+        N_("merge a target into a Word template (letters or labels)"),
+    ),
+    "send-sms": ("app.cli.send_sms", N_("send (or dry-run) an SMS to a target")),
+    "send-pending": ("app.cli.send_pending", N_("send the SMS whose scheduled time has come")),
 }
 
 
@@ -30,17 +38,21 @@ def _available() -> dict[str, tuple[str, str]]:
 
 def _usage() -> str:
     lines = [
-        "usage: python -m app [--db PATH] [--demo] [--lang fr|en]",
-        "       python -m app COMMAND [options]   (COMMAND --help for its options)",
+        _("usage: python -m app [--db PATH] [--demo] [--lang fr|en]"),
+        _("       python -m app COMMAND [options]   (COMMAND --help for its options)"),
         "",
-        "commands:",
+        _("commands:"),
     ]
-    lines += [f"  {name:<14} {help_text}" for name, (_, help_text) in _available().items()]
+    lines += [f"  {name:<14} {_(help_text)}" for name, (_module, help_text) in _available().items()]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and (argv[0] in ("-h", "--help") or not argv[0].startswith("-")):
+        from app.cli.common import set_command_language
+
+        set_command_language(argv)
     if argv and argv[0] in ("-h", "--help"):
         print(_usage())
         return 0
@@ -48,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and not argv[0].startswith("-"):
         name = argv[0]
         if name not in commands:
-            print(f"cible: error: unknown command {name!r}\n{_usage()}", file=sys.stderr)
+            print(
+                _("cible: error: unknown command {name!r}\n{usage}").format(
+                    name=name, usage=_usage()
+                ),
+                file=sys.stderr,
+            )
             return 2
         from app.cli.common import run_command
 

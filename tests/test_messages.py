@@ -67,6 +67,8 @@ def _is_text(node: ast.AST) -> bool:
         return any(_is_text(v) for v in node.values if isinstance(v, ast.Constant))
     if isinstance(node, ast.BinOp):
         return _is_text(node.left) or _is_text(node.right)
+    if isinstance(node, ast.IfExp):  # "x" if lang == "fr" else "y": a hand-rolled pair
+        return _is_text(node.body) or _is_text(node.orelse)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         # "...".format(...) or "...".join(...) on a bare literal
         return _is_text(node.func.value)

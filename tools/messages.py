@@ -215,7 +215,7 @@ def todo_lines(lang: str = "fr") -> Iterator[str]:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         first = f"{message.context}\x04{ids[0]}" if message.context else ids[0]
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        yield "\t".join(_escape(c) for c in (first, *ids[1:], *forms))
+        yield "\t".join(_escape(c or "") for c in (first, *ids[1:], *forms))
 
 
 def fill(lines: Iterable[str], lang: str = "fr") -> int:

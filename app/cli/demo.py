@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from app.cli.common import ArgumentParser, CommandError, parse_today
+from app.i18n import _, format_count, format_date, format_number
 from app.models.db import open_database
 
 #: Upper bound for --customers (about 20 GB of SQLite beyond this; nobody needs it for a demo).
@@ -25,9 +26,15 @@ def _count(text: str) -> int:
     try:
         value = int(text.replace("_", "").strip())
     except ValueError:
-        raise CommandError(f"--customers {text!r} is not a whole number.") from None
+        raise CommandError(
+            _("--customers {text!r} is not a whole number.").format(text=text)
+        ) from None
     if not 1 <= value <= MAX_CUSTOMERS:
-        raise CommandError(f"--customers must be between 1 and {MAX_CUSTOMERS:,}, not {value:,}.")
+        raise CommandError(
+            _("--customers must be between 1 and {max}, not {value}.").format(
+                max=format_count(MAX_CUSTOMERS), value=format_count(value)
+            )
+        )
     return value
 
 
@@ -35,7 +42,7 @@ def _seed(text: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise CommandError(f"--seed {text!r} is not a whole number.") from None
+        raise CommandError(_("--seed {text!r} is not a whole number.").format(text=text)) from None
 
 
 def _parser() -> ArgumentParser:
@@ -59,20 +66,29 @@ def _parser() -> ArgumentParser:
 
 def _target(raw: str) -> Path:
     if "://" in raw:
-        raise CommandError(f"--db {raw!r}: give a file path; demo data goes to a new SQLite file.")
+        raise CommandError(
+            _("--db {raw!r}: give a file path; demo data goes to a new SQLite file.").format(
+                raw=raw
+            )
+        )
     path = Path(raw).expanduser()
     if path.is_dir():
-        raise CommandError(f"--db {raw!r} is a folder, not a file.")
+        raise CommandError(_("--db {raw!r} is a folder, not a file.").format(raw=raw))
     if path.exists() and path.stat().st_size > 0:
         raise CommandError(
-            f"--db {raw!r} already exists: demo data is only written to a new file "
-            "(choose another path; the existing file was not touched)."
+            _(
+                "--db {raw!r} already exists: demo data is only written to a new file (choose another path; the existing file was not touched)."
+            ).format(raw=raw)
         )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise CommandError(f"--db {raw!r}: the folder {folder} does not exist.")
+        raise CommandError(
+            _("--db {raw!r}: the folder {folder} does not exist.").format(raw=raw, folder=folder)
+        )
     if not os.access(folder, os.W_OK):
-        raise CommandError(f"--db {raw!r}: the folder {folder} is read-only.")
+        raise CommandError(
+            _("--db {raw!r}: the folder {folder} is read-only.").format(raw=raw, folder=folder)
+        )
     return path
 
 
@@ -99,21 +115,36 @@ def main(argv: list[str]) -> int:
         finally:
             database.dispose()
         if path.exists() and path.stat().st_size > 0:
-            raise CommandError(f"--db {args.db!r} appeared while the demo was being written.")
+            raise CommandError(
+                _("--db {db!r} appeared while the demo was being written.").format(db=args.db)
+            )
         os.replace(tmp, path)
     except OSError as error:
         _remove(tmp)
-        raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
+        raise CommandError(
+            _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
+        ) from None
     except BaseException:
         _remove(tmp)
         raise
     _remove(tmp)  # the -wal and -shm companions, if SQLite left any
     elapsed = time.perf_counter() - started
     print(
-        f"Demo database written to {path}: {counts['customer']:,} customers, "
-        f"{counts['vehicle']:,} vehicles, {counts['workshop_invoice']:,} workshop invoices "
-        f"({counts['invoice_line']:,} lines), {counts['vehicle_sale']:,} sales, "
-        f"{counts['contact_history']:,} contacts in {elapsed:.1f} s "
-        f"(seed {args.seed}, today {today.isoformat()})."
+        _(
+            "Demo database written to {path}: {customers} customers, {vehicles} vehicles,"
+            " {invoices} workshop invoices ({lines} lines), {sales} sales, {contacts} contacts"
+            " in {seconds} s (seed {seed}, today {today})."
+        ).format(
+            path=path,
+            customers=format_count(counts["customer"]),
+            vehicles=format_count(counts["vehicle"]),
+            invoices=format_count(counts["workshop_invoice"]),
+            lines=format_count(counts["invoice_line"]),
+            sales=format_count(counts["vehicle_sale"]),
+            contacts=format_count(counts["contact_history"]),
+            seconds=format_number(elapsed, 1),
+            seed=args.seed,
+            today=format_date(today),
+        )
     )
     return 0

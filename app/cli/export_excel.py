@@ -24,7 +24,7 @@ from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.errors import DatabaseError
 from app.export.excel import MailingOptions, export_target
 from app.export.postal import reason_counts
-from app.i18n import normalize_language, system_language
+from app.i18n import _, format_count, ngettext, normalize_language, system_language
 from app.models.db import open_database
 from app.query.targetfile import load_target_file
 
@@ -67,12 +67,16 @@ def _parser() -> ArgumentParser:
 def _check_out(text: str) -> Path:
     out = Path(text)
     if out.suffix.lower() != ".xlsx":
-        raise CommandError(f"--out {text!r}: the file name must end in .xlsx.")
+        raise CommandError(_("--out {text!r}: the file name must end in .xlsx.").format(text=text))
     if out.is_dir():
-        raise CommandError(f"--out {text!r} is a folder, not a file.")
+        raise CommandError(_("--out {text!r} is a folder, not a file.").format(text=text))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise CommandError(f"--out {text!r}: the folder {folder} does not exist.")
+        raise CommandError(
+            _("--out {text!r}: the folder {folder} does not exist.").format(
+                text=text, folder=folder
+            )
+        )
     return out
 
 
@@ -84,10 +88,14 @@ def main(argv: list[str]) -> int:
     if args.for_mailing:
         days = args.not_contacted_days
         if days is not None and days < 0:
-            raise CommandError(f"--not-contacted-days {days}: give a number of days, 0 or more.")
+            raise CommandError(
+                _("--not-contacted-days {days}: give a number of days, 0 or more.").format(
+                    days=days
+                )
+            )
         mailing = MailingOptions(household=args.household, contacted_within_days=days)
     elif args.household or args.not_contacted_days is not None:
-        raise CommandError("--household and --not-contacted-days go with --for-mailing.")
+        raise CommandError(_("--household and --not-contacted-days go with --for-mailing."))
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)
     database = open_database(args.db, create=False)
@@ -96,7 +104,11 @@ def main(argv: list[str]) -> int:
             result = export_target(conn, target, out, today=today, lang=lang, mailing=mailing)
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseError(f"Cannot read the database {database.location}: {detail}") from None
+        raise DatabaseError(
+            _("Cannot read the database {location}: {detail}").format(
+                location=database.location, detail=detail
+            )
+        ) from None
     finally:
         database.dispose()
     if result.funnel is not None:
@@ -104,5 +116,9 @@ def main(argv: list[str]) -> int:
             print(line)
             for reason, n in reason_counts(step):
                 print(f"    {reason}: {n}")
-    print(f"{result.rows} rows written to {out}")
+    print(
+        ngettext("{n} row written to {out}", "{n} rows written to {out}", result.rows).format(
+            n=format_count(result.rows), out=out
+        )
+    )
     return 0

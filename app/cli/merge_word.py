@@ -35,7 +35,7 @@ from app.export.word import (
     pdf_unavailable_reason,
     record_mailing,
 )
-from app.i18n import normalize_language, system_language
+from app.i18n import _, format_count, ngettext, normalize_language, system_language
 from app.models.db import open_database
 from app.query.targetfile import load_target_file
 
@@ -95,12 +95,22 @@ def _parser() -> ArgumentParser:
 def _check_file(option: str, text: str, suffix: str) -> Path:
     path = Path(text)
     if path.suffix.lower() != suffix:
-        raise CommandError(f"{option} {text!r}: the file name must end in {suffix}.")
+        raise CommandError(
+            _("{option} {text!r}: the file name must end in {suffix}.").format(
+                option=option, text=text, suffix=suffix
+            )
+        )
     if path.is_dir():
-        raise CommandError(f"{option} {text!r} is a folder, not a file.")
+        raise CommandError(
+            _("{option} {text!r} is a folder, not a file.").format(option=option, text=text)
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise CommandError(f"{option} {text!r}: the folder {folder} does not exist.")
+        raise CommandError(
+            _("{option} {text!r}: the folder {folder} does not exist.").format(
+                option=option, text=text, folder=folder
+            )
+        )
     return path
 
 
@@ -111,22 +121,26 @@ def main(argv: list[str]) -> int:
     if pdf is not None:
         reason = pdf_unavailable_reason()
         if reason:
-            raise CommandError(f"--pdf: {reason}")
+            raise CommandError(_("--pdf: {reason}").format(reason=reason))
     if args.labels is None:
         if args.template is None:
-            raise CommandError("--template is required for letters (or use --labels).")
+            raise CommandError(_("--template is required for letters (or use --labels)."))
         if args.offset is not None:
-            raise CommandError("--offset goes with --labels.")
+            raise CommandError(_("--offset goes with --labels."))
     elif args.per_vehicle:
-        raise CommandError("--per-vehicle is for letters: labels are one per recipient.")
+        raise CommandError(_("--per-vehicle is for letters: labels are one per recipient."))
     template = Path(args.template) if args.template else None
     if template is not None and not template.is_file():
-        raise CommandError(f"--template {args.template!r}: no such file.")
+        raise CommandError(
+            _("--template {template!r}: no such file.").format(template=args.template)
+        )
     days = args.not_contacted_days
     if days is not None and days < 0:
-        raise CommandError(f"--not-contacted-days {days}: give a number of days, 0 or more.")
+        raise CommandError(
+            _("--not-contacted-days {days}: give a number of days, 0 or more.").format(days=days)
+        )
     if args.record is not None and not args.record.strip():
-        raise CommandError("--record needs a campaign name.")
+        raise CommandError(_("--record needs a campaign name."))
     today = parse_today(args.today)
     letters_lang = normalize_language(args.lang or "fr")
     lang = normalize_language(args.lang or system_language())
@@ -160,7 +174,11 @@ def main(argv: list[str]) -> int:
                 )
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseError(f"Cannot use the database {database.location}: {detail}") from None
+        raise DatabaseError(
+            _("Cannot use the database {location}: {detail}").format(
+                location=database.location, detail=detail
+            )
+        ) from None
     finally:
         database.dispose()
     funnel = result.funnel
@@ -169,12 +187,25 @@ def main(argv: list[str]) -> int:
         print(line)
         for reason, n in reason_counts(step):
             print(f"    {reason}: {n}")
-    what = "labels" if result.labels else "letters"
-    print(f"{result.count} {what} written to {out}")
+    if result.labels:
+        written = ngettext(
+            "{n} label written to {out}", "{n} labels written to {out}", result.count
+        )
+    else:
+        written = ngettext(
+            "{n} letter written to {out}", "{n} letters written to {out}", result.count
+        )
+    print(written.format(n=format_count(result.count), out=out))
     if result.pdf_path is not None:
-        print(f"PDF written to {result.pdf_path}")
+        print(_("PDF written to {pdf_path}").format(pdf_path=result.pdf_path))
     if args.record:
-        print(f"{result.count} postal contacts recorded under {args.record.strip()!r}")
+        print(
+            ngettext(
+                "{n} postal contact recorded under {campaign!r}",
+                "{n} postal contacts recorded under {campaign!r}",
+                result.count,
+            ).format(n=format_count(result.count), campaign=args.record.strip())
+        )
     return 0
 
 

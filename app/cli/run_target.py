@@ -24,7 +24,7 @@ from sqlalchemy import exc as sa_exc
 
 from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.errors import DatabaseError
-from app.i18n import normalize_language, system_language
+from app.i18n import _, format_count, ngettext, normalize_language, system_language
 from app.models.db import open_database
 from app.query.catalog import get_field
 from app.query.engine import ResultRow, iter_rows
@@ -59,18 +59,26 @@ def main(argv: list[str]) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise CommandError(f"--out {args.out!r}: the file name must end in .csv or .xlsx.")
+        raise CommandError(
+            _("--out {out!r}: the file name must end in .csv or .xlsx.").format(out=args.out)
+        )
     if out.is_dir():
-        raise CommandError(f"--out {args.out!r} is a folder, not a file.")
+        raise CommandError(_("--out {out!r} is a folder, not a file.").format(out=args.out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise CommandError(f"--out {args.out!r}: the folder {folder} does not exist.")
+        raise CommandError(
+            _("--out {out!r}: the folder {folder} does not exist.").format(
+                out=args.out, folder=folder
+            )
+        )
     today = parse_today(args.today)
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)
     db_file = Path(args.db)
     if db_file.is_file() and db_file.stat().st_size == 0:  # SQLite would make it a new database
-        raise DatabaseError(f"{db_file} is empty: it is not a Cible database.")
+        raise DatabaseError(
+            _("{db_file} is empty: it is not a Cible database.").format(db_file=db_file)
+        )
     database = open_database(args.db, create=False)
     try:
         with database.engine.connect() as conn:
@@ -78,10 +86,18 @@ def main(argv: list[str]) -> int:
             count = _write(out, suffix, target.columns, rows, lang)
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseError(f"Cannot read the database {database.location}: {detail}") from None
+        raise DatabaseError(
+            _("Cannot read the database {location}: {detail}").format(
+                location=database.location, detail=detail
+            )
+        ) from None
     finally:
         database.dispose()
-    print(f"{count} {'row' if count == 1 else 'rows'} written to {out}")
+    print(
+        ngettext("{n} row written to {out}", "{n} rows written to {out}", count).format(
+            n=format_count(count), out=out
+        )
+    )
     return 0
 
 
@@ -91,7 +107,9 @@ def _write(out: Path, suffix: str, columns: list[str], rows, lang: str) -> int:
             prefix=f".{out.name}.", suffix=".tmp", dir=out.parent if str(out.parent) else "."
         )
     except OSError as error:
-        raise CommandError(f"Cannot write {out}: {error.strerror or error}.") from None
+        raise CommandError(
+            _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
+        ) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -102,7 +120,9 @@ def _write(out: Path, suffix: str, columns: list[str], rows, lang: str) -> int:
         os.replace(tmp, out)
     except OSError as error:
         tmp.unlink(missing_ok=True)
-        raise CommandError(f"Cannot write {out}: {error.strerror or error}.") from None
+        raise CommandError(
+            _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

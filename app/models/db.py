@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DatabaseError
+from app.i18n import _
 from app.models.textfold import register_sqlite_functions
 
 APP_NAME = "Cible"
@@ -71,7 +72,9 @@ def resolve_url(
         try:
             return make_url(raw)
         except sa_exc.ArgumentError as error:
-            raise DatabaseError(f"Invalid database URL {raw!r}: {error}") from None
+            raise DatabaseError(
+                _("Invalid database URL {raw!r}: {error}").format(raw=raw, error=error)
+            ) from None
     return sqlite_url(Path(raw))
 
 
@@ -200,33 +203,49 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
     where = str(path)
     if path.exists():
         if path.is_dir():
-            raise DatabaseError(f"{where} is a folder, not a database file.")
+            raise DatabaseError(_("{where} is a folder, not a database file.").format(where=where))
         try:
             with path.open("rb") as handle:
                 header = handle.read(len(SQLITE_MAGIC))
         except PermissionError:
-            raise DatabaseError(f"Cannot read {where}: permission denied.") from None
+            raise DatabaseError(
+                _("Cannot read {where}: permission denied.").format(where=where)
+            ) from None
         except OSError as error:
-            raise DatabaseError(f"Cannot read {where}: {error.strerror or error}.") from None
+            raise DatabaseError(
+                _("Cannot read {where}: {detail}.").format(
+                    where=where, detail=error.strerror or error
+                )
+            ) from None
         if header and header != SQLITE_MAGIC:
-            raise DatabaseError(f"{where} is not a Cible database (it is not a SQLite file).")
+            raise DatabaseError(
+                _("{where} is not a Cible database (it is not a SQLite file).").format(where=where)
+            )
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseError(
-                f"{where} is read-only: Cible needs to write to the database and to its folder."
+                _(
+                    "{where} is read-only: Cible needs to write to the database and to its folder."
+                ).format(where=where)
             )
         return
     if not create:
-        raise DatabaseError(f"No database at {where}.")
+        raise DatabaseError(_("No database at {where}.").format(where=where))
     parent = path.parent
     if not parent.exists():
         try:
             parent.mkdir(parents=True)
         except OSError as error:
             raise DatabaseError(
-                f"Cannot create the folder {parent}: {error.strerror or error}."
+                _("Cannot create the folder {parent}: {detail}.").format(
+                    parent=parent, detail=error.strerror or error
+                )
             ) from None
     if not os.access(parent, os.W_OK):
-        raise DatabaseError(f"Cannot create a database in {parent}: the folder is read-only.")
+        raise DatabaseError(
+            _("Cannot create a database in {parent}: the folder is read-only.").format(
+                parent=parent
+            )
+        )
 
 
 def backup_sqlite(path: Path, stamp: dt.datetime | None = None) -> Path:
@@ -310,13 +329,15 @@ def _prepare(database: Database, *, upgrade: bool) -> None:
     unknown = [rev for rev in current if rev not in known]
     if unknown:
         raise DatabaseError(
-            f"{database.location} was made by a newer version of Cible (schema {unknown[0]}). "
-            "Update Cible to open it."
+            _(
+                "{location} was made by a newer version of Cible (schema {unknown}). Update Cible to open it."
+            ).format(location=database.location, unknown=unknown[0])
         )
     if not current and tables - {"alembic_version"}:
         raise DatabaseError(
-            f"{database.location} is not a Cible database (it holds other tables: "
-            f"{', '.join(sorted(tables)[:5])})."
+            _("{location} is not a Cible database (it holds other tables: {values}).").format(
+                location=database.location, values=", ".join(sorted(tables)[:5])
+            )
         )
     if database.path is not None:
         raw = engine.raw_connection()

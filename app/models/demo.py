@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from sqlalchemy import Boolean, Connection, Enum, String, Table, func, insert, select
 
 from app.errors import DatabaseError
+from app.i18n import _
 from app.models.activity import (
     ContactHistory,
     InvoiceLine,
@@ -1570,7 +1571,7 @@ class _Generator:
         rng = self.rng
         today = self.today
         for veh in cust.vehicles:  # known since they had their car, or their first visit
-            for owner, start, _ in veh.owners:
+            for owner, start, _end in veh.owners:
                 if owner is cust:
                     cust.seen(start)
         first = cust.first_seen or self.rand_date(add_months(today, -120), today - _DAY)
@@ -1711,7 +1712,7 @@ class _Generator:
                 count = _pick(rng, (1, 1, 1, 2, 2, 3, 5))
             else:
                 count = 0
-            for _ in range(count):
+            for _i in range(count):
                 vehicles.append(self.current_vehicle(cust))
             if cust.kind == "person" and rng.random() < 0.3:
                 vehicles.append(self.former_vehicle(cust))
@@ -1753,12 +1754,11 @@ _TABLES = (
 def _check_empty(conn: Connection, database: Database) -> None:
     marked = select(Setting.key).where(Setting.key == DEMO_SETTING)
     if conn.execute(marked).first() is not None:
-        raise DatabaseError(f"{database.location} already holds demo data.")
+        raise DatabaseError(_('{location} already holds demo data.').format(location=database.location))
     for table in (Site.__table__, Customer.__table__, Vehicle.__table__):
         if conn.execute(select(func.count()).select_from(table)).scalar_one():
             raise DatabaseError(
-                f"{database.location} already holds data ({table.name}): demo data is only "
-                "written to an empty database."
+                _('{location} already holds data ({name}): demo data is only written to an empty database.').format(location=database.location, name=table.name)
             )
 
 
@@ -1774,7 +1774,7 @@ def _fix_sequences(conn: Connection) -> None:
     """PostgreSQL: explicit ids do not advance SERIAL sequences; move them past the rows."""
     if conn.dialect.name != "postgresql":
         return
-    for table in [Site.__table__] + [t for _, t in _TABLES]:
+    for table in [Site.__table__] + [t for _name, t in _TABLES]:
         conn.execute(
             select(
                 func.setval(

@@ -15,6 +15,7 @@ from sqlalchemy import Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.errors import CibleError
+from app.i18n import _
 from app.models.base import Base, intpk, str200, timestamp, utcnow
 
 
@@ -93,9 +94,9 @@ def save_mailing(
     """Save (or, with ``overwrite=True``, replace) a mailing; :class:`MailingExists` otherwise."""
     name = name.strip()
     if not name:
-        raise CibleError("A mailing needs a name.")
+        raise CibleError(_("A mailing needs a name."))
     if len(name) > 200:
-        raise CibleError("A mailing's name must be at most 200 characters long.")
+        raise CibleError(_("A mailing's name must be at most 200 characters long."))
     existing = find_mailing(session, target_name, name)
     if existing is not None and not overwrite:
         raise MailingExists(target_name, name)

@@ -23,6 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
 from app.errors import TargetError
+from app.i18n import _
 from app.models.activity import ContactHistory, InvoiceLine, VehicleSale, WorkshopInvoice
 from app.models.dealership import Customer, Site, Vehicle
 from app.models.enums import (
@@ -1376,7 +1377,7 @@ def get_field(key: str) -> Field:
     try:
         return FIELDS[key]
     except (KeyError, TypeError):
-        raise TargetError(f"Unknown field {key!r}.") from None
+        raise TargetError(_("Unknown field {key!r}.").format(key=key)) from None
 
 
 def fields_in_group(group: str) -> list[Field]:
@@ -1389,7 +1390,7 @@ def enum_choices(
     """The checkbox values of an enum or boolean field: fixed ones, or distinct values in the data."""
     f = get_field(key)
     if f.type not in (FieldType.ENUM, FieldType.BOOLEAN):
-        raise TargetError(f"{f.label(lang)} is not a field with checkboxes.")
+        raise TargetError(_("{label} is not a field with checkboxes.").format(label=f.label(lang)))
     if not f.values_from_db:
         return list(f.enum_values)
     if f.entity is Entity.VEHICLE:

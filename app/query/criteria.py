@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from app.errors import TargetError
+from app.i18n import N_, _, format_date_pattern, ngettext
 from app.query.catalog import Field, FieldType, current_language, get_field
 
 
@@ -112,21 +113,6 @@ def _nvalues(op: Op) -> tuple[int, int | None]:
 
 # --- dates ---------------------------------------------------------------------------------
 
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by ``months``; the day is clamped to the month's end (31/01 + 1 → 28/02)."""
@@ -145,7 +131,7 @@ def shift(day: dt.date, amount: int, unit: str) -> dt.date:
         return add_months(day, amount)
     if unit == "years":
         return add_months(day, 12 * amount)
-    raise TargetError(f"Unknown unit {unit!r}: use days, months or years.")
+    raise TargetError(_("Unknown unit {unit!r}: use days, months or years.").format(unit=unit))
 
 
 _DATE_FR = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
@@ -154,53 +140,38 @@ _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 def parse_date(text: str, lang: str | None = None) -> dt.date:
     """``DD/MM/YYYY`` (or ``YYYY-MM-DD``) → date; :class:`TargetError` saying why it is refused."""
-    fr = current_language(lang) == "fr"
+    lang = current_language(lang)
     raw = str(text).strip()
+
+    def refuse(message: str, **values: Any) -> TargetError:
+        return TargetError(_(message, lang).format(raw=raw, **values))
+
     match = _DATE_ISO.match(raw)
     if match:
         year, month, day = (int(g) for g in match.groups())
     else:
         match = _DATE_FR.match(raw)
         if not match:
-            raise TargetError(
-                f"« {raw} » n'est pas une date : tapez-la sous la forme JJ/MM/AAAA, par exemple 01/12/2005."
-                if fr
-                else f"{raw!r} is not a date: type it as DD/MM/YYYY, for example 01/12/2005."
+            raise refuse(
+                N_("{raw!r} is not a date: type it as DD/MM/YYYY, for example 01/12/2005.")
             )
         day, month, year = (int(g) for g in match.groups())
         if len(match.group(3)) == 2:
-            raise TargetError(
-                f"« {raw} » : tapez l'année sur 4 chiffres (JJ/MM/AAAA)."
-                if fr
-                else f"{raw!r}: type the year with 4 digits (DD/MM/YYYY)."
-            )
+            raise refuse(N_("{raw!r}: type the year with 4 digits (DD/MM/YYYY)."))
     if not 1 <= month <= 12:
-        raise TargetError(
-            f"« {raw} » n'est pas une date valide : il n'y a pas de mois {month}."
-            if fr
-            else f"{raw!r} is not a valid date: there is no month {month}."
-        )
+        raise refuse(N_("{raw!r} is not a valid date: there is no month {month}."), month=month)
     if year < 1:
-        raise TargetError(
-            f"« {raw} » n'est pas une date valide : l'année 0 n'existe pas."
-            if fr
-            else f"{raw!r} is not a valid date: there is no year 0."
-        )
+        raise refuse(N_("{raw!r} is not a valid date: there is no year 0."))
     if day < 1:
-        raise TargetError(
-            f"« {raw} » n'est pas une date valide : il n'y a pas de jour 0."
-            if fr
-            else f"{raw!r} is not a valid date: there is no day 0."
-        )
+        raise refuse(N_("{raw!r} is not a valid date: there is no day 0."))
     last = calendar.monthrange(year, month)[1]
     if day > last:
-        if fr:
-            raise TargetError(
-                f"« {raw} » n'est pas une date valide : {_MONTHS_FR[month - 1]} {year} "
-                f"n'a que {last} jours."
-            )
-        raise TargetError(
-            f"{raw!r} is not a valid date: {calendar.month_name[month]} {year} has only {last} days."
+        month_name = format_date_pattern(dt.date(year, month, 1), "MMMM", lang)
+        raise refuse(
+            N_("{raw!r} is not a valid date: {month} {year} has only {last} days."),
+            month=month_name,
+            year=year,
+            last=last,
         )
     return dt.date(year, month, day)
 
@@ -227,22 +198,29 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
     """
     label = name or f.label(lang)
     if value is None:
-        raise TargetError(f"{label}: a value is missing.")
+        raise TargetError(_("{label}: a value is missing.").format(label=label))
     if f.type is FieldType.DATE:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
         if not isinstance(value, str):
-            raise TargetError(f"{label}: {value!r} is not a date (expected DD/MM/YYYY).")
+            raise TargetError(
+                _("{label}: {value!r} is not a date (expected DD/MM/YYYY).").format(
+                    label=label, value=value
+                )
+            )
         try:
             return parse_date(value, lang)
         except TargetError as error:
-            colon = " :" if current_language(lang) == "fr" else ":"
-            raise TargetError(f"{label}{colon} {error}") from None
+            raise TargetError(
+                _("{label}: {error}", lang).format(label=label, error=error)
+            ) from None
     if f.type is FieldType.NUMBER:
         if isinstance(value, bool):
-            raise TargetError(f"{label}: {value!r} is not a number.")
+            raise TargetError(
+                _("{label}: {value!r} is not a number.").format(label=label, value=value)
+            )
         if isinstance(value, int):
             return value
         if isinstance(value, float):
@@ -260,11 +238,15 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
             try:
                 number = Decimal(text)
             except InvalidOperation:
-                raise TargetError(f"{label}: {value!r} is not a number.") from None
+                raise TargetError(
+                    _("{label}: {value!r} is not a number.").format(label=label, value=value)
+                ) from None
             if not number.is_finite():
-                raise TargetError(f"{label}: {value!r} is not a number.")
+                raise TargetError(
+                    _("{label}: {value!r} is not a number.").format(label=label, value=value)
+                )
             return int(number) if number == number.to_integral_value() else float(number)
-        raise TargetError(f"{label}: {value!r} is not a number.")
+        raise TargetError(_("{label}: {value!r} is not a number.").format(label=label, value=value))
     if f.type is FieldType.BOOLEAN:
         if isinstance(value, bool):
             return value
@@ -272,15 +254,21 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
             return True
         if isinstance(value, str) and value.strip().lower() in _FALSE:
             return False
-        raise TargetError(f"{label}: {value!r} is not yes or no (Oui / Non).")
+        raise TargetError(
+            _("{label}: {value!r} is not yes or no (Oui / Non).").format(label=label, value=value)
+        )
     # TEXT and ENUM
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TargetError(f"{label}: {value!r} is not text.")
+        raise TargetError(_("{label}: {value!r} is not text.").format(label=label, value=value))
     text = str(value)
     if f.fixed_values:
         allowed = [v.value for v in f.fixed_values]
         if text not in allowed:
-            raise TargetError(f"{label}: {text!r} is not one of {', '.join(map(str, allowed))}.")
+            raise TargetError(
+                _("{label}: {text!r} is not one of {values}.").format(
+                    label=label, text=text, values=", ".join(map(str, allowed))
+                )
+            )
     return text
 
 
@@ -307,7 +295,9 @@ class Condition:
             self.op = Op(self.op)
         except ValueError:
             raise TargetError(
-                f"Unknown operator {self.op!r} for {self.field}: use one of {', '.join(o.value for o in Op)}."
+                _("Unknown operator {op!r} for {field}: use one of {values}.").format(
+                    op=self.op, field=self.field, values=", ".join(o.value for o in Op)
+                )
             ) from None
         self.values = list(self.values)
 
@@ -322,30 +312,53 @@ class Condition:
         label = f.label(lang)
         if op not in ops_for(f):
             raise TargetError(
-                f"{label} ({f.key}): the operator {op.value!r} cannot be used on this field."
+                _("{label} ({key}): the operator {value!r} cannot be used on this field.").format(
+                    label=label, key=f.key, value=op.value
+                )
             )
         low, high = _nvalues(op)
         n = len(self.values)
         if n < low or (high is not None and n > high):
-            expected = str(low) if low == high else f"at least {low}"
-            raise TargetError(
-                f"{label} ({f.key}): {op.value!r} takes {expected} value(s), not {n}."
-            )
+            if low == high:
+                message = ngettext(
+                    "{label} ({key}): {op!r} takes {low} value, not {n}.",
+                    "{label} ({key}): {op!r} takes {low} values, not {n}.",
+                    low,
+                    lang,
+                )
+            else:
+                message = ngettext(
+                    "{label} ({key}): {op!r} takes at least {low} value, not {n}.",
+                    "{label} ({key}): {op!r} takes at least {low} values, not {n}.",
+                    low,
+                    lang,
+                )
+            raise TargetError(message.format(label=label, key=f.key, op=op.value, low=low, n=n))
         unit = self.unit
         if op in RELATIVE_OPS:
             if unit not in UNITS:
                 raise TargetError(
-                    f"{label} ({f.key}): relative dates need a unit: days, months or years."
+                    _("{label} ({key}): relative dates need a unit: days, months or years.").format(
+                        label=label, key=f.key
+                    )
                 )
             amount = self.values[0]
             if isinstance(amount, str) and amount.strip().isdigit():
                 amount = int(amount.strip())
             if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-                raise TargetError(f"{label} ({f.key}): {amount!r} is not a whole number of {unit}.")
+                raise TargetError(
+                    _("{label} ({key}): {amount!r} is not a whole number of {unit}.").format(
+                        label=label, key=f.key, amount=amount, unit=unit
+                    )
+                )
             values: list[Any] = [amount]
         else:
             if unit is not None:
-                raise TargetError(f"{label} ({f.key}): a unit only goes with a relative date.")
+                raise TargetError(
+                    _("{label} ({key}): a unit only goes with a relative date.").format(
+                        label=label, key=f.key
+                    )
+                )
             values = [parse_value(f, v, lang, name=f"{label} ({f.key})") for v in self.values]
             if op is Op.BETWEEN and _comparable(values[0]) > _comparable(values[1]):
                 values = [values[1], values[0]]
@@ -366,25 +379,35 @@ class Condition:
     @classmethod
     def from_dict(cls, data: Any) -> Condition:
         if not isinstance(data, dict):
-            raise TargetError(f"A condition must be an object, not {data!r}.")
+            raise TargetError(_("A condition must be an object, not {data!r}.").format(data=data))
         unknown = set(data) - {"field", "op", "values", "keep_empty", "unit"}
         if unknown:
-            raise TargetError(f"Unknown key(s) in a condition: {', '.join(sorted(unknown))}.")
+            raise TargetError(
+                _("Unknown key(s) in a condition: {values}.").format(
+                    values=", ".join(sorted(unknown))
+                )
+            )
         if "field" not in data or "op" not in data:
-            raise TargetError(f"A condition needs a 'field' and an 'op': {data!r}.")
+            raise TargetError(
+                _("A condition needs a 'field' and an 'op': {data!r}.").format(data=data)
+            )
         values = data.get("values", [])
         if not isinstance(values, list):
-            raise TargetError(f"Condition on {data['field']}: 'values' must be a list.")
+            raise TargetError(
+                _("Condition on {field}: 'values' must be a list.").format(field=data["field"])
+            )
         get_field(data["field"])
         if not isinstance(data.get("keep_empty", False), bool):
             raise TargetError(
-                f"Condition on {data['field']}: 'keep_empty' must be true or false, "
-                f"not {data['keep_empty']!r}."
+                _(
+                    "Condition on {field}: 'keep_empty' must be true or false, not {keep_empty!r}."
+                ).format(field=data["field"], keep_empty=data["keep_empty"])
             )
         if data.get("unit") is not None and data["unit"] not in UNITS:
             raise TargetError(
-                f"Condition on {data['field']}: 'unit' must be days, months or years, "
-                f"not {data['unit']!r}."
+                _(
+                    "Condition on {field}: 'unit' must be days, months or years, not {unit!r}."
+                ).format(field=data["field"], unit=data["unit"])
             )
         return cls(
             data["field"],
@@ -414,7 +437,9 @@ class Group:
 
     def __post_init__(self) -> None:
         if self.kind not in GROUP_KINDS:
-            raise TargetError(f"Unknown group kind {self.kind!r}: use all, any or none.")
+            raise TargetError(
+                _("Unknown group kind {kind!r}: use all, any or none.").format(kind=self.kind)
+            )
         self.children = list(self.children)
 
     def validated(self, lang: str | None = None) -> Group:
@@ -439,15 +464,25 @@ class Group:
     @classmethod
     def from_dict(cls, data: Any) -> Group:
         if not isinstance(data, dict):
-            raise TargetError(f"A criteria group must be an object, not {data!r}.")
+            raise TargetError(
+                _("A criteria group must be an object, not {data!r}.").format(data=data)
+            )
         if "group" not in data:
-            raise TargetError(f"A criteria group needs a 'group' (all, any or none): {data!r}.")
+            raise TargetError(
+                _("A criteria group needs a 'group' (all, any or none): {data!r}.").format(
+                    data=data
+                )
+            )
         unknown = set(data) - {"group", "children"}
         if unknown:
-            raise TargetError(f"Unknown key(s) in a criteria group: {', '.join(sorted(unknown))}.")
+            raise TargetError(
+                _("Unknown key(s) in a criteria group: {values}.").format(
+                    values=", ".join(sorted(unknown))
+                )
+            )
         children = data.get("children", [])
         if not isinstance(children, list):
-            raise TargetError("A criteria group's 'children' must be a list.")
+            raise TargetError(_("A criteria group's 'children' must be a list."))
         return cls(
             data["group"],
             [

@@ -8,108 +8,64 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from app.i18n import N_, _, format_count
 from app.query.catalog import Entity, Field, FieldType, current_language, get_field
 from app.query.criteria import RELATIVE_OPS, VALUE_OPS, Condition, Group, Op, format_date
 
-#: Relative dates: (n == 0, n == 1, n > 1) per operator, language and unit.
-_RELATIVE: dict[str, dict[str, dict[str, tuple[str, str, str]]]] = {
-    "fr": {
-        "more_than_ago": {
-            "days": ("avant aujourd'hui", "il y a plus de 1 jour", "il y a plus de {n} jours"),
-            "months": ("avant aujourd'hui", "il y a plus de 1 mois", "il y a plus de {n} mois"),
-            "years": ("avant aujourd'hui", "il y a plus de 1 an", "il y a plus de {n} ans"),
-        },
-        "within_last": {
-            "days": ("aujourd'hui", "depuis hier", "au cours des {n} derniers jours"),
-            "months": ("aujourd'hui", "au cours du dernier mois", "au cours des {n} derniers mois"),
-            "years": (
-                "aujourd'hui",
-                "au cours de la dernière année",
-                "au cours des {n} dernières années",
-            ),
-        },
-        "within_next": {
-            "days": ("aujourd'hui", "d'ici demain", "au cours des {n} prochains jours"),
-            "months": (
-                "aujourd'hui",
-                "au cours du prochain mois",
-                "au cours des {n} prochains mois",
-            ),
-            "years": (
-                "aujourd'hui",
-                "au cours de la prochaine année",
-                "au cours des {n} prochaines années",
-            ),
-        },
+#: Relative dates: (n == 0, n == 1, n > 1) per operator and unit (English; French in the catalog).
+_RELATIVE: dict[str, dict[str, tuple[str, str, str]]] = {
+    "more_than_ago": {
+        "days": (N_("before today"), N_("more than 1 day ago"), N_("more than {n} days ago")),
+        "months": (N_("before today"), N_("more than 1 month ago"), N_("more than {n} months ago")),
+        "years": (N_("before today"), N_("more than 1 year ago"), N_("more than {n} years ago")),
     },
-    "en": {
-        "more_than_ago": {
-            "days": ("before today", "more than 1 day ago", "more than {n} days ago"),
-            "months": ("before today", "more than 1 month ago", "more than {n} months ago"),
-            "years": ("before today", "more than 1 year ago", "more than {n} years ago"),
-        },
-        "within_last": {
-            "days": ("today", "since yesterday", "within the last {n} days"),
-            "months": ("today", "within the last month", "within the last {n} months"),
-            "years": ("today", "within the last year", "within the last {n} years"),
-        },
-        "within_next": {
-            "days": ("today", "by tomorrow", "within the next {n} days"),
-            "months": ("today", "within the next month", "within the next {n} months"),
-            "years": ("today", "within the next year", "within the next {n} years"),
-        },
+    "within_last": {
+        "days": (N_("today"), N_("since yesterday"), N_("within the last {n} days")),
+        "months": (N_("today"), N_("within the last month"), N_("within the last {n} months")),
+        "years": (N_("today"), N_("within the last year"), N_("within the last {n} years")),
+    },
+    "within_next": {
+        "days": (N_("today"), N_("by tomorrow"), N_("within the next {n} days")),
+        "months": (N_("today"), N_("within the next month"), N_("within the next {n} months")),
+        "years": (N_("today"), N_("within the next year"), N_("within the next {n} years")),
     },
 }
+#: The words of the sentence (English; French in the catalog).
 _WORDS = {
-    "fr": {
-        "and": " et ",
-        "or": " ou ",
-        "all": "tous ces critères",
-        "any": "au moins un de ces critères",
-        "none": "aucun de ces critères",
-        "empty": "est vide",
-        "not_empty": "n'est pas vide",
-        "between": "entre {0} et {1}",
-        "in": "parmi ({0})",
-        "ne_keep": "(vides inclus)",
-        "ne_drop": "(vides exclus)",
-        "has_one": "{entity} : au moins un(e) avec {what}",
-        "everyone": "Tous les clients et leurs véhicules en circulation",
-        "split": "(le client possède un véhicule pour chacune de ces valeurs de {0})",
-        "bounds": "(ces bornes de {0} portent sur un même véhicule)",
-        "same": "(ces conditions sur {0} portent sur un même véhicule)",
-        "sep": " ; ",
-    },
-    "en": {
-        "and": " and ",
-        "or": " or ",
-        "all": "all of",
-        "any": "any of",
-        "none": "none of",
-        "empty": "is empty",
-        "not_empty": "is not empty",
-        "between": "between {0} and {1}",
-        "in": "in ({0})",
-        "ne_keep": "(empty values included)",
-        "ne_drop": "(empty values excluded)",
-        "has_one": "{entity}: at least one with {what}",
-        "everyone": "All customers and their vehicles in use",
-        "split": "(the customer owns a vehicle for each of these {0} values)",
-        "bounds": "(these {0} bounds apply to one and the same vehicle)",
-        "same": "(these {0} conditions apply to one and the same vehicle)",
-        "sep": "; ",
-    },
+    "and": N_(" and "),
+    "or": N_(" or "),
+    "all": N_("all of"),
+    "any": N_("any of"),
+    "none": N_("none of"),
+    "empty": N_("is empty"),
+    "not_empty": N_("is not empty"),
+    "between": N_("between {low} and {high}"),
+    "in": N_("in ({values})"),
+    "ne_keep": N_("(empty values included)"),
+    "ne_drop": N_("(empty values excluded)"),
+    "has_one": N_("{entity}: at least one with {what}"),
+    "everyone": N_("All customers and their vehicles in use"),
+    "split": N_("(the customer owns a vehicle for each of these {field} values)"),
+    "bounds": N_("(these {field} bounds apply to one and the same vehicle)"),
+    "same": N_("(these {field} conditions apply to one and the same vehicle)"),
+    "sep": N_("; "),
+    "label": N_("{entity}: {text}"),
 }
+
+
+def _w(key: str, lang: str) -> str:
+    return _(_WORDS[key], lang)
 
 
 def relative_text(op: Op | str, amount: int, unit: str, lang: str | None = None) -> str:
     """A relative date in words: "il y a plus de 12 ans", "within the next month"."""
-    zero, one, many = _RELATIVE[current_language(lang)][Op(op).value][unit]
+    lang = current_language(lang)
+    zero, one, many = _RELATIVE[Op(op).value][unit]
     if amount == 0:
-        return zero
+        return _(zero, lang)
     if amount == 1:
-        return one
-    return many.format(n=amount)
+        return _(one, lang)
+    return _(many, lang).format(n=format_count(amount, lang))
 
 
 def _value(f: Field, value: Any, lang: str) -> str:
@@ -125,29 +81,28 @@ def _value(f: Field, value: Any, lang: str) -> str:
 
 
 def _condition_text(cond: Condition, lang: str, with_entity: bool = True) -> str:
-    w = _WORDS[lang]
     f = get_field(cond.field)
     op = Op(cond.op)
     values = [] if op in RELATIVE_OPS else [_value(f, v, lang) for v in cond.values]
     if op in RELATIVE_OPS:
         text = relative_text(op, int(cond.values[0]), str(cond.unit), lang)
     elif op is Op.EMPTY:
-        text = w["empty"]
+        text = _w("empty", lang)
     elif op is Op.NOT_EMPTY:
-        text = w["not_empty"]
+        text = _w("not_empty", lang)
     elif op is Op.BETWEEN:
-        text = w["between"].format(*values)
+        text = _w("between", lang).format(low=values[0], high=values[1])
     elif op is Op.IN:
-        text = w["in"].format(", ".join(values))
+        text = _w("in", lang).format(values=", ".join(values))
     elif op is Op.NE:
-        text = "≠ " + ", ".join(values) + " " + (w["ne_keep"] if cond.keep_empty else w["ne_drop"])
+        empty = _w("ne_keep", lang) if cond.keep_empty else _w("ne_drop", lang)
+        text = "≠ " + ", ".join(values) + " " + empty
     elif op is Op.LIKE:
         text = "% " + values[0]
     else:
         text = {Op.EQ: "=", Op.GE: ">=", Op.LE: "<="}[op] + " " + values[0]
-    sep = " : " if lang == "fr" else ": "
     body = f"{f.label(lang)} {text}"
-    return f"{f.entity_label(lang)}{sep}{body}" if with_entity else body
+    return _w("label", lang).format(entity=f.entity_label(lang), text=body) if with_entity else body
 
 
 def _notes(group: Group) -> dict[int, str]:
@@ -176,7 +131,6 @@ def _notes(group: Group) -> dict[int, str]:
 
 
 def _group_text(group: Group, lang: str, top: bool) -> str:
-    w = _WORDS[lang]
     children = [c for c in group.children if not (isinstance(c, Group) and c.is_empty())]
     if not children:
         return ""
@@ -197,9 +151,9 @@ def _group_text(group: Group, lang: str, top: bool) -> str:
             continue
         text = _condition_text(c, lang)
         if id(c) in notes:
-            text += " " + w[notes[id(c)]].format(f.label(lang))
+            text += " " + _w(notes[id(c)], lang).format(field=f.label(lang))
         parts.append(text)
-    joiner = w["and"] if group.kind == "all" else w["or"]
+    joiner = _w("and", lang) if group.kind == "all" else _w("or", lang)
     rendered = []
     for p in parts:
         if p.startswith("\0"):
@@ -207,11 +161,11 @@ def _group_text(group: Group, lang: str, top: bool) -> str:
             conds = entities[entity]
             what = joiner.join(_condition_text(c, lang, with_entity=False) for c in conds)
             label = get_field(conds[0].field).entity_label(lang)
-            rendered.append(w["has_one"].format(entity=label, what=what))
+            rendered.append(_w("has_one", lang).format(entity=label, what=what))
         else:
             rendered.append(p)
     if group.kind == "none":
-        return f"{w['none']} ({w['sep'].join(rendered)})"
+        return f"{_w('none', lang)} ({_w('sep', lang).join(rendered)})"
     text = joiner.join(rendered)
     if top or len(rendered) == 1:
         return text
@@ -222,4 +176,4 @@ def describe_criteria(criteria: Group, lang: str | None = None) -> str:
     """The criteria tree as one sentence, saying which "and" rule applies where it matters."""
     lang = current_language(lang)
     text = _group_text(criteria, lang, True)
-    return text or _WORDS[lang]["everyone"]
+    return text or _w("everyone", lang)

@@ -51,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.errors import TargetError
+from app.i18n import _
 from app.models.enums import VehicleStatus
 from app.models.textfold import fold, folded
 from app.query.catalog import (
@@ -520,7 +521,9 @@ def _compile(
     for f in fields:
         if not f.displayable:
             raise TargetError(
-                f"{f.label('en')} ({f.key}) can be used in criteria only, not as a column."
+                _("{label} ({key}) can be used in criteria only, not as a column.").format(
+                    label=f.label(), key=f.key
+                )
             )
     c = CUSTOMER
     if target.grain == "customer":

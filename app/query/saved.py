@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, select, update
 
 from app.errors import TargetError
+from app.i18n import _
 from app.models.base import utcnow
 from app.models.targets import SavedTarget
 from app.query.target import Target
@@ -46,9 +47,9 @@ class SavedTargetInfo:
 def _clean_name(name: str) -> str:
     cleaned = " ".join(str(name or "").split())
     if not cleaned:
-        raise TargetError("A saved target needs a name.")
+        raise TargetError(_("A saved target needs a name."))
     if len(cleaned) > 200:
-        raise TargetError("A target name is limited to 200 characters.")
+        raise TargetError(_("A target name is limited to 200 characters."))
     return cleaned
 
 
@@ -147,7 +148,7 @@ def load_saved(
     clean = _clean_name(name)
     ident = _find(conn, clean)
     if ident is None:
-        raise TargetError(f"No saved target called {clean!r}.")
+        raise TargetError(_("No saved target called {name!r}.").format(name=clean))
     target = _read(conn, ident)
     if mark_used:
         conn.execute(update(TABLE).where(TABLE.c.id == ident).values(last_used_at=now or utcnow()))
@@ -161,12 +162,18 @@ def _read(conn: Connection, ident: int) -> Target:
         data = json.loads(row.definition)
     except (json.JSONDecodeError, TypeError):
         raise TargetError(
-            f"The saved target {row.name!r} is damaged (its definition is not JSON)."
+            _("The saved target {name!r} is damaged (its definition is not JSON).").format(
+                name=row.name
+            )
         ) from None
     try:
         return Target.from_dict(data)
     except TargetError as error:
-        raise TargetError(f"The saved target {row.name!r} cannot be read: {error}") from None
+        raise TargetError(
+            _("The saved target {name!r} cannot be read: {error}").format(
+                name=row.name, error=error
+            )
+        ) from None
 
 
 def rename_saved(conn: Connection, old: str, new: str, *, now: dt.datetime | None = None) -> None:
@@ -174,7 +181,7 @@ def rename_saved(conn: Connection, old: str, new: str, *, now: dt.datetime | Non
     old_clean, new_clean = _clean_name(old), _clean_name(new)
     ident = _find(conn, old_clean)
     if ident is None:
-        raise TargetError(f"No saved target called {old_clean!r}.")
+        raise TargetError(_("No saved target called {name!r}.").format(name=old_clean))
     other = _find(conn, new_clean)
     if other is not None and other != ident:
         raise TargetExistsError(new_clean)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.errors import TargetError
+from app.i18n import _
 from app.query.catalog import get_field
 from app.query.criteria import Group
 
@@ -46,14 +47,24 @@ class SortKey:
             get_field(data)
             return cls(data)
         if not isinstance(data, dict) or "field" not in data:
-            raise TargetError(f"A sort key must be an object with a 'field': {data!r}.")
+            raise TargetError(
+                _("A sort key must be an object with a 'field': {data!r}.").format(data=data)
+            )
         unknown = set(data) - {"field", "descending"}
         if unknown:
-            raise TargetError(f"Unknown key(s) in a sort key: {', '.join(sorted(unknown))}.")
+            raise TargetError(
+                _("Unknown key(s) in a sort key: {values}.").format(
+                    values=", ".join(sorted(unknown))
+                )
+            )
         get_field(data["field"])
         descending = data.get("descending", False)
         if not isinstance(descending, bool):
-            raise TargetError(f"Sort key {data['field']}: 'descending' must be true or false.")
+            raise TargetError(
+                _("Sort key {field}: 'descending' must be true or false.").format(
+                    field=data["field"]
+                )
+            )
         return cls(data["field"], descending)
 
 
@@ -72,7 +83,9 @@ class Target:
 
     def __post_init__(self) -> None:
         if self.grain not in GRAINS:
-            raise TargetError(f"Unknown grain {self.grain!r}: use vehicle or customer.")
+            raise TargetError(
+                _("Unknown grain {grain!r}: use vehicle or customer.").format(grain=self.grain)
+            )
         self.removed = {int(i) for i in self.removed}
 
     def validate(self) -> None:
@@ -81,13 +94,17 @@ class Target:
             f = get_field(key)
             if not f.displayable:
                 raise TargetError(
-                    f"{f.label('en')} ({key}) can be used in criteria only, not as a column."
+                    _("{label} ({key}) can be used in criteria only, not as a column.").format(
+                        label=f.label(), key=key
+                    )
                 )
         for key in self.sort:
             f = get_field(key.field)
             if not f.displayable:
                 raise TargetError(
-                    f"{f.label('en')} ({key.field}) cannot be used in the sort order."
+                    _("{label} ({field}) cannot be used in the sort order.").format(
+                        label=f.label(), field=key.field
+                    )
                 )
         self.criteria.validated("en")
 
@@ -107,19 +124,26 @@ class Target:
     @classmethod
     def from_dict(cls, data: Any) -> Target:
         if not isinstance(data, dict):
-            raise TargetError("A target must be a JSON object.")
+            raise TargetError(_("A target must be a JSON object."))
         fmt = data.get("format", FORMAT_NAME)
         if fmt != FORMAT_NAME:
-            raise TargetError(f"Not a Cible target (format {fmt!r}, expected {FORMAT_NAME!r}).")
+            raise TargetError(
+                _("Not a Cible target (format {fmt!r}, expected {expected!r}).").format(
+                    fmt=fmt, expected=FORMAT_NAME
+                )
+            )
         version = data.get("version", FORMAT_VERSION)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise TargetError(
-                f"The target's 'version' must be a whole number from 1, not {version!r}."
+                _("The target's 'version' must be a whole number from 1, not {version!r}.").format(
+                    version=version
+                )
             )
         if version > FORMAT_VERSION:
             raise TargetError(
-                f"This target was written by a newer Cible (format version {version}; this one reads "
-                f"up to {FORMAT_VERSION}). Update Cible to open it."
+                _(
+                    "This target was written by a newer Cible (format version {version}; this one reads up to {supported}). Update Cible to open it."
+                ).format(version=version, supported=FORMAT_VERSION)
             )
         known = {
             "format",
@@ -134,25 +158,29 @@ class Target:
         }
         unknown = set(data) - known
         if unknown:
-            raise TargetError(f"Unknown key(s) in the target: {', '.join(sorted(unknown))}.")
+            raise TargetError(
+                _("Unknown key(s) in the target: {values}.").format(
+                    values=", ".join(sorted(unknown))
+                )
+            )
         name = data.get("name", "")
         description = data.get("description", "")
         if not isinstance(name, str) or not isinstance(description, str):
-            raise TargetError("The target's 'name' and 'description' must be text.")
+            raise TargetError(_("The target's 'name' and 'description' must be text."))
         columns = data.get("columns", list(DEFAULT_COLUMNS))
         if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-            raise TargetError("The target's 'columns' must be a list of field keys.")
+            raise TargetError(_("The target's 'columns' must be a list of field keys."))
         for key in columns:
             get_field(key)
         criteria = data.get("criteria", {"group": "all", "children": []})
         sort = data.get("sort", [])
         if not isinstance(sort, list):
-            raise TargetError("The target's 'sort' must be a list.")
+            raise TargetError(_("The target's 'sort' must be a list."))
         removed = data.get("removed", [])
         if not isinstance(removed, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) for i in removed
         ):
-            raise TargetError("The target's 'removed' must be a list of customer numbers.")
+            raise TargetError(_("The target's 'removed' must be a list of customer numbers."))
         grain = data.get("grain", "vehicle")
         target = cls(
             name=name,

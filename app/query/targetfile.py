@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from app.errors import TargetError
+from app.i18n import _
 from app.query.target import Target
 
 
@@ -20,18 +21,24 @@ def load_target_file(path: str | os.PathLike[str]) -> Target:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise TargetError(f"No target file at {p}.") from None
+        raise TargetError(_("No target file at {path}.").format(path=p)) from None
     except IsADirectoryError:
-        raise TargetError(f"{p} is a folder, not a target file.") from None
+        raise TargetError(_("{path} is a folder, not a target file.").format(path=p)) from None
     except UnicodeDecodeError:
-        raise TargetError(f"{p} is not a target file (it is not UTF-8 text).") from None
+        raise TargetError(
+            _("{path} is not a target file (it is not UTF-8 text).").format(path=p)
+        ) from None
     except OSError as error:
-        raise TargetError(f"Cannot read {p}: {error.strerror or error}.") from None
+        raise TargetError(
+            _("Cannot read {path}: {detail}.").format(path=p, detail=error.strerror or error)
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise TargetError(
-            f"{p} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+            _("{path} is not valid JSON (line {lineno}, column {colno}: {msg}).").format(
+                path=p, lineno=error.lineno, colno=error.colno, msg=error.msg
+            )
         ) from None
     try:
         return Target.from_dict(data)
@@ -51,14 +58,18 @@ def save_target_file(target: Target, path: str | os.PathLike[str]) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
     except OSError as error:
-        raise TargetError(f"Cannot write {p}: {error.strerror or error}.") from None
+        raise TargetError(
+            _("Cannot write {path}: {detail}.").format(path=p, detail=error.strerror or error)
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, p)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
-        raise TargetError(f"Cannot write {p}: {error.strerror or error}.") from None
+        raise TargetError(
+            _("Cannot write {path}: {detail}.").format(path=p, detail=error.strerror or error)
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -60,7 +60,7 @@ def test_writes_the_workbook_with_both_sheets(db_file, target_file, tmp_path, ca
     assert wb.sheetnames == ["Données", "Informations"]
     rows = list(wb["Données"].iter_rows(values_only=True))
     assert rows[0] == ("Nom", "Code postal", "Date MEC")
-    assert stdout.strip() == f"{len(rows) - 1} rows written to {out}"
+    assert stdout.strip() == f"{len(rows) - 1} lignes écrites dans {out}"
     dupre = [r for r in rows if r[0] == "Dupré"]
     assert dupre == [
         ("Dupré", "37000", dt.datetime(2004, 3, 10)),

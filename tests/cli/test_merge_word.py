@@ -101,7 +101,7 @@ def test_labels_per_household_with_an_offset(db_file, target_file, tmp_path, cap
     )  # fmt: skip
     assert (code, err) == (0, "")
     assert "Un par foyer: 7 (-1)" in stdout.splitlines()
-    assert stdout.splitlines()[-1] == f"5 labels written to {out}"
+    assert stdout.splitlines()[-1] == f"5 étiquettes écrites dans {out}"
     rows = Document(str(out)).tables[0].rows
     cells = [row.cells[i].text for row in rows for i in (0, 2, 4)]
     assert cells[:2] == ["", ""]

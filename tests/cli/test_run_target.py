@@ -111,7 +111,7 @@ def test_csv_has_the_columns_in_the_sort_order_without_removed_customers(
         "fr",
     )
     assert (code, stderr) == (0, "")
-    assert stdout == f"4 rows written to {out}\n"
+    assert stdout == f"4 lignes écrites dans {out}\n"
     assert read_csv(out) == [
         ["Nom", "Modèle", "Date MEC", "Kilométrage", "CNIL - Refus contact par courrier"],
         ["Dupré", "CLIO", "10/03/2004", "180000", "Non"],
@@ -126,7 +126,7 @@ def test_removed_customers_are_the_only_difference(capsys, tmp_path, db_file, id
     code, stdout, _ = run(
         capsys, write_target(tmp_path, OLD_VEHICLES), "--db", db_file, "--out", out, "--lang", "fr"
     )
-    assert code == 0 and stdout.startswith("6 rows written")
+    assert code == 0 and stdout.startswith("6 lignes écrites")
     names = [row[0] for row in read_csv(out)[1:]]
     assert names.count("ARVAL SERVICE-LEASE") == 2  # both of its old Méganes
 
@@ -165,7 +165,7 @@ def test_today_fixes_relative_criteria(capsys, tmp_path, db_file) -> None:
     code, stdout, _ = run(
         capsys, file, "--db", db_file, "--out", out, "--today", "2024-06-15", "--lang", "fr"
     )
-    assert code == 0 and stdout == f"1 row written to {out}\n"
+    assert code == 0 and stdout == f"1 ligne écrite dans {out}\n"
     assert read_csv(out) == [["Nom", "Date dernière facture (client)"], ["GASNIER", "09/09/2019"]]
     code, stdout, _ = run(
         capsys, file, "--db", db_file, "--out", out, "--today", "2026-06-15", "--lang", "en"
@@ -202,7 +202,7 @@ def test_an_empty_result_writes_the_header(capsys, tmp_path, db_file) -> None:
     code, stdout, _ = run(
         capsys, write_target(tmp_path, target), "--db", db_file, "--out", out, "--lang", "fr"
     )
-    assert code == 0 and stdout == f"0 rows written to {out}\n"
+    assert code == 0 and stdout == f"0 ligne écrite dans {out}\n"
     assert read_csv(out) == [["Nom"]]
 
 
@@ -353,7 +353,7 @@ def test_as_a_real_process(tmp_path, db_file) -> None:
     out = tmp_path / "winback.csv"
     done = _process(file, "--db", db_file, "--out", out, "--today", "2024-06-15", "--lang", "fr")
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"1 row written to {out}\n"
+    assert done.stdout == f"1 ligne écrite dans {out}\n"
     assert read_csv(out) == [["Nom", "Date dernière facture (client)"], ["GASNIER", "09/09/2019"]]
     failed = _process(file, "--db", tmp_path / "absent.sqlite", "--out", tmp_path / "other.csv")
     assert failed.returncode == 2 and failed.stdout == ""

@@ -549,6 +549,6 @@ def test_french_numbers_dates_and_field_labels(qtbot, database, manager, qapp) -
         COL_VALUE
     )
     assert error.data(ERROR_ROLE) == (
-        "Date MEC : « 31/02/2020 » n'est pas une date valide : février 2020 n'a que 29 jours."
+        "Date MEC : « 31/02/2020 » n’est pas une date valide : février 2020 n’a que 29 jours."
     )
     screen.shutdown()
