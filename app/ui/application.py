@@ -132,7 +132,7 @@ def launch(argv: list[str]) -> MainWindow | int:
         return 0
 
     app = _application()
-    install_translators(args.lang or i18n.system_language(), app)
+    install_translators(args.lang or i18n.system_locale(), app)
     cannot_open = QCoreApplication.translate("Application", "Cible cannot open the database.")
     try:
         if args.demo:

@@ -17,11 +17,6 @@ from app import i18n
 RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
 TRANSLATIONS_DIR = RESOURCES_DIR / "i18n"
 
-_LOCALES = {
-    "fr": QLocale(QLocale.Language.French, QLocale.Country.France),
-    "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
-}
-
 _installed: list[QTranslator] = []
 
 
@@ -31,18 +26,20 @@ def translation_files(lang: str, folder: Path = TRANSLATIONS_DIR) -> list[Path]:
 
 
 def install_translators(lang: str, app: QCoreApplication | None = None) -> list[str]:
-    """Make *lang* (``"fr"`` or ``"en"``) the language of the UI and of :mod:`app.i18n`.
+    """Make *lang* (``"fr"`` or ``"en"``, or a locale of one of them such as ``"fr_CH"``) the
+    language of the UI and of :mod:`app.i18n` (messages and number formats).
 
     Replaces the translators a previous call installed. Returns the files loaded.
     """
     i18n.set_language(lang)
+    lang = i18n.language()
     app = app or QCoreApplication.instance()
     if app is None:
         raise RuntimeError("create the QApplication before installing translators")
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    QLocale.setDefault(_LOCALES[lang])
+    QLocale.setDefault(QLocale(i18n.locale_name()))
     if lang == "en":
         return []
     loaded: list[str] = []

@@ -118,9 +118,10 @@ def test_lang_fr_gives_french_labels(qtbot, db_path: Path) -> None:
 def test_default_language_is_the_systems(
     qtbot, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(application.i18n, "system_language", lambda: "fr")
+    monkeypatch.setattr(application.i18n, "system_locale", lambda: "fr_CH")
     window = opened(qtbot, launch(["--db", str(db_path)]))
     assert window.quit_action.text() == "&Quitter"
+    assert application.i18n.format_count(8679) == "8'679"  # Swiss grouping from the locale
     close(window)
 
 
