@@ -8,6 +8,7 @@ from typing import Annotated
 
 from sqlalchemy import Date, DateTime, Enum, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -22,6 +23,30 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class LenientDate(TypeDecorator):
+    """A date column that reads an impossible stored date (``1900-02-29``, as a file written by
+    another program can bring into SQLite) as no date, instead of stopping the whole query.
+
+    PostgreSQL never holds such a value; the import validates dates before writing them.
+    """
+
+    impl = Date
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):  # type: ignore[no-untyped-def]
+        inner = super().result_processor(dialect, coltype)
+        if inner is None:
+            return None
+
+        def process(value: object) -> dt.date | None:
+            try:
+                return inner(value)
+            except ValueError:
+                return None
+
+        return process
+
+
 # Shared column types (as in Warehouse's utils/db/types.py).
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 str20 = Annotated[str, mapped_column(String(20))]
@@ -29,7 +54,7 @@ str40 = Annotated[str, mapped_column(String(40))]
 str80 = Annotated[str, mapped_column(String(80))]
 str200 = Annotated[str, mapped_column(String(200))]
 text = Annotated[str, mapped_column(Text)]
-date = Annotated[dt.date, mapped_column(Date)]
+date = Annotated[dt.date, mapped_column(LenientDate)]
 timestamp = Annotated[dt.datetime, mapped_column(DateTime)]
 #: Money is stored as whole cents: exact on every database, sums never drift.
 cents = Annotated[int, mapped_column(Integer)]

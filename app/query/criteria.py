@@ -12,13 +12,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from app.errors import TargetError
-from app.i18n import N_, _, format_date_pattern, ngettext
+from app.i18n import N_, _, format_count, format_date_pattern, ngettext
 from app.query.catalog import Field, FieldType, current_language, get_field
 
 
@@ -111,6 +112,61 @@ def _nvalues(op: Op) -> tuple[int, int | None]:
     return 1, 1
 
 
+# --- limits --------------------------------------------------------------------------------
+# What a target may hold, checked when it is read (file, saved target, window), so that nothing
+# reaches the database that it cannot run: docs/target-format.md, "Limits".
+
+#: Groups inside groups.
+MAX_DEPTH = 10
+#: Conditions in a whole criteria tree.
+MAX_CONDITIONS = 300
+#: Values of one condition (ticked boxes, "different from" values).
+MAX_VALUES = 500
+#: Characters of one typed text value (names and addresses hold at most 200).
+MAX_TEXT = 200
+#: The largest number a condition compares (far above any mileage, amount or count).
+MAX_NUMBER = 10**12
+#: The longest relative date, per unit (200 years).
+MAX_RELATIVE = {"days": 73_000, "months": 2_400, "years": 200}
+#: Derived numbers (vehicle age in years, months left): (lowest, highest, unit).
+DERIVED_BOUNDS = {"years_since": (0, 200, "years"), "months_until": (-2_400, 2_400, "months")}
+
+
+def amount_text(amount: int, unit: str, lang: str | None = None) -> str:
+    """``12 ans``, ``1 mois``, ``3 days``: a number of days, months or years."""
+    forms = {
+        "days": ngettext("{n} day", "{n} days", amount, lang),
+        "months": ngettext("{n} month", "{n} months", amount, lang),
+        "years": ngettext("{n} year", "{n} years", amount, lang),
+    }
+    return forms[unit].format(n=format_count(amount, lang))
+
+
+def check_size(criteria: Group, lang: str | None = None) -> None:
+    """Refuse a tree deeper or larger than :data:`MAX_DEPTH` / :data:`MAX_CONDITIONS`."""
+    count = 0
+    todo: list[tuple[Group, int]] = [(criteria, 1)]
+    while todo:
+        group, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise TargetError(
+                _("The criteria hold groups more than {max} levels deep.", lang).format(
+                    max=MAX_DEPTH
+                )
+            )
+        for child in group.children:
+            if isinstance(child, Group):
+                todo.append((child, depth + 1))
+            else:
+                count += 1
+    if count > MAX_CONDITIONS:
+        raise TargetError(
+            _("The criteria hold {count} conditions; Cible runs at most {max}.", lang).format(
+                count=format_count(count, lang), max=format_count(MAX_CONDITIONS, lang)
+            )
+        )
+
+
 # --- dates ---------------------------------------------------------------------------------
 
 
@@ -173,7 +229,8 @@ def parse_date(text: str, lang: str | None = None) -> dt.date:
             year=year,
             last=last,
         )
-    return dt.date(year, month, day)
+    value = dt.date(year, month, day)
+    return value
 
 
 def format_date(day: dt.date | None, lang: str | None = None) -> str:
@@ -221,13 +278,10 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
             raise TargetError(
                 _("{label}: {value!r} is not a number.").format(label=label, value=value)
             )
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float):
-            return (
-                int(value) if value.is_integer() and not f.money and f.key != "sale.rate" else value
-            )
-        if isinstance(value, str):
+        if isinstance(value, float) and math.isfinite(value):
+            whole = value.is_integer() and not f.money and f.key != "sale.rate"
+            value = int(value) if whole and abs(value) <= MAX_NUMBER else value
+        elif isinstance(value, str):
             text = (
                 value.strip()
                 .replace("\u202f", "")
@@ -241,12 +295,32 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
                 raise TargetError(
                     _("{label}: {value!r} is not a number.").format(label=label, value=value)
                 ) from None
-            if not number.is_finite():
+            if not number.is_finite() or abs(number) > 10 * MAX_NUMBER:
+                if number.is_finite():
+                    raise TargetError(
+                        _("{label}: {value} is not possible (at most {max}).", lang).format(
+                            label=label, value=value, max=format_count(MAX_NUMBER, lang)
+                        )
+                    )
                 raise TargetError(
                     _("{label}: {value!r} is not a number.").format(label=label, value=value)
                 )
-            return int(number) if number == number.to_integral_value() else float(number)
-        raise TargetError(_("{label}: {value!r} is not a number.").format(label=label, value=value))
+            value = int(number) if number == number.to_integral_value() else float(number)
+        if not isinstance(value, int | float):
+            raise TargetError(
+                _("{label}: {value!r} is not a number.", lang).format(label=label, value=value)
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise TargetError(
+                _("{label}: {value!r} is not a number.", lang).format(label=label, value=value)
+            )
+        if abs(value) > MAX_NUMBER:
+            raise TargetError(
+                _("{label}: {value} is not possible (at most {max}).", lang).format(
+                    label=label, value=value, max=format_count(MAX_NUMBER, lang)
+                )
+            )
+        return value
     if f.type is FieldType.BOOLEAN:
         if isinstance(value, bool):
             return value
@@ -261,6 +335,19 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise TargetError(_("{label}: {value!r} is not text.").format(label=label, value=value))
     text = str(value)
+    if len(text) > MAX_TEXT:
+        raise TargetError(
+            _(
+                "{label}: the text is {count} characters long; Cible compares at most {max}.", lang
+            ).format(label=label, count=format_count(len(text), lang), max=MAX_TEXT)
+        )
+    bad = next((c for c in text if "\ud800" <= c <= "\udfff" or c == "\x00"), None)
+    if bad is not None:
+        raise TargetError(
+            _("{label}: the text holds a character that is not valid (U+{code:04X}).", lang).format(
+                label=label, code=ord(bad)
+            )
+        )
     if f.fixed_values:
         allowed = [v.value for v in f.fixed_values]
         if text not in allowed:
@@ -351,6 +438,14 @@ class Condition:
                         label=label, key=f.key, amount=amount, unit=unit
                     )
                 )
+            if amount > MAX_RELATIVE[unit]:
+                raise TargetError(
+                    _("{label}: {amount} is not possible (at most {max}).", lang).format(
+                        label=label,
+                        amount=amount_text(amount, unit, lang),
+                        max=amount_text(MAX_RELATIVE[unit], unit, lang),
+                    )
+                )
             values: list[Any] = [amount]
         else:
             if unit is not None:
@@ -359,7 +454,32 @@ class Condition:
                         label=label, key=f.key
                     )
                 )
+            if len(self.values) > MAX_VALUES:
+                raise TargetError(
+                    _(
+                        "{label}: {count} values in one condition; Cible runs at most {max}.", lang
+                    ).format(
+                        label=label,
+                        count=format_count(len(self.values), lang),
+                        max=format_count(MAX_VALUES, lang),
+                    )
+                )
             values = [parse_value(f, v, lang, name=f"{label} ({f.key})") for v in self.values]
+            if f.derived in DERIVED_BOUNDS:
+                low_n, high_n, unit_n = DERIVED_BOUNDS[f.derived]
+                for v in values:
+                    if not low_n <= v <= high_n:
+                        limit, word = (
+                            (high_n, N_("at most")) if v > high_n else (low_n, N_("at least"))
+                        )
+                        raise TargetError(
+                            _("{label}: {amount} is not possible ({bound} {max}).", lang).format(
+                                label=f.label(lang),
+                                amount=amount_text(int(v), unit_n, lang),
+                                bound=_(word, lang),
+                                max=format_count(limit, lang),
+                            )
+                        )
             if op is Op.BETWEEN and _comparable(values[0]) > _comparable(values[1]):
                 values = [values[1], values[0]]
         return Condition(
@@ -415,7 +535,7 @@ class Condition:
             values,
             keep_empty=bool(data.get("keep_empty", False)),
             unit=data.get("unit"),
-        ).validated("en")
+        ).validated()
 
 
 def _comparable(value: Any) -> Any:
@@ -462,7 +582,7 @@ class Group:
         return {"group": self.kind, "children": [c.to_dict() for c in self.children]}
 
     @classmethod
-    def from_dict(cls, data: Any) -> Group:
+    def from_dict(cls, data: Any, depth: int = 1) -> Group:
         if not isinstance(data, dict):
             raise TargetError(
                 _("A criteria group must be an object, not {data!r}.").format(data=data)
@@ -483,10 +603,16 @@ class Group:
         children = data.get("children", [])
         if not isinstance(children, list):
             raise TargetError(_("A criteria group's 'children' must be a list."))
+        if depth > MAX_DEPTH:
+            raise TargetError(
+                _("The criteria hold groups more than {max} levels deep.").format(max=MAX_DEPTH)
+            )
         return cls(
             data["group"],
             [
-                cls.from_dict(c) if isinstance(c, dict) and "group" in c else Condition.from_dict(c)
+                cls.from_dict(c, depth + 1)
+                if isinstance(c, dict) and "group" in c
+                else Condition.from_dict(c)
                 for c in children
             ],
         )

@@ -163,7 +163,7 @@ def _date_between(
     parts = []
     if low is not None:
         parts.append(expr >= (dt.datetime.combine(low, dt.time()) if timestamp else low))
-    if high is not None:
+    if high is not None and high < dt.date.max:  # 31/12/9999: no upper bound (nor overflow)
         if timestamp:
             parts.append(expr < dt.datetime.combine(high + dt.timedelta(days=1), dt.time()))
         else:
@@ -241,9 +241,7 @@ def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> Colu
         return expr.is_not(None)
 
     if op is Op.NE:
-        positive = or_(
-            *[_leaf_on(f, Op.EQ, Condition(f.key, Op.EQ, [v]), src, ctx) for v in values]
-        )
+        positive = _any_equal(f, values, src, ctx)
         empty = or_(expr.is_(None), expr == "") if is_text else expr.is_(None)
         if cond.keep_empty:
             return or_(empty, not_(func.coalesce(positive, false())))
@@ -305,6 +303,18 @@ def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> Colu
     if op is Op.BETWEEN:
         return and_(column >= conv(values[0]), column <= conv(values[1]))
     raise AssertionError(op)
+
+
+def _any_equal(f: Field, values: list[Any], src: Sources, ctx: _Ctx) -> ColumnElement:
+    """*f* equals one of *values*: one ``IN`` list where equality is a plain comparison (so 500
+    values stay one expression, not an ``OR`` chain 500 deep), else an ``OR`` of equalities."""
+    if f.type is FieldType.NUMBER and not f.derived:
+        bounds = [b for b in (_number_bound(f, v, "eq") for v in values) if b is not None]
+        return f.compute(src).in_(bounds) if bounds else false()
+    if f.type in (FieldType.TEXT, FieldType.ENUM) and len(values) > 1:
+        column, conv = _text_operand(f, src, folded=True)
+        return column.in_([conv(v) for v in values])
+    return or_(*[_leaf_on(f, Op.EQ, Condition(f.key, Op.EQ, [v]), src, ctx) for v in values])
 
 
 # --- groups ------------------------------------------------------------------------------------
@@ -399,23 +409,23 @@ def _group(group: Group, src: Sources, ctx: _Ctx) -> ColumnElement:
     # Each requirement is "the customer is among the owners of such a vehicle": a subquery
     # that does not depend on the outer row, so the database runs it once (a correlated
     # EXISTS per row was several times slower on 100,000 customers, see bench/README.md).
+    # Built once for the whole group (not once per value, which grew as the square of the
+    # number of values): the other vehicle's conditions, and per split field the OR of its values.
+    v2, c2 = VEHICLE.alias(), CUSTOMER.alias()
+    other = src.replace(customer=c2, vehicle=v2)
+    rest = Group(
+        "all",
+        [c for c in group.children if not (isinstance(c, Condition) and id(c) in split_ids)],
+    )
+    common = [_group(rest, other, ctx)] if not rest.is_empty() else []
+    field_or = {key: or_(*[_leaf(c, other, ctx) for c in cs]) for key, cs in split.items()}
+    owners = select(v2.c.owner_id).select_from(v2.join(c2, _owned(v2, c2, ctx)))
     requirements = []
-    for conds in split.values():
+    for key, conds in split.items():
+        # the OR of the *other* split fields; this field's own OR is implied by each value
+        others = [clause for k, clause in field_or.items() if k != key]
         for cond in conds:
-            v2, c2 = VEHICLE.alias(), CUSTOMER.alias()
-            other = src.replace(customer=c2, vehicle=v2)
-            rest = Group(
-                "all",
-                [
-                    c
-                    for c in group.children
-                    if not (isinstance(c, Condition) and id(c) in split_ids)
-                ],
-            )
-            inner = [_group(rest, other, ctx)] if not rest.is_empty() else []
-            inner += [or_(*[_leaf(c, other, ctx) for c in cs]) for cs in split.values()]
-            inner.append(_leaf(cond, other, ctx))
-            owners = select(v2.c.owner_id).select_from(v2.join(c2, _owned(v2, c2, ctx)))
+            inner = [*common, *others, _leaf(cond, other, ctx)]
             requirements.append(src.customer.c.id.in_(owners.where(*inner)))
     return and_(*parts, *split_or, *requirements)
 

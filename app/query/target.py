@@ -6,12 +6,18 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.errors import TargetError
-from app.i18n import _
+from app.i18n import _, format_count
 from app.query.catalog import get_field
-from app.query.criteria import Group
+from app.query.criteria import Group, check_size
 
 FORMAT_NAME = "cible-target"
 FORMAT_VERSION = 1
+#: Columns of one target (the catalog has fewer displayable fields than this).
+MAX_COLUMNS = 250
+#: Sort keys of one target.
+MAX_SORT_KEYS = 20
+#: The largest customer number a database holds (64-bit integer).
+MAX_ID = 2**63 - 1
 
 Grain = Literal["vehicle", "customer"]
 GRAINS = ("vehicle", "customer")
@@ -106,7 +112,24 @@ class Target:
                         label=f.label(), field=key.field
                     )
                 )
-        self.criteria.validated("en")
+        if not self.columns:
+            raise TargetError(_("The target has no columns: choose at least one field to display."))
+        if len(self.columns) > MAX_COLUMNS:
+            raise TargetError(
+                _("The target has {count} columns; Cible shows at most {max}.").format(
+                    count=format_count(len(self.columns)), max=MAX_COLUMNS
+                )
+            )
+        if len(self.sort) > MAX_SORT_KEYS:
+            raise TargetError(
+                _("The target has {count} sort keys; Cible sorts on at most {max}.").format(
+                    count=format_count(len(self.sort)), max=MAX_SORT_KEYS
+                )
+            )
+        if any(not 0 < i <= MAX_ID for i in self.removed):
+            raise TargetError(_("The target's 'removed' must be a list of customer numbers."))
+        check_size(self.criteria)
+        self.criteria.validated()
 
     def to_dict(self) -> dict[str, Any]:
         return {

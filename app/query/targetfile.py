@@ -11,14 +11,23 @@ import tempfile
 from pathlib import Path
 
 from app.errors import TargetError
-from app.i18n import _
+from app.i18n import _, format_size
 from app.query.target import Target
+
+#: A target file is a few kilobytes; anything this large is not one (and would not run).
+MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def load_target_file(path: str | os.PathLike[str]) -> Target:
     """Read a target file; :class:`TargetError` with one clear line if anything is wrong."""
     p = Path(path)
     try:
+        if p.is_file() and p.stat().st_size > MAX_FILE_BYTES:
+            raise TargetError(
+                _("{path} is too large to be a target file ({size}; at most {max}).").format(
+                    path=p, size=format_size(p.stat().st_size), max=format_size(MAX_FILE_BYTES)
+                )
+            )
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise TargetError(_("No target file at {path}.").format(path=p)) from None
@@ -40,6 +49,12 @@ def load_target_file(path: str | os.PathLike[str]) -> Target:
                 path=p, lineno=error.lineno, colno=error.colno, msg=error.msg
             )
         ) from None
+    except RecursionError:
+        raise TargetError(
+            _("{path} is nested too deeply to be a target file.").format(path=p)
+        ) from None
+    except ValueError:  # an integer of thousands of digits
+        raise TargetError(_("{path} holds a number too long to be read.").format(path=p)) from None
     try:
         return Target.from_dict(data)
     except TargetError as error:
