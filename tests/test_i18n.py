@@ -130,13 +130,13 @@ def test_formats_follow_the_locale() -> None:
 
 def test_messages_are_translated_by_the_catalog() -> None:
     i18n.set_language("fr")
-    assert i18n._("Dry run: nothing was sent.") == "Simulation : rien n'a été envoyé."
+    assert i18n._("Dry run: nothing was sent.") == "Simulation : rien n’a été envoyé."
     assert i18n._("Dry run: nothing was sent.", "en") == "Dry run: nothing was sent."
-    one = [i18n.ngettext("{n} record", "{n} records", n) for n in (0, 1, 2)]
-    assert one == ["{n} enregistrement", "{n} enregistrement", "{n} enregistrements"]
+    one = [i18n.ngettext("{n} row written to {out}", "{n} rows written to {out}", n) for n in (0, 1, 2)]
+    assert one == ["{n} ligne écrite dans {out}"] * 2 + ["{n} lignes écrites dans {out}"]
     i18n.set_language("en")
     assert i18n._("Dry run: nothing was sent.") == "Dry run: nothing was sent."
-    assert i18n.ngettext("{n} record", "{n} records", 0) == "{n} records"
+    assert i18n.ngettext("{n} row written to {out}", "{n} rows written to {out}", 0).startswith("{n} rows")
     assert i18n.N_("Plate") == "Plate"
 
 

@@ -148,7 +148,7 @@ def test_placeholders_must_survive_translation() -> None:
 def test_the_catalog_is_what_the_application_loads() -> None:
     i18n.translations.cache_clear()
     catalog = i18n.translations("fr")
-    assert catalog.gettext("Dry run: nothing was sent.") == "Simulation : rien n'a été envoyé."
+    assert catalog.gettext("Dry run: nothing was sent.") == "Simulation : rien n’a été envoyé."
     assert inspect.signature(i18n._).parameters.keys() == {"message", "lang"}
 
 

@@ -1,4 +1,4 @@
-"""``python -m app send-pending --db PATH [--report FILE.csv]``: for a scheduled task.
+"""``python -m app send-pending --db PATH [--report FILE.csv] [--lang fr|en]``: for a scheduled task.
 
 Hands to the gateway every SMS whose time has come (deferred sends, marketing messages that
 waited for the send window) and the ones a crash left pending (same idempotency key, so nobody
@@ -16,23 +16,26 @@ import sys
 from sqlalchemy import exc as sa_exc
 
 from app.cli.common import ArgumentParser
-from app.cli.send_sms import make_gateway
+from app.cli.send_sms import make_gateway, stopped_line
 from app.errors import DatabaseError
 from app.export.sms.gateway import GatewayUnavailable
 from app.export.sms.sender import import_report, poll_statuses, send_due
 from app.export.sms.settings import load_settings
+from app.i18n import _, format_count
 from app.models.db import open_database
 
 
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="python -m app send-pending",
-        description="Send the SMS whose scheduled time has come; read delivery statuses.",
+        description=_("Send the SMS whose scheduled time has come; read delivery statuses."),
     )
-    parser.add_argument("--db", required=True, metavar="PATH", help="the database file (or URL)")
+    parser.add_argument("--db", required=True, metavar="PATH", help=_("the database file (or URL)"))
     parser.add_argument(
-        "--report", metavar="FILE.csv", help="import a provider's delivery report first"
+        "--report", metavar="FILE.csv", help=_("import a provider's delivery report first")
     )
+    # the language itself is set by app.cli.common.run_command before main() runs
+    parser.add_argument("--lang", choices=("fr", "en"), help=_("language of the output"))
     return parser
 
 
@@ -43,7 +46,11 @@ def main(argv: list[str]) -> int:
     try:
         if args.report:
             imported = import_report(database, args.report)
-            print(f"report: {imported.updated} statuses updated, {imported.stops} STOP")
+            print(
+                _("report: {updated} statuses updated, {stops} STOP").format(
+                    updated=format_count(imported.updated), stops=format_count(imported.stops)
+                )
+            )
         with database.session() as session:
             settings = load_settings(session)
         gateway = make_gateway(database, settings)
@@ -51,24 +58,40 @@ def main(argv: list[str]) -> int:
             database, gateway, sender_name=settings.sender_name, windows=settings.windows
         )
         print(
-            f"sent {summary.sent}, exported {summary.exported}, failed {summary.failed}, "
-            f"cancelled {summary.cancelled}, waiting for the send window {summary.deferred}"
+            _(
+                "sent {sent}, exported {exported}, failed {failed}, cancelled {cancelled}, "
+                "waiting for the send window {deferred}"
+            ).format(
+                sent=format_count(summary.sent),
+                exported=format_count(summary.exported),
+                failed=format_count(summary.failed),
+                cancelled=format_count(summary.cancelled),
+                deferred=format_count(summary.deferred),
+            )
         )
         for phone, reason in summary.failures:
-            print(f"  failed {phone}: {reason}")
+            print("  " + _("failed {phone}: {reason}").format(phone=phone, reason=reason))
         if summary.stopped:
-            print("cible: " + summary.stopped, file=sys.stderr)
+            print(stopped_line(summary.stopped), file=sys.stderr)
             code = 1
         elif gateway.kind == "http":
             try:
                 polled = poll_statuses(database, gateway)
             except GatewayUnavailable as error:
-                print("cible: " + str(error), file=sys.stderr)
+                print(stopped_line(str(error)), file=sys.stderr)
                 return 1
-            print(f"statuses: {polled.updated} updated, {polled.stops} STOP")
+            print(
+                _("statuses: {updated} updated, {stops} STOP").format(
+                    updated=format_count(polled.updated), stops=format_count(polled.stops)
+                )
+            )
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseError(f"Cannot use the database {database.location}: {detail}") from None
+        raise DatabaseError(
+            _("Cannot use the database {location}: {detail}").format(
+                location=database.location, detail=detail
+            )
+        ) from None
     finally:
         database.dispose()
     return code

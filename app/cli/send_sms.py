@@ -31,11 +31,13 @@ from app.export.sms.sender import create_batch, send_due
 from app.export.sms.settings import SmsSettings, load_settings
 from app.export.sms.templates import find_template
 from app.i18n import (
+    _,
     format_count,
     format_datetime,
     format_money,
+    language,
+    ngettext,
     normalize_language,
-    system_language,
 )
 from app.models.db import Database, open_database
 from app.models.sms import SmsKind
@@ -45,31 +47,39 @@ from app.query.targetfile import load_target_file
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="python -m app send-sms",
-        description="Send (or dry-run) an SMS to the people of a target file.",
+        description=_("Send (or dry-run) an SMS to the people of a target file."),
     )
-    parser.add_argument("file", metavar="TARGET.json", help="the target file")
-    parser.add_argument("--db", required=True, metavar="PATH", help="the database file (or URL)")
+    parser.add_argument("file", metavar="TARGET.json", help=_("the target file"))
+    parser.add_argument("--db", required=True, metavar="PATH", help=_("the database file (or URL)"))
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--template", metavar="NAME", help="a saved SMS template")
-    which.add_argument("--text", metavar="TEXT", help="the message, with merge fields like {nom}")
+    which.add_argument("--template", metavar="NAME", help=_("a saved SMS template"))
+    which.add_argument(
+        "--text",
+        metavar="TEXT",
+        help=_("the message, with merge fields like {example}").format(example="{nom}"),
+    )
     parser.add_argument(
         "--kind",
         choices=("marketing", "service"),
-        help="with --text: marketing (default) or service (appointment, vehicle ready...)",
+        help=_("with --text: marketing (default) or service (appointment, vehicle ready...)"),
     )
-    parser.add_argument("--at", metavar="YYYY-MM-DD HH:MM", help="send later (local time)")
-    parser.add_argument("--campaign", metavar="NAME", help="campaign name in the log and history")
+    parser.add_argument("--at", metavar="YYYY-MM-DD HH:MM", help=_("send later (local time)"))
+    parser.add_argument(
+        "--campaign", metavar="NAME", help=_("campaign name in the log and history")
+    )
     parser.add_argument(
         "--value",
         action="append",
         default=[],
         metavar="FIELD=VALUE",
-        help='value of a merge field typed when sending, e.g. "date rdv=14/05/2026"',
+        help=_('value of a merge field typed when sending, e.g. "{example}"').format(
+            example="date rdv=14/05/2026"
+        ),
     )
     parser.add_argument(
-        "--dry-run", action="store_true", help="show what would be sent; send nothing"
+        "--dry-run", action="store_true", help=_("show what would be sent; send nothing")
     )
-    parser.add_argument("--lang", choices=("fr", "en"), help="language of the output")
+    parser.add_argument("--lang", choices=("fr", "en"), help=_("language of the output"))
     return parser
 
 
@@ -81,7 +91,9 @@ def parse_at(text: str | None) -> dt.datetime | None:
         return dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").astimezone()
     except ValueError:
         raise CommandError(
-            f'--at {text!r} is not a date and time: use "YYYY-MM-DD HH:MM", e.g. "2026-05-14 10:30".'
+            _(
+                '--at {text!r} is not a date and time: use "YYYY-MM-DD HH:MM", e.g. "{example}".'
+            ).format(text=text, example="2026-05-14 10:30")
         ) from None
 
 
@@ -92,9 +104,18 @@ def parse_values(items: list[str]) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise CommandError(f'--value {item!r}: write FIELD=VALUE, e.g. "date rdv=14/05/2026".')
+            raise CommandError(
+                _('--value {item!r}: write FIELD=VALUE, e.g. "{example}".').format(
+                    item=item, example="date rdv=14/05/2026"
+                )
+            )
         values[canonical(name.strip())] = value.strip()
     return values
+
+
+def stopped_line(message: str) -> str:
+    """The line on stderr when sending stopped early (the gateway did not answer)."""
+    return _("cible: {message}").format(message=message)
 
 
 def make_gateway(database: Database, settings: SmsSettings) -> Gateway:
@@ -103,76 +124,76 @@ def make_gateway(database: Database, settings: SmsSettings) -> Gateway:
 
 def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
     """The lines the dry run (and the send) prints."""
-    fr = lang == "fr"
     lines = plan.funnel.summary_lines()
     for step in plan.funnel.steps:
         if step.key in ("valid", "mobile"):
             for who, reason in step.dropped:
-                lines.append(f"  - {who}: {reason}")
+                lines.append("  - " + _("{who}: {reason}", lang).format(who=who, reason=reason))
     longest = plan.longest
     if longest is None or longest.length is None:
-        lines.append("Aucun destinataire." if fr else "No recipient.")
+        lines.append(_("No recipient.", lang))
         return lines
     length = longest.length
-    lines.append(
-        f"Message le plus long ({longest.name}) :" if fr else f"Longest message ({longest.name}):"
-    )
+    lines.append(_("Longest message ({name}):", lang).format(name=longest.name))
     lines += ["  " + line for line in longest.text.split("\n")]
-    encoding = f"{'Encodage :' if fr else 'Encoding:'} {plan.encoding}"
+    encoding = plan.encoding
     ucs2 = plan.ucs2_count
     if 0 < ucs2 < plan.count:
-        encoding = (
-            f"Encodage : GSM-7, UCS-2 pour {format_count(ucs2, lang)} SMS"
-            if fr
-            else f"Encoding: GSM-7, UCS-2 for {format_count(ucs2, lang)} SMS"
-        )
+        encoding = _("GSM-7, UCS-2 for {n} SMS", lang).format(n=format_count(ucs2, lang))
     if plan.offending:
         shown = []
         for ch in plan.offending:
             replacement = gsm_replacement(ch)
             shown.append(f"'{ch}' → '{replacement}'" if replacement is not None else f"'{ch}'")
-        encoding += (" (imposé par " if fr else " (forced by ") + ", ".join(shown) + ")"
-    lines.append(encoding)
+        encoding = _("{encoding} (forced by {characters})", lang).format(
+            encoding=encoding, characters=", ".join(shown)
+        )
+    lines.append(_("Encoding: {encoding}", lang).format(encoding=encoding))
     capacity = length.per_segment * length.segments if length.segments > 1 else length.per_segment
     lines.append(
-        f"{'Segments par message :' if fr else 'Segments per message:'} {length.segments} "
-        f"({length.units}/{capacity} {length.encoding})"
+        _("Segments per message: {segments} ({units}/{capacity} {encoding})", lang).format(
+            segments=length.segments,
+            units=length.units,
+            capacity=capacity,
+            encoding=length.encoding,
+        )
     )
     cost = format_money(plan.cost_cents(settings), lang)
-    if fr:
-        lines.append(
-            f"Vous allez envoyer {format_count(plan.count, lang)} SMS "
-            f"({format_count(plan.total_segments, lang)} segments, coût estimé {cost})"
+    lines.append(
+        ngettext(
+            "You are about to send {n} SMS ({segments} segment, estimated cost {cost})",
+            "You are about to send {n} SMS ({segments} segments, estimated cost {cost})",
+            plan.total_segments,
+            lang,
+        ).format(
+            n=format_count(plan.count, lang),
+            segments=format_count(plan.total_segments, lang),
+            cost=cost,
         )
-    else:
-        lines.append(
-            f"You are about to send {format_count(plan.count, lang)} SMS "
-            f"({format_count(plan.total_segments, lang)} segments, estimated cost {cost})"
-        )
+    )
     for market, when in plan.deferred_markets.items():
         if when > plan.requested and plan.kind is SmsKind.MARKETING:
             lines.append(
-                (
-                    f"Hors de la fenêtre d'envoi ({market}) : envoi le "
-                    if fr
-                    else f"Outside the send window ({market}): sent on "
+                _("Outside the send window ({market}): sent on {when}", lang).format(
+                    market=market, when=format_datetime(when, lang)
                 )
-                + format_datetime(when, lang)
             )
     return lines
 
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    lang = normalize_language(args.lang or system_language())
+    # run_command has made --lang (or the system's language) current; --lang wins when main()
+    # is called on its own
+    lang = normalize_language(args.lang) if args.lang else language()
     at = parse_at(args.at)
     if at is not None and at < dt.datetime.now().astimezone() - dt.timedelta(minutes=1):
-        raise CommandError(f"--at {args.at!r} is in the past.")
+        raise CommandError(_("--at {text!r} is in the past.", lang).format(text=args.at))
     values = parse_values(args.value)
     if args.template and args.kind:
-        raise CommandError("--kind goes with --text; a template has its own kind.")
+        raise CommandError(_("--kind goes with --text; a template has its own kind.", lang))
     target = load_target_file(args.file)
-    database = open_database(args.db, create=False)
+    database = open_database(args.db, create=False, upgrade=not args.dry_run)
     try:
         with database.session() as session:
             settings = load_settings(session)
@@ -187,7 +208,7 @@ def main(argv: list[str]) -> int:
         for line in describe_plan(plan, settings, lang):
             print(line)
         if args.dry_run:
-            print("Simulation : rien n'a été envoyé." if lang == "fr" else "Dry run: nothing sent.")
+            print(_("Dry run: nothing was sent.", lang))
             return 0
         if plan.count == 0:
             return 0
@@ -211,17 +232,31 @@ def main(argv: list[str]) -> int:
         )
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseError(f"Cannot use the database {database.location}: {detail}") from None
+        raise DatabaseError(
+            _("Cannot use the database {location}: {detail}", lang).format(
+                location=database.location, detail=detail
+            )
+        ) from None
     finally:
         database.dispose()
     waiting = plan.count - summary.handled
     print(
-        f"sent {summary.sent}, exported {summary.exported}, failed {summary.failed}, "
-        f"cancelled {summary.cancelled}, waiting {waiting} (batch {batch_id})"
+        _(
+            "sent {sent}, exported {exported}, failed {failed}, cancelled {cancelled}, "
+            "waiting {waiting} (batch {batch})",
+            lang,
+        ).format(
+            sent=format_count(summary.sent, lang),
+            exported=format_count(summary.exported, lang),
+            failed=format_count(summary.failed, lang),
+            cancelled=format_count(summary.cancelled, lang),
+            waiting=format_count(waiting, lang),
+            batch=batch_id,
+        )
     )
     for phone, reason in summary.failures:
-        print(f"  failed {phone}: {reason}")
+        print("  " + _("failed {phone}: {reason}", lang).format(phone=phone, reason=reason))
     if summary.stopped:
-        print("cible: " + summary.stopped, file=sys.stderr)
+        print(stopped_line(summary.stopped), file=sys.stderr)
         return 1
     return 0

@@ -66,6 +66,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from app.errors import CibleError
 from app.export.postal import PostalFunnel, postal_funnel, reason_counts
+from app.i18n import N_, _, format_count
 from app.models.base import utcnow
 from app.models.exports import SavedExcelExport
 from app.query.catalog import Field, FieldType, current_language, get_field
@@ -112,58 +113,48 @@ os.umask(_UMASK)
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
+#: The words of the workbook (English; translated in the workbook's language where written).
 _WORDS = {
-    "fr": {
-        "data": "Données",
-        "info": "Informations",
-        "target": "Cible",
-        "description": "Description",
-        "criteria": "Critères",
-        "run_at": "Exécutée le",
-        "today": "Dates relatives comptées depuis le",
-        "rows": "Lignes exportées",
-        "grain": "Une ligne par",
-        "vehicle": "véhicule",
-        "customer": "client",
-        "removed": "Clients retirés à la main (jamais exportés)",
-        "mailing": "Destinée à un publipostage",
-        "funnel": "Filtre courrier",
-        "yes": "Oui",
-        "unnamed": "(cible non enregistrée)",
-    },
-    "en": {
-        "data": "Data",
-        "info": "About",
-        "target": "Target",
-        "description": "Description",
-        "criteria": "Criteria",
-        "run_at": "Run on",
-        "today": "Relative dates counted from",
-        "rows": "Rows exported",
-        "grain": "One row per",
-        "vehicle": "vehicle",
-        "customer": "customer",
-        "removed": "Customers removed by hand (never exported)",
-        "mailing": "Meant for mailing",
-        "funnel": "Postal funnel",
-        "yes": "Yes",
-        "unnamed": "(unsaved target)",
-    },
+    # Translators: the name of the data sheet of an Excel export.
+    "data": N_("Data"),
+    # Translators: the name of the information sheet of an Excel export.
+    "info": N_("About"),
+    "target": N_("Target"),
+    "description": N_("Description"),
+    "criteria": N_("Criteria"),
+    "run_at": N_("Run on"),
+    "today": N_("Relative dates counted from"),
+    "rows": N_("Rows exported"),
+    "grain": N_("One row per"),
+    # Translators: after "One row per".
+    "vehicle": N_("vehicle"),
+    # Translators: after "One row per".
+    "customer": N_("customer"),
+    "removed": N_("Customers removed by hand (never exported)"),
+    "mailing": N_("Meant for mailing"),
+    "yes": N_("Yes"),
+    "unnamed": N_("(unsaved target)"),
 }
+
+
+def _word(key: str, lang: str) -> str:
+    return _(_WORDS[key], lang)
 
 
 class ExportCancelled(CibleError):
     """The export was cancelled; any older file was left as it was."""
 
     def __init__(self) -> None:
-        super().__init__("The export was cancelled; the previous file, if any, is unchanged.")
+        super().__init__(_("The export was cancelled; the previous file, if any, is unchanged."))
 
 
 class ExportExistsError(CibleError):
     """A saved export of this target already has this name (ask before overwriting)."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"An Excel export of this target is already called {name!r}.")
+        super().__init__(
+            _("An Excel export of this target is already called {name!r}.").format(name=name)
+        )
         self.name = name
 
 
@@ -249,22 +240,23 @@ class WorkbookInfo:
     rows: int = 0
 
     def lines(self) -> list[tuple[str, Any]]:
-        w = _WORDS[self.lang]
+        lang = self.lang
         t = self.target
         lines: list[tuple[str, Any]] = [
-            (w["target"], t.name or w["unnamed"]),
-            (w["description"], t.description),
-            (w["criteria"], describe(t, self.lang)),
-            (w["run_at"], self.run_at),
-            (w["today"], self.today),
-            (w["rows"], self.rows),
-            (w["grain"], w["customer"] if t.grain == "customer" else w["vehicle"]),
-            (w["removed"], len(t.removed)),
+            (_word("target", lang), t.name or _word("unnamed", lang)),
+            (_word("description", lang), t.description),
+            (_word("criteria", lang), describe(t, lang)),
+            (_word("run_at", lang), self.run_at),
+            (_word("today", lang), self.today),
+            (_word("rows", lang), self.rows),
+            (_word("grain", lang), _word("customer" if t.grain == "customer" else "vehicle", lang)),
+            (_word("removed", lang), len(t.removed)),
         ]
         if self.funnel is not None:
-            lines.append((w["mailing"], w["yes"]))
+            lines.append((_word("mailing", lang), _word("yes", lang)))
             for step in self.funnel.steps:
-                lines.append((f"{w['funnel']} – {step.label}", step.count))
+                label = _("Postal funnel – {step}", lang).format(step=step.label)
+                lines.append((label, step.count))
                 for reason, n in reason_counts(step):
                     lines.append((f"      – {reason}", -n))
         return lines
@@ -288,7 +280,9 @@ def _temp_path(path: Path) -> Path:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=folder)
     except OSError as error:
-        raise CibleError(f"Cannot write {path}: {error.strerror or error}.") from None
+        raise CibleError(
+            _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
+        ) from None
     os.close(fd)
     return Path(name)
 
@@ -298,11 +292,15 @@ def _replace(tmp: Path, path: Path) -> None:
         os.replace(tmp, path)
     except PermissionError:
         raise CibleError(
-            f"Cannot replace {path}: permission denied. Is it open in another program (Excel)? "
-            "Close it and try again; the previous file is unchanged."
+            _(
+                "Cannot replace {path}: permission denied. Is it open in another program (Excel)? "
+                "Close it and try again; the previous file is unchanged."
+            ).format(path=path)
         ) from None
     except OSError as error:
-        raise CibleError(f"Cannot write {path}: {error.strerror or error}.") from None
+        raise CibleError(
+            _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
+        ) from None
 
 
 def _file_mode(path: Path) -> int:
@@ -321,7 +319,9 @@ def _scratch(path: Path, prefix: str) -> Iterator[Path]:
         with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
             yield Path(tmp)
     except OSError as error:
-        raise CibleError(f"Cannot write {path}: {error.strerror or error}.") from None
+        raise CibleError(
+            _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
+        ) from None
 
 
 @contextlib.contextmanager
@@ -362,7 +362,7 @@ def write_workbook(
     path = Path(path)
     fields = list(fields)
     if not fields:
-        raise CibleError("The target has no columns to export: choose the fields to show first.")
+        raise CibleError(_("The target has no columns to export: choose the fields to show first."))
     lang = info.lang if info is not None else current_language(lang)
     with _scratch(path, "cible-xlsx-") as scratch:
         skeleton = scratch / "skeleton.xlsx"
@@ -391,9 +391,8 @@ def _write_skeleton(
     import xlsxwriter
     from xlsxwriter.utility import xl_range
 
-    words = _WORDS[lang]
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    data_title = _safe_sheet_title(words["data"])
+    data_title = _safe_sheet_title(_word("data", lang))
     sheet = workbook.add_worksheet(data_title)
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     formats = {
@@ -422,7 +421,7 @@ def _write_skeleton(
     info_title = None
     if info is not None:
         info.rows = _SENTINEL
-        info_title = _safe_sheet_title(words["info"])
+        info_title = _safe_sheet_title(_word("info", lang))
         about = workbook.add_worksheet(info_title)
         _write_info_xlsxwriter(workbook, about, info)
         workbook.define_name(INFO_NAME, f"={_range_ref(info_title, len(info.lines()), 2)}")
@@ -528,7 +527,7 @@ def _prepare(
 ) -> tuple[PostalFunnel | None, int]:
     target.validate()
     if not target.columns:
-        raise CibleError("The target has no columns to export: choose the fields to show first.")
+        raise CibleError(_("The target has no columns to export: choose the fields to show first."))
     if mailing is not None:
         funnel = mailing_funnel(
             conn, target, today=today, options=mailing, lang=lang, progress=progress
@@ -600,11 +599,17 @@ def _load_for_refresh(path: Path) -> Any:
     try:
         return openpyxl.load_workbook(path, rich_text=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-        raise CibleError(f"{path} is not an Excel workbook Cible can refresh ({error}).") from None
+        raise CibleError(
+            _("{path} is not an Excel workbook Cible can refresh ({detail}).").format(
+                path=path, detail=error
+            )
+        ) from None
     except PermissionError:
-        raise CibleError(f"Cannot read {path}: permission denied.") from None
+        raise CibleError(_("Cannot read {path}: permission denied.").format(path=path)) from None
     except OSError as error:
-        raise CibleError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise CibleError(
+            _("Cannot read {path}: {detail}.").format(path=path, detail=error.strerror or error)
+        ) from None
 
 
 def _named_sheet(workbook: Any, name: str) -> Any | None:
@@ -734,7 +739,7 @@ def _parts(package: zipfile.ZipFile) -> tuple[Any, dict[str, str], dict[str, tup
         root = ElementTree.fromstring(package.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError) as error:
-        raise CibleError(f"not an Excel workbook ({error})") from None
+        raise CibleError(_("not an Excel workbook ({detail})").format(detail=error)) from None
     targets = {}
     for rel in rels.findall("p:Relationship", _NS):
         target = rel.get("Target", "")
@@ -755,23 +760,33 @@ def _data_part(path: Path) -> str:
     """The package part of the data sheet (the sheet ``Cible_Data`` points to)."""
     try:
         with zipfile.ZipFile(path) as package:
-            _, names, sheets = _parts(package)
+            _root, names, sheets = _parts(package)
     except (zipfile.BadZipFile, CibleError) as error:
-        raise CibleError(f"{path} is not an Excel workbook Cible can refresh ({error}).") from None
+        raise CibleError(
+            _("{path} is not an Excel workbook Cible can refresh ({detail}).").format(
+                path=path, detail=error
+            )
+        ) from None
     except PermissionError:
-        raise CibleError(f"Cannot read {path}: permission denied.") from None
+        raise CibleError(_("Cannot read {path}: permission denied.").format(path=path)) from None
     except OSError as error:
-        raise CibleError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise CibleError(
+            _("Cannot read {path}: {detail}.").format(path=path, detail=error.strerror or error)
+        ) from None
     part = sheets.get(_sheet_of(names.get(DATA_NAME, "")), ("", 0))[0]
     if not part and DATA_NAME in names:
         raise CibleError(
-            f"In {path.name}, the {DATA_NAME} name no longer points to a sheet (was the data "
-            "sheet deleted?). Export to a new file instead."
+            _(
+                "In {file}, the {name} name no longer points to a sheet (was the data "
+                "sheet deleted?). Export to a new file instead."
+            ).format(file=path.name, name=DATA_NAME)
         )
     if not part:
         raise CibleError(
-            f"{path.name} has no {DATA_NAME} range: it was not made by Cible's Excel export, "
-            "so Cible cannot tell which sheet to refresh. Export to a new file instead."
+            _(
+                "{file} has no {name} range: it was not made by Cible's Excel export, "
+                "so Cible cannot tell which sheet to refresh. Export to a new file instead."
+            ).format(file=path.name, name=DATA_NAME)
         )
     return part
 
@@ -903,8 +918,10 @@ def _stream_rows(
         r += 1
         if r > MAX_ROWS:
             raise CibleError(
-                f"More than {MAX_ROWS - 1:,} rows: too many for one Excel sheet. "
-                "Narrow the target's criteria."
+                _(
+                    "More than {max} rows: too many for one Excel sheet. "
+                    "Narrow the target's criteria."
+                ).format(max=format_count(MAX_ROWS - 1))
             )
         out.append(f'<row r="{r}">')
         for c in range(ncols):
@@ -1009,7 +1026,7 @@ def refresh_rows(
         if old_info is not None and old_info is not data:
             about = _replace_sheet(workbook, old_info)
         else:
-            about = workbook.create_sheet(_unique_title(workbook, _WORDS[lang]["info"]))
+            about = workbook.create_sheet(_unique_title(workbook, _word("info", lang)))
         _write_info_openpyxl(about, info)
         _set_name(workbook, DATA_NAME, _range_ref(data.title, 2, len(fields)))
         _set_name(workbook, INFO_NAME, _range_ref(about.title, len(info.lines()), 2))
@@ -1057,7 +1074,7 @@ def _fill(
     autofilter, the names and the information sheet; that file then replaces *path*.
     """
     with zipfile.ZipFile(skeleton) as package:
-        _, _, sheets = _parts(package)
+        _root, _names, sheets = _parts(package)
         data_part, data_index = sheets[data_title]
         info_part = sheets[info_title][0] if info_title is not None else None
         before, header, probe, after = _split_sheet(package.read(data_part).decode("utf-8"))
@@ -1162,16 +1179,18 @@ class SavedExport:
             return Target.from_dict(json.loads(self.definition))
         except json.JSONDecodeError:
             raise CibleError(
-                f"The saved export {self.name!r} is damaged (its target is not JSON)."
+                _("The saved export {name!r} is damaged (its target is not JSON).").format(
+                    name=self.name
+                )
             ) from None
 
 
 def _clean_name(name: str) -> str:
     cleaned = " ".join(str(name or "").split())
     if not cleaned:
-        raise CibleError("A saved Excel export needs a name.")
+        raise CibleError(_("A saved Excel export needs a name."))
     if len(cleaned) > 200:
-        raise CibleError("An export name is limited to 200 characters.")
+        raise CibleError(_("An export name is limited to {n} characters.").format(n=200))
     return cleaned
 
 
@@ -1204,7 +1223,7 @@ def list_saved_exports(conn: Connection, target_name: str) -> list[SavedExport]:
 def get_saved_export(conn: Connection, export_id: int) -> SavedExport:
     row = conn.execute(select(*_COLUMNS).where(TABLE.c.id == export_id)).first()
     if row is None:
-        raise CibleError("This saved export no longer exists.")
+        raise CibleError(_("This saved export no longer exists."))
     return SavedExport(*row)
 
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from app import i18n
 from app.export.funnel import Funnel, FunnelStep
+from app.i18n import N_, _, format_count, ngettext
 from app.models.activity import ContactHistory
 from app.models.dealership import Customer
 from app.models.enums import ContactChannel
@@ -59,54 +59,45 @@ BATCH = 500
 
 _FR_POSTAL_CODE = re.compile(r"^\d{5}$")
 
-# step key → (French, English)
-STEP_LABELS: dict[str, tuple[str, str]] = {
-    "target": ("Dans la cible", "In the target"),
-    "address": ("Avec une adresse postale utilisable", "With a usable postal address"),
-    "customer": ("Un par client", "One per customer"),
-    "household": ("Un par foyer", "One per household"),
-    "refusal": ("Sans refus de contact par courrier", "Not refusing postal contact"),
-    "recent": (
-        "Non contactés depuis {days} jours",
-        "Not contacted in the last {days} days",
-    ),
-    "final": ("À envoyer", "To send"),
+#: step key → label (English; translated where shown). "recent" has its own plural message.
+STEP_LABELS: dict[str, str] = {
+    "target": N_("In the target"),
+    "address": N_("With a usable postal address"),
+    "customer": N_("One per customer"),
+    "household": N_("One per household"),
+    "refusal": N_("Not refusing postal contact"),
+    "final": N_("To send"),
 }
 
-# reason key → (French, English)
-REASONS: dict[str, tuple[str, str]] = {
-    "no_street": ("pas de ligne d'adresse", "no address line"),
-    "no_postal_code": ("pas de code postal", "no postal code"),
-    "bad_postal_code": ("code postal français invalide", "not a French postal code"),
-    "no_city": ("pas de ville", "no city"),
-    "same_customer": ("autre véhicule du même client", "another vehicle of the same customer"),
-    "same_household": (
-        "même adresse qu'un autre client",
-        "same address as another customer",
-    ),
-    "refuses_post": ("refuse le contact par courrier", "refuses postal contact"),
-    "household_refuses_post": (
-        "un membre du foyer refuse le contact par courrier",
-        "a member of the household refuses postal contact",
-    ),
-    "contacted": ("contacté récemment", "contacted recently"),
-    "household_contacted": (
-        "un membre du foyer a été contacté récemment",
-        "a member of the household was contacted recently",
-    ),
+#: reason key → reason (English; translated where shown).
+REASONS: dict[str, str] = {
+    "no_street": N_("no address line"),
+    "no_postal_code": N_("no postal code"),
+    "bad_postal_code": N_("not a French postal code"),
+    "no_city": N_("no city"),
+    "same_customer": N_("another vehicle of the same customer"),
+    "same_household": N_("same address as another customer"),
+    "refuses_post": N_("refuses postal contact"),
+    "household_refuses_post": N_("a member of the household refuses postal contact"),
+    "contacted": N_("contacted recently"),
+    "household_contacted": N_("a member of the household was contacted recently"),
 }
-
-
-def _text(pair: tuple[str, str], lang: str | None) -> str:
-    return pair[0] if i18n.normalize_language(lang or i18n.language()) == "fr" else pair[1]
 
 
 def step_label(key: str, lang: str | None = None, **values: object) -> str:
-    return _text(STEP_LABELS[key], lang).format(**values)
+    if key == "recent":
+        days = int(values["days"])  # type: ignore[call-overload]
+        return ngettext(
+            "Not contacted in the last {days} day",
+            "Not contacted in the last {days} days",
+            days,
+            lang,
+        ).format(days=format_count(days, lang))
+    return _(STEP_LABELS[key], lang).format(**values)
 
 
 def reason_text(key: str, lang: str | None = None) -> str:
-    return _text(REASONS[key], lang)
+    return _(REASONS[key], lang)
 
 
 @dataclass(frozen=True)

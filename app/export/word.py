@@ -61,7 +61,15 @@ from sqlalchemy import Connection, insert
 
 from app.errors import CibleError
 from app.export.postal import PostalFunnel, PostalRecipient, postal_funnel
-from app.i18n import format_date, long_date, normalize_language
+from app.i18n import (
+    _,
+    format_count,
+    format_date,
+    format_number,
+    long_date,
+    ngettext,
+    normalize_language,
+)
 from app.models.activity import ContactHistory
 from app.models.base import utcnow
 from app.models.enums import ContactChannel
@@ -105,10 +113,14 @@ class UnknownMergeFieldError(MergeError):
     def __init__(self, names: Sequence[str]) -> None:
         self.names = list(names)
         shown = ", ".join(f"«{n}»" for n in self.names)
-        word = "field" if len(self.names) == 1 else "fields"
         super().__init__(
-            f"The template uses {len(self.names)} merge {word} that do not exist: {shown}. "
-            "A new template lists the fields available for this target."
+            ngettext(
+                "The template uses {n} merge field that does not exist: {names}. "
+                "A new template lists the fields available for this target.",
+                "The template uses {n} merge fields that do not exist: {names}. "
+                "A new template lists the fields available for this target.",
+                len(self.names),
+            ).format(n=format_count(len(self.names)), names=shown)
         )
 
 
@@ -309,26 +321,24 @@ def _opening(civility: str | None, is_company: bool, lang: str) -> str:
     """How the letter addresses the reader, without punctuation: ``Madame``, ``Monsieur``,
     ``Madame, Monsieur`` (couples, companies, unknown civility)."""
     title = None if is_company else _civility(civility or "")
-    if lang != "fr":
-        return {"Monsieur": "Dear Sir", "Madame": "Dear Madam"}.get(
-            title or "", "Dear Sir or Madam"
-        )
-    if title in ("Monsieur", "Madame"):
-        return title
-    return "Madame, Monsieur"
+    if title == "Monsieur":
+        # Translators: the opening of a letter to a man, without punctuation.
+        return _("Dear Sir", lang)
+    if title == "Madame":
+        # Translators: the opening of a letter to a woman, without punctuation.
+        return _("Dear Madam", lang)
+    # Translators: the opening of a letter to a couple, a company or an unknown civility.
+    return _("Dear Sir or Madam", lang)
 
 
 def _vehicle_age(first_registration: Any, today: dt.date, lang: str) -> str:
     if not isinstance(first_registration, dt.date):
         return ""
     years = years_since(first_registration, today)
-    if lang == "fr":
-        if years < 1:
-            return "moins d'un an"
-        return f"{years} an" if years == 1 else f"{years} ans"
     if years < 1:
-        return "less than a year"
-    return "1 year" if years == 1 else f"{years} years"
+        # Translators: a vehicle's age in a letter ("your vehicle is now less than a year old").
+        return _("less than a year", lang)
+    return ngettext("{n} year", "{n} years", years, lang).format(n=format_count(years, lang))
 
 
 def _household_title(recipient: PostalRecipient, others: dict[int, Any]) -> str | None:
@@ -786,9 +796,10 @@ class LetterTemplate:
         if compiler.problems:
             shown = "; ".join(compiler.problems[:3])
             raise MergeError(
-                f"{self.path.name} has fields the merge cannot compute: {shown}. Use «Name» "
-                'fields, or IF fields of the form { IF { MERGEFIELD Civilité } = "Madame" '
-                '"Chère Madame" "Cher Monsieur" }.'
+                _(
+                    "{file} has fields the merge cannot compute: {fields}. Use «Name» "
+                    "fields, or IF fields of the form {example}."
+                ).format(file=self.path.name, fields=shown, example=_IF_EXAMPLE)
             )
         # what each top-level element holds, to skip work on the others per letter
         self._has_tokens = [_contains_token(c) for c in self.content]
@@ -840,6 +851,9 @@ class LetterTemplate:
         return list(keys)
 
 
+_IF_EXAMPLE = '{ IF { MERGEFIELD Civilité } = "Madame" "Chère Madame" "Cher Monsieur" }'
+
+
 def _contains_token(element: etree._Element) -> bool:
     return any(t.text and TOKEN_START in t.text for t in element.iter(W_T))
 
@@ -851,21 +865,25 @@ _DOTX = b"wordprocessingml.template.main+xml"
 def _open_docx(path: Path) -> Any:
     """The template as a python-docx Document; a Word template (.dotx) is read as a document."""
     if not path.exists():
-        raise MergeError(f"No template at {path}.")
+        raise MergeError(_("No template at {path}.").format(path=path))
     if path.is_dir():
-        raise MergeError(f"{path} is a folder, not a Word template.")
+        raise MergeError(_("{path} is a folder, not a Word template.").format(path=path))
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as error:
-        raise MergeError(f"Cannot read {path}: {error.strerror or error}.") from None
+        raise MergeError(
+            _("Cannot read {path}: {detail}.").format(path=path, detail=error.strerror or error)
+        ) from None
     if head == _OLE_MAGIC:
         raise MergeError(
-            f"{path} is an old Word 97-2003 document: open it in Word or LibreOffice and save "
-            "it as a Word document (.docx)."
+            _(
+                "{path} is an old Word 97-2003 document: open it in Word or LibreOffice and save "
+                "it as a Word document (.docx)."
+            ).format(path=path)
         )
     if not zipfile.is_zipfile(path):
-        raise MergeError(f"{path} is not a Word document (.docx).")
+        raise MergeError(_("{path} is not a Word document (.docx).").format(path=path))
     try:
         with zipfile.ZipFile(path) as package:
             types = package.read("[Content_Types].xml")
@@ -882,7 +900,9 @@ def _open_docx(path: Path) -> Any:
         return Document(str(path))
     except Exception as error:  # python-docx and zipfile raise several kinds for a bad package
         raise MergeError(
-            f"{path} is not a Word document (.docx) that can be read: {error}"
+            _("{path} is not a Word document (.docx) that can be read: {detail}").format(
+                path=path, detail=error
+            )
         ) from None
 
 
@@ -1019,11 +1039,17 @@ def _letters(funnel: PostalFunnel, per_vehicle: bool) -> list[Letter]:
 def _write_atomically(document: Any, out: Path) -> None:
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise MergeError(f"Cannot write {out}: the folder {folder} does not exist.")
+        raise MergeError(
+            _("Cannot write {path}: the folder {folder} does not exist.").format(
+                path=out, folder=folder
+            )
+        )
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise MergeError(f"Cannot write {out}: {error.strerror or error}.") from None
+        raise MergeError(
+            _("Cannot write {path}: {detail}.").format(path=out, detail=error.strerror or error)
+        ) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -1031,7 +1057,9 @@ def _write_atomically(document: Any, out: Path) -> None:
         os.replace(tmp, out)
     except OSError as error:
         tmp.unlink(missing_ok=True)
-        raise MergeError(f"Cannot write {out}: {error.strerror or error}.") from None
+        raise MergeError(
+            _("Cannot write {path}: {detail}.").format(path=out, detail=error.strerror or error)
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -1214,10 +1242,16 @@ class LabelLayout:
     def per_sheet(self) -> int:
         return self.columns * self.rows
 
-    def describe(self) -> str:
-        return (
-            f"{self.columns} × {self.rows} ({self.per_sheet} labels of "
-            f"{self.width:g} × {self.height:g} mm, like {self.reference})"
+    def describe(self, lang: str | None = None) -> str:
+        return _(
+            "{columns} × {rows} ({count} labels of {width} × {height} mm, like {reference})", lang
+        ).format(
+            columns=self.columns,
+            rows=self.rows,
+            count=format_count(self.per_sheet, lang),
+            width=format_number(self.width, 0 if self.width == int(self.width) else 1, lang),
+            height=format_number(self.height, 0 if self.height == int(self.height) else 1, lang),
+            reference=self.reference,
         )
 
 
@@ -1288,7 +1322,7 @@ def _label_table(
         widths.append(("label", _twips(layout.width)))
         if col < layout.columns - 1:
             widths.append(("gap", _twips(layout.gap)))
-    for _, w in widths:
+    for _kind, w in widths:
         _el("w:gridCol", grid, w=str(w))
     height = str(_twips(layout.height))
     for start in range(0, len(cells), layout.columns):
@@ -1388,8 +1422,10 @@ def _tail_paragraph() -> etree._Element:
 def _check_offset(layout: LabelLayout, offset: int) -> None:
     if offset < 0 or offset >= layout.per_sheet:
         raise MergeError(
-            f"The first-label offset must be between 0 and {layout.per_sheet - 1} "
-            f"for {layout.key} sheets, not {offset}."
+            _(
+                "The first-label offset must be between 0 and {last} for {layout} sheets, "
+                "not {offset}."
+            ).format(last=layout.per_sheet - 1, layout=layout.key, offset=offset)
         )
 
 
@@ -1461,7 +1497,7 @@ def pdf_converter() -> str | None:
 def pdf_unavailable_reason() -> str | None:
     """Why PDF output is not possible here, or ``None`` when it is."""
     if pdf_converter() is None:
-        return (
+        return _(
             "PDF output needs LibreOffice, which is not installed on this computer "
             "(no soffice or libreoffice program was found)."
         )
@@ -1474,7 +1510,7 @@ def convert_to_pdf(
     """Convert *docx* to *pdf* with LibreOffice (headless); the PDF is moved into place at the end."""
     program = pdf_converter()
     if program is None:
-        raise MergeError(pdf_unavailable_reason() or "LibreOffice is not installed.")
+        raise MergeError(pdf_unavailable_reason() or _("LibreOffice is not installed."))
     docx, pdf = Path(docx), Path(pdf)
     folder = pdf.parent if str(pdf.parent) else Path(".")
     with tempfile.TemporaryDirectory(prefix=".cible-pdf-", dir=folder) as work:
@@ -1495,17 +1531,27 @@ def convert_to_pdf(
             )
         except subprocess.TimeoutExpired:
             raise MergeError(
-                f"LibreOffice took more than {timeout:g} s to convert {docx.name}."
+                _("LibreOffice took more than {seconds} s to convert {file}.").format(
+                    seconds=format_number(timeout, 0 if timeout == int(timeout) else 1),
+                    file=docx.name,
+                )
             ) from None
         except OSError as error:
-            raise MergeError(f"Cannot run LibreOffice ({program}): {error}.") from None
+            raise MergeError(
+                _("Cannot run LibreOffice ({program}): {detail}.").format(
+                    program=program, detail=error
+                )
+            ) from None
         produced = Path(work) / (docx.stem + ".pdf")
         if completed.returncode != 0 or not produced.exists():
             detail = (completed.stderr or completed.stdout or "").strip().splitlines()
-            raise MergeError(
-                f"LibreOffice could not convert {docx.name} to PDF"
-                + (f": {detail[-1]}" if detail else ".")
-            )
+            if detail:
+                message = _("LibreOffice could not convert {file} to PDF: {detail}").format(
+                    file=docx.name, detail=detail[-1]
+                )
+            else:
+                message = _("LibreOffice could not convert {file} to PDF.").format(file=docx.name)
+            raise MergeError(message)
         os.replace(produced, pdf)
     return pdf
 
@@ -1552,14 +1598,22 @@ def merge_target(
     lang = normalize_language(lang)
     out = Path(out)
     if isinstance(labels, str) and labels not in LABEL_LAYOUTS:
-        raise MergeError(f"Unknown label layout {labels!r}: use {', '.join(LABEL_LAYOUTS)}.")
+        raise MergeError(
+            _("Unknown label layout {layout!r}: use {layouts}.", funnel_lang).format(
+                layout=labels, layouts=", ".join(LABEL_LAYOUTS)
+            )
+        )
     layout = LABEL_LAYOUTS[labels] if isinstance(labels, str) else labels
     if layout is not None:
         _check_offset(layout, offset)
     if template is None and layout is None:
-        raise MergeError("A letter needs a template (.docx).")
+        raise MergeError(_("A letter needs a template (.docx).", funnel_lang))
     if template is not None and Path(template).resolve() == out.resolve():
-        raise MergeError(f"{out} is the template itself: write the letters to another file.")
+        raise MergeError(
+            _(
+                "{path} is the template itself: write the letters to another file.", funnel_lang
+            ).format(path=out)
+        )
     letter_template = LetterTemplate(template) if template is not None else None
     if letter_template is not None:
         keys = letter_template.resolve(target)
@@ -1581,9 +1635,9 @@ def merge_target(
     )
     if not funnel.recipients:
         raise MergeError(
-            "Nobody is left to write to after the postal checks: "
-            + "; ".join(funnel.summary_lines())
-            + "."
+            _("Nobody is left to write to after the postal checks: {steps}.", funnel_lang).format(
+                steps="; ".join(funnel.summary_lines())
+            )
         )
     letters = _letters(funnel, per_vehicle and layout is None)
     every_address = {r.customer_id: r.address for r in funnel.recipients}

@@ -21,7 +21,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from app.export.word import MergeField, available_merge_fields
+from app.export.word import HELPERS_BY_KEY, MergeField, available_merge_fields
+from app.i18n import N_, _, pgettext
 from app.query.target import Target
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "templates"
@@ -30,24 +31,21 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "templates"
 @dataclass(frozen=True)
 class StarterTemplate:
     key: str
-    fr: str
-    en: str
+    #: The letter's name as the user sees it (English, translated by :meth:`title`).
+    name: str
     filename: str
 
-    def title(self, lang: str = "fr") -> str:
-        return self.fr if lang == "fr" else self.en
+    def title(self, lang: str | None = None) -> str:
+        """The letter's name in *lang* (default: the application's language)."""
+        return _(self.name, lang)
 
 
 STARTERS: tuple[StarterTemplate, ...] = (
-    StarterTemplate("service", "Rappel d'entretien", "Service reminder", "rappel_entretien.docx"),
-    StarterTemplate(
-        "inspection",
-        "Contrôle technique à prévoir",
-        "Technical inspection due",
-        "controle_technique.docx",
-    ),
-    StarterTemplate("open_days", "Journées portes ouvertes", "Open days", "portes_ouvertes.docx"),
-    StarterTemplate("win_back", "Offre de reconquête", "Win-back offer", "offre_reconquete.docx"),
+    # Translators: the names of the starter letters of the mail merge.
+    StarterTemplate("service", N_("Service reminder"), "rappel_entretien.docx"),
+    StarterTemplate("inspection", N_("Technical inspection due"), "controle_technique.docx"),
+    StarterTemplate("open_days", N_("Open days"), "portes_ouvertes.docx"),
+    StarterTemplate("win_back", N_("Win-back offer"), "offre_reconquete.docx"),
 )
 
 _PLACE = "[Ville]"
@@ -107,7 +105,8 @@ _LETTERS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def _base_document():
+def _base_document(lang: str = "fr"):
+    """A blank A4 letter with the garage's letterhead and the GDPR notice, in *lang*."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -117,12 +116,14 @@ def _base_document():
     style.font.size = Pt(11)
     style.paragraph_format.space_after = Pt(6)
     header = section.header.paragraphs[0]
-    header.text = "[Nom du garage] — [adresse] — [téléphone]"
+    # Translators: a new letter's letterhead; the [...] are for the garage to fill in.
+    header.text = _("[Garage name] — [address] — [phone]", lang)
     header.runs[0].bold = True
     footer = section.footer.paragraphs[0]
-    footer.text = (
-        "Conformément au RGPD, vous pouvez vous opposer à recevoir nos courriers en écrivant à "
-        "[adresse ou e-mail du garage]."
+    footer.text = _(
+        "Under the GDPR, you can object to receiving our letters by writing to "
+        "[address or e-mail of the garage].",
+        lang,
     )
     footer.runs[0].font.size = Pt(8)
     footer.runs[0].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
@@ -203,42 +204,42 @@ def write_new_template(
     letter using a few of them. Returns the fields listed."""
     fr = lang == "fr"
     fields = available_merge_fields(target)
-    doc = _base_document()
-    title = "Champs de fusion disponibles" if fr else "Merge fields available"
-    doc.add_heading(title, level=1)
+    doc = _base_document(lang)
+    doc.add_heading(_("Merge fields available", lang), level=1)
     doc.add_paragraph(
-        "Pour utiliser un champ, tapez son nom entre chevrons sans espace (comme dans la "
-        "lettre ci-dessous) ou entre accolades, ou insérez-le avec « Insérer un champ de "
-        "fusion » de Word. Les noms anglais et les codes de la deuxième colonne marchent "
-        "aussi. Supprimez cette page avant d'utiliser le modèle."
-        if fr
-        else "To use a field, type its name between « and » with no space (as in the letter "
-        'below) or between braces, or insert it with Word\'s "Insert Merge Field". The French '
-        "names and the codes of the second column work too. Delete this page before using the "
-        "template."
+        # Translators: the second column holds the field names of the other language (the
+        # English names in a French template); "Insert Merge Field" is Word's command.
+        _(
+            "To use a field, type its name between « and » with no space (as in the letter "
+            'below) or between braces, or insert it with Word\'s "Insert Merge Field". The French '
+            "names and the codes of the second column work too. Delete this page before using the "
+            "template.",
+            lang,
+        )
     )
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
     head = table.rows[0].cells
-    head[0].text = "Champ" if fr else "Field"
-    head[1].text = "Aussi reconnu comme" if fr else "Also recognised as"
+    head[0].text = _("Field", lang)
+    head[1].text = _("Also recognised as", lang)
     for field in fields:
         cells = table.add_row().cells
         # shown without the « » so that the list itself holds no merge field
         cells[0].text = _field_name(field, lang)
         other = field.en if fr else field.fr
-        cells[1].text = f"{other} ; {field.key}" if fr else f"{other}; {field.key}"
+        cells[1].text = _("{name}; {key}", lang).format(name=other, key=field.key)
+    address = HELPERS_BY_KEY["letter.address_block"].label(lang)
+    opening = HELPERS_BY_KEY["letter.opening"].label(lang)
+    date = HELPERS_BY_KEY["letter.date"].label(lang)
     doc.add_page_break()
-    doc.add_paragraph("«Bloc adresse»").paragraph_format.left_indent = Cm(9.5)
-    doc.add_paragraph(
-        "Le «Date du jour»" if fr else "«Today's date»"
-    ).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph("«Formule d'appel»," if fr else "«Opening»,")
-    doc.add_paragraph("[Votre texte.]" if fr else "[Your text.]")
-    doc.add_paragraph(
-        "Nous vous prions d'agréer, «Formule d'appel», l'expression de nos salutations distinguées."
-        if fr
-        else "Yours faithfully,"
-    )
+    doc.add_paragraph(f"«{address}»").paragraph_format.left_indent = Cm(9.5)
+    # Translators: {date} is the merge field of today's date («Date du jour»).
+    date_line = pgettext("date line of a letter", "{date}", lang).format(date=f"«{date}»")
+    doc.add_paragraph(date_line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(f"«{opening}»,")
+    doc.add_paragraph(_("[Your text.]", lang))
+    # Translators: the closing of a new letter. A French closing repeats the opening: write its
+    # merge field as «Formule d'appel» (the name the merge knows).
+    doc.add_paragraph(_("Yours faithfully,", lang))
     _save(doc, Path(path))
     return fields

@@ -71,7 +71,7 @@ def test_dry_run_prints_the_funnel_encoding_segments_and_cost(setup, capsys) -> 
     assert "Encoding: GSM-7" in lines
     assert "Segments per message: 1 (59/160 GSM-7)" in lines
     assert "You are about to send 6 SMS (6 segments, estimated cost €0.30)" in lines
-    assert lines[-1] == "Dry run: nothing sent."
+    assert lines[-1] == "Dry run: nothing was sent."
     assert counts(db) == (0, 0, 0)  # nothing written, not even the starter templates
 
 

@@ -85,7 +85,7 @@ def test_households_share_an_address_written_differently(mailing) -> None:
     step = {s.key: s for s in result.steps}["household"]
     assert step.count == 7
     assert [(r.customer_id, reason) for r, reason in step.dropped] == [
-        (ids["gasnier_m"], "même adresse qu'un autre client")
+        (ids["gasnier_m"], "même adresse qu’un autre client")
     ]
     head = {r.customer_id: r for r in result.recipients}[ids["gasnier"]]
     assert head.household == [ids["gasnier"], ids["gasnier_m"]]

@@ -49,6 +49,7 @@ from typing import Any
 
 from app.errors import CibleError
 from app.export.sms.settings import HttpConfig, SmsSettings
+from app.i18n import _, ngettext
 from app.models.sms import SmsStatus
 
 KEYRING_SERVICE = "Cible SMS gateway"
@@ -164,7 +165,9 @@ def store_secret(config: HttpConfig, secret: str) -> None:
                 pass
     except KeyringError as error:
         raise GatewayError(
-            f"Cannot store the gateway password in the system keyring: {error}"
+            _("Cannot store the gateway password in the system keyring: {error}").format(
+                error=error
+            )
         ) from None
 
 
@@ -176,7 +179,9 @@ def load_secret(config: HttpConfig) -> str | None:
         return keyring.get_password(KEYRING_SERVICE, keyring_user(config))
     except KeyringError as error:
         raise GatewayError(
-            f"Cannot read the gateway password from the system keyring: {error}"
+            _("Cannot read the gateway password from the system keyring: {error}").format(
+                error=error
+            )
         ) from None
 
 
@@ -224,8 +229,8 @@ def check_url(url: str) -> None:
     if parts.scheme == "http" and parts.hostname in _LOCAL_HOSTS:
         return
     if not url.strip():
-        raise GatewayError("Set the SMS gateway's URL in the SMS settings.")
-    raise GatewayError(f"The SMS gateway URL must start with https:// ({url!r}).")
+        raise GatewayError(_("Set the SMS gateway's URL in the SMS settings."))
+    raise GatewayError(_("The SMS gateway URL must start with https:// ({url!r}).").format(url=url))
 
 
 class HttpGateway(Gateway):
@@ -245,8 +250,10 @@ class HttpGateway(Gateway):
                 check_url(extra)
         if config.auth != "none" and not secret:
             raise GatewayError(
-                "The SMS gateway's API key or password is not set: enter it in the SMS settings "
-                "(it is kept in the system keyring)."
+                _(
+                    "The SMS gateway's API key or password is not set: enter it in the SMS "
+                    "settings (it is kept in the system keyring)."
+                )
             )
         self.config = config
         self._secret = secret or ""
@@ -300,18 +307,24 @@ class HttpGateway(Gateway):
                     continue
                 return error.code, payload
             except TimeoutError:
-                last_problem = "no answer (timeout)"
+                last_problem = _("no answer (timeout)")
             except urllib.error.URLError as error:
                 if isinstance(error.reason, TimeoutError):
-                    last_problem = "no answer (timeout)"
+                    last_problem = _("no answer (timeout)")
                 else:
-                    last_problem = f"cannot connect ({error.reason})"
+                    last_problem = _("cannot connect ({detail})").format(detail=error.reason)
             except (ConnectionError, OSError) as error:
-                last_problem = f"connection lost ({error})"
+                last_problem = _("connection lost ({detail})").format(detail=error)
         host = urllib.parse.urlsplit(url).hostname
+        attempts = c.retries + 1
         raise GatewayUnavailable(
-            f"The SMS gateway {host} is unavailable: {last_problem} after {c.retries + 1} "
-            "attempts. The messages not sent stay pending; send them later."
+            ngettext(
+                "The SMS gateway {host} is unavailable: {problem} after {n} attempt. The "
+                "messages not sent stay pending; send them later.",
+                "The SMS gateway {host} is unavailable: {problem} after {n} attempts. The "
+                "messages not sent stay pending; send them later.",
+                attempts,
+            ).format(host=host, problem=last_problem, n=attempts)
         )
 
     # -- sending ------------------------------------------------------------------------------
@@ -352,12 +365,19 @@ class HttpGateway(Gateway):
         if status in _SETUP_ERRORS:
             host = urllib.parse.urlsplit(self.config.url).hostname
             raise GatewayRefused(
-                f"The SMS gateway {host} refused the request (HTTP {status} {snippet}): check "
-                "its URL, account and API key in the SMS settings (or the account's credit). "
-                "The messages not sent stay pending."
+                _(
+                    "The SMS gateway {host} refused the request (HTTP {status} {detail}): check "
+                    "its URL, account and API key in the SMS settings (or the account's "
+                    "credit). The messages not sent stay pending."
+                ).format(host=host, status=status, detail=snippet)
             )
         return SendResult(
-            message.key, SmsStatus.FAILED, None, f"refused by the gateway: HTTP {status} {snippet}"
+            message.key,
+            SmsStatus.FAILED,
+            None,
+            _("refused by the gateway: HTTP {status} {detail}").format(
+                status=status, detail=snippet
+            ),
         )
 
     def send_batch(
@@ -471,7 +491,9 @@ class OutboxGateway(Gateway):
         if not messages:
             return
         if not self.folder.is_dir():
-            raise GatewayError(f"The SMS outbox folder {self.folder} does not exist.")
+            raise GatewayError(
+                _("The SMS outbox folder {folder} does not exist.").format(folder=self.folder)
+            )
         already = _keys_in_outboxes(self.folder)
         fresh = [m for m in messages if m.key not in already]
         name = None
@@ -486,7 +508,10 @@ class OutboxGateway(Gateway):
         on_results(
             [
                 SendResult(
-                    m.key, SmsStatus.EXPORTED, m.key, f"outbox file {already.get(m.key) or name}"
+                    m.key,
+                    SmsStatus.EXPORTED,
+                    m.key,
+                    _("outbox file {name}").format(name=already.get(m.key) or name),
                 )
                 for m in messages
             ]
@@ -497,7 +522,9 @@ class OutboxGateway(Gateway):
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
         except OSError as error:
             raise GatewayError(
-                f"Cannot write in {self.folder}: {error.strerror or error}."
+                _("Cannot write in {folder}: {detail}.").format(
+                    folder=self.folder, detail=error.strerror or error
+                )
             ) from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -538,16 +565,18 @@ def read_report(path: str | os.PathLike[str]) -> tuple[list[StatusReport], list[
     except UnicodeDecodeError:
         text = p.read_text(encoding="cp1252")
     except FileNotFoundError:
-        raise GatewayError(f"No report file at {p}.") from None
+        raise GatewayError(_("No report file at {path}.").format(path=p)) from None
     except OSError as error:
-        raise GatewayError(f"Cannot read {p}: {error.strerror or error}.") from None
+        raise GatewayError(
+            _("Cannot read {path}: {detail}.").format(path=p, detail=error.strerror or error)
+        ) from None
     sample = text[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise GatewayError(f"{p.name} is empty.") from None
+        raise GatewayError(_("{name} is empty.").format(name=p.name)) from None
     columns: dict[str, int] = {}
     for name, aliases in _REPORT_ALIASES.items():
         for i, h in enumerate(header):
@@ -556,7 +585,9 @@ def read_report(path: str | os.PathLike[str]) -> tuple[list[StatusReport], list[
                 break
     if "key" not in columns and "phone" not in columns and "provider_id" not in columns:
         raise GatewayError(
-            f"{p.name}: no 'reference' or 'phone' column; the report cannot be matched to the log."
+            _(
+                "{name}: no 'reference' or 'phone' column; the report cannot be matched to the log."
+            ).format(name=p.name)
         )
     statuses: list[StatusReport] = []
     replies: list[Reply] = []
@@ -604,9 +635,11 @@ def gateway_from_settings(
     if settings.gateway == "http":
         if settings.demo_database:
             raise GatewayError(
-                "This is a demo database: its phone numbers are invented and may belong to real "
-                "people, so Cible does not send its SMS to a provider. Choose the outbox file in "
-                "the SMS settings to try sending."
+                _(
+                    "This is a demo database: its phone numbers are invented and may belong to "
+                    "real people, so Cible does not send its SMS to a provider. Choose the outbox "
+                    "file in the SMS settings to try sending."
+                )
             )
         config = settings.http
         check_url(config.url)
@@ -614,7 +647,7 @@ def gateway_from_settings(
         return HttpGateway(config, secret, **http_options)
     folder = Path(settings.outbox_dir) if settings.outbox_dir else outbox_default
     if folder is None:
-        raise GatewayError("Choose the folder of the SMS outbox files in the SMS settings.")
+        raise GatewayError(_("Choose the folder of the SMS outbox files in the SMS settings."))
     return OutboxGateway(folder)
 
 
@@ -630,5 +663,9 @@ def open_gateway(database_path: Path | None, settings: SmsSettings) -> Gateway:
         try:
             default.mkdir(exist_ok=True)
         except OSError as error:
-            raise GatewayError(f"Cannot create {default}: {error.strerror or error}.") from None
+            raise GatewayError(
+                _("Cannot create {folder}: {detail}.").format(
+                    folder=default, detail=error.strerror or error
+                )
+            ) from None
     return gateway_from_settings(settings, default)

@@ -23,7 +23,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy import exc as sa_exc
 
 from app.errors import CibleError
-from app.i18n import format_datetime
+from app.i18n import _, format_datetime
 from app.models.activity import Setting
 from app.models.db import Database
 
@@ -101,7 +101,7 @@ class SendingLease:
         return lease.get("host") == self.host and not pid_alive(int(lease.get("pid", -1)))
 
     def acquire(self) -> None:
-        for _ in range(3):
+        for _attempt in range(3):
             now = _utcnow()
             new = self._new_value(now)
             try:
@@ -123,21 +123,27 @@ class SendingLease:
                         lease = json.loads(current)
                         until = dt.datetime.fromisoformat(lease["until"]).replace(tzinfo=dt.UTC)
                         raise SendingBusy(
-                            f"SMS are being sent by another Cible ({lease.get('host')}, process "
-                            f"{lease.get('pid')}) until {format_datetime(until)} at the latest; "
-                            "the messages stay pending for the next run."
+                            _(
+                                "SMS are being sent by another Cible ({host}, process {pid}) "
+                                "until {until} at the latest; the messages stay pending for the "
+                                "next run."
+                            ).format(
+                                host=lease.get("host"),
+                                pid=lease.get("pid"),
+                                until=format_datetime(until),
+                            )
                         )
             except (sa_exc.IntegrityError, sa_exc.OperationalError):
                 continue  # another process wrote the lease meanwhile: look again
             self._value, self._renewed = new, now
             return
-        raise SendingBusy("SMS are being sent by another Cible; try again in a few minutes.")
+        raise SendingBusy(_("SMS are being sent by another Cible; try again in a few minutes."))
 
     def renew(self, force: bool = False) -> None:
         """Extend the lease (at most once a minute unless *force*)."""
         now = _utcnow()
         if self._value is None:
-            raise SendingBusy("The SMS sending lease was not taken.")
+            raise SendingBusy(_("The SMS sending lease was not taken."))
         if not force and self._renewed is not None and now - self._renewed < RENEW_AFTER:
             return
         new = self._new_value(now)
@@ -149,7 +155,7 @@ class SendingLease:
             )
         if done.rowcount != 1:
             self._value = None
-            raise SendingBusy("Another Cible took over the SMS sending; this one stops.")
+            raise SendingBusy(_("Another Cible took over the SMS sending; this one stops."))
         self._value, self._renewed = new, now
 
     def release(self) -> None:

@@ -18,43 +18,44 @@ from sqlalchemy import Connection, Select, and_, func, or_, select
 
 from app.errors import CibleError
 from app.export.sms.phones import display
-from app.i18n import format_datetime
+from app.i18n import _, format_datetime, pgettext
 from app.models.sms import SmsBatch, SmsMessage, SmsStatus
 from app.query.catalog import current_language
 
-STATUS_LABELS: dict[SmsStatus, tuple[str, str]] = {
-    SmsStatus.SCHEDULED: ("Envoi différé", "Scheduled"),
-    SmsStatus.PENDING: ("En attente", "Pending"),
-    SmsStatus.SENT: ("Message envoyé", "Sent"),
-    SmsStatus.EXPORTED: ("Dans le fichier d'envoi", "In the outbox file"),
-    SmsStatus.DELIVERED: ("Reçu", "Delivered"),
-    SmsStatus.FAILED: ("Échec", "Failed"),
-    SmsStatus.CANCELLED: ("Annulé", "Cancelled"),
-}
-
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("phone", "N° de tél.", "Phone"),
-    ("sent_at", "Date d'envoi", "Date sent"),
-    ("scheduled_for", "Date différée", "Deferred date"),
-    ("customer_name", "Nom du client", "Customer"),
-    ("status", "Statut", "Status"),
-    ("reason", "Motif", "Reason"),
-    ("campaign", "Campagne", "Campaign"),
-    ("user", "Utilisateur", "User"),
-    ("segments", "Segments", "Segments"),
-    ("text", "Message", "Message"),
+#: The log's columns: (key, heading in English; :func:`column_label` translates it).
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("phone", pgettext("SMS log column", "Phone", "en")),
+    ("sent_at", pgettext("SMS log column", "Date sent", "en")),
+    ("scheduled_for", pgettext("SMS log column", "Deferred date", "en")),
+    ("customer_name", pgettext("SMS log column", "Customer", "en")),
+    ("status", pgettext("SMS log column", "Status", "en")),
+    ("reason", pgettext("SMS log column", "Reason", "en")),
+    ("campaign", pgettext("SMS log column", "Campaign", "en")),
+    ("user", pgettext("SMS log column", "User", "en")),
+    ("segments", pgettext("SMS log column", "Segments", "en")),
+    ("text", pgettext("SMS log column", "Message", "en")),
 )
 
 
 def status_label(status: SmsStatus | str, lang: str | None = None) -> str:
-    fr, en = STATUS_LABELS[SmsStatus(status)]
-    return fr if current_language(lang) == "fr" else en
+    """The status as the log shows it (the words of the dealers' former SMS tool in French)."""
+    lang = current_language(lang)
+    labels = {
+        SmsStatus.SCHEDULED: pgettext("SMS status", "Scheduled", lang),
+        SmsStatus.PENDING: pgettext("SMS status", "Pending", lang),
+        SmsStatus.SENT: pgettext("SMS status", "Sent", lang),
+        SmsStatus.EXPORTED: pgettext("SMS status", "In the outbox file", lang),
+        SmsStatus.DELIVERED: pgettext("SMS status", "Delivered", lang),
+        SmsStatus.FAILED: pgettext("SMS status", "Failed", lang),
+        SmsStatus.CANCELLED: pgettext("SMS status", "Cancelled", lang),
+    }
+    return labels[SmsStatus(status)]
 
 
 def column_label(key: str, lang: str | None = None) -> str:
-    for k, fr, en in COLUMNS:
+    for k, heading in COLUMNS:
         if k == key:
-            return fr if current_language(lang) == "fr" else en
+            return pgettext("SMS log column", heading, current_language(lang))
     raise KeyError(key)
 
 
@@ -206,22 +207,26 @@ def export_log_csv(
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as error:
-        raise CibleError(f"Cannot write {out}: {error.strerror or error}.") from None
+        raise CibleError(
+            _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
+        ) from None
     count = 0
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow([column_label(k, lang) for k, _, _ in COLUMNS])
+            writer.writerow([column_label(k, lang) for k, _heading in COLUMNS])
             for r in conn.execute(log_query(filt)):
                 row = _row(r)
-                writer.writerow([row.value(k, lang) for k, _, _ in COLUMNS])
+                writer.writerow([row.value(k, lang) for k, _heading in COLUMNS])
                 count += 1
                 if progress is not None and count % 500 == 0:
                     progress(count)
         os.replace(tmp, out)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
-        raise CibleError(f"Cannot write {out}: {error.strerror or error}.") from None
+        raise CibleError(
+            _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

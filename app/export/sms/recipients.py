@@ -40,7 +40,7 @@ from app.export.sms.templates import (
     with_optout,
 )
 from app.export.sms.windows import market_for_country
-from app.i18n import format_date
+from app.i18n import N_, _, format_count, format_date, ngettext
 from app.models.activity import ContactHistory
 from app.models.dealership import Customer, Site
 from app.models.enums import ContactChannel, MarketingBasis
@@ -52,37 +52,43 @@ from app.query.target import Target
 PHONE_COLUMNS = ["customer.phone_mobile", "customer.phone_home", "customer.phone_work"]
 _CHUNK = 500
 
-_LABELS: dict[str, tuple[str, str]] = {
-    "rows": ("Lignes de la cible", "Rows in the target"),
-    "customers": ("Un SMS par client", "One SMS per customer"),
-    "number": ("Avec un numéro de téléphone", "With a phone number"),
-    "valid": ("Numéro valide", "Valid number"),
-    "mobile": ("Numéro de mobile", "Mobile number"),
-    "refused": ("Sans refus des SMS", "Not refusing SMS"),
-    "basis": ("Avec une base légale marketing", "With a marketing legal basis"),
-    "duplicate": ("Un SMS par numéro", "One SMS per number"),
-    "recent": ("Pas de SMS depuis {days} jours", "No SMS in the last {days} days"),
+#: The funnel's steps (the "recent" step's label counts days: :func:`_recent_label`).
+_LABELS: dict[str, str] = {
+    "rows": N_("Rows in the target"),
+    "customers": N_("One SMS per customer"),
+    "number": N_("With a phone number"),
+    "valid": N_("Valid number"),
+    "mobile": N_("Mobile number"),
+    "refused": N_("Not refusing SMS"),
+    "basis": N_("With a marketing legal basis"),
+    "duplicate": N_("One SMS per number"),
 }
-_REASONS: dict[str, tuple[str, str]] = {
-    "customers": ("autre véhicule du même client", "another vehicle of the same customer"),
-    "number": ("pas de numéro de mobile", "no mobile number"),
-    "valid": ("numéro invalide : {raw}", "invalid number: {raw}"),
-    "mobile": ("fixe : {raw}", "landline: {raw}"),
-    "refused": ("refus des SMS{since}", "refused SMS{since}"),
-    "basis": ("pas de base légale marketing", "no marketing legal basis"),
-    "duplicate": ("même numéro que {name}", "same number as {name}"),
-    "recent": ("SMS envoyé le {date}", "SMS sent on {date}"),
+#: Why a step leaves someone out.
+_REASONS: dict[str, str] = {
+    "customers": N_("another vehicle of the same customer"),
+    "number": N_("no mobile number"),
+    "valid": N_("invalid number: {raw}"),
+    "mobile": N_("landline: {raw}"),
+    "refused": N_("refused SMS"),
+    "refused_since": N_("refused SMS ({date})"),
+    "basis": N_("no marketing legal basis"),
+    "duplicate": N_("same number as {name}"),
+    "recent": N_("SMS sent on {date}"),
 }
 
 
-def _label(key: str, lang: str, **kw: Any) -> str:
-    fr, en = _LABELS[key]
-    return (fr if lang == "fr" else en).format(**kw)
+def _label(key: str, lang: str) -> str:
+    return _(_LABELS[key], lang)
+
+
+def _recent_label(days: int, lang: str) -> str:
+    return ngettext(
+        "No SMS in the last {days} day", "No SMS in the last {days} days", days, lang
+    ).format(days=format_count(days, lang))
 
 
 def _reason(key: str, lang: str, **kw: Any) -> str:
-    fr, en = _REASONS[key]
-    return (fr if lang == "fr" else en).format(**kw)
+    return _(_REASONS[key], lang).format(**kw)
 
 
 @dataclass
@@ -252,7 +258,9 @@ def check_asked(body: str, asked: dict[str, str] | None) -> None:
     missing = [name for name in asked_fields(body) if not str(asked.get(name) or "").strip()]
     if missing:
         raise TemplateError(
-            "Give a value for " + ", ".join("{" + n + "}" for n in missing) + " before sending."
+            _("Give a value for {fields} before sending.").format(
+                fields=", ".join("{" + n + "}" for n in missing)
+            )
         )
 
 
@@ -353,8 +361,9 @@ def build_funnel(
         fact = facts.get(r.customer_id)
         if fact is None or not fact.optout_sms:
             return None
-        since = f" ({format_date(fact.optout_sms_date)})" if fact.optout_sms_date else ""
-        return _reason("refused", lang, since=since)
+        if fact.optout_sms_date:
+            return _reason("refused_since", lang, date=format_date(fact.optout_sms_date, lang))
+        return _reason("refused", lang)
 
     funnel.keep("refused", _label("refused", lang), refused)
     if kind is SmsKind.MARKETING:
@@ -370,9 +379,9 @@ def build_funnel(
         last = _last_sms(conn, [r.customer_id for r in funnel.kept], since)
         funnel.keep(
             "recent",
-            _label("recent", lang, days=settings.recent_days),
+            _recent_label(settings.recent_days, lang),
             lambda r: (
-                _reason("recent", lang, date=format_date(last[r.customer_id].date()))
+                _reason("recent", lang, date=format_date(last[r.customer_id].date(), lang))
                 if r.customer_id in last
                 else None
             ),
@@ -405,7 +414,7 @@ def apply_body(
     check_body(body)
     if kind is SmsKind.MARKETING and not settings.sender_name.strip():
         raise TemplateError(
-            "Marketing SMS must name the sender: set the sender name in the SMS settings."
+            _("Marketing SMS must name the sender: set the sender name in the SMS settings.")
         )
     asked = {k: v for k, v in (asked or {}).items() if v}
     asked_names = [n for n in placeholders(body) if catalog_key(n) is None]
@@ -425,7 +434,7 @@ def apply_body(
         text = render(body, values)
         r.text = text + suffix if text else suffix.lstrip("\n")
         if not r.text.strip():
-            raise TemplateError("The message is empty once the merge fields are filled.")
+            raise TemplateError(_("The message is empty once the merge fields are filled."))
         r.length = analyse(r.text)
     send_times: dict[str, dt.datetime] = {}
     for market in sorted({r.market for r in funnel.kept}):

@@ -49,7 +49,7 @@ from app.export.sms.lease import SendingLease
 from app.export.sms.phones import DEFAULT_REGION, normalise, region_for
 from app.export.sms.recipients import SmsPlan
 from app.export.sms.windows import SendWindow
-from app.i18n import format_date
+from app.i18n import _, format_date
 from app.models.activity import ContactHistory
 from app.models.db import Database
 from app.models.dealership import Customer, Site
@@ -169,15 +169,16 @@ def _blocked(message: SmsMessage, kind: SmsKind, customer: Customer | None) -> s
     if customer is None:
         return None
     if customer.optout_sms:
-        since = (
-            f" since {format_date(customer.optout_sms_date)}" if customer.optout_sms_date else ""
-        )
-        return f"refused SMS{since} (checked at sending time)"
+        if customer.optout_sms_date:
+            return _("refused SMS since {date} (checked at sending time)").format(
+                date=format_date(customer.optout_sms_date)
+            )
+        return _("refused SMS (checked at sending time)")
     if (
         kind is SmsKind.MARKETING
         and MarketingBasis(customer.marketing_basis) is MarketingBasis.NONE
     ):
-        return "no marketing legal basis (checked at sending time)"
+        return _("no marketing legal basis (checked at sending time)")
     return None
 
 
@@ -387,11 +388,13 @@ def _record(
             conn.execute(_HISTORY.insert(), history)
 
 
-def cancel_batch(session: Session, batch_id: int, reason: str = "cancelled by the user") -> int:
-    """Cancel the messages of a batch that have no outcome yet (scheduled or pending).
+def cancel_batch(session: Session, batch_id: int, reason: str | None = None) -> int:
+    """Cancel the messages of a batch that have no outcome yet (scheduled or pending); the
+    *reason* recorded is "cancelled by the user" unless given.
 
     Call it only while no send of that batch is running (e.g. after a cancelled send: the
     message in flight then has its outcome already)."""
+    reason = _("cancelled by the user") if reason is None else reason
     count = 0
     for message in session.scalars(
         select(SmsMessage).where(
@@ -458,7 +461,7 @@ def apply_status_reports(session: Session, reports: list[StatusReport]) -> int:
             message.delivered_at = report.when or utcnow()
             message.reason = None
         else:
-            message.reason = (report.reason or "not delivered")[:200]
+            message.reason = (report.reason or _("not delivered"))[:200]
         changed += 1
     return changed
 
@@ -520,7 +523,7 @@ def apply_stop(session: Session, reply: Reply, source: str = STOP_SOURCE) -> int
         select(SmsMessage).where(SmsMessage.phone == e164, SmsMessage.status.in_(OPEN_STATUSES))
     ):
         message.status = SmsStatus.CANCELLED
-        message.reason = f"STOP received on {format_date(when)}"
+        message.reason = _("STOP received on {date}").format(date=format_date(when))
     return count
 
 

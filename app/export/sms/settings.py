@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import CibleError
 from app.export.sms.windows import MARKETS, SendWindow, WindowError, default_windows
+from app.i18n import _, format_count, ngettext
 from app.models.activity import Setting
 from app.models.demo import DEMO_SETTING
 
@@ -84,19 +85,33 @@ class HttpConfig:
     @classmethod
     def from_dict(cls, data: Any) -> HttpConfig:
         if not isinstance(data, dict):
-            raise SettingsError("The HTTP gateway settings must be an object.")
+            raise SettingsError(_("The HTTP gateway settings must be an object."))
         known = {f for f in cls.__dataclass_fields__}
         unknown = set(data) - known
         if unknown:
-            raise SettingsError(f"Unknown HTTP gateway setting(s): {', '.join(sorted(unknown))}.")
+            raise SettingsError(
+                ngettext(
+                    "Unknown HTTP gateway setting: {names}.",
+                    "Unknown HTTP gateway settings: {names}.",
+                    len(unknown),
+                ).format(names=", ".join(sorted(unknown)))
+            )
         config = cls(**data)
         if config.body not in ("json", "form"):
-            raise SettingsError(f"HTTP gateway: body must be json or form, not {config.body!r}.")
+            raise SettingsError(
+                _("HTTP gateway: body must be json or form, not {value!r}.").format(
+                    value=config.body
+                )
+            )
         if config.auth not in ("none", "bearer", "basic", "header"):
-            raise SettingsError(f"HTTP gateway: unknown authentication {config.auth!r}.")
+            raise SettingsError(
+                _("HTTP gateway: unknown authentication {value!r}.").format(value=config.auth)
+            )
         for name in ("to", "text"):
             if not config.fields.get(name):
-                raise SettingsError(f"HTTP gateway: the field mapping needs {name!r}.")
+                raise SettingsError(
+                    _("HTTP gateway: the field mapping needs {name!r}.").format(name=name)
+                )
         return config
 
 
@@ -127,10 +142,12 @@ class SmsSettings:
             value = Decimal(str(self.price_per_segment).replace(",", ".").strip() or "0")
         except InvalidOperation:
             raise SettingsError(
-                f"The price per segment {self.price_per_segment!r} is not a number."
+                _("The price per segment {value!r} is not a number.").format(
+                    value=self.price_per_segment
+                )
             ) from None
         if value < 0:
-            raise SettingsError("The price per segment cannot be negative.")
+            raise SettingsError(_("The price per segment cannot be negative."))
         return value
 
     def cost_cents(self, segments: int) -> int:
@@ -140,7 +157,9 @@ class SmsSettings:
     def validate(self) -> None:
         self.price  # noqa: B018 - raises if not a number
         if self.gateway not in GATEWAYS:
-            raise SettingsError(f"Unknown SMS gateway {self.gateway!r}: use http or outbox.")
+            raise SettingsError(
+                _("Unknown SMS gateway {value!r}: use http or outbox.").format(value=self.gateway)
+            )
         name = self.sender_name.strip()
         if name and not (
             re.fullmatch(r"[A-Za-z0-9 .&-]{1,11}", name)
@@ -148,11 +167,13 @@ class SmsSettings:
             or re.fullmatch(r"\+?[0-9]{1,15}", name)
         ):
             raise SettingsError(
-                f"The sender name {name!r} must be 1 to 11 letters or digits (with at least one "
-                "letter), or a phone number of up to 15 digits."
+                _(
+                    "The sender name {name!r} must be 1 to 11 letters or digits (with at least "
+                    "one letter), or a phone number of up to 15 digits."
+                ).format(name=name)
             )
         if self.recent_days < 0:
-            raise SettingsError("The number of days since the last SMS cannot be negative.")
+            raise SettingsError(_("The number of days since the last SMS cannot be negative."))
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -162,21 +183,27 @@ class SmsSettings:
     @classmethod
     def from_dict(cls, data: Any) -> SmsSettings:
         if not isinstance(data, dict):
-            raise SettingsError("The SMS settings must be an object.")
+            raise SettingsError(_("The SMS settings must be an object."))
         values = dict(data)
         http = HttpConfig.from_dict(values.pop("http", {}))
         windows = default_windows()
         try:
             for market, raw in (values.pop("windows", {}) or {}).items():
                 if market not in MARKETS:
-                    raise SettingsError(f"Unknown send-window market {market!r}.")
+                    raise SettingsError(
+                        _("Unknown send-window market {market!r}.").format(market=market)
+                    )
                 windows[market] = SendWindow.from_dict(market, raw)
         except WindowError as error:
             raise SettingsError(str(error)) from None
         known = {f for f in cls.__dataclass_fields__} - {"http", "windows"}
         unknown = set(values) - known
         if unknown:
-            raise SettingsError(f"Unknown SMS setting(s): {', '.join(sorted(unknown))}.")
+            raise SettingsError(
+                ngettext(
+                    "Unknown SMS setting: {names}.", "Unknown SMS settings: {names}.", len(unknown)
+                ).format(names=", ".join(sorted(unknown)))
+            )
         settings = cls(http=http, windows=windows, **values)
         settings.recent_days = int(settings.recent_days)
         settings.validate()
@@ -192,7 +219,7 @@ def load_settings(session: Session) -> SmsSettings:
             data = json.loads(row.value)
         except json.JSONDecodeError:
             raise SettingsError(
-                "The SMS settings in the database are damaged (not JSON)."
+                _("The SMS settings in the database are damaged (not JSON).")
             ) from None
         settings = SmsSettings.from_dict(data)
     settings.demo_database = session.get(Setting, DEMO_SETTING) is not None
@@ -203,7 +230,11 @@ def save_settings(session: Session, settings: SmsSettings) -> None:
     settings.validate()
     text = json.dumps(settings.to_dict(), ensure_ascii=False, sort_keys=True)
     if len(text) > 4000:
-        raise SettingsError("The SMS settings are too long to be saved (over 4,000 characters).")
+        raise SettingsError(
+            _("The SMS settings are too long to be saved (over {n} characters).").format(
+                n=format_count(4000)
+            )
+        )
     row = session.get(Setting, SETTING_KEY)
     if row is None:
         session.add(Setting(key=SETTING_KEY, value=text))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import CibleError
+from app.i18n import _
 from app.models.sms import SmsKind, SmsTemplate
 from app.models.textfold import fold
 from app.query.catalog import FIELDS
@@ -57,14 +58,23 @@ def canonical(name: str) -> str:
     text = " ".join(name.split())
     if text in FIELDS:
         if not FIELDS[text].displayable:
-            raise TemplateError(f"{{{text}}} can be used in criteria only, not in a message.")
+            raise TemplateError(
+                _("{field} can be used in criteria only, not in a message.").format(
+                    field="{" + text + "}"
+                )
+            )
         return text
     found = _BY_FOLD.get(fold(text) or "")
     if found is None:
         raise TemplateError(
-            f"Unknown merge field {{{name}}}. Use one of: "
-            + ", ".join("{" + n + "}" for n in (*MERGE_FIELDS, *ASKED_FIELDS))
-            + ", or a field key such as {vehicle.brand}."
+            _(
+                "Unknown merge field {field}. Use one of: {fields}, or a field key such as "
+                "{example}."
+            ).format(
+                field="{" + name + "}",
+                fields=", ".join("{" + n + "}" for n in (*MERGE_FIELDS, *ASKED_FIELDS)),
+                example="{vehicle.brand}",
+            )
         )
     return found
 
@@ -138,8 +148,10 @@ def with_optout(text: str, kind: SmsKind | str, mention: str) -> str:
     mention = mention.strip()
     if not mention:
         raise TemplateError(
-            "Marketing SMS must offer a free way to object: set the opt-out mention "
-            '(for example "STOP au 36111") in the SMS settings.'
+            _(
+                "Marketing SMS must offer a free way to object: set the opt-out mention "
+                '(for example "{example}") in the SMS settings.'
+            ).format(example="STOP au 36111")
         )
     if has_mention(text, mention):
         return text
@@ -149,7 +161,7 @@ def with_optout(text: str, kind: SmsKind | str, mention: str) -> str:
 def check_body(body: str) -> None:
     """Raise :class:`TemplateError` if *body* is empty or names an unknown merge field."""
     if not body.strip():
-        raise TemplateError("The message is empty.")
+        raise TemplateError(_("The message is empty."))
     placeholders(body)
 
 
@@ -227,7 +239,9 @@ def find_template(session: Session, name: str) -> TemplateInfo:
         if fold(info.name) == fold(name.strip()):
             return info
     raise TemplateError(
-        f"No SMS template named {name!r}. Templates: {', '.join(t.name for t in known)}."
+        _("No SMS template named {name!r}. Templates: {names}.").format(
+            name=name, names=", ".join(t.name for t in known)
+        )
     )
 
 
@@ -237,14 +251,14 @@ def save_template(
     """Create or update a template (by id, else by name); names are unique."""
     name = " ".join(name.split())
     if not name:
-        raise TemplateError("A template needs a name.")
+        raise TemplateError(_("A template needs a name."))
     if len(name) > 80:
-        raise TemplateError("A template name has at most 80 characters.")
+        raise TemplateError(_("A template name has at most {n} characters.").format(n=80))
     check_body(body)
     other = session.scalars(select(SmsTemplate).where(SmsTemplate.name == name)).first()
     template = session.get(SmsTemplate, template_id) if template_id is not None else other
     if other is not None and template is not None and other.id != template.id:
-        raise TemplateError(f"There is already a template named {name!r}.")
+        raise TemplateError(_("There is already a template named {name!r}.").format(name=name))
     if template is None:
         template = SmsTemplate(name=name, kind=SmsKind(kind), body=body)
         session.add(template)

@@ -26,14 +26,18 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.errors import CibleError
+from app.i18n import N_, _
 
 MARKETS = ("FR", "CH", "CA-QC", "EE")
-MARKET_NAMES = {
-    "FR": ("France", "France"),
-    "CH": ("Suisse", "Switzerland"),
-    "CA-QC": ("Québec", "Quebec"),
-    "EE": ("Estonie", "Estonia"),
+#: The markets' names as users read them (English; :func:`market_name` translates).
+MARKET_LABELS = {
+    "FR": N_("France"),
+    "CH": N_("Switzerland"),
+    "CA-QC": N_("Quebec"),
+    "EE": N_("Estonia"),
 }
+#: (French, English) names, for the window's code that has not moved to :func:`market_name`.
+MARKET_NAMES = {m: (_(name, "fr"), name) for m, name in MARKET_LABELS.items()}
 TIME_ZONES = {
     "FR": "Europe/Paris",
     "CH": "Europe/Zurich",
@@ -44,6 +48,17 @@ TIME_ZONES = {
 
 class WindowError(CibleError):
     """A send-window setting is not valid."""
+
+
+def market_name(market: str, lang: str | None = None) -> str:
+    """The name of *market* in the user's language (or *lang*): ``"CH"`` → ``"Suisse"``; an
+    unknown market is shown as its code."""
+    label = MARKET_LABELS.get(market)
+    return market if label is None else _(label, lang)
+
+
+def _window_of(market: str) -> str:
+    return _("Send window {market}").format(market=market)
 
 
 def easter(year: int) -> dt.date:
@@ -143,7 +158,9 @@ def _parse_hhmm(text: Any, what: str) -> dt.time:
         return dt.time(int(hours), int(minutes))
     except (ValueError, TypeError):
         raise WindowError(
-            f"{what}: {text!r} is not a time; use HH:MM, for example 08:00."
+            _("{what}: {value!r} is not a time; use HH:MM, for example 08:00.").format(
+                what=what, value=text
+            )
         ) from None
 
 
@@ -159,14 +176,26 @@ class SendWindow:
 
     def __post_init__(self) -> None:
         if len(self.hours) != 7:
-            raise WindowError(f"Send window {self.market}: give hours for the 7 days of the week.")
+            raise WindowError(
+                _("{window}: give hours for the 7 days of the week.").format(
+                    window=_window_of(self.market)
+                )
+            )
         for hours in self.hours:
             if hours is not None and hours[0] >= hours[1]:
                 raise WindowError(
-                    f"Send window {self.market}: {hours[0]:%H:%M} is not before {hours[1]:%H:%M}."
+                    _("{window}: {start} is not before {end}.").format(
+                        window=_window_of(self.market),
+                        start=f"{hours[0]:%H:%M}",
+                        end=f"{hours[1]:%H:%M}",
+                    )
                 )
         if not any(self.hours):
-            raise WindowError(f"Send window {self.market}: at least one day must allow sending.")
+            raise WindowError(
+                _("{window}: at least one day must allow sending.").format(
+                    window=_window_of(self.market)
+                )
+            )
 
     @property
     def zone(self) -> dt.tzinfo | None:
@@ -212,7 +241,9 @@ class SendWindow:
             else:
                 candidate = dt.datetime.combine(current, start)
             return self._back(candidate, when)
-        raise WindowError(f"Send window {self.market}: no allowed time within a year.")
+        raise WindowError(
+            _("{window}: no allowed time within a year.").format(window=_window_of(self.market))
+        )
 
     def _local(self, when: dt.datetime) -> dt.datetime:
         """*when* as a naive wall-clock time of the market (the computer's own time zone when
@@ -240,16 +271,22 @@ class SendWindow:
     @classmethod
     def from_dict(cls, market: str, data: Any) -> SendWindow:
         if not isinstance(data, dict) or not isinstance(data.get("hours"), list):
-            raise WindowError(f"Send window {market}: expected an object with 'hours'.")
+            raise WindowError(
+                _("{window}: expected an object with 'hours'.").format(window=_window_of(market))
+            )
         hours: list[tuple[dt.time, dt.time] | None] = []
         for item in data["hours"]:
             if item is None:
                 hours.append(None)
             elif isinstance(item, list | tuple) and len(item) == 2:
-                what = f"Send window {market}"
+                what = _window_of(market)
                 hours.append((_parse_hhmm(item[0], what), _parse_hhmm(item[1], what)))
             else:
-                raise WindowError(f"Send window {market}: {item!r} is not [start, end].")
+                raise WindowError(
+                    _("{window}: {value!r} is not [start, end].").format(
+                        window=_window_of(market), value=item
+                    )
+                )
         return cls(
             market,
             hours,

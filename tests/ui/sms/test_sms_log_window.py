@@ -67,7 +67,7 @@ def reload(qtbot, window: SmsLogWindow, change) -> None:
 def column(window: SmsLogWindow, name: str) -> list[str]:
     from app.export.sms.log import COLUMNS
 
-    col = [k for k, _, _ in COLUMNS].index(name)
+    col = [k for k, _heading in COLUMNS].index(name)
     model = window.model
     return [model.data(model.index(r, col)) for r in range(model.rowCount())]
 
