@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
         raise CommandError(_("--household and --not-contacted-days go with --for-mailing."))
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)
-    database = open_database(args.db, create=False)
+    database = open_database(args.db, create=False, upgrade=False)  # never changes the schema
     try:
         with database.engine.connect() as conn:
             result = export_target(conn, target, out, today=today, lang=lang, mailing=mailing)

@@ -145,7 +145,7 @@ def main(argv: list[str]) -> int:
     letters_lang = normalize_language(args.lang or "fr")
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)
-    database = open_database(args.db, create=False)
+    database = open_database(args.db, create=False, upgrade=False)  # never changes the schema
     try:
         with database.engine.connect() as conn:
             result = merge_target(

@@ -74,12 +74,7 @@ def main(argv: list[str]) -> int:
     today = parse_today(args.today)
     lang = normalize_language(args.lang or system_language())
     target = load_target_file(args.file)
-    db_file = Path(args.db)
-    if db_file.is_file() and db_file.stat().st_size == 0:  # SQLite would make it a new database
-        raise DatabaseError(
-            _("{db_file} is empty: it is not a Cible database.").format(db_file=db_file)
-        )
-    database = open_database(args.db, create=False)
+    database = open_database(args.db, create=False, upgrade=False)  # only reads
     try:
         with database.engine.connect() as conn:
             rows = iter_rows(conn, target, today=today)

@@ -276,16 +276,28 @@ def open_database(
     create: bool = True,
     upgrade: bool = True,
 ) -> Database:
-    """Open (creating or upgrading as needed) the database named by *db* or the environment."""
+    """Open the database named by *db* or the environment.
+
+    The window, ``demo`` and ``import`` create a missing database (*create*); commands that write
+    and run unattended upgrade an older one, after a backup (*upgrade*). With ``upgrade=False``
+    (the commands that only read: run-target, export-excel, merge-word, dry runs) nothing about
+    the file changes: an empty file or an older schema is refused with a message saying what to do.
+    """
     url = db if isinstance(db, URL) else resolve_url(db)
     path = sqlite_path(url)
     warnings: list[str] = []
     if path is not None:
         _check_sqlite_file(path, create)
+        if not upgrade and path.exists() and path.stat().st_size == 0:
+            raise DatabaseError(
+                _("{where} is empty: it is not a Cible database.").format(where=path)
+            )
         if is_network_path(path):
             warnings.append(
-                f"{path} is on a network share. SQLite is not safe there: several PCs writing to "
-                "it can corrupt it. A dealer group should use a shared PostgreSQL server."
+                _(
+                    "{path} is on a network share. SQLite is not safe there: several PCs writing"
+                    " to it can corrupt it. A dealer group should use a shared PostgreSQL server."
+                ).format(path=path)
             )
     engine = make_engine(url)
     database = Database(url=url, engine=engine, path=path, warnings=warnings)
@@ -305,14 +317,18 @@ def _describe_db_error(database: Database, error: Exception) -> str:
     where = database.location
     lowered = detail.lower()
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return f"{where} is damaged and cannot be read ({detail}). Restore it from a backup."
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"{where} is read-only: Cible needs to write to it ({detail})."
-    if "unable to open" in lowered:
-        return f"Cannot open {where} ({detail})."
-    if "locked" in lowered:
-        return f"{where} is locked by another program; close it and try again ({detail})."
-    return f"Cannot use the database {where}: {detail}"
+        message = _("{where} is damaged and cannot be read ({detail}). Restore it from a backup.")
+    elif "readonly" in lowered or "read-only" in lowered:
+        message = _("{where} is read-only: Cible needs to write to it ({detail}).")
+    elif "unable to open" in lowered:
+        message = _("Cannot open {where} ({detail}).")
+    elif "locked" in lowered:
+        message = _("{where} is locked by another program; close it and try again ({detail}).")
+    else:
+        return _("Cannot use the database {location}: {detail}").format(
+            location=where, detail=detail
+        )
+    return message.format(where=where, detail=detail)
 
 
 def _prepare(database: Database, *, upgrade: bool) -> None:
@@ -339,6 +355,19 @@ def _prepare(database: Database, *, upgrade: bool) -> None:
                 location=database.location, values=", ".join(sorted(tables)[:5])
             )
         )
+    if not upgrade:
+        if not current:
+            raise DatabaseError(
+                _("{where} is empty: it is not a Cible database.").format(where=database.location)
+            )
+        if current != (head,):
+            raise DatabaseError(
+                _(
+                    "{where} is an older Cible database: open it in Cible once to upgrade it"
+                    " (this command only reads it)."
+                ).format(where=database.location)
+            )
+        return
     if database.path is not None:
         raw = engine.raw_connection()
         try:  # outside any transaction, as SQLite requires
@@ -347,9 +376,11 @@ def _prepare(database: Database, *, upgrade: bool) -> None:
             raw.close()
         if str(mode).lower() != "wal":
             database.warnings.append(
-                f"{database.path}: WAL mode unavailable (journal mode {mode})."
+                _("{path}: WAL mode unavailable (journal mode {mode}).").format(
+                    path=database.path, mode=mode
+                )
             )
-    if current == (head,) or not upgrade:
+    if current == (head,):
         return
     if current and database.path is not None:
         database.backup = backup_sqlite(database.path)
