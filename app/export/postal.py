@@ -8,7 +8,8 @@ Used by the Word letters and labels, and (as an option) by Excel exports meant f
 * **In the target**: the target's rows (one per vehicle at the vehicle grain), customers removed
   by hand left out, as in every export.
 * **Usable postal address**: at least one address line, a postal code and a city, read from the
-  customer table; a French postal code has five digits.
+  customer table; a French postal code has five digits; a customer whose mail came back
+  (``Customer.unknown_address``) is left out.
 * **One per customer**: a customer's other vehicles do not give more letters. With
   ``household=True``, customers who share the same address (same street lines, postal code and
   city, compared without case or accents) get one letter, addressed to the first of them in the
@@ -71,6 +72,7 @@ STEP_LABELS: dict[str, str] = {
 
 #: reason key → reason (English; translated where shown).
 REASONS: dict[str, str] = {
+    "unknown_address": N_("unknown address (mail returned)"),
     "no_street": N_("no address line"),
     "no_postal_code": N_("no postal code"),
     "bad_postal_code": N_("not a French postal code"),
@@ -115,6 +117,8 @@ class PostalAddress:
     city: str
     country: str
     optout_post: bool
+    #: Mail came back: the address is known to be wrong (``Customer.unknown_address``).
+    unknown_address: bool = False
 
     @property
     def recipient(self) -> str:
@@ -133,6 +137,8 @@ class PostalAddress:
 
     def problem(self) -> str | None:
         """Why this address cannot be used for a letter (a reason key), or ``None``."""
+        if self.unknown_address:
+            return "unknown_address"
         if not self.lines:
             return "no_street"
         if not self.postal_code:
@@ -226,6 +232,7 @@ def read_addresses(conn: Connection, customer_ids: Iterable[int]) -> dict[int, P
         c.city,
         c.country,
         c.optout_post,
+        c.unknown_address,
     )
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -245,6 +252,7 @@ def read_addresses(conn: Connection, customer_ids: Iterable[int]) -> dict[int, P
                 city=_clean(row.city),
                 country=_clean(row.country) or "FR",
                 optout_post=bool(row.optout_post),
+                unknown_address=bool(row.unknown_address),
             )
     return found
 

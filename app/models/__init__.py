@@ -9,7 +9,15 @@ from app.models.activity import (
     WorkshopInvoice,
 )
 from app.models.base import Base
-from app.models.dealership import Customer, Ownership, Site, Vehicle
+from app.models.dealership import (
+    Customer,
+    CustomerAlias,
+    Ownership,
+    PermissionEvent,
+    Site,
+    SuppressionEntry,
+    Vehicle,
+)
 from app.models.exports import SavedExcelExport  # noqa: F401 - registers the table
 from app.models.mailings import SavedMailing  # noqa: F401 - registers the table
 from app.models.sms import SmsBatch, SmsMessage, SmsTemplate  # noqa: F401 - registers the tables
@@ -19,12 +27,15 @@ __all__ = [
     "Base",
     "ContactHistory",
     "Customer",
+    "CustomerAlias",
     "InvoiceLine",
     "Ownership",
+    "PermissionEvent",
     "SaleProduct",
     "SavedTarget",
     "Setting",
     "Site",
+    "SuppressionEntry",
     "Vehicle",
     "VehicleSale",
     "WorkshopInvoice",

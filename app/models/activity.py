@@ -21,6 +21,7 @@ from app.models.enums import (
     ContactChannel,
     FinancingType,
     InvoiceLineCategory,
+    InvoiceType,
     SaleKind,
     SaleProductKind,
 )
@@ -43,6 +44,10 @@ class WorkshopInvoice(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicle.id"), index=True)
     mileage: Mapped[int | None]
+    #: Customer, warranty or internal: warranty and internal invoices are not a customer's visit.
+    invoice_type: Mapped[InvoiceType] = mapped_column(
+        str_enum(InvoiceType, 10), default=InvoiceType.CUSTOMER, index=True
+    )
     #: Net total (after discounts), tax excluded, in cents.
     total_cents: Mapped[cents] = mapped_column(default=0)
     #: Total discount granted on the invoice, in cents.
@@ -55,11 +60,16 @@ class WorkshopInvoice(Base):
 
 class InvoiceLine(Base):
     __tablename__ = "invoice_line"
+    __table_args__ = (
+        Index("ix_invoice_line_invoice_id_line_number", "invoice_id", "line_number", unique=True),
+    )
 
     id: Mapped[intpk]
     invoice_id: Mapped[int] = mapped_column(
         ForeignKey("workshop_invoice.id", ondelete="CASCADE"), index=True
     )
+    #: The line's number on the invoice in the DMS (an import updates lines by it).
+    line_number: Mapped[int | None]
     category: Mapped[InvoiceLineCategory] = mapped_column(str_enum(InvoiceLineCategory), index=True)
     description: Mapped[str200 | None]
     #: Net amount of the line (after its discount), in cents.
@@ -73,8 +83,13 @@ class VehicleSale(Base):
     """A new (VN) or used (VO) vehicle sale, with its financing."""
 
     __tablename__ = "vehicle_sale"
+    __table_args__ = (
+        Index("ix_vehicle_sale_site_id_order_number", "site_id", "order_number", unique=True),
+    )
 
     id: Mapped[intpk]
+    #: The order (bon de commande) number in the DMS: an import updates the sale by it.
+    order_number: Mapped[str40 | None]
     kind: Mapped[SaleKind] = mapped_column(str_enum(SaleKind, 8))
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)

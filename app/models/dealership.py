@@ -1,8 +1,11 @@
 """The dealership's data: sites, customers, vehicles and who owns them.
 
-Contact permissions (CNIL refusals per channel and the marketing legal basis) are columns of
-:class:`Customer` so that targets filter on them without a join; each refusal has its date and
-source, as the compliance rules require (see shared/COMPLIANCE.md).
+Contact permissions: every refusal and every legal basis, per channel, is a row of
+:class:`PermissionEvent` (the history, never edited); numbers and e-mail addresses that must not
+be contacted are :class:`SuppressionEntry` rows. The ``optout_*`` and ``marketing_basis*``
+columns of :class:`Customer` are the *current* state, a cache kept by
+:mod:`app.models.permissions` so that targets filter on them without a join. Change
+permissions only through that module (see docs/permissions.md and shared/COMPLIANCE.md).
 """
 
 from __future__ import annotations
@@ -22,7 +25,16 @@ from app.models.base import (
     timestamp,
     utcnow,
 )
-from app.models.enums import MarketingBasis, PreferredChannel, VehicleCategory, VehicleStatus
+from app.models.enums import (
+    BasisKind,
+    Channel,
+    MarketingBasis,
+    PermissionEventKind,
+    PreferredChannel,
+    SuppressionKind,
+    VehicleCategory,
+    VehicleStatus,
+)
 from app.models.textfold import fold
 
 
@@ -39,6 +51,8 @@ class Site(Base):
     city: Mapped[str80 | None]
     #: ISO 3166 alpha-2; the default region for phone numbers and the send-window market.
     country: Mapped[str] = mapped_column(String(2), default="FR")
+    #: ISO 3166-2 subdivision ("CH-VD", "CA-QC"): provincial and cantonal rules (SMS windows).
+    subdivision: Mapped[str | None] = mapped_column(String(6))
     phone: Mapped[str40 | None]
 
 
@@ -80,8 +94,13 @@ class Customer(Base):
     free1: Mapped[str80 | None]
     free2: Mapped[str80 | None]
     free3: Mapped[str80 | None]
+    #: Letters come back: the postal funnel leaves this customer out (since migration 0006;
+    #: before, it was a vehicle status).
+    unknown_address: Mapped[bool] = mapped_column(default=False)
+    unknown_address_date: Mapped[date | None]
 
-    # CNIL: refusal of contact per channel, each with its date and source.
+    # CNIL: refusal of contact per channel, each with its date and source. The CURRENT state,
+    # kept from the history (PermissionEvent) by app.models.permissions: do not set by hand.
     optout_post: Mapped[bool] = mapped_column(default=False)
     optout_post_date: Mapped[date | None]
     optout_post_source: Mapped[str40 | None]
@@ -104,7 +123,8 @@ class Customer(Base):
     optout_email_date: Mapped[date | None]
     optout_email_source: Mapped[str40 | None]
 
-    #: Legal basis for marketing contact, with when and how it was obtained.
+    #: Legal basis for marketing contact, with when and how it was obtained: the SMS channel's
+    #: latest basis (cache kept by app.models.permissions; other channels: effective_basis()).
     marketing_basis: Mapped[MarketingBasis] = mapped_column(
         str_enum(MarketingBasis), default=MarketingBasis.NONE
     )
@@ -123,6 +143,11 @@ class Customer(Base):
 
     site: Mapped[Site | None] = relationship()
     vehicles: Mapped[list[Vehicle]] = relationship(back_populates="owner")
+    permission_events: Mapped[list[PermissionEvent]] = relationship(
+        back_populates="customer",
+        order_by="PermissionEvent.id",
+        cascade="all, delete-orphan",
+    )
 
     @validates("last_name", "first_name", "company_name", "address1", "city")
     def _fill_fold(self, key: str, value: str | None) -> str | None:
@@ -172,6 +197,13 @@ class Vehicle(Base):
     status: Mapped[VehicleStatus] = mapped_column(
         str_enum(VehicleStatus), default=VehicleStatus.IN_USE, index=True
     )
+    #: Since when the status holds (sold on, scrapped on...).
+    status_date: Mapped[date | None]
+    #: The driver of a leased or fleet car: letters about the car go to them, not to the
+    #: leasing company that owns it.
+    driver_civility: Mapped[str40 | None]
+    driver_last_name: Mapped[str80 | None]
+    driver_first_name: Mapped[str80 | None]
     created_at: Mapped[timestamp] = mapped_column(default=utcnow)
 
     # Folded copies for case- and accent-insensitive searches (see app.models.textfold).
@@ -203,3 +235,68 @@ class Ownership(Base):
     vehicle: Mapped[Vehicle] = relationship(back_populates="ownerships")
     customer: Mapped[Customer] = relationship()
 
+
+
+class CustomerAlias(Base):
+    """A DMS reference that now means another customer (a merged duplicate): a later import of
+    ``(site_id, dms_ref)`` lands on ``customer_id``."""
+
+    __tablename__ = "customer_alias"
+    __table_args__ = (UniqueConstraint("site_id", "dms_ref"),)
+
+    id: Mapped[intpk]
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
+    dms_ref: Mapped[str40]
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    created_at: Mapped[timestamp] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+
+
+class PermissionEvent(Base):
+    """One change of a customer's permission on one channel: a refusal, the withdrawal of a
+    refusal (by a person in Cible), or a legal basis given. Rows are only ever added.
+
+    ``event_date`` is when it happened (NULL: unknown, for refusals older than the history);
+    ``expires_on`` is the end of a CASL implied consent; ``source`` says where it came from
+    ("Import DMS 02/12/2026", "STOP SMS", "Saisie Cible"); ``who`` the user, if a person.
+    """
+
+    __tablename__ = "permission_event"
+    __table_args__ = (
+        Index("ix_permission_event_customer_id_channel", "customer_id", "channel"),
+    )
+
+    id: Mapped[intpk]
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    kind: Mapped[PermissionEventKind] = mapped_column(str_enum(PermissionEventKind))
+    basis: Mapped[BasisKind | None] = mapped_column(str_enum(BasisKind))
+    event_date: Mapped[date | None]
+    expires_on: Mapped[date | None]
+    source: Mapped[str80]
+    who: Mapped[str80 | None]
+    created_at: Mapped[timestamp] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="permission_events")
+
+
+class SuppressionEntry(Base):
+    """A phone number (E.164) or e-mail address (trimmed, lower case) that must not be contacted
+    on ``channel``, whoever's record holds it. ``customer_id``: whose refusal put it there
+    (NULL for a STOP reply or a list brought in as such)."""
+
+    __tablename__ = "suppression_entry"
+    __table_args__ = (UniqueConstraint("kind", "value", "channel"),)
+
+    id: Mapped[intpk]
+    kind: Mapped[SuppressionKind] = mapped_column(str_enum(SuppressionKind, 8))
+    value: Mapped[str200]
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel))
+    entry_date: Mapped[date | None]
+    source: Mapped[str80]
+    who: Mapped[str80 | None]
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[timestamp] = mapped_column(default=utcnow)

@@ -25,6 +25,51 @@ class MarketingBasis(enum.StrEnum):
     NONE = "none"
 
 
+class PermissionEventKind(enum.StrEnum):
+    """What a row of the permission history records (see :mod:`app.models.permissions`)."""
+
+    REFUSAL = "refusal"
+    #: Only a person in Cible withdraws a refusal; an import never does.
+    REFUSAL_WITHDRAWN = "refusal_withdrawn"
+    BASIS = "basis"
+
+
+class BasisKind(enum.StrEnum):
+    """The kind of legal basis given for marketing on one channel.
+
+    Implied consent is CASL's (Canada): it lapses two years after a purchase and six months
+    after an inquiry (shared/COMPLIANCE.md §1).
+    """
+
+    CONSENT = "consent"
+    LEGITIMATE_INTEREST = "legitimate_interest"
+    IMPLIED_PURCHASE = "implied_purchase"
+    IMPLIED_INQUIRY = "implied_inquiry"
+
+
+class SuppressionKind(enum.StrEnum):
+    """What a suppression entry is keyed by."""
+
+    PHONE = "phone"  # E.164, e.g. +33612345678
+    EMAIL = "email"  # normalised: trimmed, lower case
+
+
+class InvoiceType(enum.StrEnum):
+    """Who pays a workshop invoice. Only customer invoices are a customer's visit."""
+
+    CUSTOMER = "customer"
+    WARRANTY = "warranty"
+    INTERNAL = "internal"
+
+
+class RelationshipStatus(enum.StrEnum):
+    """How recent a customer's last customer invoice is (thresholds T1 < T2 are settings)."""
+
+    ACTIVE = "active"
+    REACTIVATE = "reactivate"
+    WIN_BACK = "win_back"
+
+
 class PreferredChannel(enum.StrEnum):
     POST = "post"
     PHONE = "phone"
@@ -40,7 +85,11 @@ class VehicleCategory(enum.StrEnum):
 
 
 class VehicleStatus(enum.StrEnum):
-    """Only ``in_use`` vehicles generate reminders."""
+    """Only ``in_use`` vehicles generate reminders.
+
+    ``unknown_address`` is kept readable for old data: since migration 0006 an unknown address
+    is the customer's (``Customer.unknown_address``), which the postal funnel honours.
+    """
 
     IN_USE = "in_use"
     SOLD = "sold"

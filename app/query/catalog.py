@@ -18,20 +18,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, null, or_, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Integer,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import NullType
 
 from app.errors import TargetError
 from app.i18n import _
-from app.models.activity import ContactHistory, InvoiceLine, VehicleSale, WorkshopInvoice
+from app.models.activity import ContactHistory, InvoiceLine, Setting, VehicleSale, WorkshopInvoice
 from app.models.dealership import Customer, Site, Vehicle
 from app.models.enums import (
     ContactChannel,
     FinancingType,
     InvoiceLineCategory,
+    InvoiceType,
     MarketingBasis,
     PreferredChannel,
+    RelationshipStatus,
     SaleKind,
     VehicleCategory,
     VehicleStatus,
@@ -44,6 +58,15 @@ LINE = InvoiceLine.__table__
 SALE = VehicleSale.__table__
 CONTACT = ContactHistory.__table__
 SITE = Site.__table__
+SETTING = Setting.__table__
+
+#: Settings (``setting`` table, JSON integers) of the relationship status, with their defaults:
+#: active while the last customer invoice is at most T1 months old, "to reactivate" up to T2,
+#: "to win back" beyond.
+RELATIONSHIP_SETTINGS: dict[str, int] = {
+    "relationship.active_months": 12,
+    "relationship.reactivate_months": 24,
+}
 
 
 def current_language(lang: str | None = None) -> str:
@@ -331,6 +354,22 @@ LINE_CATEGORY_VALUES = _enum(
         InvoiceLineCategory.OTHER_SERVICES: ("Autres prestations", "Other services"),
     },
 )
+INVOICE_TYPE_VALUES = _enum(
+    InvoiceType,
+    {
+        InvoiceType.CUSTOMER: ("Client", "Customer"),
+        InvoiceType.WARRANTY: ("Garantie", "Warranty"),
+        InvoiceType.INTERNAL: ("Interne", "Internal"),
+    },
+)
+RELATIONSHIP_VALUES = _enum(
+    RelationshipStatus,
+    {
+        RelationshipStatus.ACTIVE: ("Actif", "Active"),
+        RelationshipStatus.REACTIVATE: ("À réactiver", "To reactivate"),
+        RelationshipStatus.WIN_BACK: ("À reconquérir", "To win back"),
+    },
+)
 CONTACT_CHANNEL_VALUES = _enum(
     ContactChannel,
     {
@@ -439,6 +478,43 @@ def _visits(per: str, months: int) -> Compute:
         )
 
     return compute
+
+
+def _setting_months(key: str) -> ColumnElement:
+    """A whole number of months read from the ``setting`` table, or its default."""
+    value = select(SETTING.c.value).where(SETTING.c.key == key).scalar_subquery()
+    return func.coalesce(cast(value, Integer), literal(RELATIONSHIP_SETTINGS[key]))
+
+
+def _relationship_status(s: Sources) -> ColumnElement:
+    """Active / to reactivate / to win back from the last *customer* invoice (warranty and
+    internal invoices are not a visit); empty without one. With m = months started since that
+    invoice (the invoice at most T1 months ago ⇔ m < T1), portable SQL (``extract`` works on
+    SQLite and PostgreSQL) so T1 and T2 are read from the settings by the query itself."""
+    inv = INVOICE.alias()
+    last = (
+        select(func.max(inv.c.date))
+        .where(
+            inv.c.customer_id == s.customer.c.id,
+            inv.c.invoice_type == InvoiceType.CUSTOMER.value,
+        )
+        .correlate_except(inv)
+        .scalar_subquery()
+    )
+    today = s.today
+    started = (
+        (today.year - extract("year", last)) * 12
+        + (today.month - extract("month", last))
+        - case((extract("day", last) >= today.day, 1), else_=0)
+    )
+    t1 = _setting_months("relationship.active_months")
+    t2 = _setting_months("relationship.reactivate_months")
+    return case(
+        (last.is_(None), null()),
+        (started < t1, RelationshipStatus.ACTIVE.value),
+        (started < t2, RelationshipStatus.REACTIVATE.value),
+        else_=RelationshipStatus.WIN_BACK.value,
+    )
 
 
 def _vehicle_count(s: Sources) -> ColumnElement:
@@ -713,6 +789,17 @@ _FIELD_LIST: tuple[Field, ...] = (
         aggregate=True,
     ),
     _f(
+        "customer.relationship_status",
+        "last_invoicing",
+        E,
+        "Statut de la relation (actif, à réactiver, à reconquérir)",
+        "Relationship status (active, to reactivate, to win back)",
+        C,
+        _relationship_status,
+        aggregate=True,
+        fixed_values=RELATIONSHIP_VALUES,
+    ),
+    _f(
         "customer.last_invoice_amount",
         "last_invoicing",
         N,
@@ -917,6 +1004,15 @@ _FIELD_LIST: tuple[Field, ...] = (
         C,
         _col("marketing_basis_date"),
     ),
+    _f(
+        "customer.unknown_address",
+        "addresses",
+        B,
+        "Adresse inconnue (courrier revenu)",
+        "Unknown address (mail returned)",
+        C,
+        _col("unknown_address"),
+    ),
     # Info. complémentaires
     _f("customer.free1", "extra", T, "Domaine libre 1", "Free field 1", C, _col("free1")),
     _f("customer.free2", "extra", T, "Domaine libre 2", "Free field 2", C, _col("free2")),
@@ -1043,6 +1139,42 @@ _FIELD_LIST: tuple[Field, ...] = (
         V,
         _vcol("status"),
         fixed_values=VEHICLE_STATUS_VALUES,
+    ),
+    _f(
+        "vehicle.status_date",
+        "vehicle",
+        D,
+        "Date du statut du véhicule",
+        "Vehicle status date",
+        V,
+        _vcol("status_date"),
+    ),
+    _f(
+        "vehicle.driver_last_name",
+        "vehicle",
+        T,
+        "Nom du conducteur (location, flotte)",
+        "Driver's last name (lease, fleet)",
+        V,
+        _vcol("driver_last_name"),
+    ),
+    _f(
+        "vehicle.driver_first_name",
+        "vehicle",
+        T,
+        "Prénom du conducteur",
+        "Driver's first name",
+        V,
+        _vcol("driver_first_name"),
+    ),
+    _f(
+        "vehicle.driver_civility",
+        "vehicle",
+        T,
+        "Civilité du conducteur",
+        "Driver's civility",
+        V,
+        _vcol("driver_civility"),
     ),
     _f(
         "vehicle.site",
@@ -1174,6 +1306,16 @@ _FIELD_LIST: tuple[Field, ...] = (
         _sale_col("price_cents"),
         money=True,
     ),
+    _f(
+        "sale.order_number",
+        "sale",
+        T,
+        "N° de commande",
+        "Order number",
+        SAL,
+        _sale_col("order_number"),
+        codes=True,
+    ),
     _f("sale.salesperson", "sale", T, "Vendeur", "Salesperson", SAL, _sale_col("salesperson")),
     _f(
         "sale.fi_manager",
@@ -1272,6 +1414,16 @@ _FIELD_LIST: tuple[Field, ...] = (
         INV,
         _invoice_col("number"),
         codes=True,
+    ),
+    _f(
+        "invoice.type",
+        "workshop",
+        E,
+        "Type de facture (client, garantie, interne)",
+        "Invoice type (customer, warranty, internal)",
+        INV,
+        _invoice_col("invoice_type"),
+        fixed_values=INVOICE_TYPE_VALUES,
     ),
     _f(
         "invoice.amount",

@@ -7,7 +7,9 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
 2. a phone number (the mobile field first, then home and work numbers that are mobiles);
 3. a valid number (``phonenumbers``, default region = the site's country);
 4. a mobile (landlines are listed);
-5. no refusal of SMS (read from the database now, not when the target was built);
+5. no refusal of SMS (read from the database now, not when the target was built), and the
+   number not on the SMS suppression list (a STOP or a refusal follows the number to every
+   customer holding it, see :mod:`app.models.permissions`);
 6. marketing only: a legal basis for marketing (consent or legitimate interest);
 7. marketing only, when set: no SMS in the last N days (contact history);
 8. one SMS per number (customers sharing a phone), among those still in.
@@ -43,7 +45,8 @@ from app.export.sms.windows import market_for_country
 from app.i18n import N_, _, format_count, format_date, ngettext
 from app.models.activity import ContactHistory
 from app.models.dealership import Customer, Site
-from app.models.enums import ContactChannel, MarketingBasis
+from app.models.enums import Channel, ContactChannel, MarketingBasis
+from app.models.permissions import suppressed_phones
 from app.models.sms import SmsKind
 from app.query.catalog import current_language, get_field
 from app.query.engine import iter_rows
@@ -71,6 +74,7 @@ _REASONS: dict[str, str] = {
     "mobile": N_("landline: {raw}"),
     "refused": N_("refused SMS"),
     "refused_since": N_("refused SMS ({date})"),
+    "suppressed": N_("number on the SMS suppression list: {raw}"),
     "basis": N_("no marketing legal basis"),
     "duplicate": N_("same number as {name}"),
     "recent": N_("SMS sent on {date}"),
@@ -357,9 +361,13 @@ def build_funnel(
         ),
     )
 
+    listed = suppressed_phones(conn, [r.phone.e164 for r in funnel.kept], Channel.SMS)
+
     def refused(r: Recipient) -> str | None:
         fact = facts.get(r.customer_id)
         if fact is None or not fact.optout_sms:
+            if r.phone.e164 in listed:
+                return _reason("suppressed", lang, raw=r.phone.e164)
             return None
         if fact.optout_sms_date:
             return _reason("refused_since", lang, date=format_date(fact.optout_sms_date, lang))

@@ -50,10 +50,11 @@ from app.export.sms.phones import DEFAULT_REGION, normalise, region_for
 from app.export.sms.recipients import SmsPlan
 from app.export.sms.windows import SendWindow
 from app.i18n import _, format_date
+from app.models import permissions
 from app.models.activity import ContactHistory
 from app.models.db import Database
 from app.models.dealership import Customer, Site
-from app.models.enums import ContactChannel, MarketingBasis
+from app.models.enums import Channel, ContactChannel, MarketingBasis
 from app.models.sms import OPEN_STATUSES, SmsBatch, SmsKind, SmsMessage, SmsStatus
 
 STOP_SOURCE = "SMS STOP"
@@ -513,11 +514,12 @@ def apply_stop(session: Session, reply: Reply, source: str = STOP_SOURCE) -> int
     when = (reply.when or utcnow()).date()
     customer_ids = customers_with_number(session, e164)
     count = 0
+    # The number itself goes on the SMS suppression list, so the refusal follows it to every
+    # record that holds it, now or after a later import.
+    permissions.suppress_phone(session, e164, Channel.SMS, when, source)
     for customer in session.scalars(select(Customer).where(Customer.id.in_(customer_ids))):
         if not customer.optout_sms:
-            customer.optout_sms = True
-            customer.optout_sms_date = when
-            customer.optout_sms_source = source[:40]
+            permissions.record_refusal(session, customer, Channel.SMS, when, source)
             count += 1
     for message in session.scalars(
         select(SmsMessage).where(SmsMessage.phone == e164, SmsMessage.status.in_(OPEN_STATUSES))
