@@ -45,7 +45,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +58,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from sqlalchemy import Connection, insert
 
+from app import files
 from app.errors import CibleError
 from app.export.postal import PostalFunnel, PostalRecipient, postal_funnel
 from app.i18n import format_date, long_date, normalize_language
@@ -1021,20 +1021,10 @@ def _write_atomically(document: Any, out: Path) -> None:
     if not folder.is_dir():
         raise MergeError(f"Cannot write {out}: the folder {folder} does not exist.")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        with files.atomic_path(out) as tmp:
+            document.save(str(tmp))
     except OSError as error:
         raise MergeError(f"Cannot write {out}: {error.strerror or error}.") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        document.save(str(tmp))
-        os.replace(tmp, out)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise MergeError(f"Cannot write {out}: {error.strerror or error}.") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class _StoryCopies:
@@ -1476,37 +1466,40 @@ def convert_to_pdf(
     if program is None:
         raise MergeError(pdf_unavailable_reason() or "LibreOffice is not installed.")
     docx, pdf = Path(docx), Path(pdf)
-    folder = pdf.parent if str(pdf.parent) else Path(".")
-    with tempfile.TemporaryDirectory(prefix=".cible-pdf-", dir=folder) as work:
-        profile = Path(work) / "profile"
-        command = [
-            program,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            work,
-            str(docx),
-        ]
-        try:
-            completed = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise MergeError(
-                f"LibreOffice took more than {timeout:g} s to convert {docx.name}."
-            ) from None
-        except OSError as error:
-            raise MergeError(f"Cannot run LibreOffice ({program}): {error}.") from None
-        produced = Path(work) / (docx.stem + ".pdf")
-        if completed.returncode != 0 or not produced.exists():
-            detail = (completed.stderr or completed.stdout or "").strip().splitlines()
-            raise MergeError(
-                f"LibreOffice could not convert {docx.name} to PDF"
-                + (f": {detail[-1]}" if detail else ".")
-            )
-        os.replace(produced, pdf)
+    try:
+        with files.scratch_folder(pdf) as scratch, files.atomic_path(pdf) as tmp:
+            work = str(scratch)
+            profile = scratch / "profile"
+            command = [
+                program,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                work,
+                str(docx),
+            ]
+            try:
+                completed = subprocess.run(
+                    command, capture_output=True, text=True, timeout=timeout, check=False
+                )
+            except subprocess.TimeoutExpired:
+                raise MergeError(
+                    f"LibreOffice took more than {timeout:g} s to convert {docx.name}."
+                ) from None
+            except OSError as error:
+                raise MergeError(f"Cannot run LibreOffice ({program}): {error}.") from None
+            produced = Path(work) / (docx.stem + ".pdf")
+            if completed.returncode != 0 or not produced.exists():
+                detail = (completed.stderr or completed.stdout or "").strip().splitlines()
+                raise MergeError(
+                    f"LibreOffice could not convert {docx.name} to PDF"
+                    + (f": {detail[-1]}" if detail else ".")
+                )
+            os.replace(produced, tmp)
+    except OSError as error:
+        raise MergeError(f"Cannot write {pdf}: {error.strerror or error}.") from None
     return pdf
 
 
