@@ -290,7 +290,8 @@ def test_demo_is_made_on_first_use_then_reused(qtbot, fake_demo) -> None:
     assert overview(qtbot, window).value_text("customers") == "40"
     assert window.targeting.count == 40
     assert any("demo database" in bar.text() for bar in window.messages())
-    assert sorted(p.name for p in path.parent.iterdir() if "partial" in p.name) == []
+    assert fake_demo[0]["path"].parent == path.parent  # next to it, not in the temp folder
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary file
     close(window)
     window = opened(qtbot, launch(["--demo", "--lang", "en"]))
     assert len(fake_demo) == 1  # not made twice
