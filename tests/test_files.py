@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import multiprocessing
 import os
+import random
+import signal
+import sqlite3
 import stat
 import subprocess
 import sys
 import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +192,222 @@ def test_pid_running() -> None:
     assert files.pid_running(os.getpid())
     assert not files.pid_running(_dead_pid())
     assert not files.pid_running(0)
+
+
+# --- killed writers: every kind of file Cible writes ------------------------------------------
+#
+# COMPLIANCE.md §5: a writer is started in a child process (forked, so it starts at once) and
+# SIGKILLed at seeded random moments of its write. The previous file must be intact (or, if the
+# kill came after the rename, the new one complete), nothing half-written may appear under the
+# final name, and the next run — to completion — must leave only the expected files.
+
+import datetime as dt  # noqa: E402
+
+KILL_SEED = 20261122
+KILLS_PER_KIND = 3
+TODAY = dt.date(2026, 11, 22)
+
+
+def _everyone():
+    from tests.export.mailing_sample import everyone
+
+    return everyone()
+
+
+def _write_workbook(out: Path, db: Path) -> None:
+    from app.export.excel import export_target
+    from app.models.db import open_database
+
+    database = open_database(db, upgrade=False)
+    try:
+        with database.engine.connect() as conn:
+            export_target(conn, _everyone(), out, today=TODAY, lang="fr")
+    finally:
+        database.dispose()
+
+
+def _write_run_target_csv(out: Path, db: Path) -> None:
+    from app.cli import run_target
+
+    target = out.parent.parent / "inputs" / "tous.json"
+    assert run_target.main([str(target), "--db", str(db), "--out", str(out), "--lang", "fr"]) == 0
+
+
+def _write_letters(out: Path, db: Path) -> None:
+    from app.export.word import merge_target
+    from app.export.word_templates import starter_templates
+    from app.models.db import open_database
+
+    database = open_database(db, upgrade=False)
+    try:
+        with database.engine.connect() as conn:
+            merge_target(
+                conn, _everyone(), out, template=starter_templates()[0][1], today=TODAY,
+                funnel_lang="fr",
+            )  # fmt: skip
+    finally:
+        database.dispose()
+
+
+def _write_target_file(out: Path, db: Path) -> None:
+    from app.query.targetfile import save_target_file
+
+    target = _everyone()
+    target.description = "x" * 2_000_000  # big enough to be killed while being written
+    save_target_file(target, out)
+
+
+def _write_outbox(out: Path, db: Path) -> None:
+    from app.export.sms.gateway import OutboxGateway, OutgoingSms
+
+    messages = (
+        OutgoingSms(f"k{i:06d}", f"+3361234{i:04d}", "Votre véhicule " * 5) for i in range(60_000)
+    )
+    OutboxGateway(out.parent)._write(out, messages)
+
+
+def _write_backup(out: Path, db: Path) -> None:
+    from app.models.db import backup_sqlite
+
+    assert backup_sqlite(db, dt.datetime(2026, 11, 22, 10, 15)) == out
+
+
+def _write_demo(out: Path, db: Path) -> None:
+    from app.cli import demo
+
+    args = ["--db", str(out), "--customers", "300", "--seed", "1", "--today", TODAY.isoformat()]
+    assert demo.main(args) == 0
+
+
+def _valid_zip(path: Path) -> bool:
+    with zipfile.ZipFile(path) as package:
+        return package.testzip() is None
+
+
+def _valid_sqlite(path: Path) -> bool:
+    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)  # creates no -wal nor -shm
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+
+
+def _valid_csv(path: Path) -> bool:
+    return path.read_bytes().endswith(b"\n")
+
+
+def _valid_json(path: Path) -> bool:
+    return bool(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Kind:
+    name: str
+    write: Callable[[Path, Path], None]
+    valid: Callable[[Path], bool]
+    beside_db: bool = False  # the output is written next to the database (the backup)
+    replaces: bool = True  # False: a new file each time (demo database)
+
+
+KINDS = [
+    Kind("liste.xlsx", _write_workbook, _valid_zip),
+    Kind("liste.csv", _write_run_target_csv, _valid_csv),
+    Kind("lettres.docx", _write_letters, _valid_zip),
+    Kind("cible.json", _write_target_file, _valid_json),
+    Kind("cible-sms-outbox-20261122-101500-k000000.csv", _write_outbox, _valid_csv),
+    Kind("garage.backup-20261122-101500.sqlite", _write_backup, _valid_sqlite, beside_db=True),
+    Kind("cible-demo.sqlite", _write_demo, _valid_sqlite, replaces=False),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from app.models.db import open_database
+    from app.models.demo import generate_demo
+
+    folder = tmp_path_factory.mktemp("inputs")
+    path = folder / "garage.sqlite"
+    database = open_database(path)
+    try:
+        generate_demo(database, 600, 1, today=TODAY)
+    finally:
+        database.dispose()
+    return path
+
+
+def _child(kind: Kind, out: Path, db: Path, ready: Any) -> None:
+    ready.set()
+    kind.write(out, db)
+
+
+def _run(kind: Kind, out: Path, db: Path, kill_after: float | None) -> int | None:
+    """Run the writer in a forked child; kill it *kill_after* seconds into its write."""
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    child = context.Process(target=_child, args=(kind, out, db, ready), daemon=True)
+    child.start()
+    assert ready.wait(30)
+    if kill_after is not None:
+        time.sleep(kill_after)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
+    child.join(60)
+    return child.exitcode
+
+
+def _digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="needs fork")
+@pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+def test_a_killed_writer_leaves_the_old_file_and_its_leftovers_go_next_time(
+    kind: Kind, demo_db: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(f"{KILL_SEED}-{kind.name}")
+    if kind.beside_db:  # the backup is written next to its database: work on a copy
+        folder = tmp_path / "db"
+        folder.mkdir()
+        db = folder / demo_db.name
+        with sqlite3.connect(demo_db) as source, sqlite3.connect(db) as copy:
+            source.backup(copy)
+        copy.close()
+    else:
+        folder = tmp_path / "out"
+        folder.mkdir()
+        db = demo_db
+        inputs = tmp_path / "inputs"
+        inputs.mkdir()
+        (inputs / "tous.json").write_text(json.dumps(_everyone().to_dict()), encoding="utf-8")
+    out = folder / kind.name
+    expected = sorted(p.name for p in folder.iterdir()) + [kind.name]
+    db_before = _digest(db) if kind.beside_db else None
+
+    # one complete run: the previous file, and how long a write takes
+    started = time.monotonic()
+    assert _run(kind, out, db, None) == 0
+    duration = time.monotonic() - started
+    assert kind.valid(out)
+    if not kind.replaces or kind.beside_db:
+        out.unlink()  # the demo and the backup are new files: start from none
+    previous = _digest(out)
+
+    for _ in range(KILLS_PER_KIND):
+        code = _run(kind, out, db, rng.uniform(0, duration))
+        assert code in (0, -signal.SIGKILL)
+        if _digest(out) != previous:  # killed after the rename (or finished): complete
+            assert kind.valid(out)
+            if not kind.replaces or kind.beside_db:
+                out.unlink()
+            previous = _digest(out)
+        # otherwise intact, or still absent: nothing half-written under the final name
+        if kind.beside_db:
+            assert _digest(db) == db_before  # the database itself is never touched
+
+    # the next run completes and removes what the killed ones left
+    assert _run(kind, out, db, None) == 0
+    assert kind.valid(out)
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(db.name)) == sorted(
+        n for n in expected if not n.startswith(db.name)
+    )
+    assert [p.name for p in folder.iterdir() if ".cible-" in p.name] == []
