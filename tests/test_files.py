@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -201,7 +202,6 @@ def test_pid_running() -> None:
 # kill came after the rename, the new one complete), nothing half-written may appear under the
 # final name, and the next run — to completion — must leave only the expected files.
 
-import datetime as dt  # noqa: E402
 
 KILL_SEED = 20261122
 KILLS_PER_KIND = 3
@@ -392,8 +392,8 @@ def test_a_killed_writer_leaves_the_old_file_and_its_leftovers_go_next_time(
         out.unlink()  # the demo and the backup are new files: start from none
     previous = _digest(out)
 
-    for _ in range(KILLS_PER_KIND):
-        code = _run(kind, out, db, rng.uniform(0, duration))
+    for i in range(KILLS_PER_KIND):  # anywhere, then in the second half (the writing itself)
+        code = _run(kind, out, db, rng.uniform(0 if i == 0 else duration / 2, duration))
         assert code in (0, -signal.SIGKILL)
         if _digest(out) != previous:  # killed after the rename (or finished): complete
             assert kind.valid(out)
