@@ -176,7 +176,7 @@ def is_abandoned(path: str | os.PathLike[str], *, now: float | None = None) -> b
         return False
     try:
         age = (now if now is not None else dt.datetime.now().timestamp()) - _newest_mtime(path)
-    except FileNotFoundError:
+    except OSError:  # gone meanwhile, or unreadable: leave it
         return False
     if age > LEFTOVER_AGE.total_seconds():
         return True
