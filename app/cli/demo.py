@@ -14,6 +14,7 @@ import os
 import time
 from pathlib import Path
 
+from app import files
 from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.i18n import _, format_count, format_date, format_number
 from app.models.db import open_database
@@ -92,42 +93,31 @@ def _target(raw: str) -> Path:
     return path
 
 
-def _remove(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        candidate.unlink(missing_ok=True)
-
-
 def main(argv: list[str]) -> int:
     from app.models.demo import generate_demo, summary
 
     args = _parser().parse_args(argv)
     path = _target(args.db)
     today = args.today or dt.date.today()
-    # Created by SQLite itself (not mkstemp), so the file gets the usual permissions.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    _remove(tmp)
     started = time.perf_counter()
     try:
-        database = open_database(tmp)
-        try:
-            generate_demo(database, args.customers, args.seed, today=today)
-            counts = summary(database)
-        finally:
-            database.dispose()
-        if path.exists() and path.stat().st_size > 0:
-            raise CommandError(
-                _("--db {db!r} appeared while the demo was being written.").format(db=args.db)
-            )
-        os.replace(tmp, path)
+        # Built by SQLite in a temporary file next to PATH (app.files: never half a database,
+        # the user's usual permissions, leftovers of a killed run removed by the next one).
+        with files.atomic_path(path) as tmp:
+            database = open_database(tmp)
+            try:
+                generate_demo(database, args.customers, args.seed, today=today)
+                counts = summary(database)
+            finally:
+                database.dispose()
+            if path.exists() and path.stat().st_size > 0:
+                raise CommandError(
+                    _("--db {db!r} appeared while the demo was being written.").format(db=args.db)
+                )
     except OSError as error:
-        _remove(tmp)
         raise CommandError(
             _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
         ) from None
-    except BaseException:
-        _remove(tmp)
-        raise
-    _remove(tmp)  # the -wal and -shm companions, if SQLite left any
     elapsed = time.perf_counter() - started
     print(
         _(

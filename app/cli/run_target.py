@@ -16,12 +16,11 @@ file next to it and moved into place only when complete.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
+from app import files
 from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.errors import DatabaseError
 from app.i18n import _, format_count, ngettext, normalize_language, system_language
@@ -98,30 +97,14 @@ def main(argv: list[str]) -> int:
 
 def _write(out: Path, suffix: str, columns: list[str], rows, lang: str) -> int:
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{out.name}.", suffix=".tmp", dir=out.parent if str(out.parent) else "."
-        )
+        with files.atomic_path(out) as tmp:
+            if suffix == ".csv":
+                return _write_csv(tmp, columns, rows, lang)
+            return _write_xlsx(tmp, columns, rows, lang)
     except OSError as error:
         raise CommandError(
             _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
         ) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        if suffix == ".csv":
-            count = _write_csv(tmp, columns, rows, lang)
-        else:
-            count = _write_xlsx(tmp, columns, rows, lang)
-        os.replace(tmp, out)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise CommandError(
-            _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
-        ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return count
 
 
 def _write_csv(path: Path, columns: list[str], rows, lang: str) -> int:

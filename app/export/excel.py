@@ -23,7 +23,8 @@ XlsxWriter for a new export (header, styles, frozen header, autofilter, names, i
 sheet), by openpyxl for a refresh (see below) — with the data sheet holding its header and one
 "probe" row whose cells carry each column's style. Rows from :func:`app.query.engine.iter_rows`
 are then written as XML (inline strings, escaped exactly as XlsxWriter escapes them; dates as
-serial numbers) into a scratch file, and the layout's package is copied to a temporary file in
+serial numbers) into a scratch folder next to the destination (:mod:`app.files`: customer data
+never goes to the shared temporary folder), and the layout's package is copied to a temporary file in
 the destination folder with the rows spliced into the data sheet and the row count set in the
 dimension, autofilter, names and information sheet. That file replaces the destination only when
 complete: a cancelled, failed or killed export leaves an older file exactly as it was. Writing
@@ -54,7 +55,6 @@ import math
 import os
 import re
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -64,6 +64,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from app import files
 from app.errors import CibleError
 from app.export.postal import PostalFunnel, postal_funnel, reason_counts
 from app.i18n import N_, _, format_count
@@ -106,9 +107,6 @@ WIDTH_SAMPLE = 1000
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 MONEY_FORMAT = "#,##0.00"
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -275,66 +273,40 @@ def _check_cancel(cancel: Cancel | None) -> None:
         raise ExportCancelled()
 
 
-def _temp_path(path: Path) -> Path:
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp.xlsx", dir=folder)
-    except OSError as error:
-        raise CibleError(
-            _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
-        ) from None
-    os.close(fd)
-    return Path(name)
-
-
-def _replace(tmp: Path, path: Path) -> None:
-    try:
-        os.replace(tmp, path)
-    except PermissionError:
-        raise CibleError(
-            _(
-                "Cannot replace {path}: permission denied. Is it open in another program (Excel)? "
-                "Close it and try again; the previous file is unchanged."
-            ).format(path=path)
-        ) from None
-    except OSError as error:
-        raise CibleError(
-            _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
-        ) from None
-
-
-def _file_mode(path: Path) -> int:
-    """The replaced file's permissions, or what a new file gets (temp files are private)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return 0o666 & ~_UMASK
+def _cannot_write(path: Path, error: OSError) -> CibleError:
+    return CibleError(
+        _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
+    )
 
 
 @contextlib.contextmanager
-def _scratch(path: Path, prefix: str) -> Iterator[Path]:
-    """A scratch folder for the rows; a full disk or an unwritable temporary folder becomes a
-    message naming *path* (which is left as it was)."""
+def _scratch(path: Path) -> Iterator[Path]:
+    """A scratch folder next to *path* (never in the shared temporary folder: it holds the
+    rows); a full disk or an unwritable folder becomes a message naming *path*."""
     try:
-        with tempfile.TemporaryDirectory(prefix=prefix, ignore_cleanup_errors=True) as tmp:
-            yield Path(tmp)
+        with files.scratch_folder(path) as scratch:
+            yield scratch
     except OSError as error:
-        raise CibleError(
-            _("Cannot write {path}: {detail}.").format(path=path, detail=error.strerror or error)
-        ) from None
+        raise _cannot_write(path, error) from None
 
 
 @contextlib.contextmanager
 def _atomic(path: Path) -> Iterator[Path]:
     """A temporary path next to *path*, moved over it only if the block completes."""
-    tmp = _temp_path(path)
     try:
-        yield tmp
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, _file_mode(path))
-        _replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        with files.atomic_path(path) as tmp:
+            yield tmp
+    except PermissionError as error:
+        if path.exists() and os.access(path.parent, os.W_OK):
+            raise CibleError(
+                _(
+                    "Cannot replace {path}: permission denied. Is it open in another program (Excel)? "
+                    "Close it and try again; the previous file is unchanged."
+                ).format(path=path)
+            ) from None
+        raise _cannot_write(path, error) from None
+    except OSError as error:
+        raise _cannot_write(path, error) from None
 
 
 def write_workbook(
@@ -364,7 +336,7 @@ def write_workbook(
     if not fields:
         raise CibleError(_("The target has no columns to export: choose the fields to show first."))
     lang = info.lang if info is not None else current_language(lang)
-    with _scratch(path, "cible-xlsx-") as scratch:
+    with _scratch(path) as scratch:
         skeleton = scratch / "skeleton.xlsx"
         data_title, info_title = _write_skeleton(skeleton, fields, info, lang)
         return _fill(
@@ -1014,7 +986,7 @@ def refresh_rows(
     fields = list(fields)
     lang = info.lang
     part = _data_part(path)
-    with _scratch(path, "cible-refresh-") as scratch:
+    with _scratch(path) as scratch:
         light = scratch / "light.xlsx"
         _without_rows(path, light, part)
         workbook = _load_for_refresh(light)

@@ -45,7 +45,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +58,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 from sqlalchemy import Connection, insert
 
+from app import files
 from app.errors import CibleError
 from app.export.postal import PostalFunnel, PostalRecipient, postal_funnel
 from app.i18n import (
@@ -1045,24 +1045,12 @@ def _write_atomically(document: Any, out: Path) -> None:
             )
         )
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+        with files.atomic_path(out) as tmp:
+            document.save(str(tmp))
     except OSError as error:
         raise MergeError(
             _("Cannot write {path}: {detail}.").format(path=out, detail=error.strerror or error)
         ) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        document.save(str(tmp))
-        os.replace(tmp, out)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise MergeError(
-            _("Cannot write {path}: {detail}.").format(path=out, detail=error.strerror or error)
-        ) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class _StoryCopies:
@@ -1512,47 +1500,54 @@ def convert_to_pdf(
     if program is None:
         raise MergeError(pdf_unavailable_reason() or _("LibreOffice is not installed."))
     docx, pdf = Path(docx), Path(pdf)
-    folder = pdf.parent if str(pdf.parent) else Path(".")
-    with tempfile.TemporaryDirectory(prefix=".cible-pdf-", dir=folder) as work:
-        profile = Path(work) / "profile"
-        command = [
-            program,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            work,
-            str(docx),
-        ]
-        try:
-            completed = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise MergeError(
-                _("LibreOffice took more than {seconds} s to convert {file}.").format(
-                    seconds=format_number(timeout, 0 if timeout == int(timeout) else 1),
-                    file=docx.name,
+    try:
+        with files.scratch_folder(pdf) as scratch, files.atomic_path(pdf) as tmp:
+            work = str(scratch)
+            profile = scratch / "profile"
+            command = [
+                program,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                work,
+                str(docx),
+            ]
+            try:
+                completed = subprocess.run(
+                    command, capture_output=True, text=True, timeout=timeout, check=False
                 )
-            ) from None
-        except OSError as error:
-            raise MergeError(
-                _("Cannot run LibreOffice ({program}): {detail}.").format(
-                    program=program, detail=error
-                )
-            ) from None
-        produced = Path(work) / (docx.stem + ".pdf")
-        if completed.returncode != 0 or not produced.exists():
-            detail = (completed.stderr or completed.stdout or "").strip().splitlines()
-            if detail:
-                message = _("LibreOffice could not convert {file} to PDF: {detail}").format(
-                    file=docx.name, detail=detail[-1]
-                )
-            else:
-                message = _("LibreOffice could not convert {file} to PDF.").format(file=docx.name)
-            raise MergeError(message)
-        os.replace(produced, pdf)
+            except subprocess.TimeoutExpired:
+                raise MergeError(
+                    _("LibreOffice took more than {seconds} s to convert {file}.").format(
+                        seconds=format_number(timeout, 0 if timeout == int(timeout) else 1),
+                        file=docx.name,
+                    )
+                ) from None
+            except OSError as error:
+                raise MergeError(
+                    _("Cannot run LibreOffice ({program}): {detail}.").format(
+                        program=program, detail=error
+                    )
+                ) from None
+            produced = Path(work) / (docx.stem + ".pdf")
+            if completed.returncode != 0 or not produced.exists():
+                detail = (completed.stderr or completed.stdout or "").strip().splitlines()
+                if detail:
+                    message = _("LibreOffice could not convert {file} to PDF: {detail}").format(
+                        file=docx.name, detail=detail[-1]
+                    )
+                else:
+                    message = _("LibreOffice could not convert {file} to PDF.").format(
+                        file=docx.name
+                    )
+                raise MergeError(message)
+            os.replace(produced, tmp)
+    except OSError as error:
+        raise MergeError(
+            _("Cannot write {path}: {detail}.").format(path=pdf, detail=error.strerror or error)
+        ) from None
     return pdf
 
 

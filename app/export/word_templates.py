@@ -13,7 +13,6 @@ No Qt here.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
+from app import files
 from app.export.word import HELPERS_BY_KEY, MergeField, available_merge_fields
 from app.i18n import N_, _, pgettext
 from app.query.target import Target
@@ -155,14 +155,8 @@ def build_starter(key: str):
 
 def _save(doc, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with files.atomic_path(path) as tmp:
         doc.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_starters(folder: str | os.PathLike[str]) -> list[Path]:

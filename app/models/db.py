@@ -24,6 +24,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import files
 from app.errors import DatabaseError
 from app.i18n import _
 from app.models.textfold import register_sqlite_functions
@@ -249,8 +250,14 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 
 
 def backup_sqlite(path: Path, stamp: dt.datetime | None = None) -> Path:
-    """Copy *path* next to itself with SQLite's online backup API; return the copy's path."""
+    """Copy *path* next to itself with SQLite's online backup API; return the copy's path.
+
+    The copy is written under a temporary name (:mod:`app.files`) and renamed once complete, so
+    a file named like a backup always is one; leftovers of an interrupted backup (the temporary
+    file and its ``-journal``) are removed first. The copy gets the database's permissions.
+    """
     stamp = stamp or dt.datetime.now()
+    files.clean_leftovers(path.parent)
     target = path.with_name(f"{path.stem}.backup-{stamp:%Y%m%d-%H%M%S}{path.suffix or '.sqlite'}")
     n = 1
     while target.exists():
@@ -258,15 +265,16 @@ def backup_sqlite(path: Path, stamp: dt.datetime | None = None) -> Path:
         target = path.with_name(
             f"{path.stem}.backup-{stamp:%Y%m%d-%H%M%S}-{n}{path.suffix or '.sqlite'}"
         )
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        dest = sqlite3.connect(target)
+    with files.atomic_path(target, permissions=files.file_mode(path)) as tmp:
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            source.backup(dest)
+            dest = sqlite3.connect(tmp)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
-    finally:
-        source.close()
+            source.close()
     return target
 
 

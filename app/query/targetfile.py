@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from app import files
 from app.errors import TargetError
 from app.i18n import _, format_size
 from app.query.target import Target
@@ -71,20 +71,9 @@ def save_target_file(target: Target, path: str | os.PathLike[str]) -> None:
     target.validate()
     text = dumps_target(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
-    except OSError as error:
-        raise TargetError(
-            _("Cannot write {path}: {detail}.").format(path=p, detail=error.strerror or error)
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with files.atomic_write(p, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, p)
     except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
         raise TargetError(
             _("Cannot write {path}: {detail}.").format(path=p, detail=error.strerror or error)
         ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

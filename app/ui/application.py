@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import i18n
+from app import files, i18n
 from app.cli.common import ArgumentParser, CommandError, error_line
 from app.errors import CibleError
 from app.models.db import Database, demo_db_path, open_database
@@ -83,21 +83,20 @@ def _generate_demo(path: Path) -> bool:
     from app.models.demo import generate_demo
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.stem + ".partial" + path.suffix)
-    _remove_sqlite(partial)
     accepts_progress = "progress" in inspect.signature(generate_demo).parameters
 
     def work(ctx: tasks.TaskContext) -> None:
-        database = open_database(partial)
-        try:
-            options: dict[str, object] = {"customers": DEMO_CUSTOMERS, "seed": DEMO_SEED}
-            if accepts_progress:
-                options["progress"] = ctx.report
-            generate_demo(database, **options)
-            ctx.check_cancelled()
-        finally:
-            database.dispose()
-        os.replace(partial, path)
+        # a temporary file next to the demo database, renamed when complete (app.files)
+        with files.atomic_path(path) as tmp:
+            database = open_database(tmp)
+            try:
+                options: dict[str, object] = {"customers": DEMO_CUSTOMERS, "seed": DEMO_SEED}
+                if accepts_progress:
+                    options["progress"] = ctx.report
+                generate_demo(database, **options)
+                ctx.check_cancelled()
+            finally:
+                database.dispose()
 
     label = QCoreApplication.translate(
         "Application", "Making the demo database (%1 invented customers)…"
@@ -105,18 +104,8 @@ def _generate_demo(path: Path) -> bool:
     try:
         run_and_wait(work, label, cancellable=True)
     except tasks.TaskCancelled:
-        _remove_sqlite(partial)
         return False
-    except BaseException:
-        _remove_sqlite(partial)
-        raise
     return True
-
-
-def _remove_sqlite(path: Path) -> None:
-    """Remove a SQLite file Cible made itself (with its -wal and -shm companions)."""
-    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        candidate.unlink(missing_ok=True)
 
 
 def launch(argv: list[str]) -> MainWindow | int:

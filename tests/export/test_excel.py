@@ -6,6 +6,7 @@ import datetime as dt
 import struct
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.defined_name import DefinedName
 from sqlalchemy import update
 
+from app import files
 from app.errors import CibleError
 from app.export.excel import (
     DATA_NAME,
@@ -763,6 +765,7 @@ def test_killing_the_process_half_way_leaves_the_old_workbook(tmp_path, mode) ->
     out = tmp_path / "liste.xlsx"
     write_workbook(out, FIELDS[:2], [("37000", dt.date(2023, 5, 1))], _info())
     before = out.read_bytes()
+    shared_before = set(Path(tempfile.gettempdir()).glob("cible-*"))
     process = subprocess.Popen(
         [sys.executable, "-c", _KILLED_EXPORT, mode, str(out)],
         cwd=Path(__file__).resolve().parents[2],
@@ -779,7 +782,14 @@ def test_killing_the_process_half_way_leaves_the_old_workbook(tmp_path, mode) ->
         process.stdin.close()
     assert out.read_bytes() == before
     assert data_rows(out) == [("37000", dt.datetime(2023, 5, 1))]
-    # the rows were being written in a scratch folder: nothing half-written next to the file
+    # what the killed export left is named after it and its process, never in the shared
+    # temporary folder; the next export removes it
+    leftovers = [p.name for p in tmp_path.iterdir() if p != out]
+    assert leftovers and all(
+        n.startswith(f".liste.xlsx.cible-{files.host_name()}-{process.pid}-") for n in leftovers
+    )
+    assert set(Path(tempfile.gettempdir()).glob("cible-*")) <= shared_before
+    write_workbook(out, FIELDS[:2], [("37000", dt.date(2023, 5, 2))], _info())
     assert [p.name for p in tmp_path.iterdir()] == ["liste.xlsx"]
 
 

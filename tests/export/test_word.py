@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -871,3 +872,30 @@ def test_libreoffice_prints_one_page_per_letter_and_one_sheet_per_full_page_of_l
         )  # fmt: skip
     assert _pdf_pages(tmp_path / "l.pdf") == letters.count == 8
     assert labels.count == 6 and _pdf_pages(tmp_path / "e.pdf") == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for LibreOffice")
+def test_the_pdf_is_converted_next_to_the_output_and_moved_into_place(tmp_path, monkeypatch) -> None:
+    """LibreOffice's output and profile go to a scratch folder next to the PDF, not the shared
+    temporary folder; the PDF replaces an older one only when complete, keeping its mode."""
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text(
+        "#!/bin/sh\n"
+        'while [ "$1" != "--outdir" ]; do shift; done\n'
+        f'out="$2"; echo "$out" > {tmp_path}/seen.txt\n'
+        'printf "%%PDF-1.4 new" > "$out/$(basename "$3" .docx).pdf"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "l.docx").write_bytes(b"docx")
+    pdf = out / "l.pdf"
+    pdf.write_bytes(b"%PDF-1.4 old")
+    pdf.chmod(0o640)
+    assert word.convert_to_pdf(out / "l.docx", pdf) == pdf
+    assert pdf.read_bytes() == b"%PDF-1.4 new" and stat.S_IMODE(pdf.stat().st_mode) == 0o640
+    assert sorted(p.name for p in out.iterdir()) == ["l.docx", "l.pdf"]
+    work = Path((tmp_path / "seen.txt").read_text().strip())
+    assert work.parent == out and work.name.startswith(".l.pdf.cible-")

@@ -63,6 +63,42 @@ def test_older_database_is_backed_up_then_upgraded(db_path: Path) -> None:
         database.dispose()
 
 
+def test_a_backup_is_written_under_a_temporary_name_and_an_interrupted_one_is_removed(
+    db_path: Path, monkeypatch
+) -> None:
+    """A file named like a backup always is one: the copy is renamed only when complete."""
+    import subprocess
+    import sys
+
+    from app import files
+
+    open_database(db_path).dispose()
+    if sys.platform != "win32":
+        os.chmod(db_path, 0o640)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stamp = dbmod.dt.datetime(2026, 11, 22, 10, 15)
+    name = "cible.backup-20261122-101500.sqlite"
+    interrupted = files.temp_name(db_path.with_name(name), pid=dead.pid)
+    interrupted.write_bytes(b"SQLite format 3\x00 half")
+    Path(f"{interrupted}-journal").write_bytes(b"j")
+    seen: list[list[str]] = []
+    real_connect = sqlite3.connect
+
+    def connect(target, *args, **kwargs):  # what the folder holds while the copy is written
+        seen.append(sorted(p.name for p in db_path.parent.iterdir()))
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(dbmod.sqlite3, "connect", connect)
+    backup = dbmod.backup_sqlite(db_path, stamp)
+    assert backup == db_path.with_name(name) and name not in seen[-1]
+    assert [p.name for p in db_path.parent.iterdir() if ".cible-" in p.name] == []
+    with real_connect(backup) as copy:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()
+    if sys.platform != "win32":
+        assert os.stat(backup).st_mode & 0o777 == 0o640
+
+
 def _unchanged(path: Path, before: bytes) -> bool:
     return path.read_bytes() == before
 

@@ -291,7 +291,9 @@ def test_demo_is_made_on_first_use_then_reused(qtbot, fake_demo) -> None:
     assert overview(qtbot, window).value_text("customers") == "40"
     assert window.targeting.count == 40
     assert any("demo database" in bar.text() for bar in window.messages())
-    assert sorted(p.name for p in path.parent.iterdir() if "partial" in p.name) == []
+    assert fake_demo[0]["path"].parent == path.parent  # next to it, not in the temp folder
+    # no temporary file: only the open database (and SQLite's -wal and -shm)
+    assert [p.name for p in path.parent.iterdir() if not p.name.startswith(path.name)] == []
     close(window)
     window = opened(qtbot, launch(["--demo", "--lang", "en"]))
     assert len(fake_demo) == 1  # not made twice

@@ -36,7 +36,6 @@ import datetime as dt
 import io
 import json
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -47,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app import files
 from app.errors import CibleError
 from app.export.sms.settings import HttpConfig, SmsSettings
 from app.i18n import _, ngettext
@@ -519,25 +519,17 @@ class OutboxGateway(Gateway):
 
     def _write(self, path: Path, messages: Iterable[OutgoingSms]) -> None:
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
+            with files.atomic_write(path, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(OUTBOX_COLUMNS)
+                for m in messages:
+                    writer.writerow([m.key, m.phone, m.sender, m.text])
         except OSError as error:
             raise GatewayError(
                 _("Cannot write in {folder}: {detail}.").format(
                     folder=self.folder, detail=error.strerror or error
                 )
             ) from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(OUTBOX_COLUMNS)
-                for m in messages:
-                    writer.writerow([m.key, m.phone, m.sender, m.text])
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
 
 
 _REPORT_ALIASES = {

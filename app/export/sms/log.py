@@ -9,13 +9,13 @@ import csv
 import datetime as dt
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
+from app import files
 from app.errors import CibleError
 from app.export.sms.phones import display
 from app.i18n import _, format_datetime, pgettext
@@ -204,15 +204,9 @@ def export_log_csv(
     """Write the matching messages to *path* (CSV, ``;``, UTF-8 with BOM for Excel); the file
     appears only once complete. Returns how many rows were written."""
     out = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as error:
-        raise CibleError(
-            _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
-        ) from None
     count = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+        with files.atomic_write(out, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow([column_label(k, lang) for k, _heading in COLUMNS])
             for r in conn.execute(log_query(filt)):
@@ -221,13 +215,8 @@ def export_log_csv(
                 count += 1
                 if progress is not None and count % 500 == 0:
                     progress(count)
-        os.replace(tmp, out)
     except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
         raise CibleError(
             _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
         ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return count
