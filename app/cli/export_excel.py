@@ -121,4 +121,6 @@ def main(argv: list[str]) -> int:
             n=format_count(result.rows), out=out
         )
     )
+    for note in result.limits.notes():
+        print(note)
     return 0

@@ -92,6 +92,13 @@ def main(argv: list[str]) -> int:
             n=format_count(count), out=out
         )
     )
+    if suffix == ".csv":
+        print(
+            _(
+                "Note: a spreadsheet opening a CSV drops the leading zeros of codes (01000,"
+                " 0612345678); write .xlsx to keep them as text."
+            )
+        )
     return 0
 
 
@@ -107,23 +114,44 @@ def _write(out: Path, suffix: str, columns: list[str], rows, lang: str) -> int:
         ) from None
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """*text* as a CSV cell a spreadsheet shows as text: ``=HYPERLINK(...)``, ``+33...`` or
+    ``@SUM(...)`` from a customer field would run as a formula when the file is opened in Excel
+    or LibreOffice, so such a cell starts with ``'``. Other values are written as they are."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _write_csv(path: Path, columns: list[str], rows, lang: str) -> int:
     fields = [get_field(k) for k in columns]
     count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow([f.label(lang) for f in fields])
+        writer.writerow([csv_cell(f.label(lang)) for f in fields])
         row: ResultRow
         for row in rows:
             writer.writerow(
-                [f.format_value(v, lang) for f, v in zip(fields, row.values, strict=True)]
+                [
+                    csv_cell(f.format_value(v, lang))
+                    if isinstance(v, str)
+                    else f.format_value(v, lang)
+                    for f, v in zip(fields, row.values, strict=True)
+                ]
             )
             count += 1
     return count
 
 
 def _write_xlsx(path: Path, columns: list[str], rows, lang: str) -> int:
-    from app.export.excel import write_workbook  # the one Excel writer (typed cells, streamed)
+    # the one Excel writer (typed cells, streamed)
+    from app.export.excel import ExcelLimits, write_workbook
 
     fields = [get_field(k) for k in columns]
-    return write_workbook(path, fields, (row.values for row in rows), lang=lang)
+    limits = ExcelLimits()
+    count = write_workbook(path, fields, (row.values for row in rows), lang=lang, limits=limits)
+    for note in limits.notes():
+        print(note)
+    return count

@@ -57,7 +57,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -67,7 +67,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from app import files
 from app.errors import CibleError
 from app.export.postal import PostalFunnel, postal_funnel, reason_counts
-from app.i18n import N_, _, format_count
+from app.i18n import N_, _, format_count, ngettext
 from app.models.base import utcnow
 from app.models.exports import SavedExcelExport
 from app.query.catalog import Field, FieldType, current_language, get_field
@@ -175,6 +175,43 @@ class ExportResult:
     funnel: PostalFunnel | None = None
     #: True when :func:`refresh_workbook` found no workbook and wrote a new one.
     created: bool = False
+    #: Values Excel could not hold as they were (see :class:`ExcelLimits`).
+    limits: ExcelLimits = field(default_factory=lambda: ExcelLimits())
+
+
+@dataclass
+class ExcelLimits:
+    """Values a sheet cannot hold as they are: Excel keeps at most 32,767 characters in a cell
+    and 15 significant digits in a number. Counted while the rows are written, said on the
+    information sheet and by the commands."""
+
+    #: Text cells cut at 32,767 characters.
+    cut_texts: int = 0
+    #: Whole numbers of more than 15 digits, which Excel rounds.
+    rounded_numbers: int = 0
+
+    def notes(self, lang: str | None = None) -> list[str]:
+        """What to tell the user, in *lang*: nothing when every value fitted."""
+        out = []
+        if self.cut_texts:
+            out.append(
+                ngettext(
+                    "{n} text was cut at 32,767 characters, Excel's limit for a cell.",
+                    "{n} texts were cut at 32,767 characters, Excel's limit for a cell.",
+                    self.cut_texts,
+                    lang,
+                ).format(n=format_count(self.cut_texts, lang))
+            )
+        if self.rounded_numbers:
+            out.append(
+                ngettext(
+                    "{n} whole number has more than 15 digits: Excel rounds it.",
+                    "{n} whole numbers have more than 15 digits: Excel rounds them.",
+                    self.rounded_numbers,
+                    lang,
+                ).format(n=format_count(self.rounded_numbers, lang))
+            )
+        return out
 
 
 # --- cells ---------------------------------------------------------------------------------
@@ -236,6 +273,12 @@ class WorkbookInfo:
     lang: str
     funnel: PostalFunnel | None = None
     rows: int = 0
+    cut_texts: int = 0
+    rounded_numbers: int = 0
+
+    def pending(self) -> None:
+        """Placeholders for what is known only once the rows are written (see :func:`_fill`)."""
+        self.rows, self.cut_texts, self.rounded_numbers = _SENTINEL, _SENTINEL_CUT, _SENTINEL_ROUND
 
     def lines(self) -> list[tuple[str, Any]]:
         lang = self.lang
@@ -249,6 +292,11 @@ class WorkbookInfo:
             (_word("rows", lang), self.rows),
             (_word("grain", lang), _word("customer" if t.grain == "customer" else "vehicle", lang)),
             (_word("removed", lang), len(t.removed)),
+            (_("Texts cut at 32,767 characters (Excel's limit for a cell)", lang), self.cut_texts),
+            (
+                _("Whole numbers of more than 15 digits (Excel rounds them)", lang),
+                self.rounded_numbers,
+            ),
         ]
         if self.funnel is not None:
             lines.append((_word("mailing", lang), _word("yes", lang)))
@@ -319,6 +367,7 @@ def write_workbook(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     total: int = 0,
+    limits: ExcelLimits | None = None,
 ) -> int:
     """Write *rows* (value tuples aligned with *fields*) as a new workbook at *path*.
 
@@ -352,6 +401,7 @@ def write_workbook(
             progress,
             cancel,
             total,
+            limits,
         )
 
 
@@ -392,7 +442,7 @@ def _write_skeleton(
     workbook.define_name(DATA_NAME, f"={_range_ref(data_title, 2, ncols)}")
     info_title = None
     if info is not None:
-        info.rows = _SENTINEL
+        info.pending()
         info_title = _safe_sheet_title(_word("info", lang))
         about = workbook.add_worksheet(info_title)
         _write_info_xlsxwriter(workbook, about, info)
@@ -548,6 +598,7 @@ def _run_into(
     fields = [get_field(k) for k in target.columns]
     funnel, total = _prepare(conn, target, today, lang, mailing, progress)
     info = WorkbookInfo(target=target, run_at=run_at, today=today, lang=lang, funnel=funnel)
+    limits = ExcelLimits()
     count = writer(
         path,
         fields,
@@ -556,8 +607,9 @@ def _run_into(
         progress=progress,
         cancel=cancel,
         total=total,
+        limits=limits,
     )
-    return ExportResult(path=path, rows=count, run_at=run_at, funnel=funnel)
+    return ExportResult(path=path, rows=count, run_at=run_at, funnel=funnel, limits=limits)
 
 
 # --- refreshing an existing workbook (openpyxl) --------------------------------------------
@@ -682,7 +734,12 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "p": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-_SENTINEL = 987_654_321_987_654  # the row count in the information sheet until it is known
+# Counts in the information sheet until they are known (replaced in its XML by _fill).
+_SENTINEL = 987_654_321_987_654  # the row count
+_SENTINEL_CUT = 987_654_321_987_655  # texts cut
+_SENTINEL_ROUND = 987_654_321_987_656  # numbers rounded
+#: Excel's largest exact whole number (15 significant digits).
+_EXACT = 10**15
 #: Bytes read at a time while the old rows are skipped.
 _CHUNK = 1 << 20
 _SHEET_DATA_START = re.compile(rb"<(?:[\w.-]+:)?sheetData\b[^>]*?(/?)>")
@@ -877,6 +934,7 @@ def _stream_rows(
     progress: Progress | None,
     cancel: Cancel | None,
     total: int,
+    limits: ExcelLimits,
 ) -> tuple[int, list[int]]:
     """Write the rows' XML (from row 2) to *handle*; return (row count, column widths)."""
     kinds = _kinds(fields, lang)
@@ -885,6 +943,7 @@ def _stream_rows(
     attrs = [f' s="{s}"' if s not in ("", "0") else "" for s in styles]
     widths = [len(f.label(lang)) + 1 for f in fields]
     out: list[str] = []
+    cut = rounded = 0
     r = 1
     for values in rows:
         r += 1
@@ -912,6 +971,8 @@ def _stream_rows(
                     text = f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
                     out.append(f'<c r="{ref}" t="inlineStr">{_inline(text)}</c>')
             elif kind in (_N, _M):
+                if isinstance(value, int) and abs(value) >= _EXACT and kind == _N:
+                    rounded += 1
                 number = _number(value)
                 if number is not None:
                     out.append(f'<c r="{ref}"{attrs[c]} t="n"><v>{number}</v></c>')
@@ -919,6 +980,8 @@ def _stream_rows(
                 text = (labels.get(value) if labels is not None else None) or _text(value)
                 if text == "":
                     continue
+                if len(text) > 16_383 and len(_utf16_truncate(text)) < len(text):
+                    cut += 1
                 out.append(f'<c r="{ref}" t="inlineStr">{_inline(text)}</c>')
             if r <= WIDTH_SAMPLE + 1:
                 width = _width(value, kind) if kind != _L else len(labels.get(value) or "")
@@ -932,6 +995,7 @@ def _stream_rows(
             if progress is not None:
                 progress(r - 1, total)
     handle.write("".join(out))
+    limits.cut_texts, limits.rounded_numbers = cut, rounded
     return r - 1, widths
 
 
@@ -979,9 +1043,59 @@ def refresh_rows(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     total: int = 0,
+    limits: ExcelLimits | None = None,
 ) -> int:
     """Replace the data sheet (and the information sheet) of the Cible workbook at *path* with
-    *rows*, keeping the other sheets; return the row count. See the module docstring."""
+    *rows*, keeping the other sheets; return the row count. See the module docstring.
+
+    A workbook whose parts are damaged (cut XML, a broken archive) is refused by name and left
+    as it was."""
+    try:
+        return _refresh_rows(path, fields, rows, info, progress, cancel, total, limits)
+    except _DAMAGED as error:
+        raise CibleError(
+            _(
+                "{file} is damaged ({detail}): Cible cannot refresh it. Export to a new file;"
+                " the damaged one was left as it was."
+            ).format(
+                file=Path(path).name,
+                detail=str(error).splitlines()[0] if str(error) else type(error).__name__,
+            )
+        ) from None
+
+
+def _damaged_errors() -> tuple[type[BaseException], ...]:
+    import zlib
+    from xml.etree import ElementTree
+
+    found: list[type[BaseException]] = [
+        ElementTree.ParseError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+    ]
+    try:
+        from lxml import etree  # openpyxl parses with lxml when it is installed
+
+        found.append(etree.XMLSyntaxError)
+    except ImportError:  # pragma: no cover - lxml comes with python-docx
+        pass
+    return tuple(found)
+
+
+_DAMAGED = _damaged_errors()
+
+
+def _refresh_rows(
+    path: str | os.PathLike[str],
+    fields: Sequence[Field],
+    rows: Iterable[Sequence[Any]],
+    info: WorkbookInfo,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    total: int,
+    limits: ExcelLimits | None,
+) -> int:
     path = Path(path)
     fields = list(fields)
     lang = info.lang
@@ -993,7 +1107,7 @@ def refresh_rows(
         old_data = _named_sheet(workbook, DATA_NAME)
         data = _replace_sheet(workbook, old_data)
         _write_header_and_probe(data, fields, lang)
-        info.rows = _SENTINEL
+        info.pending()
         old_info = _named_sheet(workbook, INFO_NAME)
         if old_info is not None and old_info is not data:
             about = _replace_sheet(workbook, old_info)
@@ -1021,6 +1135,7 @@ def refresh_rows(
             progress,
             cancel,
             total,
+            limits,
         )
 
 
@@ -1037,6 +1152,7 @@ def _fill(
     progress: Progress | None,
     cancel: Cancel | None,
     total: int,
+    limits: ExcelLimits | None = None,
 ) -> int:
     """Stream *rows* into the data sheet of *skeleton* and write the result over *path*.
 
@@ -1051,12 +1167,16 @@ def _fill(
         info_part = sheets[info_title][0] if info_title is not None else None
         before, header, probe, after = _split_sheet(package.read(data_part).decode("utf-8"))
     styles = [probe.get(_col_letter(c), "0") for c in range(len(fields))]
+    limits = limits if limits is not None else ExcelLimits()
     fragment = scratch / "rows.xml"
     with fragment.open("w", encoding="utf-8") as handle:
-        count, widths = _stream_rows(handle, fields, rows, lang, styles, progress, cancel, total)
+        count, widths = _stream_rows(
+            handle, fields, rows, lang, styles, progress, cancel, total, limits
+        )
     _check_cancel(cancel)
     if info is not None:
-        info.rows = count
+        info.rows, info.cut_texts = count, limits.cut_texts
+        info.rounded_numbers = limits.rounded_numbers
 
     last = f"{_col_letter(len(fields) - 1)}{count + 1}"
     cols = "".join(
@@ -1082,7 +1202,13 @@ def _fill(
                         writer.write(_patched_names(xml, data_title, data_index, ref).encode())
                     elif item.filename == info_part:
                         xml = src.read(item).decode("utf-8")
-                        writer.write(xml.replace(f"<v>{_SENTINEL}</v>", f"<v>{count}</v>").encode())
+                        for sentinel, value in (
+                            (_SENTINEL, count),
+                            (_SENTINEL_CUT, limits.cut_texts),
+                            (_SENTINEL_ROUND, limits.rounded_numbers),
+                        ):
+                            xml = xml.replace(f"<v>{sentinel}</v>", f"<v>{value}</v>")
+                        writer.write(xml.encode())
                     else:
                         with src.open(item) as reader:
                             shutil.copyfileobj(reader, writer, _CHUNK)

@@ -286,5 +286,5 @@ def test_any_target_file_exits_0_or_2_with_one_line(
     if code == 2:
         assert stderr.count("\n") == 1 and stderr.startswith("cible: error: ") and not stdout
     else:
-        assert stderr == "" and stdout.count("\n") == 1
+        assert stderr == "" and stdout.count("\n") == 2  # the count, then the CSV note
     assert hashlib.sha256(fuzz_db.read_bytes()).hexdigest() == before

@@ -1,0 +1,83 @@
+"""One exit code table for every command (README, "Exit codes"): 0 done, 1 stopped by an outside
+service, 2 bad input, 3 done with rejected rows (import), 130 interrupted.
+
+Codes 1 are tested where a provider stops a send (tests/cli/test_send_sms.py,
+tests/cli/test_send_pending.py); this file checks 0, 2 and 130 for each command.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from app.__main__ import COMMANDS, main
+
+
+@pytest.fixture(scope="module")
+def garage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("exit") / "garage.sqlite"
+    assert main(["demo", "--db", str(path), "--customers", "60", "--today", "2026-11-23"]) == 0
+    return path
+
+
+def _argv(command: str, folder: Path, db: Path) -> list[str]:
+    target = folder / "cible.json"
+    target.write_text(json.dumps({"format": "cible-target"}), encoding="utf-8")
+    return {
+        "demo": ["demo", "--db", str(folder / "demo.sqlite"), "--customers", "20"],
+        "run-target": ["run-target", str(target), "--db", str(db), "--out", str(folder / "l.csv")],
+        "export-excel": [
+            "export-excel", str(target), "--db", str(db), "--out", str(folder / "l.xlsx"),
+        ],
+        "merge-word": [
+            "merge-word", str(target), "--db", str(db), "--labels", "3x8",
+            "--out", str(folder / "e.docx"),
+        ],
+        "send-sms": ["send-sms", str(target), "--db", str(db), "--text", "Bonjour", "--kind", "service", "--dry-run"],
+        "send-pending": ["send-pending", "--db", str(db)],
+    }[command]  # fmt: skip
+
+
+ALL = list(COMMANDS)
+
+
+def test_every_command_is_covered() -> None:
+    assert set(ALL) == {
+        "demo",
+        "run-target",
+        "export-excel",
+        "merge-word",
+        "send-sms",
+        "send-pending",
+    }
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_done_is_0(command: str, tmp_path: Path, garage: Path, capsys) -> None:
+    assert main(_argv(command, tmp_path, garage)) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_bad_input_is_2_with_one_line(command: str, tmp_path: Path, capsys) -> None:
+    argv = _argv(command, tmp_path, tmp_path / "missing.sqlite") + ["--no-such-option"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1 and err.startswith("cible: error: ")
+
+
+@pytest.mark.parametrize("command", ALL)
+def test_interrupted_is_130(
+    command: str, tmp_path: Path, garage: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = importlib.import_module(COMMANDS[command][0])
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module, "open_database", interrupted)
+    assert main(_argv(command, tmp_path, garage)) == 130
+    out, err = capsys.readouterr()
+    assert err == "cible: interrupted\n"
