@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from app.errors import TargetError
 from app.i18n import N_, _, format_count, format_date_pattern, ngettext
-from app.query.catalog import Field, FieldType, current_language, get_field
+from app.query.catalog import Entity, Field, FieldType, current_language, get_field
 
 
 class Op(enum.StrEnum):
@@ -376,6 +376,9 @@ class Condition:
     keep_empty: bool = False
     #: For relative dates: days, months or years (the number is ``values[0]``).
     unit: str | None = None
+    #: For ticked values (``in``) of a vehicle field: the customer must own a vehicle for *each*
+    #: value, as two typed lines under one field mean (the default, ``False``, is *any* of them).
+    each: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -482,8 +485,14 @@ class Condition:
                         )
             if op is Op.BETWEEN and _comparable(values[0]) > _comparable(values[1]):
                 values = [values[1], values[0]]
+        each = bool(self.each) and op is Op.IN and f.entity is Entity.VEHICLE and len(values) > 1
         return Condition(
-            self.field, op, values, keep_empty=bool(self.keep_empty) and op is Op.NE, unit=unit
+            self.field,
+            op,
+            values,
+            keep_empty=bool(self.keep_empty) and op is Op.NE,
+            unit=unit,
+            each=each,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -492,6 +501,8 @@ class Condition:
             data["values"] = [_dump_value(v) for v in self.values]
         if Op(self.op) is Op.NE:
             data["keep_empty"] = bool(self.keep_empty)
+        if self.each:
+            data["each"] = True
         if self.unit:
             data["unit"] = self.unit
         return data
@@ -500,7 +511,7 @@ class Condition:
     def from_dict(cls, data: Any) -> Condition:
         if not isinstance(data, dict):
             raise TargetError(_("A condition must be an object, not {data!r}.").format(data=data))
-        unknown = set(data) - {"field", "op", "values", "keep_empty", "unit"}
+        unknown = set(data) - {"field", "op", "values", "keep_empty", "unit", "each"}
         if unknown:
             raise TargetError(
                 _("Unknown key(s) in a condition: {values}.").format(
@@ -523,6 +534,12 @@ class Condition:
                     "Condition on {field}: 'keep_empty' must be true or false, not {keep_empty!r}."
                 ).format(field=data["field"], keep_empty=data["keep_empty"])
             )
+        if not isinstance(data.get("each", False), bool):
+            raise TargetError(
+                _("Condition on {field}: 'each' must be true or false, not {each!r}.").format(
+                    field=data["field"], each=data["each"]
+                )
+            )
         if data.get("unit") is not None and data["unit"] not in UNITS:
             raise TargetError(
                 _(
@@ -534,6 +551,7 @@ class Condition:
             data["op"],
             values,
             keep_empty=bool(data.get("keep_empty", False)),
+            each=bool(data.get("each", False)),
             unit=data.get("unit"),
         ).validated()
 

@@ -94,6 +94,8 @@ def _condition_text(cond: Condition, lang: str, with_entity: bool = True) -> str
         text = _w("between", lang).format(low=values[0], high=values[1])
     elif op is Op.IN:
         text = _w("in", lang).format(values=", ".join(values))
+        if cond.each:
+            text += " " + _w("split", lang).format(field=f.label(lang))
     elif op is Op.NE:
         empty = _w("ne_keep", lang) if cond.keep_empty else _w("ne_drop", lang)
         text = "≠ " + ", ".join(values) + " " + empty

@@ -30,7 +30,7 @@ import datetime as dt
 import enum
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -52,6 +52,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.errors import TargetError
 from app.i18n import _
+from app.models.dealership import CustomerAlias, Site
 from app.models.enums import VehicleStatus
 from app.models.textfold import fold, folded
 from app.query.catalog import (
@@ -500,8 +501,24 @@ class _Compiled:
     removed_param: bool
 
 
+def _expand_each(group: Group) -> Group:
+    """Ticked values marked "each" become one line per value, as if typed: in an "all" group
+    they join its lines (one vehicle per value, matching the group's other vehicle lines); in
+    an "any" or "none" group they form an "all" group of their own."""
+    children: list[Condition | Group] = []
+    for child in group.children:
+        if isinstance(child, Group):
+            children.append(_expand_each(child))
+        elif child.each and Op(child.op) is Op.IN:
+            lines = [Condition(child.field, Op.EQ, [v]) for v in child.values]
+            children.extend(lines if group.kind == "all" else [Group("all", list(lines))])
+        else:
+            children.append(child)
+    return Group(group.kind, children)
+
+
 def _prepared(target: Target, today: dt.date | None) -> tuple[Group, _Ctx]:
-    criteria = target.criteria.validated()
+    criteria = _expand_each(target.criteria.validated())
     today = today or dt.date.today()
     return criteria, _Ctx(today=today, in_use_only=not _mentions_status(criteria))
 
@@ -651,10 +668,52 @@ def _params(target: Target, compiled: _Compiled) -> dict[str, Any]:
     return {"removed_ids": sorted(target.removed)} if compiled.removed_param else {}
 
 
+def resolve_removed(conn: Connection, target: Target) -> Target:
+    """*target* with the customers of its removed references (``removed_refs``: a target file
+    made at another site names them by site and DMS reference) turned into this database's
+    customer numbers. References that match nobody here remove nobody."""
+    if not target.removed_refs:
+        return target
+    refs = {ref for _site, ref in target.removed_refs}
+    found: set[int] = set()
+    site = Site.__table__
+    for dms_ref, code, customer_id in conn.execute(
+        select(CUSTOMER.c.dms_ref, site.c.code, CUSTOMER.c.id)
+        .select_from(CUSTOMER.outerjoin(site, CUSTOMER.c.site_id == site.c.id))
+        .where(CUSTOMER.c.dms_ref.in_(sorted(refs)))
+    ):
+        if (code or "", dms_ref) in target.removed_refs:
+            found.add(customer_id)
+    alias = CustomerAlias.__table__
+    for dms_ref, code, customer_id in conn.execute(
+        select(alias.c.dms_ref, site.c.code, alias.c.customer_id)
+        .select_from(alias.outerjoin(site, alias.c.site_id == site.c.id))
+        .where(alias.c.dms_ref.in_(sorted(refs)))
+    ):
+        if (code or "", dms_ref) in target.removed_refs:
+            found.add(customer_id)
+    return replace(target, removed=set(target.removed) | found, removed_refs=set())
+
+
+def removed_references(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Customer number → (site code, DMS reference), for writing a target file another site
+    can read (see :func:`resolve_removed`)."""
+    if not ids:
+        return {}
+    site = Site.__table__
+    rows = conn.execute(
+        select(CUSTOMER.c.id, site.c.code, CUSTOMER.c.dms_ref)
+        .select_from(CUSTOMER.outerjoin(site, CUSTOMER.c.site_id == site.c.id))
+        .where(CUSTOMER.c.id.in_(sorted(ids)))
+    )
+    return {cid: (code or "", ref) for cid, code, ref in rows}
+
+
 def count_rows(
     conn: Connection, target: Target, *, today: dt.date | None = None, include_removed: bool = True
 ) -> int:
     """How many rows the target has (the grid's "N enregistrements", removed rows included)."""
+    target = resolve_removed(conn, target)
     compiled = _compile(target, today, [], include_removed, True)
     return int(conn.execute(compiled.query, _params(target, compiled)).scalar_one())
 
@@ -683,6 +742,7 @@ def fetch_page(
     columns: Sequence[str] | None = None,
 ) -> list[ResultRow]:
     """Rows ``offset`` to ``offset + limit`` in the target's sort order (removed rows included)."""
+    target = resolve_removed(conn, target)
     today = today or dt.date.today()
     compiled = _compile(target, today, columns, True, False)
     query = compiled.query.offset(max(0, int(offset))).limit(max(0, int(limit)))
@@ -699,6 +759,7 @@ def iter_rows(
     batch_size: int = 2000,
 ) -> Iterator[ResultRow]:
     """Every row in the target's sort order, streamed (removed customers left out by default)."""
+    target = resolve_removed(conn, target)
     today = today or dt.date.today()
     compiled = _compile(target, today, columns, include_removed, False)
     result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(

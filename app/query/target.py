@@ -11,7 +11,8 @@ from app.query.catalog import get_field
 from app.query.criteria import Group, check_size
 
 FORMAT_NAME = "cible-target"
-FORMAT_VERSION = 1
+#: 2: removed customers by site and DMS reference; "each" on ticked values. Version 1 is read.
+FORMAT_VERSION = 2
 #: Columns of one target (the catalog has fewer displayable fields than this).
 MAX_COLUMNS = 250
 #: Sort keys of one target.
@@ -86,6 +87,9 @@ class Target:
     #: Customer ids removed by hand: shown struck out in the grid, left out of every export.
     removed: set[int] = field(default_factory=set)
     grain: Grain | str = "vehicle"
+    #: Removed customers named by (site code, DMS reference), as a target file made at another
+    #: site names them; turned into ``removed`` by ``engine.resolve_removed`` on a database.
+    removed_refs: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.grain not in GRAINS:
@@ -93,6 +97,7 @@ class Target:
                 _("Unknown grain {grain!r}: use vehicle or customer.").format(grain=self.grain)
             )
         self.removed = {int(i) for i in self.removed}
+        self.removed_refs = {(str(site), str(ref)) for site, ref in self.removed_refs}
 
     def validate(self) -> None:
         """Raise :class:`TargetError` if a column, sort key or criterion is not valid."""
@@ -131,7 +136,17 @@ class Target:
         check_size(self.criteria)
         self.criteria.validated()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, references: dict[int, tuple[str, str]] | None = None) -> dict[str, Any]:
+        """The target as a file holds it. With *references* (customer number → site code and DMS
+        reference, see ``engine.removed_references``), removed customers are written by
+        reference, so another site's database removes the same people; otherwise by number
+        (meaningful in this database only)."""
+        references = references or {}
+        removed: list[Any] = [
+            {"site": references[i][0], "ref": references[i][1]} if i in references else i
+            for i in sorted(self.removed)
+        ]
+        removed += [{"site": s, "ref": r} for s, r in sorted(self.removed_refs)]
         return {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
@@ -141,7 +156,7 @@ class Target:
             "columns": list(self.columns),
             "criteria": self.criteria.to_dict(),
             "sort": [k.to_dict() for k in self.sort],
-            "removed": sorted(self.removed),
+            "removed": removed,
         }
 
     @classmethod
@@ -200,10 +215,29 @@ class Target:
         if not isinstance(sort, list):
             raise TargetError(_("The target's 'sort' must be a list."))
         removed = data.get("removed", [])
-        if not isinstance(removed, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in removed
-        ):
+        if not isinstance(removed, list):
             raise TargetError(_("The target's 'removed' must be a list of customer numbers."))
+        ids: set[int] = set()
+        refs: set[tuple[str, str]] = set()
+        for item in removed:
+            if isinstance(item, int) and not isinstance(item, bool):
+                ids.add(item)
+            elif (
+                version >= 2
+                and isinstance(item, dict)
+                and set(item) <= {"site", "ref"}
+                and isinstance(item.get("ref"), str)
+                and item["ref"].strip()
+                and isinstance(item.get("site", ""), str | None)
+            ):
+                refs.add((item.get("site") or "", item["ref"].strip()))
+            else:
+                raise TargetError(
+                    _(
+                        "The target's 'removed' must list customers by number or as"
+                        ' {{"site": CODE, "ref": DMS reference}}: {item!r} is neither.'
+                    ).format(item=item)
+                )
         grain = data.get("grain", "vehicle")
         target = cls(
             name=name,
@@ -211,8 +245,9 @@ class Target:
             columns=list(columns),
             criteria=Group.from_dict(criteria),
             sort=[SortKey.from_dict(k) for k in sort],
-            removed=set(removed),
+            removed=ids,
             grain=grain,
+            removed_refs=refs,
         )
         target.validate()
         return target

@@ -8,11 +8,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import files
 from app.errors import TargetError
 from app.i18n import _, format_size
 from app.query.target import Target
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 #: A target file is a few kilobytes; anything this large is not one (and would not run).
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -61,15 +65,26 @@ def load_target_file(path: str | os.PathLike[str]) -> Target:
         raise TargetError(f"{p.name}: {error}") from None
 
 
-def dumps_target(target: Target) -> str:
-    return json.dumps(target.to_dict(), ensure_ascii=False, indent=2) + "\n"
+def dumps_target(target: Target, references: dict[int, tuple[str, str]] | None = None) -> str:
+    return json.dumps(target.to_dict(references), ensure_ascii=False, indent=2) + "\n"
 
 
-def save_target_file(target: Target, path: str | os.PathLike[str]) -> None:
-    """Write *target* as JSON (UTF-8); the old file is replaced only once the new one is complete."""
+def save_target_file(
+    target: Target, path: str | os.PathLike[str], conn: Connection | None = None
+) -> None:
+    """Write *target* as JSON (UTF-8); the old file is replaced only once the new one is complete.
+
+    With *conn* (the database the target was made on), removed customers are written by site
+    and DMS reference, so the file removes the same people at another site (or nobody there);
+    without, by customer number, which only this database understands."""
     p = Path(path)
     target.validate()
-    text = dumps_target(target)
+    references = None
+    if conn is not None and target.removed:
+        from app.query.engine import removed_references
+
+        references = removed_references(conn, target.removed)
+    text = dumps_target(target, references)
     try:
         with files.atomic_write(p, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)

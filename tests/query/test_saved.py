@@ -283,7 +283,7 @@ MALFORMED = {
     ),
     "newer version": (
         _target_json(version=FORMAT_VERSION + 1),
-        "written by a newer Cible (format version 2; this one reads up to 1). Update Cible",
+        "written by a newer Cible (format version 3; this one reads up to 2). Update Cible",
     ),
     "version zero": (_target_json(version=0), "'version' must be a whole number from 1"),
     "version text": (_target_json(version="1"), "'version' must be a whole number from 1, not '1'"),
@@ -315,7 +315,7 @@ MALFORMED = {
     ),
     "removed as text": (
         _target_json(removed=["ARVAL"]),
-        "'removed' must be a list of customer numbers",
+        "'removed' must list customers by number or as {\"site\": CODE, \"ref\": DMS reference}",
     ),
     "columns not a list": (_target_json(columns="customer.last_name"), "'columns' must be a list"),
     "name not text": (_target_json(name=12), "'name' and 'description' must be text"),

@@ -40,7 +40,7 @@ from app.errors import CibleError, TargetError
 from app.models.db import Database
 from app.query.catalog import FIELDS, enum_choices
 from app.query.criteria import Condition, Group, Op
-from app.query.engine import count_rows
+from app.query.engine import count_rows, resolve_removed
 from app.query.saved import (
     TargetExistsError,
     delete_saved,
@@ -779,6 +779,11 @@ class TargetingScreen(QWidget):
                 return False
         try:
             target = load_target_file(path)
+            if self.database is not None and target.removed_refs:
+                # removed customers named by site and DMS reference (a file from another site):
+                # the ones of this database, found in one short query
+                with self.database.engine.connect() as conn:
+                    target = resolve_removed(conn, target)
         except TargetError as error:
             self.show_error(self.tr("This file cannot be imported."), error)
             return False
@@ -800,7 +805,11 @@ class TargetingScreen(QWidget):
             if not path:
                 return False
         try:
-            save_target_file(self.current_target(), path)
+            if self.database is not None:
+                with self.database.engine.connect() as conn:  # removed customers by reference
+                    save_target_file(self.current_target(), path, conn)
+            else:
+                save_target_file(self.current_target(), path)
         except TargetError as error:
             self.show_error(self.tr("The target file could not be written."), error)
             return False
