@@ -460,7 +460,7 @@ def parse_civility(value: Any) -> tuple[tuple[str | None, bool], Reason | None]:
         return (None, False), None
     if words in CIVILITIES:
         return (CIVILITIES[words], False), None
-    if words in COMPANY_FORMS:
+    if words in COMPANY_FORMS or words.replace(" ", "") in COMPANY_FORMS:  # S.A.R.L.
         return (None, True), None
     return (text, False), _reason(N_("“{value}” is not a known civility."), value=text)
 
