@@ -473,10 +473,10 @@ def parse_text(value: Any) -> tuple[str | None, Reason | None]:
 
 def parse_enum(value: Any, words: tuple[tuple[str, tuple[str, ...]], ...]):
     """The stored value whose value or label (French or English) the cell says."""
-    text = _fold_word(as_text(value))
-    if not text:
+    raw = as_text(value)
+    if not raw:
         return None, None
-    return _enum_lookup(text, words, as_text(value))
+    return _enum_lookup(_fold_word(raw), words, raw)
 
 
 @functools.lru_cache(maxsize=4096)
