@@ -66,14 +66,17 @@ def main() -> None:
 
         layout = sniff(path)
         mapping = suggest_mapping(list(layout.headers), FileKind.INVOICES)
-        tracemalloc.start()
         started = time.perf_counter()
         validation = Validation(path, layout, mapping, FileKind.INVOICES)
         accepted = sum(1 for _row in validation.rows())
         dms_time = time.perf_counter() - started
+        report = validation.report
+        tracemalloc.start()  # a second, shorter run: tracing slows everything down
+        small = Validation(path, layout, mapping, FileKind.INVOICES)
+        for _index, _row in zip(range(200_000), small.rows(), strict=False):
+            pass
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        report = validation.report
     print(f"{args.lines:,} lines, {size / 1e6:.0f} MB")
     print(f"csv.reader:       {plain_time:7.2f} s ({plain - 1:,} rows)")
     print(
@@ -82,7 +85,7 @@ def main() -> None:
     print(f"ratio:            {dms_time / plain_time:7.1f}x")
     for name, seconds in report.timings.items():
         print(f"  {name:<14} {seconds:7.2f} s")
-    print(f"peak traced memory: {peak / 1e6:.1f} MB")
+    print(f"peak traced memory over the first 200,000 rows: {peak / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

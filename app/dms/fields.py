@@ -364,8 +364,9 @@ def importable_fields() -> dict[str, ImportField]:
 _REQUIRED = {"customer.dms_ref", "invoice.number", "invoice.date"}
 
 
+@functools.cache
 def fields_for(kind: FileKind) -> dict[str, ImportField]:
-    """The importable columns of a kind of file."""
+    """The importable columns of a kind of file (shared: do not change the dict)."""
     tables = KIND_TABLES[FileKind(kind)]
     return {k: f for k, f in importable_fields().items() if f.table in tables}
 

@@ -32,6 +32,8 @@ from app.export.sms.phones import PhoneKind
 from app.i18n import N_, _
 
 CHUNK = 5000
+#: Distinct cells remembered per column (beyond, they are parsed each time).
+MEMO = 200_000
 #: Problems kept in the report; beyond, they are only counted.
 MAX_PROBLEMS = 100_000
 
@@ -202,6 +204,8 @@ class Validation:
         self.headers = headers
         self.report = ValidationReport(self.path.name, self.kind, profile)
         self._seen: dict[str, tuple[int, Any]] = {}
+        #: Column → {cell as read: (value, reason)}: each distinct cell parsed once.
+        self._memo: dict[int, dict[Any, tuple[Any, Any]]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -257,14 +261,25 @@ class Validation:
             category = _CATEGORY.get(f.type, "other_values")
             started = perf()
             parse = self._parser(f)
+            by_country = f.type in (ValueType.PHONE, ValueType.POSTAL_CODE)
+            memo = self._memo.setdefault(column, {})
+            plain = f.type not in (ValueType.CIVILITY, ValueType.COUNTRY, ValueType.PHONE)
             for index, (number, cells) in enumerate(chunk):
                 raw = cells[column] if column < len(cells) else ""
                 if raw is None or raw == "":
                     continue
-                if f.type in (ValueType.PHONE, ValueType.POSTAL_CODE):
-                    value, reason = parse(raw, countries[index])
-                else:
-                    value, reason = parse(raw)
+                key = (raw, countries[index]) if by_country else raw
+                found = memo.get(key)
+                if found is None:
+                    found = parse(*key) if by_country else parse(raw)
+                    if len(memo) < MEMO:
+                        memo[key] = found
+                value, reason = found
+                if reason is None and plain and not (
+                    f.max_length and isinstance(value, str) and len(value) > f.max_length
+                ):
+                    values[index][f.key] = value
+                    continue
                 if reason is not None:
                     severity = (
                         Severity.WARNING if f.type in _SOFT and not f.required else Severity.ERROR
@@ -364,7 +379,6 @@ class Validation:
     def _check_row(self, number: int, values: dict[str, Any], problems: list[Problem]) -> None:
         if any(p.severity is Severity.ERROR for p in problems):
             return
-        available = fields_for(self.kind)
         for group in REQUIRED[self.kind]:
             if not any(values.get(key) not in (None, "") for key in group):
                 if group == ("customer.dms_ref",) and self.kind is not FileKind.CUSTOMERS:
@@ -374,6 +388,7 @@ class Validation:
                     )
                 else:
                     msgid = N_("“{field}” is empty.")
+                available = fields_for(self.kind)
                 label = " / ".join(available[k].label() for k in group)
                 problems.append(
                     self._problem(
