@@ -13,3 +13,7 @@ class DatabaseError(CibleError):
 
 class TargetError(CibleError):
     """A target (criteria, columns, file) is not valid."""
+
+
+class ImportFileError(CibleError):
+    """A DMS extract cannot be read as its profile expects (names the file, row and column)."""
