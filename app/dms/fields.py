@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Float, Integer, String, Table
+from sqlalchemy.types import TypeDecorator
 
 from app.models.activity import InvoiceLine, VehicleSale, WorkshopInvoice
 from app.models.dealership import Customer, Vehicle
@@ -258,6 +259,8 @@ def _value_type(column: Column) -> ValueType:
     if column.name in _NAMED_TYPES:
         return _NAMED_TYPES[column.name]
     sql_type = column.type
+    if isinstance(sql_type, TypeDecorator):  # LenientDate and the like: what they store
+        sql_type = sql_type.impl_instance
     if isinstance(sql_type, Enum):
         return ValueType.ENUM
     if isinstance(sql_type, Boolean):
