@@ -7,10 +7,19 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from app.export.postal import PostalRecipient
-from app.i18n import _, format_count, format_date, long_date, ngettext
+from app.i18n import (
+    _,
+    format_count,
+    format_date,
+    format_date_pattern,
+    format_number,
+    long_date,
+    ngettext,
+)
 from app.models.textfold import fold
 from app.query.catalog import Field, FieldType, get_field
 from app.query.engine import ResultRow, years_since
@@ -112,17 +121,29 @@ class FieldRef:
     """One merge field found in the template."""
 
     name: str  # as written
-    kind: str  # "mergefield", "placeholder" or "if"
+    #: "mergefield", "placeholder", "if", or Word's record fields "next", "mergerec", "mergeseq"
+    kind: str
     case: str = ""  # Upper, Lower, Caps, FirstCap
     before: str = ""
     after: str = ""
     key: str | None = None  # resolved catalog or helper key
     #: For an IF field: its condition and texts.
     condition: IfField | None = None
+    #: ``\\@`` and ``\\#`` pictures, as written.
+    date_picture: str = ""
+    number_picture: str = ""
+    #: How many NEXT fields come before this field on the page (which record it shows).
+    record: int = 0
 
     def nested(self) -> list[FieldRef]:
-        """The merge fields an IF field reads."""
-        return self.condition.refs() if self.condition is not None else []
+        """The merge fields an IF field reads, nested IF fields included."""
+        if self.condition is None:
+            return []
+        found = []
+        for ref in self.condition.refs():
+            found.append(ref)
+            found.extend(ref.nested())
+        return found
 
     def apply(self, value: str) -> str:
         if not value:
@@ -206,6 +227,8 @@ class Letter:
 
     recipient: PostalRecipient
     row: ResultRow | None
+    #: The letter's number in the merge, from 1 (Word's MERGEREC and MERGESEQ).
+    number: int = 0
 
 
 class _Values:
@@ -231,15 +254,43 @@ class _Values:
         cache: dict[str, str] = {}
 
         def value_of(ref: FieldRef) -> str:
+            if ref.condition is not None:
+                return ref.condition.evaluate(value_of)
+            if ref.kind != "mergefield" and ref.kind != "placeholder":
+                return self.record_field(ref, letter)
+            if ref.date_picture or ref.number_picture:
+                return ref.apply(_XML_BAD.sub("", self.picture(ref, letter)))
             key = ref.key or ""
             if key not in cache:
                 cache[key] = _XML_BAD.sub("", self.value(key, letter))
             return ref.apply(cache[key])
 
-        return [
-            ref.condition.evaluate(value_of) if ref.condition is not None else value_of(ref)
-            for ref in self.refs
-        ]
+        return [value_of(ref) for ref in self.refs]
+
+    def record_field(self, ref: FieldRef, letter: Letter) -> str:
+        if ref.kind in ("mergerec", "mergeseq"):
+            return str(letter.number)
+        return ""  # NEXT writes nothing
+
+    def picture(self, ref: FieldRef, letter: Letter) -> str:
+        """A value written with its ``\\@`` date picture or ``\\#`` number picture."""
+        key = ref.key or ""
+        raw: Any
+        if key == "letter.date":
+            raw = self.today
+        elif key in self.index and letter.row is not None:
+            raw = letter.row.values[self.index[key]]
+        else:
+            return self.value(key, letter)
+        if ref.date_picture and isinstance(raw, dt.date):
+            return format_date_pattern(raw, word_date_pattern(ref.date_picture), self.lang)
+        if (
+            ref.number_picture
+            and isinstance(raw, int | float | Decimal)
+            and not isinstance(raw, bool)
+        ):
+            return word_number(raw, ref.number_picture, self.lang)
+        return self.value(key, letter)
 
     def value(self, key: str, letter: Letter) -> str:
         address = letter.recipient.address
@@ -275,6 +326,50 @@ class _Values:
         if row is None:
             return ""
         return self.formatters[key](row.values[self.index[key]])
+
+
+_DATE_WORDS = re.compile(r"'[^']*'|d+|M+|y+|H+|h+|m+|s+|am/pm|AM/PM|[A-Za-z]+|.", re.DOTALL)
+
+
+def word_date_pattern(picture: str) -> str:
+    """Word's date picture (``\\@ "dddd d MMMM yyyy"``) as a CLDR pattern for Babel."""
+    out = []
+    for piece in _DATE_WORDS.findall(picture):
+        if piece.startswith("'") or piece in ("d", "dd", "M", "MM", "MMM", "MMMM", "yyyy"):
+            out.append(piece)
+        elif piece.startswith("d"):  # ddd: short day name, dddd: day name
+            out.append("EEE" if len(piece) == 3 else "EEEE")
+        elif piece.startswith("M"):
+            out.append("MMMM")
+        elif piece.startswith("y"):
+            out.append("yy" if len(piece) <= 2 else "yyyy")
+        elif piece[0] in "Hhms":
+            out.append(piece[:2])
+        elif piece.upper() == "AM/PM":
+            out.append("a")
+        elif piece.isalpha():
+            out.append(f"'{piece}'")
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def word_number(value: Any, picture: str, lang: str) -> str:
+    """*value* with Word's number picture (``\\# "# ##0,00 €"``, ``\\# "0.00"``): as many
+    decimals as the picture has after its decimal mark, the letter's grouping, and the
+    picture's text before and after the digits."""
+    digits = re.search(r"[#0x][#0x.,\s\u00a0\u202f]*", picture)
+    if not digits:
+        return format_number(value, 0, lang)
+    body = digits.group(0).rstrip()
+    decimals = 0
+    mark = max(body.rfind("."), body.rfind(","))
+    if mark >= 0:
+        tail = body[mark + 1 :]
+        if len(tail) != 3 or body[mark] == ".":
+            decimals = sum(1 for c in tail if c in "#0x")
+    prefix, suffix = picture[: digits.start()], picture[digits.start() + len(body) :]
+    return f"{prefix}{format_number(value, decimals, lang)}{suffix}"
 
 
 def _formatter(f: Field, lang: str) -> Callable[[Any], str]:

@@ -50,9 +50,9 @@ def _letters(funnel: PostalFunnel, per_vehicle: bool) -> list[Letter]:
         rows: list[ResultRow | None] = list(recipient.rows) or [None]
         if per_vehicle:
             for row in rows:
-                letters.append(Letter(recipient, row))
+                letters.append(Letter(recipient, row, len(letters) + 1))
         else:
-            letters.append(Letter(recipient, rows[0]))
+            letters.append(Letter(recipient, rows[0], len(letters) + 1))
     return letters
 
 

@@ -65,7 +65,18 @@ def _if_tokens(segments: Parts) -> list[Parts]:
                 if started:
                     tokens.append(current)
                     current, started = [], False
+            elif ch in "<>=" and len(tokens) < 3:
+                # an operator written against its operands: IF {MERGEFIELD X}="Madame"
+                op = current[0] if len(current) == 1 and isinstance(current[0], str) else None
+                if started and not (op and set(op) <= set("<>=")):
+                    tokens.append(current)
+                    current = []
+                add(ch)
+                started = True
             else:
+                if started and len(current) == 1 and current[0] in _IF_OPERATORS:
+                    tokens.append(current)
+                    current = []
                 add(ch)
                 started = True
     if started:
@@ -93,22 +104,80 @@ def _parse_if(segments: Parts) -> FieldRef | None:
     return FieldRef(name="IF", kind="if", condition=condition)
 
 
-def _parse_instr(instr: str) -> FieldRef | None:
-    match = _MERGEFIELD.match(instr)
-    if not match:
-        return None
-    ref = FieldRef(
-        name=(match.group(1) if match.group(1) is not None else match.group(2)), kind="mergefield"
-    )
-    for switch, quoted, bare in _SWITCH.findall(match.group(3) or ""):
+_WORD = re.compile(r"^\s*([A-Za-z]+)(.*)$", re.DOTALL)
+#: Fields that move through the records inside one page (Word's label sheets).
+_RECORD_FIELDS = {"NEXT": "next", "MERGEREC": "mergerec", "MERGESEQ": "mergeseq"}
+#: Fields the merge recognises but cannot do as Word does: the template is refused.
+_REFUSED_FIELDS = {"NEXTIF", "SKIPIF", "FILLIN", "ASK", "DATABASE", "INCLUDETEXT"}
+
+
+def _switches(ref: FieldRef, text: str) -> FieldRef:
+    for switch, quoted, bare in _SWITCH.findall(text or ""):
         value = quoted if quoted else bare
-        if switch == "*" and value.lower() != "mergeformat":
-            ref.case = value
+        if switch == "*":
+            if value.lower() not in ("mergeformat", "charformat"):
+                ref.case = value
         elif switch == "b":
             ref.before = value
         elif switch == "f":
             ref.after = value
+        elif switch == "@":
+            ref.date_picture = value
+        elif switch == "#":
+            ref.number_picture = value
     return ref
+
+
+def _greeting(text: str) -> FieldRef:
+    """Word's GREETINGLINE: the salutation (with the name when its format has one) and the
+    punctuation of its format (``\\f "<<_BEFORE_ Cher >><<_TITLE0_ >><<_LAST0_>><<,_AFTER_ >>"``)."""
+    fmt = re.search(r'\\f\s*"([^"]*)"', text)
+    pattern = fmt.group(1) if fmt else "<<_TITLE0_ >><<_LAST0_>><<,_AFTER_ >>"
+    after = re.search(r"<<([^<>]*?)_AFTER_", pattern)
+    named = "_LAST" in pattern.upper() or "_FIRST" in pattern.upper()
+    key = "letter.salutation" if named else "letter.opening"
+    return FieldRef(
+        name="GREETINGLINE", kind="mergefield", key=key, after=after.group(1) if after else ","
+    )
+
+
+def _parse_instr(instr: str) -> FieldRef | None:
+    """The merge field an instruction is, ``None`` for another field (PAGE, DATE...).
+
+    A field Cible cannot do raises ``ValueError`` (its name)."""
+    match = _MERGEFIELD.match(instr)
+    if match:
+        ref = FieldRef(
+            name=(match.group(1) if match.group(1) is not None else match.group(2)),
+            kind="mergefield",
+        )
+        return _switches(ref, match.group(3))
+    word = _WORD.match(instr)
+    if not word:
+        return None
+    name, rest = word.group(1).upper(), word.group(2)
+    if name == "ADDRESSBLOCK":
+        return FieldRef(name="ADDRESSBLOCK", kind="mergefield", key="letter.address_block")
+    if name == "GREETINGLINE":
+        return _greeting(rest)
+    if name in _RECORD_FIELDS:
+        return _switches(FieldRef(name=name, kind=_RECORD_FIELDS[name]), rest)
+    if name in _REFUSED_FIELDS:
+        raise ValueError(name)
+    return None
+
+
+class _Frame:
+    """A field being read: its instruction (text and nested fields) and where it is."""
+
+    __slots__ = ("start", "segments", "phase", "rpr", "unsupported")
+
+    def __init__(self, start: int) -> None:
+        self.start = start
+        self.segments: Parts = []
+        self.phase = "instr"
+        self.rpr: Any = None
+        self.unsupported = False
 
 
 class _Compiler:
@@ -118,19 +187,30 @@ class _Compiler:
         self.refs: list[FieldRef] = []
         #: Fields holding merge fields that the merge cannot compute (as written).
         self.problems: list[str] = []
+        #: The runs that replaced a ``w:fldSimple`` merge field, and its field.
+        self._simple: dict[etree._Element, FieldRef] = {}
 
     def _token(self, ref: FieldRef) -> str:
         self.refs.append(ref)
         return f"{TOKEN_START}{len(self.refs) - 1}{TOKEN_END}"
 
+    def _parse(self, instr: str) -> FieldRef | None:
+        try:
+            return _parse_instr(instr)
+        except ValueError as error:
+            self.problems.append(_instr_text([instr]) + f" ({error})")
+            return None
+
     def compile(self, root: etree._Element) -> None:
         for simple in list(root.iter(W_FLDSIMPLE)):
-            ref = _parse_instr(simple.get(W_INSTR_ATTR, ""))
+            ref = self._parse(simple.get(W_INSTR_ATTR, ""))
             if ref is None:
                 continue
             inner = simple.find(f"{W_R}/{W_RPR}")
             parent = simple.getparent()
-            parent.replace(simple, _token_run(inner, self._token(ref)))
+            run = _token_run(inner, self._token(ref))
+            parent.replace(simple, run)
+            self._simple[run] = ref
         for p in list(root.iter(W_P)):
             self._complex_fields(p)
         for p in list(root.iter(W_P)):
@@ -143,69 +223,74 @@ class _Compiler:
 
     def _complex_fields(self, p: etree._Element) -> None:
         runs = _paragraph_runs(p)
-        depth = 0
-        start = -1
-        segments: Parts = []  # the instruction: text and nested MERGEFIELDs
-        nested: list[str] = []
-        unsupported = False
-        result_rpr = None
-        phase = nested_phase = ""
-        spans: list[tuple[int, int, Parts, Any, bool]] = []
+        stack: list[_Frame] = []
+        spans: list[tuple[_Frame, int]] = []
         for i, run in enumerate(runs):
+            if run in self._simple:
+                # a w:fldSimple merge field (already a token) inside a field's instruction
+                if stack and stack[-1].phase == "instr":
+                    stack[-1].segments.append(self._simple[run])
+                continue
             for child in run:
                 if child.tag == W_FLDCHAR:
                     kind = child.get(W_FLDCHARTYPE)
                     if kind == "begin":
-                        depth += 1
-                        if depth == 1:
-                            start, segments, result_rpr, phase = i, [], None, "instr"
-                            unsupported = False
-                        elif depth == 2 and phase == "instr":
-                            nested, nested_phase = [], "instr"
-                        elif phase == "instr":
-                            unsupported = True  # fields three deep
-                    elif kind == "separate":
-                        if depth == 1:
-                            phase = "result"
-                        elif depth == 2:
-                            nested_phase = "result"
-                    elif kind == "end" and depth > 0:
-                        if depth == 2 and phase == "instr":
-                            ref = _parse_instr("".join(nested))
-                            if ref is None:
-                                unsupported = True
-                            else:
-                                segments.append(ref)
-                        depth -= 1
-                        if depth == 0:
-                            spans.append((start, i, segments, result_rpr, unsupported))
-                            phase = ""
-                elif child.tag == W_INSTR and phase == "instr":
-                    if depth == 1:
-                        segments.append(child.text or "")
-                    elif depth == 2 and nested_phase == "instr":
-                        nested.append(child.text or "")
-                elif child.tag == W_T and depth == 1 and phase == "result" and result_rpr is None:
-                    result_rpr = run.find(W_RPR)
-                    if result_rpr is None:
-                        result_rpr = etree.Element(W_RPR)
-        for start, end, parts, rpr, unsupported in reversed(spans):
-            has_fields = any(isinstance(x, FieldRef) for x in parts)
-            if not has_fields:
-                ref = _parse_instr("".join(str(x) for x in parts))
-            else:
-                ref = None if unsupported else _parse_if(parts)
-                if ref is None:
-                    self.problems.append(_instr_text(parts))
-                    continue
+                        stack.append(_Frame(i))
+                    elif kind == "separate" and stack:
+                        stack[-1].phase = "result"
+                    elif kind == "end" and stack:
+                        frame = stack.pop()
+                        if not stack:
+                            spans.append((frame, i))
+                            continue
+                        parent = stack[-1]
+                        if parent.phase != "instr":
+                            continue  # a field inside another's result: replaced with it
+                        ref = self._field_of(frame)
+                        if ref is None:
+                            if frame.unsupported or _has_refs(frame.segments):
+                                parent.unsupported = True
+                            else:  # another field inside an instruction: its code as text
+                                parent.segments.append("".join(map(str, frame.segments)))
+                        else:
+                            parent.segments.append(ref)
+                elif child.tag == W_INSTR and stack and stack[-1].phase == "instr":
+                    stack[-1].segments.append(child.text or "")
+                elif (
+                    child.tag == W_T
+                    and len(stack) == 1
+                    and stack[0].phase == "result"
+                    and stack[0].rpr is None
+                ):
+                    stack[0].rpr = run.find(W_RPR)
+                    if stack[0].rpr is None:
+                        stack[0].rpr = etree.Element(W_RPR)
+        if stack:  # a field that goes on in the next paragraph
+            frame = stack[0]
+            if _has_refs(frame.segments) or _MERGE_WORDS.search(
+                "".join(x for x in frame.segments if isinstance(x, str))
+            ):
+                self.problems.append(_instr_text(frame.segments) + " (" + _SPANS_PARAGRAPHS + ")")
+        for frame, end in reversed(spans):
+            ref = self._field_of(frame)
             if ref is None:
+                if frame.unsupported or _has_refs(frame.segments):
+                    self.problems.append(_instr_text(frame.segments))
                 continue  # another kind of field (PAGE, DATE...): left as it is
-            if rpr is None:
-                rpr = runs[start].find(W_RPR)
-            first = runs[start]
+            rpr = frame.rpr if frame.rpr is not None else runs[frame.start].find(W_RPR)
+            first = runs[frame.start]
             first.getparent().replace(first, _token_run(rpr, self._token(ref)))
-            for run in runs[start + 1 : end + 1]:
-                run.getparent().remove(run)
+            for run in runs[frame.start + 1 : end + 1]:
+                if run.getparent() is not None:
+                    run.getparent().remove(run)
+
+    def _field_of(self, frame: _Frame) -> FieldRef | None:
+        """The merge field or computed IF a finished field is, or ``None``."""
+        if frame.unsupported:
+            return None
+        if not _has_refs(frame.segments):
+            return self._parse("".join(map(str, frame.segments)))
+        return _parse_if(frame.segments)
 
     def _placeholders(self, p: etree._Element) -> None:
         nodes: list[etree._Element] = []
@@ -246,6 +331,23 @@ class _Compiler:
             node.set(XML_SPACE, "preserve")
 
 
+def _has_refs(parts: Parts) -> bool:
+    return any(isinstance(x, FieldRef) for x in parts)
+
+
+_MERGE_WORDS = re.compile(r"\b(MERGEFIELD|IF|NEXT|NEXTIF|SKIPIF)\b", re.IGNORECASE)
+_SPANS_PARAGRAPHS = "goes on over several paragraphs"
+
+
 def _instr_text(parts: Parts) -> str:
-    text = "".join(x if isinstance(x, str) else f"{{ MERGEFIELD {x.name} }}" for x in parts)
+    text = "".join(
+        x
+        if isinstance(x, str)
+        else "{ IF … }"
+        if x.kind == "if"
+        else f"{{ MERGEFIELD {x.name} }}"
+        if x.kind == "mergefield"
+        else f"{{ {x.name} }}"
+        for x in parts
+    )
     return "{ " + " ".join(text.split()) + " }"
