@@ -60,6 +60,9 @@ def _if_tokens(segments: Parts) -> list[Parts]:
                 else:
                     add(ch)
             elif ch == '"':
+                if started and len(current) == 1 and current[0] in _IF_OPERATORS:
+                    tokens.append(current)
+                    current = []
                 quoted = started = True
             elif ch.isspace():
                 if started:

@@ -22,6 +22,8 @@ from app.export.word.parse import _Compiler
 from app.export.word.xml import (
     _TOKEN,
     TOKEN_START,
+    W_FLDCHAR,
+    W_FLDCHARTYPE,
     W_FLDSIMPLE,
     W_INSTR,
     W_INSTR_ATTR,
@@ -90,12 +92,41 @@ def _pages_per_letter(roots: list[etree._Element]) -> bool:
             instr = simple.get(W_INSTR_ATTR, "")
             if _NUMPAGES.search(instr):
                 simple.set(W_INSTR_ATTR, _NUMPAGES.sub("SECTIONPAGES", instr))
+                _one_page(list(simple.iter(W_T)))
                 found = True
         for instr in root.iter(W_INSTR):
             if instr.text and _NUMPAGES.search(instr.text):
                 instr.text = _NUMPAGES.sub("SECTIONPAGES", instr.text)
+                _one_page(_cached_result(instr))
                 found = True
     return found
+
+
+def _cached_result(instr: etree._Element) -> list[etree._Element]:
+    """The ``w:t`` of the cached result of the complex field whose instruction holds *instr*."""
+    texts: list[etree._Element] = []
+    run = instr.getparent()
+    phase = "instr"
+    sibling = run.getnext()
+    while sibling is not None:
+        for child in sibling.iter(W_FLDCHAR, W_T):
+            if child.tag == W_FLDCHAR:
+                kind = child.get(W_FLDCHARTYPE)
+                if kind == "separate":
+                    phase = "result"
+                elif kind in ("end", "begin"):
+                    return texts
+            elif phase == "result":
+                texts.append(child)
+        sibling = sibling.getnext()
+    return texts
+
+
+def _one_page(texts: list[etree._Element]) -> None:
+    """The cached result the template saved ("53": its author's whole merge) becomes 1.
+    Word computes SECTIONPAGES when it prints; LibreOffice (7.4) shows the cached result."""
+    for i, t in enumerate(texts):
+        t.text = "1" if i == 0 else ""
 
 
 class LetterTemplate:
