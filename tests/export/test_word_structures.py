@@ -368,3 +368,41 @@ def test_libreoffice_prints_each_letter_on_its_own_pages_with_its_own_numbers(
         )
         assert "DUPONT" not in page
     assert "Dupré" in pages[0]
+
+
+# --- 10 and 11: the command line ----------------------------------------------------------------
+
+
+def test_an_unwritable_pdf_is_refused_before_anything_is_written(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = build(tmp_path / "t.docx", [para(fld("MERGEFIELD Nom", ""))])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "o.pdf").mkdir()  # a folder where the PDF should go
+    with pytest.raises(MergeError, match="Cannot write the PDF .*folder"):
+        run_merge(db, template, tmp_path / "o.docx", pdf=locked / "o.pdf")
+    with pytest.raises(MergeError, match="does not exist"):
+        run_merge(db, template, tmp_path / "o.docx", pdf=tmp_path / "nowhere" / "o.pdf")
+    assert not (tmp_path / "o.docx").exists()
+
+
+def test_a_pdf_conversion_that_fails_leaves_no_letters(mailing, tmp_path, monkeypatch) -> None:
+    from app.export.word import merge as merge_module
+
+    db, _ = mailing
+    template = build(tmp_path / "t.docx", [para(fld("MERGEFIELD Nom", ""))])
+
+    def fail(docx, pdf, **kw):
+        raise MergeError("LibreOffice could not convert o.docx to PDF.")
+
+    monkeypatch.setattr(merge_module, "convert_to_pdf", fail)
+    with pytest.raises(MergeError, match="could not convert"):
+        run_merge(db, template, tmp_path / "o.docx", pdf=tmp_path / "o.pdf")
+    assert not (tmp_path / "o.docx").exists()
+
+
+def test_a_template_without_fields_is_warned_about(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = build(tmp_path / "t.docx", [para(text("Bonjour"))])
+    result = run_merge(db, template, tmp_path / "o.docx")
+    assert result.warnings and "no merge field" in result.warnings[0]

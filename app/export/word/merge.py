@@ -17,7 +17,7 @@ from app.export.word.errors import MergeError, _report
 from app.export.word.fields import _HELPER_COLUMNS, HELPERS_BY_KEY
 from app.export.word.labels import LABEL_LAYOUTS, LabelLayout, _check_offset, write_labels
 from app.export.word.letters import write_letters
-from app.export.word.pdf import convert_to_pdf
+from app.export.word.pdf import check_pdf_path, convert_to_pdf
 from app.export.word.template import LetterTemplate
 from app.i18n import _, normalize_language
 from app.models.activity import ContactHistory
@@ -38,6 +38,8 @@ class MergeResult:
     letters: list[tuple[int, int | None]] = field(default_factory=list)
     labels: bool = False
     pdf_path: Path | None = None
+    #: Things the user should know before printing (no merge field in the template...).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -111,6 +113,8 @@ def merge_target(
                 "{path} is the template itself: write the letters to another file.", funnel_lang
             ).format(path=out)
         )
+    if pdf is not None:
+        check_pdf_path(pdf, funnel_lang)
     letter_template = LetterTemplate(template) if template is not None else None
     if letter_template is not None:
         keys = letter_template.resolve(target)
@@ -164,8 +168,20 @@ def merge_target(
         letters=[(x.recipient.customer_id, x.row.vehicle_id if x.row else None) for x in letters],
         labels=layout is not None,
     )
+    if letter_template is not None and not letter_template.field_names:
+        result.warnings.append(
+            _(
+                "{file} has no merge field: every letter is the same. Insert fields such as "
+                "«Nom» where each customer's details go.",
+                funnel_lang,
+            ).format(file=Path(template or "").name)
+        )
     if pdf is not None:
-        result.pdf_path = convert_to_pdf(out, pdf)
+        try:
+            result.pdf_path = convert_to_pdf(out, pdf)
+        except BaseException:
+            out.unlink(missing_ok=True)  # no letters without the PDF that was asked for
+            raise
     return result
 
 

@@ -27,6 +27,25 @@ def pdf_unavailable_reason() -> str | None:
     return None
 
 
+def check_pdf_path(pdf: str | os.PathLike[str], lang: str | None = None) -> None:
+    """Refuse, before anything is written, a PDF path that cannot be written."""
+    pdf = Path(pdf)
+    folder = pdf.parent if str(pdf.parent) else Path(".")
+    problem = None
+    if pdf.is_dir():
+        problem = _("it is a folder", lang)
+    elif not folder.is_dir():
+        problem = _("the folder {folder} does not exist", lang).format(folder=folder)
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        problem = _("the folder {folder} is read-only", lang).format(folder=folder)
+    elif pdf.exists() and not os.access(pdf, os.W_OK):
+        problem = _("the file is read-only or locked", lang)
+    if problem:
+        raise MergeError(
+            _("Cannot write the PDF {path}: {problem}.", lang).format(path=pdf, problem=problem)
+        )
+
+
 def convert_to_pdf(
     docx: str | os.PathLike[str], pdf: str | os.PathLike[str], *, timeout: float = 600
 ) -> Path:
@@ -36,6 +55,17 @@ def convert_to_pdf(
         raise MergeError(pdf_unavailable_reason() or _("LibreOffice is not installed."))
     docx, pdf = Path(docx), Path(pdf)
     folder = pdf.parent if str(pdf.parent) else Path(".")
+    try:
+        return _convert(program, docx, pdf, folder, timeout)
+    except OSError as error:
+        raise MergeError(
+            _("Cannot write the PDF {path}: {problem}.").format(
+                path=pdf, problem=error.strerror or error
+            )
+        ) from None
+
+
+def _convert(program: str, docx: Path, pdf: Path, folder: Path, timeout: float) -> Path:
     with tempfile.TemporaryDirectory(prefix=".cible-pdf-", dir=folder) as work:
         profile = Path(work) / "profile"
         command = [
