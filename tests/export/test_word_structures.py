@@ -406,3 +406,34 @@ def test_a_template_without_fields_is_warned_about(mailing, tmp_path) -> None:
     template = build(tmp_path / "t.docx", [para(text("Bonjour"))])
     result = run_merge(db, template, tmp_path / "o.docx")
     assert result.warnings and "no merge field" in result.warnings[0]
+
+
+def test_a_template_saved_by_libreoffice_merges(mailing, tmp_path) -> None:
+    """The Word-style template saved again by LibreOffice Writer, then merged and printed."""
+    _needs_libreoffice()
+    db, ids = mailing
+    word_made = build(
+        tmp_path / "word.docx",
+        [
+            para(
+                fld("MERGEFIELD Civilité", "«Civilité»"),
+                text(" "),
+                fld_simple("MERGEFIELD Nom", "«Nom»"),
+            ),
+            para(text("Votre garage")),
+        ],
+        continuous=True,
+        mail_merge=True,
+    )
+    saved = tmp_path / "lo"
+    saved.mkdir()
+    subprocess.run(
+        [word.pdf_converter(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--headless", "--convert-to", "docx", "--outdir", str(saved), str(word_made)],
+        capture_output=True, check=True, timeout=300,
+    )  # fmt: skip
+    result = run_merge(db, saved / "word.docx", tmp_path / "o.docx", pdf=tmp_path / "o.pdf")
+    pages = _pdf_text(tmp_path / "o.pdf")
+    assert len(pages) == result.count == 6
+    assert "Monsieur Dupré" in pages[0] and all("Votre garage" in p for p in pages)
+    assert "«" not in "".join(pages)
