@@ -22,6 +22,7 @@ is written to a temporary file next to ``--out`` and moved into place only when 
 from __future__ import annotations
 
 import getpass
+import sys
 from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
@@ -195,6 +196,16 @@ def main(argv: list[str]) -> int:
         written = ngettext(
             "{n} letter written to {out}", "{n} letters written to {out}", result.count
         )
+    if not result.labels and result.count != funnel.final_count:
+        print(
+            ngettext(
+                "One letter per vehicle: {n} letter for {m} recipients",
+                "One letter per vehicle: {n} letters for {m} recipients",
+                result.count,
+            ).format(n=format_count(result.count), m=format_count(funnel.final_count))
+        )
+    for warning in result.warnings:
+        print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
     print(written.format(n=format_count(result.count), out=out))
     if result.pdf_path is not None:
         print(_("PDF written to {pdf_path}").format(pdf_path=result.pdf_path))
