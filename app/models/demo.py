@@ -2,7 +2,7 @@
 
 :func:`generate_demo` fills an empty Cible database with an invented dealer group of three sites
 in the Centre-Val de Loire region (Renault-Dacia in Tours, Peugeot-Citroën in Blois,
-Volkswagen-Audi-SEAT-Škoda in Orléans):
+Volkswagen-Audi-SEAT-Škoda in Orléans) and three small branches abroad:
 
 * people with civilities and companies, addresses in real communes with their postal codes
   (:data:`COMMUNES`), French phone numbers (some missing, some landline-only), e-mails at the
@@ -14,7 +14,17 @@ Volkswagen-Audi-SEAT-Škoda in Orléans):
   technical inspection (CT: 4 years after the MEC, then every 2 years), warranty, extended
   warranty and mobility guarantee; traded-in and returned leased vehicles change owner, with the
   ownership history; some are sold, scrapped or stolen;
-* contact refusals per channel with their dates and sources, and the marketing legal basis;
+* branches in Switzerland (CH-VD, CH-GE) and Quebec (CA-QC) with local addresses, numbers and
+  plates; Canadian customers' implied consents (CASL) lapse, some already have;
+* leased cars carry their driver; a few old ones are still the leasing company's in the DMS;
+  vehicle statuses have their dates; a few percent of customers have an unknown address (mail
+  returned) or an incomplete one;
+* contact refusals per channel as a permission history (``permission_event``) with the
+  ``optout_*`` and ``marketing_basis*`` cache columns :mod:`app.models.permissions` would compute
+  from it, and the suppression lists the refusals make: duplicates sharing a number (Claire
+  GIRARD and GIRRARD) are left out of SMS when one of them replied STOP;
+* customer, warranty and internal (vehicle preparation) workshop invoices with numbered lines,
+  sales with an order number unique per site;
 * ten years of workshop invoices whose lines add up exactly to their totals, new and used vehicle
   sales with every kind of financing (``financing_end`` = start + term months) and the plans sold
   with them, and the contacts made (welcome letters, courtesy calls, reminders, greetings,
@@ -1876,9 +1886,15 @@ class _Generator:
             expires = add_months(day, _IMPLIED_MONTHS[basis])
         cust.basis_date = day or dt.date.max
         cust.basis_end = expires
-        if day is not None:
-            for channel in _OPTOUT_RATES:  # the one basis, given for every channel
-                events.append(self.event(cust, channel, "basis", basis, day, expires, source, None))
+        if day is not None:  # the one basis, given for every channel the customer has
+            held = (("post", True), ("phone_home", row["phone_home"]),
+                    ("phone_work", row["phone_work"]), ("phone_mobile", row["phone_mobile"]),
+                    ("sms", True), ("fax", row["fax"]), ("email", row["email"]))  # fmt: skip
+            for channel, has in held:
+                if has:
+                    events.append(
+                        self.event(cust, channel, "basis", basis, day, expires, source, None)
+                    )
         # The cache holds the SMS channel's basis in force today: none while SMS is refused
         # or once an implied consent has lapsed.
         in_force = day is not None and not row["optout_sms"]
