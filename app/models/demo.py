@@ -2,7 +2,7 @@
 
 :func:`generate_demo` fills an empty Cible database with an invented dealer group of three sites
 in the Centre-Val de Loire region (Renault-Dacia in Tours, Peugeot-Citroën in Blois,
-Volkswagen-Audi-SEAT-Škoda in Orléans):
+Volkswagen-Audi-SEAT-Škoda in Orléans) and three small branches abroad:
 
 * people with civilities and companies, addresses in real communes with their postal codes
   (:data:`COMMUNES`), French phone numbers (some missing, some landline-only), e-mails at the
@@ -14,7 +14,17 @@ Volkswagen-Audi-SEAT-Škoda in Orléans):
   technical inspection (CT: 4 years after the MEC, then every 2 years), warranty, extended
   warranty and mobility guarantee; traded-in and returned leased vehicles change owner, with the
   ownership history; some are sold, scrapped or stolen;
-* contact refusals per channel with their dates and sources, and the marketing legal basis;
+* branches in Switzerland (CH-VD, CH-GE) and Quebec (CA-QC) with local addresses, numbers and
+  plates; Canadian customers' implied consents (CASL) lapse, some already have;
+* leased cars carry their driver; a few old ones are still the leasing company's in the DMS;
+  vehicle statuses have their dates; a few percent of customers have an unknown address (mail
+  returned) or an incomplete one;
+* contact refusals per channel as a permission history (``permission_event``) with the
+  ``optout_*`` and ``marketing_basis*`` cache columns :mod:`app.models.permissions` would compute
+  from it, and the suppression lists the refusals make: duplicates sharing a number (Claire
+  GIRARD and GIRRARD) are left out of SMS when one of them replied STOP;
+* customer, warranty and internal (vehicle preparation) workshop invoices with numbered lines,
+  sales with an order number unique per site;
 * ten years of workshop invoices whose lines add up exactly to their totals, new and used vehicle
   sales with every kind of financing (``financing_end`` = start + term months) and the plans sold
   with them, and the contacts made (welcome letters, courtesy calls, reminders, greetings,
@@ -50,7 +60,14 @@ from app.models.activity import (
     WorkshopInvoice,
 )
 from app.models.db import Database
-from app.models.dealership import Customer, Ownership, Site, Vehicle
+from app.models.dealership import (
+    Customer,
+    Ownership,
+    PermissionEvent,
+    Site,
+    SuppressionEntry,
+    Vehicle,
+)
 from app.models.textfold import fold
 
 #: Key of the :class:`~app.models.activity.Setting` row that marks a demo database (JSON:
@@ -78,15 +95,18 @@ class Commune:
     weight: float
     #: Index of the group's site customers from here usually go to; None: far away.
     site: int | None
+    #: ISO 3166 alpha-2 country.
+    country: str = "FR"
 
 
-def _communes(text: str) -> tuple[Commune, ...]:
+def _communes(text: str, country: str = "FR") -> tuple[Commune, ...]:
     rows = []
     for line in text.strip().splitlines():
         code, city, prefixes, weight, site = line.split("|")
         rows.append(
-            Commune(code, city, tuple(prefixes.split()), float(weight), int(site) if site else None)
-        )
+            Commune(code, city, tuple(prefixes.split()), float(weight),
+                    int(site) if site else None, country)
+        )  # fmt: skip
     return tuple(rows)
 
 
@@ -174,6 +194,41 @@ COMMUNES: tuple[Commune, ...] = _communes(
 36000|Châteauroux|0254|0.5|
 69003|Lyon|0478 0472|0.4|
 """
+) + _communes(
+    # Vaud and Geneva (Swiss postal codes, 0xx area codes).
+    """
+1003|Lausanne|021|6|3
+1004|Lausanne|021|5|3
+1005|Lausanne|021|3|3
+1020|Renens|021|3|3
+1110|Morges|021|2|3
+1400|Yverdon-les-Bains|024|2|3
+1800|Vevey|021|2|3
+1008|Prilly|021|1.5|3
+1201|Genève|022|5|4
+1203|Genève|022|4|4
+1205|Genève|022|4|4
+1227|Carouge|022|2|4
+1212|Grand-Lancy|022|2|4
+1217|Meyrin|022|1.5|4
+1225|Chêne-Bourg|022|1|4
+1220|Les Avanchets|022|1|4
+""",
+    "CH",
+) + _communes(
+    # Quebec (Canadian postal codes, NANP area codes).
+    """
+H2X 1Y4|Montréal|514 438|4|5
+H3B 2Y5|Montréal|514 438|3|5
+H4P 2N2|Montréal|514 438|2|5
+H1V 3R2|Montréal|514 438|2|5
+H7N 5H9|Laval|450 579|3|5
+J4K 2T5|Longueuil|450 579|2|5
+J7V 8P2|Vaudreuil-Dorion|450|1|5
+G1R 4P5|Québec|418 581|1|5
+"""
+    ,
+    "CA",
 )
 
 
@@ -189,6 +244,12 @@ class _SiteInfo:
     weight: float
     salespeople: tuple[str, ...]
     fi_managers: tuple[str, ...]
+    #: ISO 3166-2 subdivision (the department, canton or province).
+    subdivision: str = ""
+
+    @property
+    def country(self) -> str:
+        return self.subdivision[:2]
 
 
 GROUP_NAME = "Groupe Loire Automobiles"
@@ -198,29 +259,45 @@ _SITES: tuple[_SiteInfo, ...] = (
         "TRS", "Loire Automobiles Tours", "145 avenue de Grammont", "37000", "Tours",
         "02 47 20 45 60", ("RENAULT", "DACIA"), 0.45,
         ("Julien Moreau", "Nathalie Bernard", "Karim Benali", "Sébastien Roux", "Élodie Faure"),
-        ("Claire Lambert", "Thomas Girard"),
+        ("Claire Lambert", "Thomas Girard"), "FR-37",
     ),
     _SiteInfo(
         "BLO", "Loire Automobiles Blois", "28 avenue de Châteaudun", "41000", "Blois",
         "02 54 78 12 30", ("PEUGEOT", "CITROEN"), 0.25,
         ("Pascal Lefèvre", "Aurélie Petit", "Mickaël Fontaine", "Sandrine Chevalier"),
-        ("Damien Marchand",),
+        ("Damien Marchand",), "FR-41",
     ),
     _SiteInfo(
         "ORL", "Loire Automobiles Orléans", "55 route d'Olivet", "45100", "Orléans",
         "02 38 66 14 90", ("VOLKSWAGEN", "AUDI", "SEAT", "SKODA"), 0.30,
         ("Antoine Rousseau", "Céline Garnier", "Nicolas Perrin", "Laetitia Masson", "Yann Le Gall"),
-        ("Hélène Dumas", "Romain Colin"),
+        ("Hélène Dumas", "Romain Colin"), "FR-45",
+    ),
+    # The group's branches abroad: Swiss cantons and Quebec (provincial and CASL rules).
+    _SiteInfo(
+        "LSN", "Loire Automobiles Lausanne", "Avenue de Morges 120", "1004", "Lausanne",
+        "021 624 31 50", ("PEUGEOT", "CITROEN"), 0.035,
+        ("Lionel Favre", "Mélanie Rochat"), ("Patrick Cuendet",), "CH-VD",
+    ),
+    _SiteInfo(
+        "GVA", "Loire Automobiles Genève", "Rue de Lyon 85", "1203", "Genève",
+        "022 344 52 10", ("RENAULT", "DACIA"), 0.03,
+        ("Nadia Berset", "Olivier Python"), ("Sarah Chappuis",), "CH-GE",
+    ),
+    _SiteInfo(
+        "MTL", "Loire Automobiles Montréal", "8600 boulevard Décarie", "H4P 2N2", "Montréal",
+        "514 735-2200", ("VOLKSWAGEN", "AUDI"), 0.045,
+        ("Marc-André Tremblay", "Geneviève Gagnon", "Kevin Roy"), ("Isabelle Côté",), "CA-QC",
     ),
 )  # fmt: skip
 
 #: Brands serviced by every site's workshop although the group does not sell them.
-_OTHER_BRANDS = ("TOYOTA", "MINI", "FORD", "OPEL", "NISSAN", "FIAT", "BMW")
+_OTHER_BRANDS = ("TOYOTA", "MINI", "AUSTIN", "FORD", "OPEL", "NISSAN", "FIAT", "BMW")
 
 # brand|model|first year|last year|genre|price in 2020 (€)|weight|kind (N normal, E electric
 # only, H mostly hybrid, C commercial)
 _CATALOG_TEXT = """
-RENAULT|CLIO|1998|2099|VP|19000|30|N
+RENAULT|CLIO|1990|2099|VP|19000|30|N
 RENAULT|MEGANE|1996|2099|VP|25000|18|N
 RENAULT|LAGUNA|1994|2015|VP|27000|6|N
 RENAULT|TWINGO|1993|2024|VP|13000|12|N
@@ -233,12 +310,17 @@ RENAULT|KANGOO|1998|2099|CTTE|20000|10|C
 RENAULT|TRAFIC|2001|2099|CTTE|30000|3|C
 RENAULT|MASTER|1998|2099|CTTE|32000|3|C
 RENAULT|TWIZY|2012|2023|QM|8000|1|E
+RENAULT|R5|1972|1996|VP|8000|5|N
+RENAULT|R19|1988|1996|VP|11000|4|N
 RENAULT|ZOE|2013|2024|VP|32000|4|E
 DACIA|SANDERO|2008|2099|VP|12000|20|N
 DACIA|DUSTER|2010|2099|VP|17000|14|N
 DACIA|LOGAN|2005|2022|VP|11000|5|N
 DACIA|JOGGER|2022|2099|VP|18000|3|N
 DACIA|SPRING|2021|2099|VP|17000|3|E
+PEUGEOT|205|1983|1998|VP|10000|6|N
+PEUGEOT|106|1991|2003|VP|10000|4|N
+PEUGEOT|306|1993|2002|VP|14000|4|N
 PEUGEOT|206|1998|2012|VP|14000|10|N
 PEUGEOT|207|2006|2014|VP|15000|10|N
 PEUGEOT|208|2012|2099|VP|19000|22|N
@@ -249,6 +331,10 @@ PEUGEOT|5008|2009|2099|VP|36000|5|N
 PEUGEOT|508|2011|2099|VP|38000|3|N
 PEUGEOT|PARTNER|1996|2099|CTTE|22000|6|C
 PEUGEOT|EXPERT|1995|2099|CTTE|31000|2|C
+CITROEN|AX|1986|1998|VP|8000|3|N
+CITROEN|ZX|1991|1998|VP|12000|2|N
+CITROEN|SAXO|1996|2003|VP|10000|3|N
+CITROEN|XSARA|1997|2006|VP|14000|4|N
 CITROEN|C1|2005|2022|VP|11000|6|N
 CITROEN|C3|2002|2099|VP|17000|20|N
 CITROEN|C4|2004|2099|VP|25000|10|N
@@ -258,10 +344,10 @@ CITROEN|C3 AIRCROSS|2017|2099|VP|21000|6|N
 CITROEN|C5 AIRCROSS|2018|2099|VP|32000|6|N
 CITROEN|BERLINGO|1996|2099|CTTE|22000|8|C
 CITROEN|JUMPY|1995|2099|CTTE|30000|2|C
-VOLKSWAGEN|POLO|1998|2099|VP|19000|20|N
-VOLKSWAGEN|GOLF|1998|2099|VP|27000|25|N
+VOLKSWAGEN|POLO|1981|2099|VP|19000|20|N
+VOLKSWAGEN|GOLF|1983|2099|VP|27000|25|N
 VOLKSWAGEN|TOURAN|2003|2099|VP|32000|4|N
-VOLKSWAGEN|PASSAT|1997|2099|VP|38000|4|N
+VOLKSWAGEN|PASSAT|1988|2099|VP|38000|4|N
 VOLKSWAGEN|TIGUAN|2007|2099|VP|36000|12|N
 VOLKSWAGEN|T-ROC|2017|2099|VP|28000|10|N
 VOLKSWAGEN|ID.3|2020|2099|VP|38000|4|E
@@ -272,7 +358,7 @@ AUDI|A3|1996|2099|VP|32000|12|N
 AUDI|A4|1995|2099|VP|42000|8|N
 AUDI|Q3|2011|2099|VP|40000|7|N
 AUDI|Q5|2008|2099|VP|52000|5|N
-SEAT|IBIZA|1998|2099|VP|17000|12|N
+SEAT|IBIZA|1993|2099|VP|17000|12|N
 SEAT|LEON|1999|2099|VP|24000|10|N
 SEAT|ATECA|2016|2099|VP|28000|5|N
 SEAT|ARONA|2017|2099|VP|21000|6|N
@@ -287,17 +373,18 @@ TOYOTA|AURIS|2007|2019|VP|22000|4|H
 TOYOTA|COROLLA|2019|2099|VP|28000|4|H
 TOYOTA|C-HR|2016|2099|VP|30000|4|H
 TOYOTA|RAV4|1994|2099|VP|38000|3|H
-MINI|ONE|2001|2099|VP|20000|3|N
-MINI|COOPER|2001|2099|VP|25000|6|N
-MINI|COUNTRYMAN|2010|2099|VP|32000|3|N
-FORD|FIESTA|1998|2023|VP|15000|8|N
+MINI|MINI ONE|2001|2099|VP|20000|3|N
+MINI|MINI COOPER|2001|2099|VP|25000|6|N
+MINI|MINI COUNTRYMAN|2010|2099|VP|32000|3|N
+AUSTIN|MINI|1959|2000|VP|9000|3|N
+FORD|FIESTA|1989|2023|VP|15000|8|N
 FORD|FOCUS|1998|2099|VP|22000|6|N
 FORD|KUGA|2008|2099|VP|31000|3|N
 OPEL|CORSA|1998|2099|VP|16000|6|N
 OPEL|ASTRA|1998|2099|VP|23000|5|N
 NISSAN|MICRA|1998|2023|VP|14000|3|N
 NISSAN|QASHQAI|2007|2099|VP|28000|5|N
-FIAT|PANDA|2003|2099|VP|12000|4|N
+FIAT|PANDA|1986|2099|VP|12000|4|N
 FIAT|500|2007|2099|VP|15000|5|N
 BMW|SERIE 1|2004|2099|VP|30000|3|N
 """
@@ -337,7 +424,7 @@ _MODELS = _catalog()
 _WMI = {
     "RENAULT": "VF1", "DACIA": "UU1", "PEUGEOT": "VF3", "CITROEN": "VF7", "VOLKSWAGEN": "WVW",
     "AUDI": "WAU", "SEAT": "VSS", "SKODA": "TMB", "TOYOTA": "VNK", "MINI": "WMW", "FORD": "WF0",
-    "OPEL": "W0L", "NISSAN": "SJN", "FIAT": "ZFA", "BMW": "WBA",
+    "OPEL": "W0L", "NISSAN": "SJN", "FIAT": "ZFA", "BMW": "WBA", "AUSTIN": "SAX",
 }  # fmt: skip
 
 _ENGINES = {
@@ -441,6 +528,13 @@ _STREETS = (
     "rue Paul Bert|rue de Bourgogne|rue des Rosiers|route de Chambord|rue du Stade|"
     "rue des Jardins|rue de la Paix|impasse des Mésanges|rue du Bourg|rue des Alouettes"
 ).split("|")
+_CH_STREETS = ("Avenue de la Gare", "Rue du Simplon", "Chemin des Vignes", "Route de Genève",
+               "Avenue de Cour", "Rue de Lausanne", "Chemin du Bois-Gentil", "Rue de Carouge",
+               "Avenue Wendt", "Route de Chancy", "Rue du Lac", "Chemin de la Colline")  # fmt: skip
+_CA_STREETS = ("rue Saint-Denis", "boulevard Saint-Laurent", "avenue du Mont-Royal Est",
+               "rue Sherbrooke Ouest", "chemin de la Côte-des-Neiges", "boulevard des Laurentides",
+               "rue Notre-Dame Est", "avenue Papineau", "boulevard Taschereau", "rue Principale",
+               "chemin Sainte-Foy", "rue Jean-Talon Est")  # fmt: skip
 _COMPLEMENTS = ("Bâtiment B", "Résidence Les Tilleuls", "Appartement 12", "Escalier 3",
                 "Résidence du Parc", "Bât. A, 2e étage", "Chez M. et Mme Petit", "Le Clos Fleuri")  # fmt: skip
 _LIEUX_DITS = ("Lieu-dit La Cour", "Lieu-dit Les Bordes", "La Métairie", "Hameau de Beauregard")
@@ -498,6 +592,29 @@ _OPTOUT_RATES = {"post": 0.03, "phone_home": 0.07, "phone_work": 0.04, "phone_mo
 _CONSENT_SOURCES = ("Bon de commande VN", "Bon de commande VO", "Formulaire atelier", "Site web",
                     "Appel BDC", "Jeu concours")  # fmt: skip
 _INTEREST_SOURCES = ("Achat véhicule", "Facture atelier")
+#: Refusal sources a person recorded (the event names who).
+_TYPED_SOURCES = ("Appel du client", "Courrier du client", "Formulaire atelier")
+#: CASL implied consent: months it lasts (as app.models.permissions.IMPLIED_MONTHS).
+_IMPLIED_MONTHS = {"implied_purchase": 24, "implied_inquiry": 6}
+#: The customer's numbers a refusal of a phone channel lists (SMS: those that are mobiles).
+_SUPPRESSED_FIELDS = {
+    "sms": ("phone_mobile", "phone_home", "phone_work"),
+    "phone_mobile": ("phone_mobile",),
+    "phone_home": ("phone_home",),
+    "phone_work": ("phone_work",),
+    "fax": ("fax",),
+}
+_NOON = dt.time(12, 0)
+
+
+def _is_mobile(number: str) -> bool:
+    """Whether an E.164 number of this generator can receive an SMS (as phonenumbers says:
+    French 06/07, Swiss 07x, every North American number)."""
+    if number.startswith("+33"):
+        return number[3] in "67"
+    if number.startswith("+41"):
+        return number[3] == "7"
+    return number.startswith("+1")
 
 
 # -- small helpers --------------------------------------------------------------------------------
@@ -557,10 +674,20 @@ def _pick(rng: random.Random, items: Sequence):
     return items[int(rng.random() * len(items))]
 
 
-def _phone(rng: random.Random, digits: str) -> str:
-    """A 10-digit French number written as people type it in a DMS."""
+def _phone(rng: random.Random, digits: str, country: str = "FR") -> str:
+    """A 10-digit national number written as people type it in a DMS."""
     r = rng.random()
     d = digits
+    if country == "CA":
+        if r < 0.6:
+            return f"{d[0:3]} {d[3:6]}-{d[6:10]}"
+        if r < 0.85:
+            return f"({d[0:3]}) {d[3:6]}-{d[6:10]}"
+        return f"+1 {d[0:3]} {d[3:6]} {d[6:10]}"
+    if country == "CH":
+        if r < 0.75:
+            return f"{d[0:3]} {d[3:6]} {d[6:8]} {d[8:10]}"
+        return f"+41 {d[1:3]} {d[3:6]} {d[6:8]} {d[8:10]}"
     if r < 0.70:
         return f"{d[0:2]} {d[2:4]} {d[4:6]} {d[6:8]} {d[8:10]}"
     if r < 0.90:
@@ -570,19 +697,50 @@ def _phone(rng: random.Random, digits: str) -> str:
     return f"+33 {d[1]} {d[2:4]} {d[4:6]} {d[6:8]} {d[8:10]}"
 
 
+def e164(raw: str | None, country: str = "FR") -> str:
+    """The E.164 form of a number this generator wrote for *country* (empty for ``None``).
+
+    Exactly what :func:`app.models.permissions.normalise_phone` gives for these numbers
+    (the tests check it), without parsing them: the fast path lists thousands of them.
+    """
+    if not raw:
+        return ""
+    digits = "".join(c for c in raw if c.isdigit())
+    code = _CALLING_CODES[country]
+    if raw.startswith("+"):
+        return "+" + digits
+    return f"+{code}{digits}" if country == "CA" else f"+{code}{digits[1:]}"
+
+
+_CALLING_CODES = {"FR": "33", "CH": "41", "CA": "1"}
+
+
 #: :func:`fold` for values that repeat (names, cities, models): computed once each.
 _fold_cached = functools.lru_cache(maxsize=8192)(fold)
 
 
-_MOBILE_PREFIXES = tuple([f"06{d}" for d in "0124578"] + [f"07{d}" for d in "5678"])
+_MOBILE_PREFIXES = {
+    "FR": tuple([f"06{d}" for d in "0124578"] + [f"07{d}" for d in "5678"]),
+    "CH": ("076", "077", "078", "079"),
+    "CA": ("514", "438", "450", "579"),
+}
 
 
-def _mobile(rng: random.Random) -> str:
-    return _phone(rng, _pick(rng, _MOBILE_PREFIXES) + f"{_below(rng, 10_000_000):07d}")
+def _random_number(rng: random.Random, prefix: str) -> str:
+    if len(prefix) == 3 and not prefix.startswith("0"):  # NANP: the exchange starts 2-9
+        return prefix + str(_ri(rng, 2, 9)) + f"{_below(rng, 1_000_000):06d}"
+    width = 10 - len(prefix)
+    return prefix + f"{_below(rng, 10**width):0{width}d}"
+
+
+def _mobile(rng: random.Random, country: str = "FR") -> str:
+    prefix = _pick(rng, _MOBILE_PREFIXES[country])
+    return _phone(rng, _random_number(rng, prefix), country)
 
 
 def _landline(rng: random.Random, commune: Commune) -> str:
-    return _phone(rng, _pick(rng, commune.phone_prefixes) + f"{_below(rng, 1_000_000):06d}")
+    prefix = _pick(rng, commune.phone_prefixes)
+    return _phone(rng, _random_number(rng, prefix), commune.country)
 
 
 def _ascii(text: str) -> str:
@@ -620,6 +778,7 @@ class _Cust:
     __slots__ = (
         "id", "kind", "site", "commune", "loyalty", "lapse", "first_seen", "has_mobile",
         "has_landline", "has_work", "has_email", "optouts", "basis", "basis_date", "row", "vehicles",
+        "basis_end", "unknown_since", "forced",
     )  # fmt: skip
 
     def __init__(self, cid: int, kind: str, site: int, commune: Commune) -> None:
@@ -634,6 +793,12 @@ class _Cust:
         self.optouts: dict[str, dt.date] = {}
         self.basis = "none"
         self.basis_date = dt.date.max
+        #: When an implied consent (CASL) lapses; None: the basis does not lapse.
+        self.basis_end: dt.date | None = None
+        #: Since when letters come back (Customer.unknown_address).
+        self.unknown_since: dt.date | None = None
+        #: Refusals decided in advance (channel → refused or not), for the shared-number cases.
+        self.forced: dict[str, bool] = {}
         self.row: dict = {}
         self.vehicles: list[_Veh] = []
 
@@ -646,7 +811,7 @@ class _Veh:
     __slots__ = (
         "id", "site", "model", "energy", "version", "mec", "model_year", "annual_km", "owners",
         "status", "is_demo", "sale", "services", "last_invoice", "vin", "plate", "ext_warranty",
-        "mobility_product", "order_date", "gone",
+        "mobility_product", "order_date", "gone", "status_date", "driver",
     )  # fmt: skip
 
     def __init__(self, vid: int, site: int, model: _Model, mec: dt.date) -> None:
@@ -673,9 +838,29 @@ class _Veh:
         self.order_date: dt.date | None = None
         #: When a vehicle still linked to its owner left the road (sold privately, scrapped).
         self.gone: dt.date | None = None
+        self.status_date: dt.date | None = None
+        #: (civility, last name, first name) of the driver of a leased car.
+        self.driver: tuple[str, str, str] | None = None
 
     def km(self, day: dt.date) -> int:
         return max(5, int(self.annual_km * (day - self.mec).days / 365.25))
+
+
+def _commune_share(commune: Commune, site: int) -> float:
+    """How much *site*'s customers come from *commune*: its own area, the group's other areas in
+    the same country a little, far-away French towns a little for French sites."""
+    country = _SITES[site].country
+    if commune.country != country:
+        return 0.0
+    if commune.site == site:
+        return 1.0
+    if commune.site is None:
+        return 0.06
+    return 0.05
+
+
+def _same_country_sites(site: int) -> list[int]:
+    return [i for i, s in enumerate(_SITES) if s.country == _SITES[site].country]
 
 
 class _Generator:
@@ -686,22 +871,22 @@ class _Generator:
         self.horizon = add_months(today, -120)  # ten years of workshop history
         self.contact_start = add_months(today, -60)  # the contact log goes back five years
         self.ids = {name: 0 for name in ("customer", "vehicle", "ownership", "invoice", "line",
-                                         "sale", "product", "contact")}  # fmt: skip
+                                         "sale", "product", "contact", "event")}  # fmt: skip
         self.plates: set[str] = set()
         self.vins: set[str] = set()
         self.invoice_seq: dict[tuple[int, int, int], int] = {}
-        self.sale_seq = 0
+        self.order_seq: dict[tuple[int, int], int] = {}
+        #: The suppression lists: (kind, value, channel) → entry row (the newest refusal wins).
+        self.suppressions: dict[tuple[str, str, str], dict] = {}
         self.leasers: list[_Cust] = []
         self.traders: list[_Cust] = []
         self.commune_pick = {
-            site: _Picker(
-                COMMUNES,
-                [c.weight * (1.0 if c.site == site else 0.06 if c.site is None else 0.05)
-                 for c in COMMUNES],
-            )
+            site: _Picker(COMMUNES, [c.weight * _commune_share(c, site) for c in COMMUNES])
             for site in range(len(_SITES))
-        }  # fmt: skip
+        }
         self.site_pick = _Picker(range(len(_SITES)), [s.weight for s in _SITES])
+        french = [i for i, s in enumerate(_SITES) if s.country == "FR"]
+        self.french_site_pick = _Picker(french, [_SITES[i].weight for i in french])
         self.model_cache: dict[tuple[tuple[str, ...], int, bool], _Picker] = {}
         self.male = _Picker(_MALE, [1.0] * len(_MALE))
         self.female = _Picker(_FEMALE, [1.0] * len(_FEMALE))
@@ -764,6 +949,15 @@ class _Generator:
 
     def address(self, commune: Commune) -> tuple[str, str | None, str | None]:
         rng = self.rng
+        if commune.country == "CH":  # the number after the street
+            street = f"{_pick(rng, _CH_STREETS)} {_ri(rng, 1, 90)}"
+            line2 = f"Case postale {_ri(rng, 10, 999)}" if rng.random() < 0.05 else None
+            return street, line2, None
+        if commune.country == "CA":
+            comma = "," if rng.random() < 0.6 else ""
+            street = f"{_ri(rng, 100, 9999)}{comma} {_pick(rng, _CA_STREETS)}"
+            line2 = f"app. {_ri(rng, 1, 40)}" if rng.random() < 0.2 else None
+            return street, line2, None
         number = _ri(rng, 1, 120)
         suffix = " bis" if rng.random() < 0.04 else " ter" if rng.random() < 0.01 else ""
         street = f"{number}{suffix} {_pick(rng, _STREETS)}"
@@ -800,6 +994,7 @@ class _Generator:
             email = f"{local.replace(' ', '')}@{_pick(rng, _EMAIL_DOMAINS)}"
         cust.has_landline, cust.has_mobile, cust.has_email = has_landline, has_mobile, has_email
         cust.has_work = rng.random() < 0.07
+        country = commune.country
         birth = None
         if rng.random() < 0.55:
             birth = self.today - dt.timedelta(days=_ri(rng, 19 * 365, 88 * 365))
@@ -816,12 +1011,13 @@ class _Generator:
             "postal_code": commune.postal_code,
             "city": commune.city.upper() if rng.random() < 0.7 else commune.city,
             "phone_home": _landline(rng, commune) if has_landline else None,
-            "phone_mobile": _mobile(rng) if has_mobile else None,
+            "phone_mobile": _mobile(rng, country) if has_mobile else None,
             "phone_work": _landline(rng, commune) if cust.has_work else None,
             "fax": _landline(rng, commune) if rng.random() < 0.01 else None,
             "email": email,
             "birth_date": birth,
-            "language": "en" if rng.random() < 0.005 else "fr",
+            "language": "en" if rng.random() < (0.3 if country == "CA" else 0.005) else "fr",
+            "country": country,
         }
         cust.loyalty = self.loyalty_pick(rng)
         if cust.loyalty == "lapsed":
@@ -854,7 +1050,7 @@ class _Generator:
             "postal_code": commune.postal_code,
             "city": commune.city.upper(),
             "phone_home": None,
-            "phone_mobile": _mobile(rng) if cust.has_mobile else None,
+            "phone_mobile": _mobile(rng, commune.country) if cust.has_mobile else None,
             "phone_work": _landline(rng, commune),
             "fax": _landline(rng, commune) if rng.random() < 0.2 else None,
             "email": (
@@ -864,17 +1060,42 @@ class _Generator:
             ),  # fmt: skip
             "birth_date": None,
             "language": "fr",
+            "country": commune.country,
         }
         cust.loyalty = _pick(rng, ("loyal", "loyal", "occasional", "lapsed"))
         if cust.loyalty == "lapsed":
             cust.lapse = self.rand_date(add_months(self.today, -84), add_months(self.today, -13))
         return cust
 
+    def girard(self) -> list[_Cust]:
+        """Claire GIRARD, entered again as GIRRARD with the same mobile; the second record
+        replied STOP (docs/permissions.md's example): the number is on the SMS list."""
+        rng = self.rng
+        cust = self.person()
+        cust.commune = next(c for c in COMMUNES if c.postal_code == _SITES[0].postal_code)
+        cust.row["postal_code"], cust.row["city"] = cust.commune.postal_code, "TOURS"
+        cust.site = 0
+        cust.row.update(civility="Mme", last_name="GIRARD", first_name="Claire",
+                        email="claire.girard@example.net", country="FR")  # fmt: skip
+        if not cust.row["phone_mobile"]:
+            cust.row["phone_mobile"] = _mobile(rng)
+        cust.has_mobile = cust.has_email = True
+        cust.loyalty = "loyal"
+        twin = self.duplicate(cust)
+        twin.row.update(last_name="GIRRARD", first_name="Claire")
+        twin.row["phone_mobile"] = "".join(c for c in cust.row["phone_mobile"] if c.isdigit())
+        if twin.row["phone_mobile"].startswith("33"):
+            twin.row["phone_mobile"] = "0" + twin.row["phone_mobile"][2:]
+        twin.has_mobile = True
+        cust.forced = {"sms": False, "phone_mobile": False}
+        twin.forced = {"sms": True}
+        return [cust, twin]
+
     def duplicate(self, original: _Cust) -> _Cust:
         """The same person entered again, spelt slightly differently (another site, later)."""
         rng = self.rng
-        cust = _Cust(self.next_id("customer"), "person", _below(rng, len(_SITES)),
-                     original.commune)  # fmt: skip
+        cust = _Cust(self.next_id("customer"), "person",
+                     _pick(rng, _same_country_sites(original.site)), original.commune)  # fmt: skip
         row = dict(original.row)
         last, first = row["last_name"], row["first_name"]
         change = _below(rng, 5)
@@ -898,9 +1119,12 @@ class _Generator:
         row["address1"] = street
         if rng.random() < 0.4:
             row["email"] = None
-        if row["phone_mobile"] and rng.random() < 0.5:
+        if row["phone_mobile"] and rng.random() < 0.5:  # the same number, typed another way
             digits = "".join(c for c in row["phone_mobile"] if c.isdigit())
-            row["phone_mobile"] = digits if digits.startswith("0") else "0" + digits[2:]
+            if row["country"] == "CA":
+                row["phone_mobile"] = digits[-10:]
+            else:
+                row["phone_mobile"] = digits if digits.startswith("0") else "0" + digits[2:]
         cust.row = row
         cust.has_mobile = bool(row["phone_mobile"])
         cust.has_landline = bool(row["phone_home"])
@@ -978,9 +1202,22 @@ class _Generator:
                 self.vins.add(vin)
                 return vin
 
-    def plate(self, veh: _Veh, department: str) -> str:
-        """SIV plate (AB-123-CD, issued in sequence since 15 April 2009) or the older FNI one."""
+    def plate(self, veh: _Veh, department: str, commune: Commune | None = None) -> str:
+        """SIV plate (AB-123-CD, issued in sequence since 15 April 2009) or the older FNI one;
+        a Swiss cantonal plate (VD 123 456), a Quebec one (ABC 123)."""
         rng = self.rng
+        country = commune.country if commune is not None else "FR"
+        if country != "FR":
+            while True:
+                if country == "CH":
+                    canton = "GE" if commune is not None and commune.site == 4 else "VD"
+                    plate = f"{canton} {_ri(rng, 1000, 999999)}"
+                else:
+                    letters = "".join(_pick(rng, _PLATE_LETTERS) for _ in range(3))
+                    plate = f"{letters} {_ri(rng, 100, 999)}"
+                if plate not in self.plates:
+                    self.plates.add(plate)
+                    return plate
         issued = veh.mec
         if issued < _SIV_START:
             later = [start for _, start, _ in veh.owners if start >= dt.date(2009, 10, 15)]
@@ -1030,8 +1267,11 @@ class _Generator:
             financing = self.new_financing(rng)
         else:
             financing = self.used_financing(rng)
+        key = (veh.site, order.year)
+        seq = self.order_seq[key] = self.order_seq.get(key, 0) + 1
         row = {
             "id": self.next_id("sale"),
+            "order_number": f"BC{site.code}{order.year % 100:02d}{seq:05d}",
             "kind": kind,
             "site_id": veh.site + 1,
             "customer_id": cust.id,
@@ -1058,6 +1298,10 @@ class _Generator:
         cust.seen(order)
         if cust.kind != "leaser":
             self.products(row, veh, kind, delivery)
+        if rng.random() < 0.5 and delivery >= self.horizon:
+            # Getting the car ready is the dealer's own cost: an internal invoice, on the
+            # delivery day (not a visit of the customer's).
+            self.visit(veh, cust, delivery, service=False, invoice_type="internal")
 
     new_financing = _Picker(("cash", "loan", "specialised_credit", "lease"), (30, 28, 6, 36))
     used_financing = _Picker(("cash", "loan", "specialised_credit", "lease"), (44, 30, 16, 10))
@@ -1181,7 +1425,7 @@ class _Generator:
         own_brands = _SITES[cust.site].brands
         r = rng.random()
         brands = own_brands if r < 0.72 else (_OTHER_BRANDS if r < 0.88 else
-                                              _SITES[_below(rng, len(_SITES))].brands)  # fmt: skip
+                                              _SITES[_pick(rng, _same_country_sites(cust.site))].brands)  # fmt: skip
         site = cust.site
         for index, info in enumerate(_SITES):
             if brands is info.brands:
@@ -1206,7 +1450,10 @@ class _Generator:
             veh.owners.append([cust, delivery, None])
             self.sale(veh, cust, "used", delivery)
         else:
-            mec = self.rand_date(add_months(today, -240), add_months(today, -1))
+            if rng.random() < 0.1:  # an old car still on the road (over 20 years old)
+                mec = self.rand_date(add_months(today, -348), add_months(today, -240))
+            else:
+                mec = self.rand_date(add_months(today, -240), add_months(today, -1))
             veh = self.vehicle(site, brands, mec, commercial, cust.kind == "company")
             start = (
                 mec if rng.random() < 0.45 else self.rand_date(mec + 90 * _DAY, today - 20 * _DAY)
@@ -1232,6 +1479,7 @@ class _Generator:
         veh.owners.append([cust, start, None])
         veh.gone = gone
         veh.status = "scrapped" if (gone - mec).days > 11 * 365 and rng.random() < 0.7 else "sold"
+        veh.status_date = gone
         cust.vehicles.append(veh)
         return veh
 
@@ -1249,17 +1497,31 @@ class _Generator:
         self.traded.append(veh)
 
     def leased_vehicle(self) -> _Veh:
+        """A car of a leasing company, with its driver. Most are returned at the end of the
+        lease and resold; a few old ones were never updated in the DMS: the leasing company
+        still owns a 10- to 16-year-old car (the manual's "remove ARVAL from the target")."""
         rng = self.rng
         leaser = self.leaser_pick(rng)
-        site = self.site_pick(rng)
-        delivery = _weekday(self.rand_date(add_months(self.today, -72), self.today - 15 * _DAY))
+        site = self.french_site_pick(rng)
+        stale = rng.random() < 0.1
+        if stale:
+            delivery = _weekday(self.rand_date(add_months(self.today, -192),
+                                               add_months(self.today, -120)))  # fmt: skip
+        else:
+            delivery = _weekday(self.rand_date(add_months(self.today, -72), self.today - 15 * _DAY))
         veh = self.vehicle(site, _SITES[site].brands, delivery, rng.random() < 0.2, True)
         term = _pick(rng, (36, 36, 48))
         end = add_months(delivery, term)
         veh.owners.append([leaser, delivery, None])
         self.sale(veh, leaser, "new", delivery)
         leaser.vehicles.append(veh)
-        if end < self.today - 30 * _DAY:  # returned at the end of the lease
+        if rng.random() < 0.92:
+            female = rng.random() < 0.4
+            first = self.female(rng) if female else self.male(rng)
+            veh.driver = ("Mme" if female else "M.", self.surname(rng), first)
+        if stale:
+            veh.gone = end  # back at the leasing company: no more visits here
+        elif end < self.today - 30 * _DAY:  # returned at the end of the lease
             veh.owners[-1][2] = end
             self.pool.append((veh, end))
         return veh
@@ -1284,6 +1546,7 @@ class _Generator:
                 day = min(self.today - _DAY, released + dt.timedelta(days=_ri(rng, 3, 30)))
                 veh.owners.append([trader, day, None])
                 veh.status = "sold"
+                veh.status_date = day
                 trader.vehicles.append(veh)
             else:  # nobody to take it: the previous owner kept it
                 veh.owners[-1][2] = None
@@ -1294,6 +1557,7 @@ class _Generator:
     def workshop(self, veh: _Veh) -> None:
         rng = self.rng
         horizon, today = self.horizon, self.today
+        warranty = add_months(veh.mec, 12 * _MANUFACTURER_WARRANTY_YEARS.get(veh.model.brand, 2))
         for cust, start, end in veh.owners:
             if cust.kind == "trader":
                 continue
@@ -1317,11 +1581,14 @@ class _Generator:
                 if rng.random() < 0.15:  # a repair between two services
                     repair = day + dt.timedelta(days=_ri(rng, 30, gap - 20))
                     if repair <= last:
-                        self.visit(veh, cust, repair, service=False)
+                        kind = "customer"
+                        if repair < warranty and rng.random() < 0.6:
+                            kind = "warranty"
+                        self.visit(veh, cust, repair, service=False, invoice_type=kind)
                 day += dt.timedelta(days=gap)
 
     def visit(self, veh: _Veh, cust: _Cust, day: dt.date, service: bool,
-              campaign_discount: bool = False) -> None:  # fmt: skip
+              campaign_discount: bool = False, invoice_type: str = "customer") -> None:  # fmt: skip
         rng = self.rng
         day = _weekday(day)
         if day >= self.today:
@@ -1331,7 +1598,20 @@ class _Generator:
         index = 1.0 + 0.028 * (day.year - 2016)
         rate = 72.0 * index  # hourly labour rate before tax
         lines: list[tuple[str, str, float]] = []
-        if service:
+        if invoice_type == "internal":
+            label = "Préparation VN" if veh.sale and veh.sale["kind"] == "new" else "Préparation VO"
+            lines.append(("labour", label, rng.uniform(1.0, 3.0) * rate))
+            lines.append(("other_services", "Nettoyage et lustrage", rng.uniform(40, 90) * index))
+            if rng.random() < 0.3:
+                lines.append(("parts", "Jeu de balais d'essuie-glace", rng.uniform(25, 45) * index))
+        elif invoice_type == "warranty":  # the manufacturer pays
+            lines.append(("labour", "Réparation sous garantie constructeur",
+                          rng.uniform(0.5, 4.0) * rate))  # fmt: skip
+            lines.append(("parts", _pick(rng, ("Capteur de position", "Calculateur moteur",
+                                               "Lève-vitre électrique", "Pompe à eau",
+                                               "Écran multimédia")),
+                          rng.uniform(60, 650) * index))  # fmt: skip
+        elif service:
             lines.append(("labour", "Forfait révision", rng.uniform(1.0, 2.0) * rate))
             if veh.energy == "ELECTRIQUE":
                 oil = "Liquide de refroidissement et contrôle batterie"
@@ -1404,7 +1684,7 @@ class _Generator:
             else:
                 lines.append(("parts", "Batterie", rng.uniform(105, 190) * index))
                 lines.append(("labour", "Diagnostic électronique", rng.uniform(0.5, 1.0) * rate))
-        if rng.random() < 0.05:
+        if invoice_type == "customer" and rng.random() < 0.05:
             lines.append(("other_services", "Véhicule de courtoisie", rng.uniform(25, 60) * index))
         # Discounts: most invoices none; loyalty on parts; a commercial gesture on labour; the
         # win-back campaign's 20 % on labour and parts.
@@ -1412,10 +1692,12 @@ class _Generator:
         invoice_id = self.next_id("invoice")
         total = discount_total = 0
         line_rows = self.rows["invoice_line"]
-        for category, text, euros in lines:
+        for number, (category, text, euros) in enumerate(lines, 1):
             gross = int(round(euros * 100))
             discount = 0
-            if campaign_discount and category in ("labour", "parts"):
+            if invoice_type != "customer":
+                pass
+            elif campaign_discount and category in ("labour", "parts"):
                 discount = gross // 5
             elif r < 0.10 and category == "parts":
                 discount = gross * _pick(rng, (5, 10, 15)) // 100
@@ -1425,7 +1707,8 @@ class _Generator:
             total += amount
             discount_total += discount
             line_rows.append({
-                "id": self.next_id("line"), "invoice_id": invoice_id, "category": category,
+                "id": self.next_id("line"), "invoice_id": invoice_id, "line_number": number,
+                "category": category,
                 "description": text, "amount_cents": amount, "discount_cents": discount,
             })  # fmt: skip
         site = veh.site
@@ -1435,7 +1718,8 @@ class _Generator:
         self.rows["workshop_invoice"].append({
             "id": invoice_id, "number": f"FA{day.year % 100:02d}{day.month:02d}{seq:05d}",
             "date": day, "site_id": site + 1, "customer_id": cust.id, "vehicle_id": veh.id,
-            "mileage": km, "total_cents": total, "discount_cents": discount_total,
+            "mileage": km, "invoice_type": invoice_type, "total_cents": total,
+            "discount_cents": discount_total,
         })  # fmt: skip
         cust.seen(day)
         if veh.last_invoice is None or day >= veh.last_invoice[0]:
@@ -1459,6 +1743,24 @@ class _Generator:
             return False
         refused = cust.optouts.get(refusal or "")
         if refused is not None and refused <= day:
+            return False
+        if marketing and cust.basis_end is not None and day >= cust.basis_end:
+            return False  # an implied consent (CASL) that has lapsed
+        if channel == "post" and cust.unknown_since is not None and cust.unknown_since <= day:
+            return False  # letters come back
+        row = cust.row
+        if channel == "sms" and self.suppressed(
+            "phone", e164(row["phone_mobile"], row["country"]), "sms", day
+        ):
+            return False  # another record's refusal of the same number (STOP)
+        if channel == "phone":
+            field, listed = ("phone_mobile", "phone_mobile") if cust.has_mobile else (
+                "phone_home", "phone_home")  # fmt: skip
+            if self.suppressed("phone", e164(row[field], row["country"]), listed, day):
+                return False
+        if channel == "email" and self.suppressed(
+            "email", (row["email"] or "").strip().lower(), "email", day
+        ):
             return False
         rng = self.rng
         if channel == "phone":  # calls: Monday to Friday only
@@ -1530,42 +1832,128 @@ class _Generator:
     # customers' rows --------------------------------------------------------------------------
 
     def permissions(self, cust: _Cust, created: dt.date) -> None:
+        """Refusals and legal bases, as history rows (``permission_event``), the customer's
+        cache columns (``optout_*``, ``marketing_basis*``: what
+        :func:`app.models.permissions.refresh_cache` computes from those rows on *today*) and
+        the suppression lists their refusals make."""
         rng = self.rng
         row = cust.row
+        events = self.rows["permission_event"]
         everything = cust.kind == "person" and rng.random() < 0.02
         for channel, share in _OPTOUT_RATES.items():
-            refused = everything or rng.random() < share
+            refused = cust.forced.get(channel, everything or rng.random() < share)
             if refused:
                 day = self.rand_date(created, self.today - _DAY)
+                source = _pick(rng, _OPTOUT_SOURCES[channel])
+                if channel == "sms" and cust.forced.get("sms"):
+                    source = "STOP SMS"
+                who = _pick(rng, _AGENTS) if source in _TYPED_SOURCES else None
                 cust.optouts[channel] = day
                 row[f"optout_{channel}"] = True
                 row[f"optout_{channel}_date"] = day
-                row[f"optout_{channel}_source"] = _pick(rng, _OPTOUT_SOURCES[channel])
+                row[f"optout_{channel}_source"] = source[:40]
+                events.append(self.event(cust, channel, "refusal", None, day, None, source, who))
+                self.suppress(cust, channel, day, source, who)
             else:
                 row[f"optout_{channel}"] = False
                 row[f"optout_{channel}_date"] = None
                 row[f"optout_{channel}_source"] = None
+        canadian = row["country"] == "CA" or _SITES[cust.site].country == "CA"
         if cust.kind in ("leaser", "trader"):
             basis = "legitimate_interest"
         elif everything:
             basis = "none"
+        elif canadian:
+            basis = self.casl_pick(rng)
         else:
             basis = self.basis_pick(rng)
         cust.basis = basis
-        row["marketing_basis"] = basis
-        if basis == "consent":
-            row["marketing_basis_date"] = self.rand_date(created, self.today - _DAY)
-            cust.basis_date = row["marketing_basis_date"]
-            row["marketing_basis_source"] = _pick(rng, _CONSENT_SOURCES)
+        if basis == "none":
+            day = source = None
         elif basis == "legitimate_interest":
-            row["marketing_basis_date"] = created
-            cust.basis_date = created
-            row["marketing_basis_source"] = _pick(rng, _INTEREST_SOURCES)
+            day, source = created, _pick(rng, _INTEREST_SOURCES)
+        elif basis == "implied_purchase":
+            day = self.rand_date(max(created, add_months(self.today, -48)), self.today - _DAY)
+            source = _pick(rng, _INTEREST_SOURCES)
+        elif basis == "implied_inquiry":
+            day = self.rand_date(max(created, add_months(self.today, -18)), self.today - _DAY)
+            source = _pick(rng, ("Demande d'essai", "Demande de devis", "Site web"))
         else:
+            day = self.rand_date(created, self.today - _DAY)
+            source = _pick(rng, _CONSENT_SOURCES)
+        expires = None
+        if basis in _IMPLIED_MONTHS:  # CASL: the implied consent lapses
+            expires = add_months(day, _IMPLIED_MONTHS[basis])
+        cust.basis_date = day or dt.date.max
+        cust.basis_end = expires
+        if day is not None:  # the one basis, given for every channel the customer has
+            held = (("post", True), ("phone_home", row["phone_home"]),
+                    ("phone_work", row["phone_work"]), ("phone_mobile", row["phone_mobile"]),
+                    ("sms", True), ("fax", row["fax"]), ("email", row["email"]))  # fmt: skip
+            for channel, has in held:
+                if has:
+                    events.append(
+                        self.event(cust, channel, "basis", basis, day, expires, source, None)
+                    )
+        # The cache holds the SMS channel's basis in force today: none while SMS is refused
+        # or once an implied consent has lapsed.
+        in_force = day is not None and not row["optout_sms"]
+        if in_force and expires is not None and canadian and self.today >= expires:
+            in_force = False
+        if in_force:
+            row["marketing_basis"] = "legitimate_interest" if basis == "legitimate_interest" else "consent"
+            row["marketing_basis_date"] = day
+            row["marketing_basis_source"] = source[:40]
+        else:
+            row["marketing_basis"] = "none"
             row["marketing_basis_date"] = None
             row["marketing_basis_source"] = None
 
+    def event(self, cust: _Cust, channel: str, kind: str, basis: str | None, day: dt.date,
+              expires: dt.date | None, source: str, who: str | None) -> dict:  # fmt: skip
+        return {
+            "id": self.next_id("event"), "customer_id": cust.id, "channel": channel, "kind": kind,
+            "basis": basis, "event_date": day, "expires_on": expires, "source": source,
+            "who": who, "created_at": dt.datetime.combine(day, _NOON),
+        }  # fmt: skip
+
+    def suppress(self, cust: _Cust, channel: str, day: dt.date, source: str,
+                 who: str | None) -> None:  # fmt: skip
+        """Put what *cust*'s refusal of *channel* covers on the suppression list (the rule of
+        :func:`app.models.permissions.record_refusal`; a newer date wins)."""
+        row = cust.row
+        if channel == "email":
+            address = (row["email"] or "").strip().lower()
+            values = [("email", address)] if address else []
+        else:
+            fields = _SUPPRESSED_FIELDS.get(channel, ())
+            country = row["country"]
+            values = []
+            for name in fields:
+                number = e164(row[name], country)
+                if not number:
+                    continue
+                if channel == "sms" and not _is_mobile(number):
+                    continue
+                values.append(("phone", number))
+        for kind, value in dict.fromkeys(values):
+            key = (kind, value, channel)
+            entry = self.suppressions.get(key)
+            if entry is not None and entry["entry_date"] >= day:
+                continue
+            self.suppressions[key] = {
+                "kind": kind, "value": value, "channel": channel, "entry_date": day,
+                "source": source, "who": who, "customer_id": cust.id,
+                "created_at": dt.datetime.combine(day, _NOON),
+            }  # fmt: skip
+
+    def suppressed(self, kind: str, value: str, channel: str, day: dt.date) -> bool:
+        entry = self.suppressions.get((kind, value, channel))
+        return entry is not None and entry["entry_date"] <= day
+
     basis_pick = _Picker(("consent", "legitimate_interest", "none"), (0.45, 0.38, 0.17))
+    casl_pick = _Picker(("consent", "implied_purchase", "implied_inquiry", "none"),
+                        (0.35, 0.40, 0.10, 0.15))  # fmt: skip
 
     def finish_customer(self, cust: _Cust, dms_ref: int) -> None:
         rng = self.rng
@@ -1580,7 +1968,23 @@ class _Generator:
         row = cust.row
         if row.get("civility") == "Mlle" and created >= _NO_MORE_MLLE:
             row["civility"] = "Mme"
+        row.setdefault("country", cust.commune.country)
         self.permissions(cust, created)
+        row["unknown_address"] = False
+        row["unknown_address_date"] = None
+        if cust.kind in ("person", "company"):
+            if rng.random() < 0.03:  # letters came back
+                cust.unknown_since = self.rand_date(min(created + 30 * _DAY, today - _DAY),
+                                                    today - _DAY)  # fmt: skip
+                row["unknown_address"] = True
+                row["unknown_address_date"] = cust.unknown_since
+            r = rng.random()
+            if r < 0.008:  # only the town is known
+                row["address1"] = row["address2"] = row["address3"] = None
+            elif r < 0.011:
+                row["postal_code"] = None
+            elif r < 0.014 and row["country"] == "FR":  # a digit lost when typing
+                row["postal_code"] = row["postal_code"][:-1]
         channels = [c for c, ok in (("sms", cust.has_mobile), ("email", cust.has_email),
                                     ("phone", cust.has_mobile or cust.has_landline), ("post", True))
                     if ok and cust.kind in ("person", "company")]  # fmt: skip
@@ -1594,7 +1998,7 @@ class _Generator:
             id=cust.id,
             dms_ref=str(100000 + dms_ref),
             site_id=cust.site + 1,
-            country="FR",
+            country=row["country"],
             created_at=created_at,
             updated_at=max(created_at, dt.datetime.combine(updated, dt.time(_ri(rng, 8, 18)))),
             free1=_pick(rng, ("Passage", "Site web", "Parrainage", "Salon", None, None, None)),
@@ -1616,11 +2020,9 @@ class _Generator:
         today = self.today
         owner, start, _ = veh.owners[-1]
         if veh.status == "in_use" and owner.kind in ("person", "company"):
-            r = rng.random()
-            if r < 0.004:
+            if rng.random() < 0.004:
                 veh.status = "stolen"
-            elif r < 0.015:
-                veh.status = "unknown_address"
+                veh.status_date = self.rand_date(start, today - _DAY)
         if veh.last_invoice is not None and veh.last_invoice[0] >= start:
             mileage_date, mileage = veh.last_invoice
         else:
@@ -1642,8 +2044,10 @@ class _Generator:
                 network = max(network or veh.mec, add_months(veh.mec, 24))
             if network is not None:
                 mobility = max(mobility or network, network)
+        if owner.kind != "leaser":
+            veh.driver = None  # a returned leased car: its new owner drives it
         veh.vin = self.vin(veh)
-        veh.plate = self.plate(veh, department)
+        veh.plate = self.plate(veh, department, veh.owners[0][0].commune)
         sold_here = veh.sale is not None and veh.sale["customer_id"] == owner.id
         purchase = veh.order_date if sold_here and veh.order_date else start
         model = veh.model
@@ -1672,6 +2076,10 @@ class _Generator:
             "extended_warranty_end": veh.ext_warranty,
             "mobility_end": mobility,
             "status": veh.status,
+            "status_date": veh.status_date,
+            "driver_civility": veh.driver[0] if veh.driver else None,
+            "driver_last_name": veh.driver[1] if veh.driver else None,
+            "driver_first_name": veh.driver[2] if veh.driver else None,
             "created_at": dt.datetime.combine(
                 max(veh.owners[0][1], add_months(today, -240)), dt.time(12, 0)
             ),
@@ -1686,10 +2094,12 @@ class _Generator:
         rng = self.rng
         self.rows = {name: [] for name in ("customer", "vehicle", "ownership", "vehicle_sale",
                                            "sale_product", "workshop_invoice", "invoice_line",
-                                           "contact_history")}  # fmt: skip
+                                           "contact_history", "permission_event")}  # fmt: skip
         self.pool: list[tuple[_Veh, dt.date]] = []
         self.traded: list[_Veh] = []
         chunk: list[_Cust] = list(specials)
+        if start == 0 and self.total >= 20 and size - len(chunk) >= 2:
+            chunk.extend(self.girard())
         while len(chunk) < size:
             cust = self.person() if rng.random() < 0.9 else self.company()
             chunk.append(cust)
@@ -1698,8 +2108,13 @@ class _Generator:
             # About 1.2 % of people are entered twice; at least one in every 150.
             self.since_duplicate += 1
             if rng.random() < 0.012 or self.since_duplicate >= 150:
-                chunk.append(self.duplicate(cust))
+                twin = self.duplicate(cust)
+                chunk.append(twin)
                 self.since_duplicate = 0
+                if twin.has_mobile and rng.random() < 0.3:
+                    # One record refuses SMS, the other does not: the number is listed and
+                    # neither record gets an SMS.
+                    twin.forced["sms"], cust.forced["sms"] = True, False
         vehicles: list[_Veh] = []
         for cust in chunk:
             if cust.kind == "person":
@@ -1738,6 +2153,11 @@ class _Generator:
 
     person_count = _Picker((1, 2, 3, 4), (0.72, 0.21, 0.055, 0.015))
 
+    def suppression_rows(self) -> list[dict]:
+        """The suppression lists, once every refusal is known (a later chunk may list a number
+        again with a newer date)."""
+        return [{"id": i, **entry} for i, entry in enumerate(self.suppressions.values(), 1)]
+
 
 _TABLES = (
     ("customer", Customer.__table__),
@@ -1748,6 +2168,8 @@ _TABLES = (
     ("workshop_invoice", WorkshopInvoice.__table__),
     ("invoice_line", InvoiceLine.__table__),
     ("contact_history", ContactHistory.__table__),
+    ("permission_event", PermissionEvent.__table__),
+    ("suppression_entry", SuppressionEntry.__table__),
 )
 
 
@@ -1769,7 +2191,8 @@ def _check_empty(conn: Connection, database: Database) -> None:
 def _sites_rows() -> list[dict]:
     return [
         {"id": i + 1, "code": s.code, "name": s.name, "address": s.address,
-         "postal_code": s.postal_code, "city": s.city, "country": "FR", "phone": s.phone}
+         "postal_code": s.postal_code, "city": s.city, "country": s.country,
+         "subdivision": s.subdivision, "phone": s.phone}
         for i, s in enumerate(_SITES)
     ]  # fmt: skip
 
@@ -1851,12 +2274,15 @@ def _write(
         size = min(chunk, customers - done)
         generator.chunk(done, size, specials if done == 0 else [])
         for name, table in _TABLES:
-            rows = generator.rows[name]
+            rows = generator.rows.get(name)
             if rows:
                 _insert(conn, table, rows)
         done += size
         if progress is not None:
             progress(done, customers)
+    entries = generator.suppression_rows()
+    if entries:
+        _insert(conn, SuppressionEntry.__table__, entries)
     for index in indexes:
         index.create(conn, checkfirst=True)
     _fix_sequences(conn)

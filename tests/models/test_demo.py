@@ -26,13 +26,16 @@ from app.models import (
     Customer,
     InvoiceLine,
     Ownership,
+    PermissionEvent,
     SaleProduct,
     Setting,
     Site,
+    SuppressionEntry,
     Vehicle,
     VehicleSale,
     WorkshopInvoice,
     demo,
+    permissions,
 )
 from app.models.db import Database, open_database
 from app.models.textfold import fold
@@ -48,6 +51,8 @@ TABLES = (
     WorkshopInvoice,
     InvoiceLine,
     ContactHistory,
+    PermissionEvent,
+    SuppressionEntry,
     Setting,
 )
 
@@ -132,7 +137,7 @@ def test_exactly_the_requested_number_of_customers(tmp_path: Path) -> None:
         try:
             with database.session() as s:
                 assert s.scalar(select(func.count()).select_from(Customer)) == count
-                assert s.scalar(select(func.count()).select_from(Site)) == 3
+                assert s.scalar(select(func.count()).select_from(Site)) == 6
                 setting = s.get(Setting, demo.DEMO_SETTING)
             assert json.loads(setting.value)["customers"] == count
         finally:
@@ -278,12 +283,17 @@ def test_vehicle_dates_are_consistent(data) -> None:
 
 
 def test_postal_codes_match_their_cities(data) -> None:
-    known = {(c.postal_code, fold(c.city)) for c in demo.COMMUNES}
+    known = {(c.postal_code, fold(c.city), c.country) for c in demo.COMMUNES}
+    typed_wrong = 0
     for customer in data["customer"]:
-        assert (customer["postal_code"], fold(customer["city"])) in known
-        assert customer["city_fold"] == fold(customer["city"]) and customer["country"] == "FR"
+        assert customer["city_fold"] == fold(customer["city"])
+        if (customer["postal_code"], fold(customer["city"]), customer["country"]) not in known:
+            # data-entry gaps: no postal code, or a French one missing a digit
+            assert customer["postal_code"] is None or len(customer["postal_code"]) == 4
+            typed_wrong += 1
+    assert typed_wrong < 0.03 * len(data["customer"])
     for site in data["site"]:
-        assert (site["postal_code"], fold(site["city"])) in known
+        assert (site["postal_code"], fold(site["city"]), site["country"]) in known
 
 
 def test_phone_numbers_are_valid_french_numbers(data) -> None:
@@ -296,9 +306,11 @@ def test_phone_numbers_are_valid_french_numbers(data) -> None:
             raw = customer[column]
             if raw is None:
                 continue
-            number = phonenumbers.parse(raw, "FR")
+            number = phonenumbers.parse(raw, customer["country"])
             assert phonenumbers.is_valid_number(number), raw
-            assert phonenumbers.region_code_for_number(number) == "FR"
+            assert phonenumbers.region_code_for_number(number) == customer["country"]
+            if customer["country"] == "CA":  # North American numbers may be either
+                allowed = {phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
             assert phonenumbers.number_type(number) in allowed, raw
             formats.add(raw[2] if not raw.startswith("+") else "+")
     assert {" ", "+"} <= formats
@@ -344,7 +356,9 @@ def test_a_few_customers_are_entered_twice(data) -> None:
     pairs = []
     for i, a in enumerate(people):
         for b in people[i + 1 :]:
-            if a["postal_code"] != b["postal_code"] or a["address1"][:3] != b["address1"][:3]:
+            if a["postal_code"] != b["postal_code"] or (a["address1"] or "")[:3] != (
+                b["address1"] or ""
+            )[:3]:
                 continue
             same_contact = a["phone_home"] == b["phone_home"] or (
                 a["email"] is not None and a["email"] == b["email"]
@@ -383,6 +397,10 @@ def test_opt_outs_and_legal_basis_have_dates_and_sources(data) -> None:
 def test_nobody_is_contacted_on_a_channel_they_refused(data) -> None:
     customers = {c["id"]: c for c in data["customer"]}
     refusal = {"post": "optout_post", "sms": "optout_sms", "email": "optout_email"}
+    bases = defaultdict(list)
+    for event in data["permission_event"]:
+        if event["kind"] == "basis":
+            bases[(event["customer_id"], event["channel"])].append(event)
     programs = Counter()
     for contact in data["contact_history"]:
         c = customers[contact["customer_id"]]
@@ -400,10 +418,226 @@ def test_nobody_is_contacted_on_a_channel_they_refused(data) -> None:
             assert day.weekday() < 5
         assert contact["user"]
         if contact["program"] in ("Rappel d'entretien", "Vœux", "Reconquête"):  # marketing
-            assert c["marketing_basis"] != "none" and c["marketing_basis_date"] <= day
+            channel = {"phone": "phone_mobile"}.get(contact["channel"], contact["channel"])
+            assert any(
+                b["event_date"] <= day and (b["expires_on"] is None or day < b["expires_on"])
+                for b in bases[(c["id"], channel)]
+            ), "marketing needs a basis in force on the day"
     assert {"Lettre de bienvenue", "Appel de courtoisie", "Rappel d'entretien", "Vœux"} <= set(
         programs
     )
+
+
+# -- the manual's examples and the rules the window shows ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory):
+    """A 3,000-customer demo database, kept open for the engine and ORM tests."""
+    database = make(tmp_path_factory.mktemp("demo3k") / "demo.sqlite", 3000, seed=1)
+    yield database
+    database.dispose()
+
+
+def count(database: Database, *conditions, kind: str = "all", grain: str = "vehicle") -> int:
+    from app.query.criteria import Condition, Group
+    from app.query.engine import count_rows
+    from app.query.target import Target
+
+    children = [c if isinstance(c, (Group, Condition)) else Condition(*c) for c in conditions]
+    target = Target(name="t", criteria=Group(kind, children), grain=grain)
+    with database.engine.connect() as conn:
+        return count_rows(conn, target, today=TODAY)
+
+
+def test_the_manuals_examples_find_rows(demo_db) -> None:
+    from app.query.criteria import Condition, Group
+
+    vehicles = count(demo_db)
+    mini = count(demo_db, ("vehicle.model", "like", ["%MINI%"]))
+    twizy = count(demo_db, ("vehicle.model", "like", ["%TWIZY%"]))
+    assert mini >= 20 and twizy >= 3
+    either = count(demo_db, Group("any", [Condition("vehicle.model", "like", ["%MINI%"]),
+                                          Condition("vehicle.model", "eq", ["TWIZY"])]))  # fmt: skip
+    assert either == mini + twizy
+    clio_and_laguna = count(
+        demo_db, ("vehicle.model", "like", ["%CLIO%"]), ("vehicle.model", "like", ["%LAGUNA%"]),
+        grain="customer",
+    )  # fmt: skip
+    assert 2 <= clio_and_laguna < 0.02 * 3000
+    mec_2008_2009 = count(demo_db, ("vehicle.first_registration", "between",
+                                    ["01/01/2008", "31/12/2009"]))  # fmt: skip
+    assert 0.02 * vehicles < mec_2008_2009 < 0.15 * vehicles
+    before_dec_2005 = count(demo_db, ("vehicle.first_registration", "le", ["01/12/2005"]))
+    assert 0.03 * vehicles < before_dec_2005 < 0.2 * vehicles
+    old = Condition("vehicle.first_registration", "more_than_ago", [12], unit="years")
+    over_12 = count(demo_db, old)
+    not_arval = count(demo_db, old, Condition("customer.company", "ne", ["ARVAL"],
+                                              keep_empty=True))  # fmt: skip
+    assert 0.1 * vehicles < over_12 < 0.6 * vehicles
+    assert 3 <= over_12 - not_arval, "some 12-year-old cars still belong to ARVAL"
+    not_seen = count(demo_db, Condition("customer.last_invoice_date", "more_than_ago", [2],
+                                        unit="years"), grain="customer")  # fmt: skip
+    assert 0.05 * 3000 < not_seen < 0.6 * 3000
+
+
+def test_every_relationship_status_and_this_months_reminders(demo_db) -> None:
+    from app.query.engine import iter_rows
+    from app.query.target import Target
+
+    target = Target(name="t", columns=["customer.relationship_status"], grain="customer")
+    with demo_db.engine.connect() as conn:
+        statuses = Counter(r.values[0] for r in iter_rows(conn, target, today=TODAY))
+    assert min(statuses[s] for s in ("active", "reactivate", "win_back")) >= 0.05 * 3000
+    start = TODAY.replace(day=1)
+    end = demo.add_months(start, 2) - dt.timedelta(days=1)  # this month and next
+    with demo_db.engine.connect() as conn:
+        for column in ("next_service_date", "inspection_due_date", "warranty_end", "mobility_end"):
+            col = Vehicle.__table__.c[column]
+            found = conn.execute(
+                select(func.count()).where(col.between(start, end), Vehicle.status == "in_use")
+            ).scalar_one()
+            assert found >= 10, column
+
+
+def test_the_postal_funnel_drops_unusable_addresses(demo_db) -> None:
+    from app.export.postal import read_addresses
+
+    with demo_db.engine.connect() as conn:
+        ids = conn.execute(select(Customer.id)).scalars().all()
+        addresses = read_addresses(conn, ids)
+        flagged = conn.execute(
+            select(Customer.unknown_address_date).where(Customer.unknown_address.is_(True))
+        ).scalars().all()
+    problems = Counter(a.problem() for a in addresses.values())
+    assert {"unknown_address", "no_street", "no_postal_code", "bad_postal_code"} <= set(problems)
+    assert 0.9 * len(ids) < problems[None] < 0.99 * len(ids)
+    assert 0.01 * len(ids) < len(flagged) < 0.06 * len(ids)
+    assert all(day is not None and day < TODAY for day in flagged)
+    with demo_db.engine.connect() as conn:  # the old vehicle-status representation is gone
+        assert not conn.execute(
+            select(func.count()).where(Vehicle.status == "unknown_address")
+        ).scalar_one()
+        late_letters = conn.execute(
+            select(func.count())
+            .select_from(ContactHistory)
+            .join(Customer, Customer.id == ContactHistory.customer_id)
+            .where(Customer.unknown_address.is_(True), ContactHistory.channel == "post",
+                   func.date(ContactHistory.contacted_at) >= Customer.unknown_address_date)
+        ).scalar_one()  # fmt: skip
+    assert late_letters == 0
+
+
+def test_the_permission_cache_is_what_the_history_says(demo_db) -> None:
+    from sqlalchemy.orm import selectinload
+
+    channels = ("post", "phone_home", "phone_work", "phone_mobile", "sms", "fax", "email")
+    expected: set[tuple[str, str, str]] = set()
+    with demo_db.session() as s:
+        customers = s.scalars(
+            select(Customer).options(selectinload(Customer.permission_events),
+                                     selectinload(Customer.site))
+        ).all()  # fmt: skip
+        listed = {(e.kind.value, e.value, e.channel.value): e for e in s.scalars(
+            select(SuppressionEntry))}  # fmt: skip
+        for c in customers:
+            for channel in channels:
+                refusal = permissions.current_refusal(c, channel)
+                assert getattr(c, f"optout_{channel}") == (refusal is not None)
+                assert getattr(c, f"optout_{channel}_date") == (refusal and refusal.event_date)
+                if refusal is None:
+                    continue
+                for number in permissions.customer_numbers(c, channel):
+                    expected.add(("phone", number, channel))
+                if channel == "email" and permissions.normalise_email(c.email):
+                    expected.add(("email", permissions.normalise_email(c.email), channel))
+            basis = permissions.effective_basis(c, "sms", TODAY)
+            assert c.marketing_basis.value == permissions._marketing(basis and basis.basis).value
+            assert c.marketing_basis_date == (basis.event_date if basis else None)
+        assert set(listed) == expected, "the lists hold exactly what the refusals cover"
+        for key, entry in listed.items():  # the newest refusal of the value is named
+            owner = s.get(Customer, entry.customer_id)
+            assert getattr(owner, f"optout_{key[2]}_date") == entry.entry_date
+        canadians = [c for c in customers if permissions.is_canadian(c)]
+        implied = [e for c in canadians for e in c.permission_events if e.expires_on]
+        assert canadians and implied
+        assert any(e.expires_on <= TODAY for e in implied), "some implied consents lapsed"
+        assert any(e.expires_on > TODAY for e in implied)
+
+
+def test_a_shared_number_refused_on_one_record_is_listed(demo_db) -> None:
+    with demo_db.session() as s:
+        girard = s.scalars(select(Customer).where(Customer.last_name == "GIRARD",
+                                                  Customer.first_name == "Claire")).one()  # fmt: skip
+        girrard = s.scalars(select(Customer).where(Customer.last_name == "GIRRARD")).one()
+        number = permissions.normalise_phone(girard.phone_mobile)
+        assert number and number == permissions.normalise_phone(girrard.phone_mobile)
+        assert girrard.optout_sms and girrard.optout_sms_source == "STOP SMS"
+        assert not girard.optout_sms
+        assert permissions.is_phone_suppressed(s, number, "sms")
+        late = s.scalar(
+            select(func.count()).where(
+                ContactHistory.customer_id == girard.id, ContactHistory.channel == "sms",
+                func.date(ContactHistory.contacted_at) >= girrard.optout_sms_date,
+            )
+        )  # fmt: skip
+        assert late == 0
+        # Other duplicates share refusals the same way: numbers listed by one record only.
+        shared = 0
+        for entry in s.scalars(select(SuppressionEntry).where(SuppressionEntry.channel == "sms")):
+            holders = [c for c in s.scalars(select(Customer).where(Customer.phone_mobile.is_not(None)))
+                       if permissions.normalise_phone(c.phone_mobile, c.country) == entry.value]
+            shared += any(not c.optout_sms for c in holders)
+        assert shared >= 2
+
+
+def test_sites_countries_drivers_and_dms_fields(demo_db) -> None:
+    with demo_db.engine.connect() as conn:
+        sites = conn.execute(select(Site.code, Site.country, Site.subdivision)).all()
+        customers = conn.execute(select(Customer.country, Customer.site_id)).all()
+        vehicles = conn.execute(
+            select(Vehicle.__table__, Customer.is_fleet, Customer.company_name)
+            .join(Customer, Customer.id == Vehicle.owner_id)
+        ).mappings().all()  # fmt: skip
+        invoices = conn.execute(select(WorkshopInvoice.invoice_type)).scalars().all()
+        lines = conn.execute(select(InvoiceLine.invoice_id, InvoiceLine.line_number)).all()
+        orders = conn.execute(select(VehicleSale.site_id, VehicleSale.order_number)).all()
+    assert {s for _, _, s in sites} == {"FR-37", "FR-41", "FR-45", "CH-VD", "CH-GE", "CA-QC"}
+    assert all(sub.startswith(country + "-") for _, country, sub in sites)
+    site_country = {i + 1: country for i, (_, country, _) in enumerate(sites)}
+    by_country = Counter(country for country, _ in customers)
+    assert by_country["FR"] > 0.8 * 3000 and by_country["CH"] > 30 and by_country["CA"] > 30
+    assert all(country == site_country[site] or site_country[site] == "FR" and country == "FR"
+               for country, site in customers)  # fmt: skip
+    fleet = [v for v in vehicles if v["is_fleet"]]
+    with_driver = [v for v in fleet if v["driver_last_name"]]
+    assert len(with_driver) > 0.8 * len(fleet) and all(v["driver_first_name"] and
+                                                       v["driver_civility"] for v in with_driver)  # fmt: skip
+    assert not any(v["driver_last_name"] for v in vehicles if not v["is_fleet"])
+    for v in vehicles:
+        assert (v["status_date"] is None) == (v["status"] == "in_use")
+        if v["status_date"] is not None:
+            assert v["first_registration"] <= v["status_date"] < TODAY
+    types = Counter(invoices)
+    assert types["customer"] > 0.8 * len(invoices) and types["warranty"] and types["internal"]
+    numbered = defaultdict(list)
+    for invoice_id, number in lines:
+        numbered[invoice_id].append(number)
+    assert all(sorted(n) == list(range(1, len(n) + 1)) for n in numbered.values())
+    assert all(number for _, number in orders) and len(set(orders)) == len(orders)
+
+
+def test_e164_agrees_with_the_permission_model(demo_db) -> None:
+    with demo_db.engine.connect() as conn:
+        rows = conn.execute(select(Customer.country, Customer.phone_home, Customer.phone_mobile,
+                                   Customer.phone_work, Customer.fax)).all()  # fmt: skip
+    for country, *numbers in rows:
+        for raw in numbers:
+            if raw:
+                number = demo.e164(raw, country)
+                assert number == permissions.normalise_phone(raw, country), raw
+                mobile = permissions.normalise_phone(raw, country, mobile_only=True)
+                assert demo._is_mobile(number) == bool(mobile), raw
 
 
 # -- the function's contract ----------------------------------------------------------------------
@@ -578,10 +812,12 @@ def assert_consistent(database: Database, customers: int, today: dt.date) -> Non
     assert len(data["customer"]) == customers
     known = {(c.postal_code, fold(c.city)) for c in demo.COMMUNES}
     for c in data["customer"]:
-        assert (c["postal_code"], fold(c["city"])) in known
+        code = c["postal_code"]
+        assert (code, fold(c["city"])) in known or code is None or len(code) == 4
         for column in ("phone_home", "phone_mobile", "phone_work", "fax"):
             if c[column] is not None:
-                assert phonenumbers.is_valid_number(phonenumbers.parse(c[column], "FR"))
+                number = phonenumbers.parse(c[column], c["country"])
+                assert phonenumbers.is_valid_number(number), c[column]
     history = defaultdict(list)
     for row in data["ownership"]:
         history[row["vehicle_id"]].append(row)
