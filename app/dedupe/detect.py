@@ -303,8 +303,7 @@ Progress = Callable[[int, int, str], None]
 
 
 def _pairs_of(ids: list[int]) -> Iterable[tuple[int, int]]:
-    for x, y in itertools.combinations(sorted(set(ids)), 2):
-        yield x, y
+    yield from itertools.combinations(sorted(set(ids)), 2)
 
 
 def _name_keys(r: Record) -> set[str]:
