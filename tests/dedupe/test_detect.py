@@ -63,7 +63,7 @@ def test_finds_close_names_accents_and_inverted_names(database) -> None:
     )
     assert "noms proches" in girard.reason_text("fr")  # translated
     benoit = found[("BENOÎT Véronique", "Benoit Veronique")]
-    assert benoit.score == 80 and "same name" in benoit.reason_text("en")
+    assert benoit.score == 70 and "same name" in benoit.reason_text("en")
     moreau = found[("MOREAU Hélène", "Hélène MOREAU")]
     assert "first and last names inverted" in moreau.reason_text("en")
     assert "same e-mail h.moreau@example.fr" in moreau.reason_text("en")
