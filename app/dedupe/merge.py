@@ -30,11 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Enum, Table, delete, insert, select, update
+from sqlalchemy import Enum, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import CibleError
-from app.i18n import _, format_date
+from app.i18n import N_, _, format_date
 from app.models import Base, Customer, CustomerAlias, SuppressionEntry
 from app.models.base import utcnow
 from app.models.enums import Channel
@@ -53,6 +53,7 @@ __all__ = [
     "MergeError",
     "MergeInfo",
     "customer_references",
+    "customer_summary",
     "merge_customers",
     "past_merges",
     "undo_merge",
@@ -533,3 +534,83 @@ def past_merges(session: Session, limit: int = 500) -> list[MergeInfo]:
         .limit(limit)
     )
     return [MergeInfo(*row) for row in rows]
+
+
+# --- the two records side by side ---------------------------------------------------------------
+
+#: What the merge screen shows of each record, in order (fields of the customer, then counts).
+SUMMARY_FIELDS = (
+    "dms_ref",
+    "site",
+    "civility",
+    "last_name",
+    "first_name",
+    "company_name",
+    "address1",
+    "address2",
+    "postal_code",
+    "city",
+    "phone_mobile",
+    "phone_home",
+    "phone_work",
+    "email",
+    "birth_date",
+    "vehicles",
+    "invoices",
+    "sales",
+    "contacts",
+    "sms",
+    "refusals",
+    "created_at",
+)
+
+
+def customer_summary(session: Session, customer_id: int, lang: str | None = None) -> dict[str, str]:
+    """The record as the merge screen shows it: field → text (empty when there is nothing);
+    raises :class:`MergeError` when the customer no longer exists."""
+    from app.i18n import format_count
+
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise MergeError(
+            _("One of the two customers no longer exists: search for duplicates again.", lang)
+        )
+    out: dict[str, str] = {}
+    for name in SUMMARY_FIELDS:
+        if hasattr(Customer, name) and name != "site":
+            value = getattr(customer, name)
+            if isinstance(value, dt.datetime):
+                out[name] = format_date(value.date(), lang)
+            elif isinstance(value, dt.date):
+                out[name] = format_date(value, lang)
+            else:
+                out[name] = "" if value is None else str(value)
+    out["site"] = customer.site.name if customer.site else ""
+    tables = Base.metadata.tables
+    for key, table, column in (
+        ("vehicles", "vehicle", "owner_id"),
+        ("invoices", "workshop_invoice", "customer_id"),
+        ("sales", "vehicle_sale", "customer_id"),
+        ("contacts", "contact_history", "customer_id"),
+        ("sms", "sms_message", "customer_id"),
+    ):
+        t = tables[table]
+        n = session.scalar(select(func.count()).select_from(t).where(t.c[column] == customer_id))
+        out[key] = format_count(n or 0, lang)
+    refused = [
+        channel for channel in Channel if current_refusal(customer, channel) is not None
+    ]
+    out["refusals"] = ", ".join(_(CHANNEL_NAMES[c], lang) for c in refused)
+    return out
+
+
+#: Channel names as the merge screen lists refusals.
+CHANNEL_NAMES = {
+    Channel.POST: N_("post"),
+    Channel.PHONE_HOME: N_("home phone"),
+    Channel.PHONE_WORK: N_("work phone"),
+    Channel.PHONE_MOBILE: N_("mobile phone"),
+    Channel.SMS: N_("SMS"),
+    Channel.FAX: N_("fax"),
+    Channel.EMAIL: N_("e-mail"),
+}
