@@ -485,9 +485,7 @@ class DuplicatesDialog(QDialog):
         self.candidates.set_candidates(candidates)
         self.candidates_view.resizeColumnsToContents()
         self.status.setText(
-            self.tr("%n probable duplicate(s)", "", len(candidates)).replace(
-                str(len(candidates)), i18n.format_count(len(candidates))
-            )
+            self.tr("Probable duplicates: %1").replace("%1", i18n.format_count(len(candidates)))
         )
         self._update_buttons()
 
