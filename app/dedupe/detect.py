@@ -116,7 +116,7 @@ class Candidate:
     place: str = ""
 
     def reason_text(self, lang: str | None = None) -> str:
-        return "; ".join(r.text(lang) for r in self.reasons)
+        return " · ".join(r.text(lang) for r in self.reasons)
 
 
 @dataclass

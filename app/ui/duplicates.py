@@ -165,7 +165,7 @@ class MergeDialog(QDialog):
         self.summaries: tuple[dict[str, str], dict[str, str]] | None = None
         self.setObjectName("merge_dialog")
         self.setWindowTitle(self.tr("Merge two customers"))
-        self.resize(860, 640)
+        self.resize(900, 700)
 
         why = QLabel(
             self.tr("Score %1: %2").replace("%1", str(candidate.score)).replace("%2", candidate.reason_text())
@@ -184,6 +184,7 @@ class MergeDialog(QDialog):
         self.table.setHorizontalHeaderLabels([candidate.a_name, candidate.b_name])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setMinimumWidth(160)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         note = QLabel(
             self.tr(
                 "The record kept keeps its DMS reference and its values; its empty fields are filled from the other one. "

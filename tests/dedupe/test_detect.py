@@ -59,7 +59,7 @@ def test_finds_close_names_accents_and_inverted_names(database) -> None:
     girard = found[("GIRARD Paul", "GIRRARD Paul")]
     assert 60 <= girard.score < 80
     assert girard.reason_text("en") == (
-        "names close (GIRARD Paul / GIRRARD Paul); same postal code 37000; same street"
+        "names close (GIRARD Paul / GIRRARD Paul) · same postal code 37000 · same street"
     )
     assert "noms proches" in girard.reason_text("fr")  # translated
     benoit = found[("BENOÎT Véronique", "Benoit Veronique")]
