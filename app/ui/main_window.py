@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.overview_action.triggered.connect(self.show_overview)
         file_menu.addAction(self.overview_action)
         self.duplicates_action = QAction(self.tr("Duplicate &customers…"), self)
+        self.duplicates_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
         self.duplicates_action.setStatusTip(self.tr("Find customers entered twice and merge them"))
         self.duplicates_action.triggered.connect(self.show_duplicates)
         file_menu.addAction(self.duplicates_action)
