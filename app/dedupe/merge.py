@@ -197,7 +197,7 @@ def _suppression_ids(session: Session, customers: list[Customer]) -> list[int]:
 
 
 def _max_id(session: Session, table: Table) -> int:
-    return max(session.execute(select(table.c.id)).scalars(), default=0)
+    return session.scalar(select(func.max(table.c.id))) or 0
 
 
 def _who() -> str:

@@ -244,3 +244,23 @@ def test_merge_then_undo_is_identity(
             )
         undo_merge(s, merge_id)
         assert dump(s) == before
+
+
+def test_a_cancelled_merge_changes_nothing(database) -> None:
+    class Stop(Exception):
+        pass
+
+    def progress(done, total, text):
+        if done == 4:  # after the rows moved and the refusals united
+            raise Stop
+
+    with database.session() as s:
+        site, girard, girrard = girard_pair(s)
+        record_refusal(s, girrard, Channel.SMS, D(2024, 1, 2), "STOP SMS", None)
+        ids = girard.id, girrard.id
+        before = dump(s)
+    with pytest.raises(Stop), database.session() as s:
+        merge_customers(s, *ids, today=TODAY, progress=progress)
+    with database.session() as s:
+        assert dump(s) == before
+        assert past_merges(s) == []
