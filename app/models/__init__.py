@@ -20,6 +20,7 @@ from app.models.dealership import (
 )
 from app.models.exports import SavedExcelExport  # noqa: F401 - registers the table
 from app.models.mailings import SavedMailing  # noqa: F401 - registers the table
+from app.models.merges import CustomerMerge
 from app.models.sms import SmsBatch, SmsMessage, SmsTemplate  # noqa: F401 - registers the tables
 from app.models.targets import SavedTarget
 
@@ -28,6 +29,7 @@ __all__ = [
     "ContactHistory",
     "Customer",
     "CustomerAlias",
+    "CustomerMerge",
     "InvoiceLine",
     "Ownership",
     "PermissionEvent",

@@ -1,6 +1,6 @@
 """The main window: the targeting screen on the open database.
 
-Menus: File (Open database…, Database overview…, Quit), then the targeting screen's Target,
+Menus: File (Open database…, Database overview…, Duplicate customers…, Quit), then the targeting screen's Target,
 Query and List menus, Export and SMS (:mod:`app.ui.outputs`), then Help. Warnings about the database (network share, no WAL) and notices
 (backup made before an upgrade, demo data) are shown in bars above the screen.
 """
@@ -31,6 +31,7 @@ from app.errors import CibleError
 from app.models.db import Database, open_database
 from app.query.target import Target
 from app.ui import tasks
+from app.ui.duplicates import DuplicatesDialog
 from app.ui.outputs import OutputMenus
 from app.ui.overview import DatabaseOverviewDialog
 
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         self._tasks = task_manager
         self.database = database
         self.overview_dialog: DatabaseOverviewDialog | None = None
+        self.duplicates_dialog: DuplicatesDialog | None = None
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
         self.resize(1280, 780)
@@ -215,6 +217,11 @@ class MainWindow(QMainWindow):
         )
         self.overview_action.triggered.connect(self.show_overview)
         file_menu.addAction(self.overview_action)
+        self.duplicates_action = QAction(self.tr("Duplicate &customers…"), self)
+        self.duplicates_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.duplicates_action.setStatusTip(self.tr("Find customers entered twice and merge them"))
+        self.duplicates_action.triggered.connect(self.show_duplicates)
+        file_menu.addAction(self.duplicates_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -244,6 +251,15 @@ class MainWindow(QMainWindow):
         self.overview_dialog = DatabaseOverviewDialog(self.database, self, task_manager=self._tasks)
         self.overview_dialog.show()
         return self.overview_dialog
+
+    def show_duplicates(self) -> DuplicatesDialog:
+        """Duplicate customers: probable pairs, the merge screen, past merges."""
+        if self.duplicates_dialog is not None:
+            self.duplicates_dialog.close()
+            self.duplicates_dialog.deleteLater()
+        self.duplicates_dialog = DuplicatesDialog(self.database, self, task_manager=self._tasks)
+        self.duplicates_dialog.show()
+        return self.duplicates_dialog
 
     # -- database ---------------------------------------------------------------------------
     def _show_database(self, database: Database, *, demo: bool = False) -> None:
@@ -315,6 +331,10 @@ class MainWindow(QMainWindow):
         self._show_database(database)  # type: ignore[arg-type]
         if self.overview_dialog is not None:
             self.overview_dialog.close()
+        if self.duplicates_dialog is not None:
+            self.duplicates_dialog.close()
+            self.duplicates_dialog.deleteLater()
+            self.duplicates_dialog = None
         old.dispose()
         return True
 
@@ -351,4 +371,6 @@ class MainWindow(QMainWindow):
         self.outputs.shutdown()
         if self.overview_dialog is not None:
             self.overview_dialog.close()
+        if self.duplicates_dialog is not None:
+            self.duplicates_dialog.close()
         super().closeEvent(event)

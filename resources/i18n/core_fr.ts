@@ -17,6 +17,29 @@
     </message>
 </context>
 <context>
+    <name>CandidatesTableModel</name>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Other record</source>
+        <translation>Autre fiche</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Pourquoi</translation>
+    </message>
+</context>
+<context>
     <name>DatabaseOverview</name>
     <message>
         <source>What is in this database</source>
@@ -139,6 +162,77 @@
     </message>
 </context>
 <context>
+    <name>DuplicatesDialog</name>
+    <message>
+        <source>Duplicate customers</source>
+        <translation>Doublons de clients</translation>
+    </message>
+    <message>
+        <source>Pairs scoring less are not listed</source>
+        <translation>Les paires de score inférieur ne sont pas listées</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Rechercher</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Arrêter</translation>
+    </message>
+    <message>
+        <source>Minimum score:</source>
+        <translation>Score minimum :</translation>
+    </message>
+    <message>
+        <source>&amp;Compare and merge…</source>
+        <translation>&amp;Comparer et fusionner…</translation>
+    </message>
+    <message>
+        <source>Customers that are probably the same person: same mobile or e-mail, same vehicle (VIN), or a close name (spelling, accents, first and last name inverted) in the same postal code.</source>
+        <translation>Clients qui sont probablement la même personne : même portable ou e-mail, même véhicule (VIN), ou nom proche (orthographe, accents, nom et prénom inversés) dans le même code postal.</translation>
+    </message>
+    <message>
+        <source>&amp;Undo this merge</source>
+        <translation>&amp;Annuler cette fusion</translation>
+    </message>
+    <message>
+        <source>Probable duplicates</source>
+        <translation>Doublons probables</translation>
+    </message>
+    <message>
+        <source>Past merges</source>
+        <translation>Fusions effectuées</translation>
+    </message>
+    <message>
+        <source>Probable duplicates: %1</source>
+        <translation>Doublons probables : %1</translation>
+    </message>
+    <message>
+        <source>Search stopped.</source>
+        <translation>Recherche arrêtée.</translation>
+    </message>
+    <message>
+        <source>Cible could not do this: %1</source>
+        <translation>Cible n’a pas pu le faire : %1</translation>
+    </message>
+    <message>
+        <source>Merged. The merge can be undone in Past merges.</source>
+        <translation>Fusion faite. Elle peut être annulée dans « Fusions effectuées ».</translation>
+    </message>
+    <message>
+        <source>Undo this merge</source>
+        <translation>Annuler cette fusion</translation>
+    </message>
+    <message>
+        <source>Put %1 and %2 back as two separate customers, as they were before the merge?</source>
+        <translation>Rétablir %1 et %2 en deux clients distincts, tels qu’ils étaient avant la fusion ?</translation>
+    </message>
+    <message>
+        <source>Merge undone: search again to see the pair.</source>
+        <translation>Fusion annulée : relancez la recherche pour revoir la paire.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>This is the demo database: invented customers and vehicles, safe to try anything. It is kept apart from your real data.</source>
@@ -189,6 +283,14 @@
         <translation>Le contenu de cette base : clients, véhicules, factures…</translation>
     </message>
     <message>
+        <source>Duplicate &amp;customers…</source>
+        <translation>&amp;Doublons de clients…</translation>
+    </message>
+    <message>
+        <source>Find customers entered twice and merge them</source>
+        <translation>Trouver les clients saisis deux fois et les fusionner</translation>
+    </message>
+    <message>
         <source>%1[*] — Cible — %2</source>
         <translation>%1[*] — Cible — %2</translation>
     </message>
@@ -223,6 +325,160 @@
     <message>
         <source>Database: %1</source>
         <translation>Base de données : %1</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <source>Merge two customers</source>
+        <translation>Fusionner deux clients</translation>
+    </message>
+    <message>
+        <source>Score %1: %2</source>
+        <translation>Score %1 : %2</translation>
+    </message>
+    <message>
+        <source>Keep this record</source>
+        <translation>Garder cette fiche</translation>
+    </message>
+    <message>
+        <source>The record kept keeps its DMS reference and its values; its empty fields are filled from the other one. Vehicles, invoices, sales, contacts, SMS and refusals move to it; the other record&apos;s DMS reference becomes an alias of it, so a later import of it lands on the record kept. A merge can be undone.</source>
+        <translation>La fiche gardée conserve son n° client DMS et ses valeurs ; ses champs vides sont remplis avec ceux de l’autre. Véhicules, factures, ventes, contacts, SMS et refus lui sont rattachés ; le n° client DMS de l’autre fiche devient un alias de la fiche gardée : un import ultérieur de ce numéro arrive sur elle. Une fusion peut être annulée.</translation>
+    </message>
+    <message>
+        <source>&amp;Merge</source>
+        <translation>&amp;Fusionner</translation>
+    </message>
+    <message>
+        <source>DMS reference</source>
+        <translation>N° client DMS</translation>
+    </message>
+    <message>
+        <source>Site</source>
+        <translation>Site</translation>
+    </message>
+    <message>
+        <source>Civility</source>
+        <translation>Civilité</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Prénom</translation>
+    </message>
+    <message>
+        <source>Company name</source>
+        <translation>Raison sociale</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Address (2)</source>
+        <translation>Adresse (2)</translation>
+    </message>
+    <message>
+        <source>Postal code</source>
+        <translation>Code postal</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>Ville</translation>
+    </message>
+    <message>
+        <source>Mobile</source>
+        <translation>Portable</translation>
+    </message>
+    <message>
+        <source>Home phone</source>
+        <translation>Tél. domicile</translation>
+    </message>
+    <message>
+        <source>Work phone</source>
+        <translation>Tél. bureau</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Date de naissance</translation>
+    </message>
+    <message>
+        <source>Vehicles</source>
+        <translation>Véhicules</translation>
+    </message>
+    <message>
+        <source>Workshop invoices</source>
+        <translation>Factures atelier</translation>
+    </message>
+    <message>
+        <source>Vehicle sales</source>
+        <translation>Ventes de véhicules</translation>
+    </message>
+    <message>
+        <source>Contacts made</source>
+        <translation>Contacts réalisés</translation>
+    </message>
+    <message>
+        <source>SMS sent</source>
+        <translation>SMS envoyés</translation>
+    </message>
+    <message>
+        <source>Refusals</source>
+        <translation>Refus</translation>
+    </message>
+    <message>
+        <source>Created on</source>
+        <translation>Créé le</translation>
+    </message>
+    <message>
+        <source>Reading the two records…</source>
+        <translation>Lecture des deux fiches…</translation>
+    </message>
+    <message>
+        <source>Cible could not do this: %1</source>
+        <translation>Cible n’a pas pu le faire : %1</translation>
+    </message>
+    <message>
+        <source>Merge cancelled: nothing was changed.</source>
+        <translation>Fusion annulée : rien n’a été modifié.</translation>
+    </message>
+</context>
+<context>
+    <name>MergesTableModel</name>
+    <message>
+        <source>Merged on</source>
+        <translation>Fusionné le</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>Fiche gardée</translation>
+    </message>
+    <message>
+        <source>Merged into it</source>
+        <translation>Fiche fusionnée</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Par</translation>
+    </message>
+    <message>
+        <source>Undone</source>
+        <translation>Annulée</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%1 par %2</translation>
     </message>
 </context>
 <context>
