@@ -29,7 +29,16 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app import i18n
 from app.errors import TargetError
 from app.query.catalog import GROUPS, EnumValue, Field, FieldType, fields_in_group
-from app.query.criteria import RELATIVE_OPS, UNITS, Condition, Group, Op, format_date, ops_for
+from app.query.criteria import (
+    RELATIVE_OPS,
+    UNITS,
+    Condition,
+    Group,
+    Op,
+    format_date,
+    ops_for,
+    read_sign,
+)
 from app.query.describe import describe_criteria
 
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -437,6 +446,9 @@ class CriteriaTreeModel(QAbstractItemModel):
             return False
         text = "" if value is None else str(value).strip()
         if col == COL_VALUE:
+            op, text = read_sign(node.field, text) if node.op not in RELATIVE_OPS else (None, text)
+            if op is not None:  # "<01/12/2005", ">150 000", "≠37210": the sign is the operator
+                node.op = op
             node.text = text
             if node.op is Op.EQ and "%" in text and Op.LIKE in ops_for(node.field):
                 node.op = Op.LIKE
