@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from targeting_helpers import column, make_screen, type_value, wait_count
 
 from app.query.catalog import get_field
 from app.query.criteria import Op, read_sign
 from app.ui.targeting.criteria_model import COL_VALUE, op_label
-
-from targeting_helpers import column, make_screen, type_value, wait_count
 
 
 @pytest.mark.parametrize(
