@@ -407,7 +407,7 @@
     <name>TargetingScreen</name>
     <message>
         <source>One row per vehicle</source>
-        <extracomment>The columns of a new target: the engine&apos;s defaults, with the company name after the person&apos;s (leasing companies such as ARVAL have no last name).</extracomment>
+        <extracomment>The columns of a new target: the engine&apos;s defaults.</extracomment>
         <translation>Une ligne par véhicule</translation>
     </message>
     <message>
@@ -553,6 +553,14 @@
     <message>
         <source>Counting…</source>
         <translation>Comptage…</translation>
+    </message>
+    <message>
+        <source>%1 removed record</source>
+        <translation>%1 enregistrement retiré</translation>
+    </message>
+    <message>
+        <source>%1 removed records</source>
+        <translation>%1 enregistrements retirés</translation>
     </message>
     <message>
         <source>%1 record</source>

@@ -160,9 +160,13 @@ class FieldNode(_Node):
         return [c for c in self.children if isinstance(c, ChoiceNode)]
 
     def active(self) -> int:
-        """How many criteria this field holds (lines in force, ticked values count as one)."""
+        """How many criteria this field holds (lines typed, ticked values count as one)."""
         n = sum(1 for line in self.lines() if not line.placeholder)
         return n + (1 if any(c.checked for c in self.choices()) else 0)
+
+    def applied(self) -> int:
+        """How many of them are applied: :meth:`active` without the invalid lines."""
+        return self.active() - sum(1 for line in self.lines() if line.error and not line.placeholder)
 
 
 class LineNode(_Node):
@@ -368,8 +372,9 @@ class CriteriaTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_CRITERION:
                 return node.label
-            if col == COL_VALUE and active:
-                return _count_text(active)
+            applied = sum(f.applied() for f in node.children if isinstance(f, FieldNode))
+            if col == COL_VALUE and applied:
+                return _count_text(applied)
             return None
         if role == Qt.ItemDataRole.FontRole and active:
             return _bold()
@@ -601,7 +606,8 @@ class CriteriaTreeModel(QAbstractItemModel):
         return snap
 
     def active_count(self) -> int:
-        n = sum(f.active() for f in self._fields.values())
+        """How many criteria are applied (invalid lines are not: they wait to be corrected)."""
+        n = sum(f.applied() for f in self._fields.values())
         return n + (len(self._extra.children) if self._extra is not None else 0)
 
     def load(self, group: Group) -> None:
