@@ -31,6 +31,7 @@ from app.errors import CibleError
 from app.models.db import Database, open_database
 from app.query.target import Target
 from app.ui import tasks
+from app.ui.fit import fit_to_screen
 from app.ui.outputs import OutputMenus
 from app.ui.overview import DatabaseOverviewDialog
 
@@ -161,7 +162,7 @@ class MainWindow(QMainWindow):
         self.overview_dialog: DatabaseOverviewDialog | None = None
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
-        self.resize(1280, 780)
+        fit_to_screen(self, 1280, 780)
 
         central = QWidget()
         self._bars = QVBoxLayout()
@@ -213,6 +214,15 @@ class MainWindow(QMainWindow):
             self.menuBar().addMenu(menu)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_action = QAction(self.tr("&User guide (French)"), self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.triggered.connect(self.show_guide)
+        help_menu.addAction(self.guide_action)
+        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         self.about_action = QAction(self.tr("&About Cible"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -297,6 +307,28 @@ class MainWindow(QMainWindow):
         return True
 
     # -- help -------------------------------------------------------------------------------
+    def show_guide(self) -> QWidget:
+        from app.ui.help import GuideWindow
+
+        window = GuideWindow(self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
+
+    def show_shortcuts(self) -> QWidget:
+        from app.ui.help import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def help_windows(self) -> list[QWidget]:
+        """The Help menu's windows, made but not shown (for the screen-fit test)."""
+        from app.ui.help import GuideWindow, ShortcutsDialog
+
+        return [ShortcutsDialog(self.menuBar(), self), GuideWindow(self)]
+
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About Cible"), self.about_text())
 

@@ -139,6 +139,13 @@
     </message>
 </context>
 <context>
+    <name>GuideWindow</name>
+    <message>
+        <source>User guide</source>
+        <translation>Guide de l’utilisateur</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>This is the demo database: invented customers and vehicles, safe to try anything. It is kept apart from your real data.</source>
@@ -187,6 +194,14 @@
     <message>
         <source>What is in this database: customers, vehicles, invoices…</source>
         <translation>Le contenu de cette base : clients, véhicules, factures…</translation>
+    </message>
+    <message>
+        <source>&amp;User guide (French)</source>
+        <translation>&amp;Guide de l’utilisateur</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
         <source>%1[*] — Cible — %2</source>
@@ -293,6 +308,88 @@
     <message>
         <source>Deferred SMS could not be sent: %1</source>
         <translation>Les SMS différés n’ont pas pu partir : %1</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Criteria: type a value under a field (a leading &lt; &gt; = ≠ ! is its operator)</source>
+        <translation>Critères : taper une valeur sous un champ (un &lt; &gt; = ≠ ! en tête en est l’opérateur)</translation>
+    </message>
+    <message>
+        <source>any character</source>
+        <translation>tout caractère</translation>
+    </message>
+    <message>
+        <source>Criteria: operator of the line</source>
+        <translation>Critères : opérateur de la ligne</translation>
+    </message>
+    <message>
+        <source>Criteria: operator buttons</source>
+        <translation>Critères : boutons d’opérateur</translation>
+    </message>
+    <message>
+        <source>Criteria: tick a value</source>
+        <translation>Critères : cocher une valeur</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espace</translation>
+    </message>
+    <message>
+        <source>Criteria: remove a criterion</source>
+        <translation>Critères : supprimer un critère</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Suppr</translation>
+    </message>
+    <message>
+        <source>Criteria: find a field or a value</source>
+        <translation>Critères : chercher un champ ou une valeur</translation>
+    </message>
+    <message>
+        <source>Criteria: previous / next OR group</source>
+        <translation>Critères : groupe OU précédent / suivant</translation>
+    </message>
+    <message>
+        <source>List: go to the last row</source>
+        <translation>Liste : aller à la dernière ligne</translation>
+    </message>
+    <message>
+        <source>List: remove / put back the selected customers</source>
+        <translation>Liste : retirer / remettre les clients sélectionnés</translation>
+    </message>
+    <message>
+        <source>Delete / Insert</source>
+        <translation>Suppr / Inser</translation>
+    </message>
+    <message>
+        <source>List: copy the selected rows for Excel</source>
+        <translation>Liste : copier les lignes sélectionnées pour Excel</translation>
+    </message>
+    <message>
+        <source>Stop the query under way</source>
+        <translation>Arrêter la requête en cours</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Échap</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Commande</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Touche</translation>
     </message>
 </context>
 <context>
