@@ -250,7 +250,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.database.path.name if self.database.path else self.database.location
         self.setWindowTitle(
-            self.tr("%1[*] — Cible — %2").replace("%1", self.targeting.display_name()).replace("%2", name)
+            # Qt adds the application's name ("— Cible") itself
+            self.tr("%1[*] — %2").replace("%1", self.targeting.display_name()).replace("%2", name)
         )
         self.setWindowModified(self.targeting.is_modified())
 

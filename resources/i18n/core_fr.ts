@@ -135,7 +135,7 @@
     <name>DatabaseOverviewDialog</name>
     <message>
         <source>Database overview</source>
-        <translation>Aperçu de la base de données</translation>
+        <translation>Vue d’ensemble de la base</translation>
     </message>
 </context>
 <context>
@@ -153,7 +153,7 @@
     </message>
     <message>
         <source>The database was upgraded to this version of Cible. A copy of it as it was before the upgrade is saved in %1</source>
-        <translation>La base de données a été mise à jour pour cette version de Cible. Une copie de la base telle qu&apos;elle était avant la mise à jour est enregistrée dans %1</translation>
+        <translation>La base de données a été mise à jour pour cette version de Cible. Une copie de la base telle qu’elle était avant la mise à jour est enregistrée dans %1</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -205,7 +205,11 @@
     </message>
     <message>
         <source>%1[*] — Cible — %2</source>
-        <translation>%1[*] — Cible — %2</translation>
+        <translation type="vanished">%1[*] — Cible — %2</translation>
+    </message>
+    <message>
+        <source>%1[*] — %2</source>
+        <translation>%1[*] — %2</translation>
     </message>
     <message>
         <source>Open a Cible database</source>
@@ -233,7 +237,7 @@
     </message>
     <message>
         <source>Customer and vehicle targeting for car-dealership back offices: select customers and vehicles, then reach them by letter, Excel list, SMS or phone.</source>
-        <translation>Ciblage des clients et des véhicules pour l&apos;après-vente et le commerce des concessions automobiles : sélectionnez des clients et des véhicules, puis contactez-les par courrier, liste Excel, SMS ou téléphone.</translation>
+        <translation>Ciblage des clients et des véhicules pour l’après-vente et le commerce des concessions automobiles : sélectionnez des clients et des véhicules, puis contactez-les par courrier, liste Excel, SMS ou téléphone.</translation>
     </message>
     <message>
         <source>Database: %1</source>

@@ -303,7 +303,7 @@ class CriteriaTreeModel(QAbstractItemModel):
                 (
                     QCoreApplication.translate("Criteria", "Criterion"),
                     QCoreApplication.translate("Criteria", "Value"),
-                    QCoreApplication.translate("Criteria", "and / unit"),
+                    QCoreApplication.translate("Criteria", "Second value, unit or option"),
                 )[section]
                 if 0 <= section < 3
                 else None
