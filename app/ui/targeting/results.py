@@ -10,6 +10,7 @@ put back.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     Qt,
     Signal,
 )
@@ -34,6 +36,10 @@ from app.query.target import Target
 from app.ui import tasks
 
 PAGE_SIZE = 500
+#: Column widths fitted to the values of the first rows, within these bounds (pixels).
+SIZE_ROWS = 200
+MIN_COLUMN = 48
+MAX_COLUMN = 320
 #: Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.
 END_PAGE_SIZE = 5000
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -386,12 +392,15 @@ class ResultsView(QTableView):
         self.clicked.connect(self._clicked)
         self.horizontalHeader().setSectionsClickable(True)
         self.horizontalHeader().sectionClicked.connect(self._header_clicked)
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
         self._want_end = False
+        self._sizing = False
 
     def setModel(self, model: Any) -> None:  # noqa: N802
         super().setModel(model)
         model.complete.connect(self._complete)
         model.modelReset.connect(self._columns)
+        model.page_loaded.connect(self._page_loaded)
         self._columns()
 
     def results(self) -> ResultsTableModel:
@@ -426,6 +435,7 @@ class ResultsView(QTableView):
                 self.scrollTo(index)
 
     def _columns(self) -> None:
+        self._sizing = True
         self.setColumnWidth(0, 28)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         metrics = self.fontMetrics()
@@ -435,6 +445,7 @@ class ResultsView(QTableView):
                      FieldType.ENUM: 9}.get(f.type, 15)  # fmt: skip
             label = metrics.horizontalAdvance(f.label()) + 20
             self.setColumnWidth(i, max(label, metrics.averageCharWidth() * chars + 12))
+        self._sizing = False
         header = self.horizontalHeader()
         keys = [f.key for f in model.fields]
         sort = model.target.sort
@@ -446,6 +457,54 @@ class ResultsView(QTableView):
             header.setSortIndicatorShown(True)
         else:
             header.setSortIndicatorShown(False)
+
+    def fit_columns(self, rows: int = SIZE_ROWS) -> None:
+        """Each column as wide as its title and its values in the first *rows* rows, between
+        :data:`MIN_COLUMN` and :data:`MAX_COLUMN` pixels; then the widths the user gave this
+        target's columns."""
+        model = self.results()
+        metrics = self.fontMetrics()
+        n = min(rows, model.rowCount())
+        self._sizing = True
+        try:
+            for i, f in enumerate(model.fields, start=1):
+                title = metrics.horizontalAdvance(f.label()) + 28  # room for the sort arrow
+                values = (
+                    metrics.horizontalAdvance(str(model.index(r, i).data() or "")) + 16
+                    for r in range(n)
+                )
+                width = max(title, *values) if n else title
+                self.setColumnWidth(i, max(MIN_COLUMN, min(MAX_COLUMN, width)))
+            for key, width in self.remembered_widths().items():
+                if key in (keys := [f.key for f in model.fields]):
+                    self.setColumnWidth(keys.index(key) + 1, width)
+        finally:
+            self._sizing = False
+
+    def _page_loaded(self, offset: int, received: int) -> None:
+        if offset == 0:
+            self.fit_columns()
+
+    def _settings_key(self) -> str:
+        name = self.results().target.name or "-"
+        return f"results/column_widths/{name}"
+
+    def remembered_widths(self) -> dict[str, int]:
+        """The widths the user gave columns of the target shown (field key → pixels)."""
+        value = QSettings().value(self._settings_key())
+        try:
+            data = json.loads(value) if isinstance(value, str) else {}
+        except ValueError:
+            return {}
+        return {str(k): int(v) for k, v in data.items() if isinstance(v, int) and v > 0}
+
+    def _section_resized(self, section: int, _old: int, new: int) -> None:
+        fields = self.results().fields
+        if self._sizing or not 1 <= section <= len(fields):
+            return
+        widths = self.remembered_widths()
+        widths[fields[section - 1].key] = new
+        QSettings().setValue(self._settings_key(), json.dumps(widths))
 
     def _header_clicked(self, section: int) -> None:
         fields = self.results().fields
