@@ -330,7 +330,7 @@
     <name>Results</name>
     <message>
         <source>Click a mark to remove a customer from the target or put them back</source>
-        <extracomment>Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.</extracomment>
+        <extracomment>After this long waiting for rows, the list says it is reading them (Esc stops). Column widths fitted to the values of the first rows, within these bounds (pixels). Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.</extracomment>
         <translation>Cliquez sur une marque pour retirer un client de la cible ou l’y remettre</translation>
     </message>
     <message>
@@ -344,6 +344,13 @@
     <message>
         <source>Removed from the target: left out of every export</source>
         <translation>Retiré de la cible&#xa0;: exclu de tous les exports</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsView</name>
+    <message>
+        <source>Reading the list… (Esc to stop)</source>
+        <translation>Lecture de la liste… (Échap pour arrêter)</translation>
     </message>
 </context>
 <context>
