@@ -148,17 +148,19 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
+        database: Database | None,
         *,
         demo: bool = False,
         task_manager: tasks.TaskManager | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """*database* None: the window shows at once, empty; :meth:`show_database` fills it
+        (start-up opens the database after the first paint)."""
         super().__init__(parent)
         from app.ui.targeting import TargetingScreen  # it imports MessageBar from here
 
         self._tasks = task_manager
-        self.database = database
+        self.database: Database = database  # type: ignore[assignment]  # None until shown
         self.overview_dialog: DatabaseOverviewDialog | None = None
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
@@ -179,6 +181,13 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._restore_geometry()
+        if database is not None:
+            self._show_database(database, demo=demo)
+        else:
+            self.setWindowTitle(self.tr("Opening the database…"))
+
+    def show_database(self, database: Database, *, demo: bool = False) -> None:
+        """Show *database* in a window made without one (start-up)."""
         self._show_database(database, demo=demo)
 
     def current_target(self) -> Target:
