@@ -432,20 +432,21 @@ class CriteriaEditor(QWidget):
             return
         self.proxy.setSourceModel(self.models[index])
         self.view.setColumnWidth(0, self.criterion_width())
-        self.view.setColumnWidth(1, 150)
+        self.view.setColumnWidth(1, 130)
         self._expand_active()
         self._update_ops()
         selection = self.view.selectionModel()
         selection.currentChanged.connect(self._update_ops, Qt.ConnectionType.UniqueConnection)
 
     def criterion_width(self) -> int:
-        """The first column as wide as the longest field label (420 pixels at most)."""
+        """The first column as wide as the longest field label (340 pixels at most: with the
+        value column, it stays within the pane of a 1366-pixel screen, never scrolled)."""
         metrics = self.view.fontMetrics()
         widest = max(
             metrics.horizontalAdvance(f.label()) for g in GROUPS for f in fields_in_group(g.key)
         )
         needed = widest + 2 * self.view.indentation() + 36  # branch, check box, margins
-        return max(220, min(needed, 420))
+        return max(220, min(needed, 340))
 
     def _expand_active(self) -> None:
         model = self.proxy

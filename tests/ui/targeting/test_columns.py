@@ -20,7 +20,7 @@ def test_the_criterion_column_shows_the_longest_field_label(qtbot, sample_db, ma
     view = screen.editor.view
     label = get_field("customer.optout_phone").label()
     assert view.columnWidth(0) > view.fontMetrics().horizontalAdvance(label) + view.indentation()
-    assert view.columnWidth(0) <= 420
+    assert view.columnWidth(0) <= 340
 
 
 def test_list_columns_fit_their_values(qtbot, sample_db, manager) -> None:
