@@ -52,8 +52,6 @@ WAIT_NOTICE_MS = 500
 SIZE_ROWS = 200
 MIN_COLUMN = 48
 MAX_COLUMN = 320
-#: Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.
-END_PAGE_SIZE = 5000
 CUSTOMER_ROLE = Qt.ItemDataRole.UserRole + 10
 REMOVED_ROLE = Qt.ItemDataRole.UserRole + 11
 
@@ -132,7 +130,6 @@ class ResultsTableModel(QAbstractTableModel):
         self._task_generation = 0
         self._query = Interruptible()
         self._generation = 0
-        self._to_end = False
         self.fetch_log: list[tuple[int, int, int]] = []
 
     # -- what is shown --------------------------------------------------------------------------
@@ -167,7 +164,6 @@ class ResultsTableModel(QAbstractTableModel):
         self.rows = []
         self._holes = []
         self.exhausted = False
-        self._to_end = False
         self.fetch_log = []
         self.endResetModel()
         self.fetchMore(QModelIndex())
@@ -273,7 +269,7 @@ class ResultsTableModel(QAbstractTableModel):
         if self.busy and self._task_generation == self._generation:
             return  # this run's next page is on its way
         database, target, today = self._database, self._target, self._today
-        limit = max(self.page_size, END_PAGE_SIZE) if self._to_end else self.page_size
+        limit = self.page_size
         offset, generation = len(self.rows), self._generation
         query = self._query
 
@@ -406,15 +402,12 @@ class ResultsTableModel(QAbstractTableModel):
 
     def cancel(self) -> None:
         """Stop the page on its way (the rows already shown stay)."""
-        self._to_end = False
         self._holes = []
         if self._task is not None and not self._task.is_finished:
             self._task.cancel()
             self._query.interrupt()
 
     def _busy_ended(self, generation: int) -> None:
-        if generation == self._generation:
-            self._to_end = False
         self.busy_changed.emit(self.busy)
 
     def _page(self, generation: int, offset: int, limit: int, rows: list[ResultRow]) -> None:
@@ -431,16 +424,12 @@ class ResultsTableModel(QAbstractTableModel):
             self.exhausted = True
         self.page_loaded.emit(offset, len(rows))
         if self.exhausted:
-            self._to_end = False
             self.complete.emit()
-        elif self._to_end:
-            self.fetchMore()
         self.busy_changed.emit(self.busy)
 
     def _page_failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
             self.exhausted = True
-            self._to_end = False
             self.failed.emit(error)
         self.busy_changed.emit(self.busy)
 
