@@ -31,7 +31,7 @@ from app.errors import CibleError
 from app.models.db import Database, open_database
 from app.query.target import Target
 from app.ui import tasks
-from app.ui.fit import fit_to_screen
+from app.ui.fit import bound_to_screen, fit_to_screen
 from app.ui.outputs import OutputMenus
 from app.ui.overview import DatabaseOverviewDialog
 
@@ -356,6 +356,7 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main_window/geometry")
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(geometry)
+            bound_to_screen(self)  # saved on a larger screen, or with another taskbar
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if not self.targeting.maybe_save():

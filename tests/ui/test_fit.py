@@ -67,7 +67,11 @@ def test_every_window_fits_a_1366x768_screen(qtbot, laptop, database, manager) -
 
 
 def test_the_main_window_shrinks_to_the_screen(qtbot, laptop, database, manager) -> None:
+    from PySide6.QtCore import QSettings
+
     from app.ui.main_window import MainWindow
+
+    QSettings().remove("main_window/geometry")  # another test's window may have saved one
 
     window = MainWindow(database, task_manager=manager)
     qtbot.addWidget(window)
@@ -76,6 +80,23 @@ def test_the_main_window_shrinks_to_the_screen(qtbot, laptop, database, manager)
     assert window.height() <= laptop.height() - fit.FRAME.top() - fit.FRAME.bottom()
     assert window.width() <= 1280
     assert fit.fits(window, laptop)
+
+
+def test_a_geometry_saved_on_a_larger_screen_is_fitted(qtbot, laptop, database, manager) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
+
+    big = QWidget()
+    big.setGeometry(0, 0, 1900, 1000)
+    QSettings().setValue("main_window/geometry", big.saveGeometry())
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(database, task_manager=manager)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert fit.fits(window, laptop)
+    QSettings().remove("main_window/geometry")
 
 
 def test_a_window_restored_off_the_screen_is_moved_back(qtbot, laptop) -> None:
