@@ -697,7 +697,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         _col("company_name"),
         fold=_cf("company_name"),
     ),
-    _f("customer.is_company", "customer", B, "Société", "Company", C, _col("is_company")),
+    _f("customer.is_company", "customer", B, "Client société (personne morale)", "Company customer (legal entity)", C, _col("is_company")),
     _f(
         "customer.is_fleet",
         "customer",

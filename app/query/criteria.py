@@ -80,8 +80,8 @@ OP_SYMBOLS: dict[Op, str] = {
     Op.EQ: "=",
     Op.LIKE: "%",
     Op.NE: "≠",
-    Op.GE: ">=",
-    Op.LE: "<=",
+    Op.GE: "≥",
+    Op.LE: "≤",
     Op.BETWEEN: "entre",
     Op.EMPTY: "vide",
     Op.NOT_EMPTY: "non vide",
@@ -357,6 +357,34 @@ def parse_value(f: Field, value: Any, lang: str | None = None, *, name: str | No
                 )
             )
     return text
+
+
+# --- operator signs typed before a value ------------------------------------------------------
+
+#: Signs users of I'Marketing type before a value, longest first. ``%`` is not one: it is the
+#: wildcard, and stays in the value.
+_SIGNS: tuple[tuple[str, str], ...] = (
+    ("<>", "ne"), ("!=", "ne"), (">=", "ge"), ("<=", "le"), ("=>", "ge"), ("=<", "le"),
+    ("≠", "ne"), ("!", "ne"), ("≥", "ge"), ("≤", "le"), (">", "ge"), ("<", "le"), ("=", "eq"),
+)  # fmt: skip
+
+
+def read_sign(f: Field, text: str) -> tuple[Op | None, str]:
+    """The operator a leading sign names, and the value without it: ``<01/12/2005`` gives
+    (≤, ``01/12/2005``); ``(None, text)`` when *text* starts with no sign that *f* accepts.
+
+    ``>`` and ``<`` are ≥ and ≤, as in I'Marketing, whose manual calls its ≤ sign "inférieure
+    au 1er décembre 2005" (the only bounds it has, and the engine's): the line then shows ≤ and
+    the sentence "au plus tard le 01/12/2005", so what applies is written out.
+    """
+    stripped = text.strip()
+    for sign, name in _SIGNS:
+        if stripped.startswith(sign):
+            op = Op(name)
+            if op not in ops_for(f):
+                return None, text
+            return op, stripped[len(sign) :].strip()
+    return None, text
 
 
 # --- the tree -----------------------------------------------------------------------------------

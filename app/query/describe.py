@@ -1,6 +1,6 @@
 """The criteria of a target as one plain sentence, in the users' words.
 
-Véhicule : Date MEC <= 01/12/2005 et Client : CNIL - Refus contact par courrier = Non
+Véhicule : Date MEC au plus tard le 01/12/2005 et Client : CNIL - Refus contact par courrier = Non
 """
 
 from __future__ import annotations
@@ -49,6 +49,18 @@ _WORDS = {
     "bounds": N_("(these {field} bounds apply to one and the same vehicle)"),
     "same": N_("(these {field} conditions apply to one and the same vehicle)"),
     "sep": N_("; "),
+    "ne": N_("different from {values}"),
+    "eq_date": N_("on {value}"),
+    "ge_date": N_("on or after {value}"),
+    "le_date": N_("on or before {value}"),
+    "ge_number": N_("at least {value}"),
+    "le_number": N_("at most {value}"),
+    "ge_text": N_("from {value} on"),
+    "le_text": N_("up to {value}"),
+    "contains": N_("contains {value}"),
+    "starts": N_("starts with {value}"),
+    "ends": N_("ends with {value}"),
+    "matches": N_("matches {value}"),
     "label": N_("{entity}: {text}"),
 }
 
@@ -68,6 +80,20 @@ def relative_text(op: Op | str, amount: int, unit: str, lang: str | None = None)
     return _(many, lang).format(n=format_count(amount, lang))
 
 
+def like_text(pattern: str, lang: str | None = None) -> str:
+    """A % pattern in words: ``%CLIO%`` → "contains CLIO", ``DUP%`` → "starts with DUP"."""
+    lang = current_language(lang)
+    inner = pattern.strip("%")
+    if inner and "%" not in inner:
+        if pattern.startswith("%") and pattern.endswith("%"):
+            return _w("contains", lang).format(value=inner)
+        if pattern.endswith("%"):
+            return _w("starts", lang).format(value=inner)
+        if pattern.startswith("%"):
+            return _w("ends", lang).format(value=inner)
+    return _w("matches", lang).format(value=pattern)
+
+
 def _value(f: Field, value: Any, lang: str) -> str:
     if f.type is FieldType.DATE and isinstance(value, dt.date):
         return format_date(value, lang)
@@ -75,6 +101,8 @@ def _value(f: Field, value: Any, lang: str) -> str:
         return f.value_label(value, lang)
     if f.money:
         return f.format_value(value, lang)
+    if f.type is FieldType.NUMBER and isinstance(value, int) and abs(value) >= 10_000:
+        return format_count(value, lang)  # 150 000 km; years (2015) stay as they are
     if f.type is FieldType.NUMBER and isinstance(value, float) and lang == "fr":
         return str(value).replace(".", ",")
     return str(value)
@@ -98,11 +126,14 @@ def _condition_text(cond: Condition, lang: str, with_entity: bool = True) -> str
             text += " " + _w("split", lang).format(field=f.label(lang))
     elif op is Op.NE:
         empty = _w("ne_keep", lang) if cond.keep_empty else _w("ne_drop", lang)
-        text = "≠ " + ", ".join(values) + " " + empty
+        text = _w("ne", lang).format(values=", ".join(values)) + " " + empty
     elif op is Op.LIKE:
-        text = "% " + values[0]
+        text = like_text(values[0], lang)
+    elif op is Op.EQ:
+        text = _w("eq_date", lang).format(value=values[0]) if f.type is FieldType.DATE else "= " + values[0]
     else:
-        text = {Op.EQ: "=", Op.GE: ">=", Op.LE: "<="}[op] + " " + values[0]
+        kind = {FieldType.DATE: "date", FieldType.NUMBER: "number"}.get(f.type, "text")
+        text = _w(f"{'ge' if op is Op.GE else 'le'}_{kind}", lang).format(value=values[0])
     body = f"{f.label(lang)} {text}"
     return _w("label", lang).format(entity=f.entity_label(lang), text=body) if with_entity else body
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import files, i18n
 from app.cli.common import ArgumentParser, CommandError, error_line
@@ -125,29 +125,58 @@ def launch(argv: list[str]) -> MainWindow | int:
     app = _application()
     install_translators(args.lang or i18n.system_locale(), app)
     cannot_open = QCoreApplication.translate("Application", "Cible cannot open the database.")
+    # the window first (empty), painted before the database is opened and the last target run
+    window = MainWindow(None, demo=args.demo)
+    if os.environ.get("CIBLE_STARTUP_PROBE"):
+        _probe(window)
+    window.show()
+    app.processEvents()
     try:
         if args.demo:
             path = demo_db_path()
             if not path.exists():
                 if not _generate_demo(path):
                     print("cible: the demo database was not made (cancelled)", file=sys.stderr)
+                    window.close()
                     return 1
             database = _open(path)
         else:
             database = _open(args.db)
     except (CibleError, OSError) as error:
+        window.close()
         report_error(str(error), cannot_open)
         return EXIT_BAD_INPUT
     for warning in database.warnings:
         print(f"cible: warning: {' '.join(warning.split())}", file=sys.stderr)
     if database.backup is not None:
-        print(
-            f"cible: upgraded the database; previous version saved in {database.backup}",
-            file=sys.stderr,
-        )
-    window = MainWindow(database, demo=args.demo)
-    window.show()
+        print(f"cible: upgraded the database; previous version saved in {database.backup}", file=sys.stderr)
+    window.show_database(database, demo=args.demo)
     return window
+
+
+def _probe(window: QWidget) -> None:
+    """For bench/bench_startup.py: print ``first-paint`` when the window is first painted and
+    ``target-shown`` when the target's count is on screen, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Probe(QObject):
+        painted = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint and not self.painted:
+                self.painted = True
+                print("first-paint", flush=True)
+            return False
+
+    probe = Probe(window)
+    window.installEventFilter(probe)
+    targeting = window.targeting  # type: ignore[attr-defined]
+
+    def counted(_n: int) -> None:
+        print("target-shown", flush=True)
+        QTimer.singleShot(0, window.close)
+
+    targeting.counted.connect(counted)
 
 
 def run_gui(argv: list[str]) -> int:

@@ -32,6 +32,7 @@ from app.models.db import Database, open_database
 from app.query.target import Target
 from app.ui import tasks
 from app.ui.duplicates import DuplicatesDialog
+from app.ui.fit import bound_to_screen, fit_to_screen
 from app.ui.outputs import OutputMenus
 from app.ui.overview import DatabaseOverviewDialog
 
@@ -164,22 +165,24 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        database: Database,
+        database: Database | None,
         *,
         demo: bool = False,
         task_manager: tasks.TaskManager | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """*database* None: the window shows at once, empty; :meth:`show_database` fills it
+        (start-up opens the database after the first paint)."""
         super().__init__(parent)
         from app.ui.targeting import TargetingScreen  # it imports MessageBar from here
 
         self._tasks = task_manager
-        self.database = database
+        self.database: Database = database  # type: ignore[assignment]  # None until shown
         self.overview_dialog: DatabaseOverviewDialog | None = None
         self.duplicates_dialog: DuplicatesDialog | None = None
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
-        self.resize(1280, 780)
+        fit_to_screen(self, 1280, 780)
 
         central = QWidget()
         self._bars = QVBoxLayout()
@@ -196,6 +199,13 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._restore_geometry()
+        if database is not None:
+            self._show_database(database, demo=demo)
+        else:
+            self.setWindowTitle(self.tr("Opening the database…"))
+
+    def show_database(self, database: Database, *, demo: bool = False) -> None:
+        """Show *database* in a window made without one (start-up)."""
         self._show_database(database, demo=demo)
 
     def current_target(self) -> Target:
@@ -238,6 +248,15 @@ class MainWindow(QMainWindow):
             self.menuBar().addMenu(menu)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_action = QAction(self.tr("&User guide (French)"), self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.triggered.connect(self.show_guide)
+        help_menu.addAction(self.guide_action)
+        self.shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+F1"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         self.about_action = QAction(self.tr("&About Cible"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -274,9 +293,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.database.path.name if self.database.path else self.database.location
         self.setWindowTitle(
-            self.tr("%1[*] — Cible — %2")
-            .replace("%1", self.targeting.display_name())
-            .replace("%2", name)
+            # Qt adds the application's name ("— Cible") itself
+            self.tr("%1[*] — %2").replace("%1", self.targeting.display_name()).replace("%2", name)
         )
         self.setWindowModified(self.targeting.is_modified())
 
@@ -339,6 +357,28 @@ class MainWindow(QMainWindow):
         return True
 
     # -- help -------------------------------------------------------------------------------
+    def show_guide(self) -> QWidget:
+        from app.ui.help import GuideWindow
+
+        window = GuideWindow(self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
+
+    def show_shortcuts(self) -> QWidget:
+        from app.ui.help import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.menuBar(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def help_windows(self) -> list[QWidget]:
+        """The Help menu's windows, made but not shown (for the screen-fit test)."""
+        from app.ui.help import GuideWindow, ShortcutsDialog
+
+        return [ShortcutsDialog(self.menuBar(), self), GuideWindow(self)]
+
     def show_about(self) -> None:
         QMessageBox.about(self, self.tr("About Cible"), self.about_text())
 
@@ -360,6 +400,7 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("main_window/geometry")
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(geometry)
+            bound_to_screen(self)  # saved on a larger screen, or with another taskbar
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if not self.targeting.maybe_save():

@@ -39,6 +39,7 @@ from app.models import (
 from app.models.db import Database
 from app.models.enums import VehicleStatus
 from app.ui import tasks
+from app.ui.fit import fit_to_screen
 
 
 @dataclass(frozen=True)
@@ -336,4 +337,4 @@ class DatabaseOverviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.overview)
         layout.addWidget(buttons)
-        self.resize(860, 520)
+        fit_to_screen(self, 860, 520)

@@ -158,7 +158,7 @@
     <name>DatabaseOverviewDialog</name>
     <message>
         <source>Database overview</source>
-        <translation>Aperçu de la base de données</translation>
+        <translation>Vue d’ensemble de la base</translation>
     </message>
 </context>
 <context>
@@ -233,6 +233,13 @@
     </message>
 </context>
 <context>
+    <name>GuideWindow</name>
+    <message>
+        <source>User guide</source>
+        <translation>Guide de l’utilisateur</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>This is the demo database: invented customers and vehicles, safe to try anything. It is kept apart from your real data.</source>
@@ -240,7 +247,7 @@
     </message>
     <message>
         <source>The database was upgraded to this version of Cible. A copy of it as it was before the upgrade is saved in %1</source>
-        <translation>La base de données a été mise à jour pour cette version de Cible. Une copie de la base telle qu&apos;elle était avant la mise à jour est enregistrée dans %1</translation>
+        <translation>La base de données a été mise à jour pour cette version de Cible. Une copie de la base telle qu’elle était avant la mise à jour est enregistrée dans %1</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -291,8 +298,20 @@
         <translation>Trouver les clients saisis deux fois et les fusionner</translation>
     </message>
     <message>
+        <source>&amp;User guide (French)</source>
+        <translation>&amp;Guide de l’utilisateur</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
         <source>%1[*] — Cible — %2</source>
-        <translation>%1[*] — Cible — %2</translation>
+        <translation type="vanished">%1[*] — Cible — %2</translation>
+    </message>
+    <message>
+        <source>%1[*] — %2</source>
+        <translation>%1[*] — %2</translation>
     </message>
     <message>
         <source>Open a Cible database</source>
@@ -320,7 +339,7 @@
     </message>
     <message>
         <source>Customer and vehicle targeting for car-dealership back offices: select customers and vehicles, then reach them by letter, Excel list, SMS or phone.</source>
-        <translation>Ciblage des clients et des véhicules pour l&apos;après-vente et le commerce des concessions automobiles : sélectionnez des clients et des véhicules, puis contactez-les par courrier, liste Excel, SMS ou téléphone.</translation>
+        <translation>Ciblage des clients et des véhicules pour l’après-vente et le commerce des concessions automobiles : sélectionnez des clients et des véhicules, puis contactez-les par courrier, liste Excel, SMS ou téléphone.</translation>
     </message>
     <message>
         <source>Database: %1</source>
@@ -549,6 +568,88 @@
     <message>
         <source>Deferred SMS could not be sent: %1</source>
         <translation>Les SMS différés n’ont pas pu partir : %1</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Criteria: type a value under a field (a leading &lt; &gt; = ≠ ! is its operator)</source>
+        <translation>Critères : taper une valeur sous un champ (un &lt; &gt; = ≠ ! en tête en est l’opérateur)</translation>
+    </message>
+    <message>
+        <source>any character</source>
+        <translation>tout caractère</translation>
+    </message>
+    <message>
+        <source>Criteria: operator of the line</source>
+        <translation>Critères : opérateur de la ligne</translation>
+    </message>
+    <message>
+        <source>Criteria: operator buttons</source>
+        <translation>Critères : boutons d’opérateur</translation>
+    </message>
+    <message>
+        <source>Criteria: tick a value</source>
+        <translation>Critères : cocher une valeur</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espace</translation>
+    </message>
+    <message>
+        <source>Criteria: remove a criterion</source>
+        <translation>Critères : supprimer un critère</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Suppr</translation>
+    </message>
+    <message>
+        <source>Criteria: find a field or a value</source>
+        <translation>Critères : chercher un champ ou une valeur</translation>
+    </message>
+    <message>
+        <source>Criteria: previous / next OR group</source>
+        <translation>Critères : groupe OU précédent / suivant</translation>
+    </message>
+    <message>
+        <source>List: go to the last row</source>
+        <translation>Liste : aller à la dernière ligne</translation>
+    </message>
+    <message>
+        <source>List: remove / put back the selected customers</source>
+        <translation>Liste : retirer / remettre les clients sélectionnés</translation>
+    </message>
+    <message>
+        <source>Delete / Insert</source>
+        <translation>Suppr / Inser</translation>
+    </message>
+    <message>
+        <source>List: copy the selected rows for Excel</source>
+        <translation>Liste : copier les lignes sélectionnées pour Excel</translation>
+    </message>
+    <message>
+        <source>Stop the query under way</source>
+        <translation>Arrêter la requête en cours</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Échap</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Commande</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Touche</translation>
     </message>
 </context>
 <context>

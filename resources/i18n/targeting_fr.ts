@@ -37,7 +37,7 @@
     </message>
     <message>
         <source>Like: % stands for any characters (DUP% finds DUPONT and Dupré)</source>
-        <translation>Comme&#xa0;: % remplace n&apos;importe quels caractères (DUP% trouve DUPONT et Dupré)</translation>
+        <translation>Comme&#xa0;: % remplace n’importe quels caractères (DUP% trouve DUPONT et Dupré)</translation>
     </message>
     <message>
         <source>Different from</source>
@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>Less than or equal to (up to this value)</source>
-        <translation>Inférieur ou égal à (jusqu&apos;à cette valeur)</translation>
+        <translation>Inférieur ou égal à (jusqu’à cette valeur)</translation>
     </message>
     <message>
         <source>Between two values, both included</source>
@@ -101,8 +101,12 @@
         <translation>Valeur</translation>
     </message>
     <message>
+        <source>Second value, unit or option</source>
+        <translation>2ᵉ valeur, unité ou option</translation>
+    </message>
+    <message>
         <source>and / unit</source>
-        <translation>et / unité</translation>
+        <translation type="vanished">et / unité</translation>
     </message>
     <message>
         <source>Other criteria (nested groups)</source>
@@ -194,11 +198,11 @@
     </message>
     <message>
         <source>The operator of the criteria line under the cursor</source>
-        <translation>L&apos;opérateur de la ligne de critère sous le curseur</translation>
+        <translation>L’opérateur de la ligne de critère sous le curseur</translation>
     </message>
     <message>
         <source>Dates counted from today: older than, in the last, in the next N days, months or years</source>
-        <translation>Dates comptées à partir d&apos;aujourd&apos;hui&#xa0;: il y a plus de, il y a moins de, dans moins de N jours, mois ou ans</translation>
+        <translation>Dates comptées à partir d’aujourd’hui&#xa0;: il y a plus de, il y a moins de, dans moins de N jours, mois ou ans</translation>
     </message>
     <message>
         <source>Criteria</source>
@@ -222,7 +226,7 @@
     </message>
     <message>
         <source>Not taken into account until corrected:</source>
-        <translation>Non pris en compte tant que ce n&apos;est pas corrigé&#xa0;:</translation>
+        <translation>Non pris en compte tant que ce n’est pas corrigé&#xa0;:</translation>
     </message>
 </context>
 <context>
@@ -291,7 +295,7 @@
     </message>
     <message>
         <source>No saved target yet: Target &gt; Save (Ctrl+S) saves the current one.</source>
-        <translation>Aucune cible enregistrée pour l&apos;instant&#xa0;: Cible &gt; Enregistrer (Ctrl+S) enregistre la cible en cours.</translation>
+        <translation>Aucune cible enregistrée pour l’instant&#xa0;: Cible &gt; Enregistrer (Ctrl+S) enregistre la cible en cours.</translation>
     </message>
     <message>
         <source>&amp;Open</source>
@@ -326,8 +330,8 @@
     <name>Results</name>
     <message>
         <source>Click a mark to remove a customer from the target or put them back</source>
-        <extracomment>Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.</extracomment>
-        <translation>Cliquez sur une marque pour retirer un client de la cible ou l&apos;y remettre</translation>
+        <extracomment>After this long waiting for rows, the list says it is reading them (Esc stops). Column widths fitted to the values of the first rows, within these bounds (pixels). Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.</extracomment>
+        <translation>Cliquez sur une marque pour retirer un client de la cible ou l’y remettre</translation>
     </message>
     <message>
         <source>Put this customer back in the target (Insert)</source>
@@ -340,6 +344,13 @@
     <message>
         <source>Removed from the target: left out of every export</source>
         <translation>Retiré de la cible&#xa0;: exclu de tous les exports</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsView</name>
+    <message>
+        <source>Reading the list… (Esc to stop)</source>
+        <translation>Lecture de la liste… (Échap pour arrêter)</translation>
     </message>
 </context>
 <context>
@@ -370,7 +381,7 @@
     </message>
     <message>
         <source>A saved target is already called “%1”. Replace it with this one?</source>
-        <translation>Une cible enregistrée s&apos;appelle déjà «&#xa0;%1&#xa0;». La remplacer par celle-ci&#x202f;?</translation>
+        <translation>Une cible enregistrée s’appelle déjà «&#xa0;%1&#xa0;». La remplacer par celle-ci&#x202f;?</translation>
     </message>
 </context>
 <context>
@@ -400,14 +411,14 @@
     </message>
     <message>
         <source>The rows are sorted by the first field, then by the second for equal values, and so on. Space or a double click switches between ascending and descending.</source>
-        <translation>Les lignes sont triées sur le premier champ, puis sur le deuxième en cas d&apos;égalité, et ainsi de suite. La barre d&apos;espace ou un double-clic fait passer de croissant à décroissant.</translation>
+        <translation>Les lignes sont triées sur le premier champ, puis sur le deuxième en cas d’égalité, et ainsi de suite. La barre d’espace ou un double-clic fait passer de croissant à décroissant.</translation>
     </message>
 </context>
 <context>
     <name>TargetingScreen</name>
     <message>
         <source>One row per vehicle</source>
-        <extracomment>The columns of a new target: the engine&apos;s defaults, with the company name after the person&apos;s (leasing companies such as ARVAL have no last name).</extracomment>
+        <extracomment>The columns of a new target: the engine&apos;s defaults.</extracomment>
         <translation>Une ligne par véhicule</translation>
     </message>
     <message>
@@ -540,11 +551,11 @@
     </message>
     <message>
         <source>The values to tick could not be read from the database.</source>
-        <translation>Les valeurs à cocher n&apos;ont pas pu être lues dans la base de données.</translation>
+        <translation>Les valeurs à cocher n’ont pas pu être lues dans la base de données.</translation>
     </message>
     <message>
         <source>No database is open.</source>
-        <translation>Aucune base de données n&apos;est ouverte.</translation>
+        <translation>Aucune base de données n’est ouverte.</translation>
     </message>
     <message>
         <source>New target</source>
@@ -553,6 +564,14 @@
     <message>
         <source>Counting…</source>
         <translation>Comptage…</translation>
+    </message>
+    <message>
+        <source>%1 removed record</source>
+        <translation>%1 enregistrement retiré</translation>
+    </message>
+    <message>
+        <source>%1 removed records</source>
+        <translation>%1 enregistrements retirés</translation>
     </message>
     <message>
         <source>%1 record</source>
@@ -568,7 +587,7 @@
     </message>
     <message>
         <source>The target could not be counted.</source>
-        <translation>La cible n&apos;a pas pu être comptée.</translation>
+        <translation>La cible n’a pas pu être comptée.</translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -580,7 +599,7 @@
     </message>
     <message>
         <source>The list could not be read.</source>
-        <translation>La liste n&apos;a pas pu être lue.</translation>
+        <translation>La liste n’a pas pu être lue.</translation>
     </message>
     <message>
         <source>· 1 customer removed</source>
@@ -600,15 +619,15 @@
     </message>
     <message>
         <source>The saved targets could not be listed.</source>
-        <translation>La liste des cibles enregistrées n&apos;a pas pu être lue.</translation>
+        <translation>La liste des cibles enregistrées n’a pas pu être lue.</translation>
     </message>
     <message>
         <source>The target could not be opened.</source>
-        <translation>La cible n&apos;a pas pu être ouverte.</translation>
+        <translation>La cible n’a pas pu être ouverte.</translation>
     </message>
     <message>
         <source>The targets could not be deleted.</source>
-        <translation>Les cibles n&apos;ont pas pu être supprimées.</translation>
+        <translation>Les cibles n’ont pas pu être supprimées.</translation>
     </message>
     <message>
         <source>Save the target</source>
@@ -616,11 +635,11 @@
     </message>
     <message>
         <source>A saved target is already called “%1”. Choose another name.</source>
-        <translation>Une cible enregistrée s&apos;appelle déjà «&#xa0;%1&#xa0;». Choisissez un autre nom.</translation>
+        <translation>Une cible enregistrée s’appelle déjà «&#xa0;%1&#xa0;». Choisissez un autre nom.</translation>
     </message>
     <message>
         <source>The target could not be saved.</source>
-        <translation>La cible n&apos;a pas pu être enregistrée.</translation>
+        <translation>La cible n’a pas pu être enregistrée.</translation>
     </message>
     <message>
         <source>Rename the target</source>
@@ -632,7 +651,7 @@
     </message>
     <message>
         <source>The target could not be renamed.</source>
-        <translation>La cible n&apos;a pas pu être renommée.</translation>
+        <translation>La cible n’a pas pu être renommée.</translation>
     </message>
     <message>
         <source>Import a target file</source>
@@ -660,7 +679,7 @@
     </message>
     <message>
         <source>The target file could not be written.</source>
-        <translation>Le fichier de cible n&apos;a pas pu être écrit.</translation>
+        <translation>Le fichier de cible n’a pas pu être écrit.</translation>
     </message>
     <message>
         <source>Target written to %1.</source>

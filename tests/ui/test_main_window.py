@@ -135,7 +135,7 @@ def test_main_window_shows_the_counts(qtbot, database, manager, english) -> None
     assert o.value_text("location") == str(database.path)
     assert o.value_text("schema") == head_revision()
     assert o.value_text("size").endswith(("KB", "MB"))
-    assert window.windowTitle() == "New target[*] — Cible — cible.sqlite"
+    assert window.windowTitle() == "New target[*] — cible.sqlite"
     assert not window.isWindowModified()
     assert window.messages() == []
     assert [a.text() for a in window.menuBar().actions()] == [
@@ -204,7 +204,7 @@ def test_open_another_database(qtbot, database, manager, english, tmp_path, monk
     assert window.targeting.database is window.database
     assert window.targeting.count == 3
     assert overview_of(qtbot, window).value_text("customers") == "3"
-    assert window.windowTitle() == "New target[*] — Cible — autre.sqlite"
+    assert window.windowTitle() == "New target[*] — autre.sqlite"
     window.overview_dialog.close()
     window.database.dispose()
 

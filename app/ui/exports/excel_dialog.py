@@ -59,6 +59,7 @@ from app.models.db import Database
 from app.query.target import Target
 from app.ui import tasks
 from app.ui.exports.funnel_tree import make_funnel_tree, show_funnel
+from app.ui.fit import fit_to_screen
 
 
 def _local_stamp(value: dt.datetime) -> str:
@@ -97,6 +98,7 @@ class ExcelExportDialog(QDialog):
         self.setMinimumWidth(720)
         self._build()
         self.reload_saved()
+        fit_to_screen(self)
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:

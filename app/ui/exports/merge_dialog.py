@@ -72,6 +72,7 @@ from app.models.mailings import (
 from app.query.target import Target
 from app.ui import tasks
 from app.ui.exports.funnel_tree import make_funnel_tree, show_funnel
+from app.ui.fit import fit_to_screen
 
 #: Combo data of the "a file of my own" entry.
 OWN_FILE = "__own__"
@@ -116,7 +117,7 @@ class MailMergeDialog(QDialog):
         self.setObjectName("mail_merge_dialog")
         self.setWindowTitle(self.tr("Mail merge"))
         self.setMinimumWidth(960)
-        self.resize(1060, 720)
+        fit_to_screen(self, 1060, 720)
         self._build()
         self._reload_saved()
         self._template_changed()

@@ -53,6 +53,7 @@ from app.export.sms.settings import load_settings
 from app.models.db import Database
 from app.models.sms import OPEN_STATUSES, SmsStatus
 from app.ui import tasks
+from app.ui.fit import fit_to_screen
 
 SHOWN = 5000
 _NO_DATE = QDate(2000, 1, 1)
@@ -137,7 +138,7 @@ class SmsLogWindow(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.refresh)
         self._build()
-        self.resize(1100, 600)
+        fit_to_screen(self, 1100, 600)
         self.refresh()
 
     def _build(self) -> None:

@@ -69,6 +69,7 @@ from app.models.db import Database
 from app.models.sms import SmsKind
 from app.query.target import Target
 from app.ui import tasks
+from app.ui.fit import fit_to_screen
 
 PREVIEW_RECIPIENTS = 200
 DROPPED_SHOWN = 500
@@ -115,7 +116,7 @@ class SmsSendDialog(QDialog):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.update_preview)
         self._build()
-        self.resize(980, 720)
+        fit_to_screen(self, 980, 720)
         self.reload()
 
     # -- layout -----------------------------------------------------------------------------

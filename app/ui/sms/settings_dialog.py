@@ -43,6 +43,7 @@ from app.export.sms.windows import MARKET_NAMES, MARKETS, SendWindow
 from app.i18n import language
 from app.models.db import Database
 from app.ui import tasks
+from app.ui.fit import fit_to_screen
 
 
 class SmsSettingsDialog(QDialog):
@@ -64,7 +65,7 @@ class SmsSettingsDialog(QDialog):
         self.settings = SmsSettings()
         self.setWindowTitle(self.tr("SMS settings"))
         self._build()
-        self.resize(760, 620)
+        fit_to_screen(self, 760, 620)
         self._load()
 
     # -- layout -----------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.query.catalog import EnumValue
+from app.query.catalog import GROUPS, EnumValue, fields_in_group
 from app.query.criteria import RELATIVE_OPS, UNITS, Group, Op
 from app.query.describe import describe_criteria
 from app.ui.targeting.criteria_model import (
@@ -431,12 +431,22 @@ class CriteriaEditor(QWidget):
         if not 0 <= index < len(self.models):
             return
         self.proxy.setSourceModel(self.models[index])
-        self.view.setColumnWidth(0, 270)
-        self.view.setColumnWidth(1, 150)
+        self.view.setColumnWidth(0, self.criterion_width())
+        self.view.setColumnWidth(1, 130)
         self._expand_active()
         self._update_ops()
         selection = self.view.selectionModel()
         selection.currentChanged.connect(self._update_ops, Qt.ConnectionType.UniqueConnection)
+
+    def criterion_width(self) -> int:
+        """The first column as wide as the longest field label (340 pixels at most: with the
+        value column, it stays within the pane of a 1366-pixel screen, never scrolled)."""
+        metrics = self.view.fontMetrics()
+        widest = max(
+            metrics.horizontalAdvance(f.label()) for g in GROUPS for f in fields_in_group(g.key)
+        )
+        needed = widest + 2 * self.view.indentation() + 36  # branch, check box, margins
+        return max(220, min(needed, 340))
 
     def _expand_active(self) -> None:
         model = self.proxy

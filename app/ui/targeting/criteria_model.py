@@ -29,7 +29,16 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app import i18n
 from app.errors import TargetError
 from app.query.catalog import GROUPS, EnumValue, Field, FieldType, fields_in_group
-from app.query.criteria import RELATIVE_OPS, UNITS, Condition, Group, Op, format_date, ops_for
+from app.query.criteria import (
+    RELATIVE_OPS,
+    UNITS,
+    Condition,
+    Group,
+    Op,
+    format_date,
+    ops_for,
+    read_sign,
+)
 from app.query.describe import describe_criteria
 
 ERROR_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -47,8 +56,8 @@ def op_label(op: Op) -> str:
         Op.EQ: "=",
         Op.LIKE: "%",
         Op.NE: "≠",
-        Op.GE: ">=",
-        Op.LE: "<=",
+        Op.GE: "≥",
+        Op.LE: "≤",
         Op.BETWEEN: QCoreApplication.translate("Criteria", "between"),
         Op.EMPTY: QCoreApplication.translate("Criteria", "empty"),
         Op.NOT_EMPTY: QCoreApplication.translate("Criteria", "not empty"),
@@ -151,9 +160,13 @@ class FieldNode(_Node):
         return [c for c in self.children if isinstance(c, ChoiceNode)]
 
     def active(self) -> int:
-        """How many criteria this field holds (lines in force, ticked values count as one)."""
+        """How many criteria this field holds (lines typed, ticked values count as one)."""
         n = sum(1 for line in self.lines() if not line.placeholder)
         return n + (1 if any(c.checked for c in self.choices()) else 0)
+
+    def applied(self) -> int:
+        """How many of them are applied: :meth:`active` without the invalid lines."""
+        return self.active() - sum(1 for line in self.lines() if line.error and not line.placeholder)
 
 
 class LineNode(_Node):
@@ -290,7 +303,7 @@ class CriteriaTreeModel(QAbstractItemModel):
                 (
                     QCoreApplication.translate("Criteria", "Criterion"),
                     QCoreApplication.translate("Criteria", "Value"),
-                    QCoreApplication.translate("Criteria", "and / unit"),
+                    QCoreApplication.translate("Criteria", "Second value, unit or option"),
                 )[section]
                 if 0 <= section < 3
                 else None
@@ -359,8 +372,9 @@ class CriteriaTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_CRITERION:
                 return node.label
-            if col == COL_VALUE and active:
-                return _count_text(active)
+            applied = sum(f.applied() for f in node.children if isinstance(f, FieldNode))
+            if col == COL_VALUE and applied:
+                return _count_text(applied)
             return None
         if role == Qt.ItemDataRole.FontRole and active:
             return _bold()
@@ -437,6 +451,9 @@ class CriteriaTreeModel(QAbstractItemModel):
             return False
         text = "" if value is None else str(value).strip()
         if col == COL_VALUE:
+            op, text = read_sign(node.field, text) if node.op not in RELATIVE_OPS else (None, text)
+            if op is not None:  # "<01/12/2005", ">150 000", "≠37210": the sign is the operator
+                node.op = op
             node.text = text
             if node.op is Op.EQ and "%" in text and Op.LIKE in ops_for(node.field):
                 node.op = Op.LIKE
@@ -589,7 +606,8 @@ class CriteriaTreeModel(QAbstractItemModel):
         return snap
 
     def active_count(self) -> int:
-        n = sum(f.active() for f in self._fields.values())
+        """How many criteria are applied (invalid lines are not: they wait to be corrected)."""
+        n = sum(f.applied() for f in self._fields.values())
         return n + (len(self._extra.children) if self._extra is not None else 0)
 
     def load(self, group: Group) -> None:

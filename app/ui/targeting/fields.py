@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.query.catalog import GROUPS, Field, fields_in_group, get_field
 from app.query.target import SortKey
+from app.ui.fit import fit_to_screen
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -241,7 +242,7 @@ class FieldPickerDialog(QDialog):
         grid.addWidget(buttons, 4, 0, 1, 3)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        self.resize(820, 560)
+        fit_to_screen(self, 820, 560)
 
         descending = descending or {}
         for key in keys:

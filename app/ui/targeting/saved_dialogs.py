@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.query.saved import SavedTargetInfo
+from app.ui.fit import fit_to_screen
 
 
 def _local(value) -> str:  # type: ignore[no-untyped-def]
@@ -144,7 +145,7 @@ class OpenTargetDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addWidget(buttons)
-        self.resize(760, 420)
+        fit_to_screen(self, 760, 420)
         if targets:
             self.table.selectRow(0)
         self._selection()
@@ -247,7 +248,7 @@ class SaveTargetDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(720, 460)
+        fit_to_screen(self, 720, 460)
         self.name_edit.setFocus()
         self.name_edit.selectAll()
 

@@ -9,6 +9,7 @@ stale count never overwrites a newer one. Cancel (Esc) stops the query under way
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import traceback
 from collections.abc import Callable
@@ -160,7 +161,7 @@ class TargetingScreen(QWidget):
         self.only_removed.setToolTip(
             self.tr("Show only the rows of the customers removed by hand (Ctrl+H)")
         )
-        self.only_removed.toggled.connect(lambda _on: self.refresh_grid())
+        self.only_removed.toggled.connect(lambda _on: self.refresh())
         self.busy_bar = QProgressBar()
         self.busy_bar.setObjectName("busy")
         self.busy_bar.setRange(0, 0)
@@ -481,6 +482,8 @@ class TargetingScreen(QWidget):
     def _removed_changed(self) -> None:
         self._show_removed()
         self._update_title()
+        if self.only_removed.isChecked():
+            self._timer.start()  # the rows shown and their count change
 
     # -- running --------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -498,9 +501,14 @@ class TargetingScreen(QWidget):
         today = dt.date.today()
         query = self._count_query
         self.count_label.setText(self.tr("Counting…"))
+        shown = self._shown(target)
+        if shown is None:  # "only removed" and nobody removed: nothing to count nor list
+            self._counted(generation, 0)
+            self.refresh_grid(target)
+            return
 
         def work(ctx: tasks.TaskContext) -> int:
-            return query.run(database, ctx, lambda conn: count_rows(conn, target, today=today))
+            return query.run(database, ctx, lambda conn: count_rows(conn, shown, today=today))
 
         runner = self._runner()
         if getattr(runner, "_closed", False):
@@ -518,17 +526,26 @@ class TargetingScreen(QWidget):
     def refresh_grid(self, target: Target | None = None) -> None:
         if self.database is None:
             return
-        target = target or self.current_target()
-        if self.only_removed.isChecked():
-            if not self.removed:
-                self.results.clear()
-                self._update_busy()
-                return
-            target.criteria = Group(
-                "all", [target.criteria, Condition("customer.id", Op.IN, sorted(self.removed))]
-            )
-        self.results.set_query(self.database, target, self.removed)
+        shown = self._shown(target or self.current_target())
+        if shown is None:
+            self.results.clear()
+            self._update_busy()
+            return
+        self.results.set_query(self.database, shown, self.removed)
         self._update_busy()
+
+    def _shown(self, target: Target) -> Target | None:
+        """What the list shows and the label counts: *target*, or only its removed customers'
+        rows ("Only removed"; None when nobody is removed)."""
+        if not self.only_removed.isChecked():
+            return target
+        if not self.removed:
+            return None
+        shown = copy.copy(target)
+        shown.criteria = Group(
+            "all", [target.criteria, Condition("customer.id", Op.IN, sorted(self.removed))]
+        )
+        return shown
 
     def cancel(self) -> None:
         """Stop the count and the page under way."""
@@ -542,7 +559,14 @@ class TargetingScreen(QWidget):
         if generation != self._generation:
             return  # the answer to an older question
         self.count = n
-        text = self.tr("%1 record") if i18n.singular(n) else self.tr("%1 records")
+        if self.only_removed.isChecked():  # the label counts the rows shown
+            text = (
+                self.tr("%1 removed record")
+                if i18n.singular(n)
+                else self.tr("%1 removed records")
+            )
+        else:
+            text = self.tr("%1 record") if i18n.singular(n) else self.tr("%1 records")
         self.count_label.setText(text.replace("%1", i18n.format_count(n)))
         self.count_label.setToolTip("")
         self._show_removed()

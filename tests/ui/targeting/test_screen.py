@@ -210,13 +210,13 @@ def test_rename_and_title(qtbot, sample_db, manager, monkeypatch) -> None:
     qtbot.addWidget(window)
     screen = window.targeting
     qtbot.waitUntil(lambda: screen.count is not None, timeout=20_000)
-    assert window.windowTitle() == "New target[*] — Cible — sample.sqlite"
+    assert window.windowTitle() == "New target[*] — sample.sqlite"
     assert not screen.rename_action.isEnabled()
     with qtbot.waitSignal(screen.counted, timeout=20_000):
         screen.set_target(MINI)
     assert window.isWindowModified()
     assert save_named(monkeypatch, screen, "Les Mini")
-    assert window.windowTitle() == "Les Mini[*] — Cible — sample.sqlite"
+    assert window.windowTitle() == "Les Mini[*] — sample.sqlite"
     assert not window.isWindowModified()
     assert screen.rename_action.isEnabled()
     save_named(monkeypatch, screen, "Autre")
@@ -228,7 +228,7 @@ def test_rename_and_title(qtbot, sample_db, manager, monkeypatch) -> None:
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("MINI 2024", True))
     screen.rename_action.trigger()
     assert saved_names(database) == ["Les Mini", "MINI 2024"]
-    assert window.windowTitle() == "MINI 2024[*] — Cible — sample.sqlite"
+    assert window.windowTitle() == "MINI 2024[*] — sample.sqlite"
     assert not window.isWindowModified()
     window.close()
 
@@ -315,7 +315,7 @@ def test_the_window_reopens_the_last_target_and_its_geometry(
     qtbot.addWidget(again)
     wait_count(qtbot, again.targeting, 2)
     assert again.targeting.saved_name == "Les Mini"
-    assert again.windowTitle() == "Les Mini[*] — Cible — sample.sqlite"
+    assert again.windowTitle() == "Les Mini[*] — sample.sqlite"
     assert again.height() == size[1] == 507
     assert abs(again.width() - size[0]) <= 4  # the offscreen platform adds its frame
     assert QSettings().value("targeting/last_target") == "Les Mini"
