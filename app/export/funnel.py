@@ -51,7 +51,9 @@ class Funnel(Generic[T]):
         self.steps.append(FunnelStep(key, label, len(kept), dropped))
         return self
 
-    def add_step(self, key: str, label: str, kept: list[T], dropped: list[tuple[object, str]]) -> Funnel[T]:
+    def add_step(
+        self, key: str, label: str, kept: list[T], dropped: list[tuple[object, str]]
+    ) -> Funnel[T]:
         """Record a step computed elsewhere (deduplication, grouping into households...)."""
         self.kept = list(kept)
         self.steps.append(FunnelStep(key, label, len(self.kept), list(dropped)))

@@ -122,7 +122,9 @@ class SaleProduct(Base):
     __tablename__ = "sale_product"
 
     id: Mapped[intpk]
-    sale_id: Mapped[int] = mapped_column(ForeignKey("vehicle_sale.id", ondelete="CASCADE"), index=True)
+    sale_id: Mapped[int] = mapped_column(
+        ForeignKey("vehicle_sale.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[SaleProductKind] = mapped_column(str_enum(SaleProductKind, 30))
     name: Mapped[str80]
     price_cents: Mapped[cents] = mapped_column(default=0)
@@ -135,7 +137,9 @@ class ContactHistory(Base):
     """Every contact made with a customer, so nobody is contacted twice by mistake."""
 
     __tablename__ = "contact_history"
-    __table_args__ = (Index("ix_contact_history_customer_id_contacted_at", "customer_id", "contacted_at"),)
+    __table_args__ = (
+        Index("ix_contact_history_customer_id_contacted_at", "customer_id", "contacted_at"),
+    )
 
     id: Mapped[intpk]
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)

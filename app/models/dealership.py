@@ -236,7 +236,6 @@ class Ownership(Base):
     customer: Mapped[Customer] = relationship()
 
 
-
 class CustomerAlias(Base):
     """A DMS reference that now means another customer (a merged duplicate): a later import of
     ``(site_id, dms_ref)`` lands on ``customer_id``."""
@@ -263,9 +262,7 @@ class PermissionEvent(Base):
     """
 
     __tablename__ = "permission_event"
-    __table_args__ = (
-        Index("ix_permission_event_customer_id_channel", "customer_id", "channel"),
-    )
+    __table_args__ = (Index("ix_permission_event_customer_id_channel", "customer_id", "channel"),)
 
     id: Mapped[intpk]
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"))

@@ -1754,11 +1754,15 @@ _TABLES = (
 def _check_empty(conn: Connection, database: Database) -> None:
     marked = select(Setting.key).where(Setting.key == DEMO_SETTING)
     if conn.execute(marked).first() is not None:
-        raise DatabaseError(_('{location} already holds demo data.').format(location=database.location))
+        raise DatabaseError(
+            _("{location} already holds demo data.").format(location=database.location)
+        )
     for table in (Site.__table__, Customer.__table__, Vehicle.__table__):
         if conn.execute(select(func.count()).select_from(table)).scalar_one():
             raise DatabaseError(
-                _('{location} already holds data ({name}): demo data is only written to an empty database.').format(location=database.location, name=table.name)
+                _(
+                    "{location} already holds data ({name}): demo data is only written to an empty database."
+                ).format(location=database.location, name=table.name)
             )
 
 

@@ -209,7 +209,9 @@ def current_refusal(customer: Customer, channel: Channel | str) -> PermissionEve
     return state
 
 
-def _last(customer: Customer, channel: Channel, kind: PermissionEventKind) -> PermissionEvent | None:
+def _last(
+    customer: Customer, channel: Channel, kind: PermissionEventKind
+) -> PermissionEvent | None:
     found = [e for e in _events(customer, channel) if e.kind is kind]
     return found[-1] if found else None
 
@@ -526,7 +528,9 @@ def apply_import_permissions(
         if item.basis is not None:
             kind = BasisKind(item.basis)
             latest = _last(customer, channel, PermissionEventKind.BASIS)
-            same = latest is not None and latest.basis is kind and latest.event_date == item.basis_date
+            same = (
+                latest is not None and latest.basis is kind and latest.event_date == item.basis_date
+            )
             newer = latest is None or (
                 item.basis_date is not None
                 and (latest.event_date is None or item.basis_date > latest.event_date)

@@ -41,7 +41,9 @@ def build_parser() -> ArgumentParser:
         "folder. Commands for scripts: python -m app --help.",
     )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--db", metavar="PATH", help="the SQLite database file to open (created if missing)")
+    where.add_argument(
+        "--db", metavar="PATH", help="the SQLite database file to open (created if missing)"
+    )
     where.add_argument(
         "--demo", action="store_true",
         help="open the demo database (invented data, kept apart from the real one; made on first use)",
@@ -150,7 +152,10 @@ def launch(argv: list[str]) -> MainWindow | int:
     for warning in database.warnings:
         print(f"cible: warning: {' '.join(warning.split())}", file=sys.stderr)
     if database.backup is not None:
-        print(f"cible: upgraded the database; previous version saved in {database.backup}", file=sys.stderr)
+        print(
+            f"cible: upgraded the database; previous version saved in {database.backup}",
+            file=sys.stderr,
+        )
     window = MainWindow(database, demo=args.demo)
     window.show()
     return window
@@ -169,4 +174,3 @@ def run_gui(argv: list[str]) -> int:
         tasks.manager().shutdown(30_000)
         window.database.dispose()
     return code
-

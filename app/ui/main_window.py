@@ -48,7 +48,12 @@ class MessageBar(QFrame):
     """
 
     def __init__(
-        self, text: str, kind: str = "info", parent: QWidget | None = None, *, details: str | None = None
+        self,
+        text: str,
+        kind: str = "info",
+        parent: QWidget | None = None,
+        *,
+        details: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.kind = kind
@@ -99,9 +104,20 @@ def database_notices(database: Database, *, demo: bool = False) -> list[tuple[st
     """(kind, text) of what the user should know about a database just opened."""
     notices: list[tuple[str, str]] = []
     if demo:
-        notices.append(("info", QCoreApplication.translate("MainWindow", "This is the demo database: invented customers and vehicles, safe to try anything. It is kept apart from your real data.")))
+        notices.append(
+            (
+                "info",
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "This is the demo database: invented customers and vehicles, safe to try anything. It is kept apart from your real data.",
+                ),
+            )
+        )
     if database.backup is not None:
-        text = QCoreApplication.translate("MainWindow", "The database was upgraded to this version of Cible. A copy of it as it was before the upgrade is saved in %1")
+        text = QCoreApplication.translate(
+            "MainWindow",
+            "The database was upgraded to this version of Cible. A copy of it as it was before the upgrade is saved in %1",
+        )
         notices.append(("info", text.replace("%1", str(database.backup))))
     for warning in database.warnings:
         notices.append(("warning", warning))
@@ -194,7 +210,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.overview_action = QAction(self.tr("Database &overview…"), self)
         self.overview_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
-        self.overview_action.setStatusTip(self.tr("What is in this database: customers, vehicles, invoices…"))
+        self.overview_action.setStatusTip(
+            self.tr("What is in this database: customers, vehicles, invoices…")
+        )
         self.overview_action.triggered.connect(self.show_overview)
         file_menu.addAction(self.overview_action)
         file_menu.addSeparator()
@@ -240,7 +258,9 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.database.path.name if self.database.path else self.database.location
         self.setWindowTitle(
-            self.tr("%1[*] — Cible — %2").replace("%1", self.targeting.display_name()).replace("%2", name)
+            self.tr("%1[*] — Cible — %2")
+            .replace("%1", self.targeting.display_name())
+            .replace("%2", name)
         )
         self.setWindowModified(self.targeting.is_modified())
 
@@ -283,7 +303,9 @@ class MainWindow(QMainWindow):
             )
         except (CibleError, OSError) as error:
             QMessageBox.critical(
-                self, self.tr("Cible"), self.tr("Cible cannot open this database.") + "\n\n" + str(error)
+                self,
+                self.tr("Cible"),
+                self.tr("Cible cannot open this database.") + "\n\n" + str(error),
             )
             return False
         finally:
@@ -303,9 +325,13 @@ class MainWindow(QMainWindow):
     def about_text(self) -> str:
         return (
             f"<h3>Cible {version()}</h3><p>"
-            + self.tr("Customer and vehicle targeting for car-dealership back offices: select customers and vehicles, then reach them by letter, Excel list, SMS or phone.")
+            + self.tr(
+                "Customer and vehicle targeting for car-dealership back offices: select customers and vehicles, then reach them by letter, Excel list, SMS or phone."
+            )
             + "</p><p>"
-            + self.tr("Database: %1").replace("%1", self.database.location.replace("&", "&amp;").replace("<", "&lt;"))
+            + self.tr("Database: %1").replace(
+                "%1", self.database.location.replace("&", "&amp;").replace("<", "&lt;")
+            )
             + f"</p><p><small>Python {platform.python_version()} · Qt {qVersion()}</small></p>"
         )
 

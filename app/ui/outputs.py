@@ -44,24 +44,39 @@ class OutputMenus(QObject):
 
         self.export_menu = QMenu(self.tr("E&xport"), window)
         self.excel_action = self._action(
-            self.export_menu, self.tr("&Excel workbook…"), "Ctrl+E", self.export_excel,
+            self.export_menu,
+            self.tr("&Excel workbook…"),
+            "Ctrl+E",
+            self.export_excel,
             self.tr("Write the target's rows to an Excel workbook, or refresh a saved one"),
         )
         self.merge_action = self._action(
-            self.export_menu, self.tr("&Letters and labels (Word)…"), "Ctrl+M", self.mail_merge,
+            self.export_menu,
+            self.tr("&Letters and labels (Word)…"),
+            "Ctrl+M",
+            self.mail_merge,
             self.tr("Merge the target into a Word letter or print address labels"),
         )
         self.sms_menu = QMenu(self.tr("&SMS"), window)
         self.sms_action = self._action(
-            self.sms_menu, self.tr("&Send an SMS…"), "Ctrl+Shift+M", self.send_sms,
+            self.sms_menu,
+            self.tr("&Send an SMS…"),
+            "Ctrl+Shift+M",
+            self.send_sms,
             self.tr("Send an SMS to the target's mobile numbers, now or later"),
         )
         self.sms_log_action = self._action(
-            self.sms_menu, self.tr("SMS &log"), "Ctrl+Shift+L", self.sms_log,
+            self.sms_menu,
+            self.tr("SMS &log"),
+            "Ctrl+Shift+L",
+            self.sms_log,
             self.tr("Every SMS sent or waiting, with its status"),
         )
         self.sms_settings_action = self._action(
-            self.sms_menu, self.tr("SMS s&ettings…"), "Ctrl+Alt+M", self.sms_settings,
+            self.sms_menu,
+            self.tr("SMS s&ettings…"),
+            "Ctrl+Alt+M",
+            self.sms_settings,
             self.tr("Gateway, sender name, opt-out mention, price, send windows"),
         )
 

@@ -194,7 +194,9 @@ class DatabaseOverview(QWidget):
             ],
         )
         self._values["location"].setWordWrap(True)
-        self._values["location"].setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._values["location"].setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
 
         self.status = QLabel()
         self.status.setObjectName("overview_status")
@@ -290,14 +292,18 @@ class DatabaseOverview(QWidget):
         if figures.first_invoice is None:
             dates = self.tr("no invoice yet")
         else:
-            dates = self.tr("from %1 to %2").replace(
-                "%1", i18n.format_date(figures.first_invoice)
-            ).replace("%2", i18n.format_date(figures.last_invoice))
+            dates = (
+                self.tr("from %1 to %2")
+                .replace("%1", i18n.format_date(figures.first_invoice))
+                .replace("%2", i18n.format_date(figures.last_invoice))
+            )
         self._values["invoice_dates"].setText(dates)
         self._values["location"].setText(figures.location)
         self._values["schema"].setText(figures.schema or self.tr("none"))
         self._values["size"].setText(
-            i18n.format_size(figures.size_bytes) if figures.size_bytes is not None else self.tr("not a file")
+            i18n.format_size(figures.size_bytes)
+            if figures.size_bytes is not None
+            else self.tr("not a file")
         )
         self.status.setText(
             self.tr("Counted at %1.").replace("%1", i18n.format_datetime(dt.datetime.now())[-5:])

@@ -287,9 +287,7 @@ def run(
     owner: QObject | None = None,
 ) -> Task:
     """Run *fn* on the application-wide task manager (see :meth:`TaskManager.run`)."""
-    return manager().run(
-        fn, on_done, on_error, on_progress, on_cancelled=on_cancelled, owner=owner
-    )
+    return manager().run(fn, on_done, on_error, on_progress, on_cancelled=on_cancelled, owner=owner)
 
 
 def show_progress(

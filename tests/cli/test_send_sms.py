@@ -160,11 +160,11 @@ def test_gateway_down_exits_1_and_keeps_the_messages(setup, capsys) -> None:
     db, path, target = setup
     with SmsProvider() as provider:
         save_sms_settings(db, gateway="http", http=provider.config(auth="none", retries=1))
-        provider.state.script = ["500"] * 100
+        provider.state.script = ["503"] * 100
         code = main(["send-sms", target, "--db", path, "--text", "Prête", "--kind", "service"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "unavailable: HTTP 500 after 2 attempts" in captured.err
+    assert "unavailable: HTTP 503 after 2 attempts" in captured.err
     with db.session() as s:
         assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.PENDING}
 

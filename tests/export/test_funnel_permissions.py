@@ -46,7 +46,9 @@ def _people(db) -> dict[str, int]:
             "stopped": c("4", "LEROY", "06 66 77 88 99"),
         }
         s.flush()
-        record_refusal(s, people["girard"], Channel.SMS, dt.date(2026, 4, 1), "Saisie Cible", "amelie")
+        record_refusal(
+            s, people["girard"], Channel.SMS, dt.date(2026, 4, 1), "Saisie Cible", "amelie"
+        )
         suppress_phone(s, "+33666778899", Channel.SMS, dt.date(2026, 4, 2), "SMS STOP")
         return {k: v.id for k, v in people.items()}
 
@@ -55,7 +57,13 @@ def test_a_suppressed_number_is_dropped_for_every_customer_holding_it(database) 
     ids = _people(database)
     with database.engine.connect() as conn:
         plan = plan_send(
-            conn, Target(name="Tous"), "Bonjour {nom}", SmsKind.SERVICE, SETTINGS, now=NOW, lang="en"
+            conn,
+            Target(name="Tous"),
+            "Bonjour {nom}",
+            SmsKind.SERVICE,
+            SETTINGS,
+            now=NOW,
+            lang="en",
         )
     assert {r.customer_id for r in plan.recipients} == {ids["martin"]}
     refused = next(step for step in plan.funnel.steps if step.key == "refused")

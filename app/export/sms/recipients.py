@@ -29,7 +29,7 @@ from sqlalchemy import Connection, func, select
 
 from app.export.funnel import Funnel
 from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse, make_gsm_safe
-from app.export.sms.phones import Phone, PhoneKind, best_mobile, region_for
+from app.export.sms.phones import Phone, PhoneKind, best_mobile, customer_regions, region_for
 from app.export.sms.settings import SmsSettings
 from app.export.sms.templates import (
     TemplateError,
@@ -71,6 +71,7 @@ _REASONS: dict[str, str] = {
     "customers": N_("another vehicle of the same customer"),
     "number": N_("no mobile number"),
     "valid": N_("invalid number: {raw}"),
+    "ambiguous": N_("number {raw} means {first} in {country} and {second} in {other}: not sent"),
     "mobile": N_("landline: {raw}"),
     "refused": N_("refused SMS"),
     "refused_since": N_("refused SMS ({date})"),
@@ -216,6 +217,24 @@ def _last_sms(conn: Connection, ids: list[int], since: dt.datetime) -> dict[int,
     return result
 
 
+def _invalid(r: Recipient, facts: dict[int, Any], lang: str) -> str | None:
+    if r.phone.kind is PhoneKind.INVALID:
+        return _reason("valid", lang, raw=r.phone.raw)
+    if r.phone.kind is PhoneKind.AMBIGUOUS:
+        fact = facts.get(r.customer_id)
+        first, second = r.phone.readings
+        return _reason(
+            "ambiguous",
+            lang,
+            raw=r.phone.raw,
+            first=first,
+            country=(fact.country or "").upper() if fact else "",
+            second=second,
+            other=(fact.site_country or "").upper() if fact else "",
+        )
+    return None
+
+
 def _utc_naive(when: dt.datetime) -> dt.datetime:
     return when.astimezone(dt.UTC).replace(tzinfo=None)
 
@@ -310,8 +329,11 @@ def build_funnel(
     for row in rows:
         values = dict(zip(columns, row.values, strict=True))
         fact = facts.get(row.customer_id)
+        regions, both = customer_regions(
+            fact.country if fact else None, fact.site_country if fact else None
+        )
         region = region_for(fact.site_country if fact else None, fact.country if fact else None)
-        phone = best_mobile([values[k] for k in PHONE_COLUMNS], region)
+        phone = best_mobile([values[k] for k in PHONE_COLUMNS], regions, both=both)
         merge = {
             name: fields[columns.index(key)].format_value(values[key], lang)
             for name, key in zip(names, merge_keys, strict=True)
@@ -347,9 +369,7 @@ def build_funnel(
     funnel.keep(
         "valid",
         _label("valid", lang),
-        lambda r: (
-            _reason("valid", lang, raw=r.phone.raw) if r.phone.kind is PhoneKind.INVALID else None
-        ),
+        lambda r: _invalid(r, facts, lang),
     )
     funnel.keep(
         "mobile",

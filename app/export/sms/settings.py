@@ -68,6 +68,10 @@ class HttpConfig:
     failed_values: list[str] = field(
         default_factory=lambda: ["failed", "undelivered", "rejected", "expired"]
     )
+    #: A message by Cible's reference (``{key}``): GET this URL to learn whether a message whose
+    #: answer was lost reached the provider (empty: the provider cannot be asked; a person
+    #: decides). A 404 means the provider does not know it.
+    lookup_url: str = ""
     #: Replies (for STOP): GET this URL; a JSON list, or an object with the list in
     #: :attr:`replies_field`.
     replies_url: str = ""
@@ -79,8 +83,10 @@ class HttpConfig:
     retries: int = 3
     #: Seconds before the first retry; doubled at each further one.
     backoff: float = 1.0
-    #: Requests per second at most (0: no limit).
+    #: Requests per second at most (0: no limit); halved at each 429/503 of a run.
     rate_per_second: float = 5.0
+    #: The longest wait Cible accepts from a provider's ``Retry-After``, in seconds.
+    retry_after_cap: float = 60.0
 
     @classmethod
     def from_dict(cls, data: Any) -> HttpConfig:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 
 import pytest
 from smskit import (
@@ -29,7 +30,9 @@ from app.export.sms.sender import (
     create_batch,
     import_report,
     poll_statuses,
+    release_unknown,
     send_due,
+    settle_unknown,
 )
 from app.export.sms.settings import load_settings
 from app.models import ContactHistory, Customer, Setting
@@ -311,21 +314,107 @@ def test_plain_http_is_refused_except_locally() -> None:
     HttpGateway(HttpConfig(url="https://api.example.com/sms"), "k")
 
 
-def test_5xx_and_timeouts_are_retried_with_back_off(sms_db, provider) -> None:
+def test_503_and_429_are_retried_honouring_retry_after(sms_db, provider) -> None:
     db, _ = sms_db
-    config = provider.config(timeout=0.3)
+    config = provider.config(retry_after_cap=30)
     save_sms_settings(db, gateway="http", http=config)
-    provider.state.script = ["500", "timeout"]  # first message: 500, then no answer, then ok
+    provider.state.script = ["503", "503"]  # "not now": nothing was done, asking again is safe
+    provider.state.retry_after = "7"
     slept: list[float] = []
-    gateway = HttpGateway(config, "k", sleep=slept.append)
+    gateway = HttpGateway(config, "k", sleep=slept.append, jitter=lambda wait: wait / 10)
     make_batch(db)
     summary = send_due(db, gateway, now=LATER)
     assert summary.sent == 6 and summary.stopped is None
-    assert slept == [0.01, 0.02]  # back-off doubles
+    assert slept == [7.7, 7.7]  # the provider's Retry-After, plus jitter
     posts = provider.state.posts()
     assert len(posts) == 8
     assert posts[0].body["reference"] == posts[1].body["reference"] == posts[2].body["reference"]
     assert len(provider.state.delivered) == 6
+
+
+def test_retry_after_is_capped_and_slows_the_rate(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config(retry_after_cap=5, rate_per_second=4)
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = ["ok", "503"]
+    provider.state.retry_after = "3600"
+    clock = {"t": 100.0}
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        clock["t"] += seconds
+
+    gateway = HttpGateway(
+        config, "k", sleep=sleep, clock=lambda: clock["t"], jitter=lambda wait: 0.0
+    )
+    make_batch(db)
+    assert send_due(db, gateway, now=LATER, read_replies=False).sent == 6
+    assert slept[:2] == [0.25, 5.0]  # an hour asked, the cap taken
+    assert slept[2:] == [0.5] * 4  # then half the rate for the rest of the run
+
+
+def test_an_answer_that_comes_too_late_is_never_posted_again(sms_db, provider) -> None:
+    """The provider accepts the message and answers after the timeout: the message is marked
+    unknown, not posted again, and the next run asks the provider about it by reference."""
+    db, _ = sms_db
+    config = provider.config(timeout=0.3)
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = ["ok", "late"]
+    provider.state.timeout_seconds = 1.5
+    make_batch(db)
+    summary = send_due(db, HttpGateway(config, "k", sleep=lambda s: None), now=LATER)
+    assert (summary.sent, summary.unknown) == (1, 1)
+    assert summary.stopped and "unknown" in summary.stopped
+    statuses = [m.status for m in messages(db)]
+    assert statuses.count(SmsStatus.UNKNOWN) == 1 and statuses.count(SmsStatus.PENDING) == 4
+    assert len(provider.state.posts()) == 2
+
+    summary = send_due(db, HttpGateway(config, "k"), now=LATER)
+    assert summary.sent == 4 and summary.stopped is None
+    assert {m.status for m in messages(db)} == {SmsStatus.SENT}
+    keys = Counter(p.body["reference"] for p in provider.state.posts())
+    assert set(keys.values()) == {1}  # no message posted twice
+    phones = provider.state.phones_delivered()
+    assert sorted(phones) == sorted(PHONES[k] for k in MARKETING_RECIPIENTS)
+    with db.session() as s:  # the one found by reference is in the contact history too
+        assert len(s.scalars(select(ContactHistory.customer_id)).all()) == 6
+
+
+@pytest.mark.parametrize("answer", ["500", "timeout"])
+def test_without_a_lookup_an_unknown_message_waits_for_a_person(sms_db, provider, answer) -> None:
+    db, _ = sms_db
+    config = provider.config(timeout=0.3, lookup_url="")
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = [answer]
+    make_batch(db)
+    gateway = HttpGateway(config, "k", sleep=lambda s: None)
+    assert send_due(db, gateway, now=LATER).unknown == 1
+    assert send_due(db, gateway, now=LATER).sent == 5
+    unknown = [m for m in messages(db) if m.status is SmsStatus.UNKNOWN]
+    assert len(unknown) == 1 and "may have been sent" in unknown[0].reason
+    assert len(provider.state.posts()) == 6  # asked once, never again
+    # the person decides to send it again: a new reference, one more POST
+    with db.session() as s:
+        assert release_unknown(s, [unknown[0].id]) == 1
+    assert send_due(db, gateway, now=LATER).sent == 1
+    again = [m for m in messages(db) if m.id == unknown[0].id][0]
+    assert again.status is SmsStatus.SENT and again.idempotency_key != unknown[0].idempotency_key
+
+
+def test_a_person_records_an_unknown_message_as_sent(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config(lookup_url="")
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = ["500"]
+    make_batch(db)
+    send_due(db, HttpGateway(config, "k", sleep=lambda s: None), now=LATER)
+    unknown = [m for m in messages(db) if m.status is SmsStatus.UNKNOWN][0]
+    with db.session() as s:
+        assert settle_unknown(s, [unknown.id], sent=True) == 1
+    with db.session() as s:
+        assert s.get(SmsMessage, unknown.id).status is SmsStatus.SENT
+        assert unknown.customer_id in set(s.scalars(select(ContactHistory.customer_id)))
 
 
 def test_a_refused_message_fails_with_the_providers_reason(sms_db, provider) -> None:
@@ -349,7 +438,7 @@ def test_gateway_down_stops_and_the_rest_stays_pending(sms_db, provider) -> None
     save_sms_settings(db, gateway="http", http=config)
     make_batch(db)
     gateway = HttpGateway(config, "k", sleep=lambda s: None)
-    provider.state.script = ["ok", "500", "500", "500"]  # 2nd message: three 500s
+    provider.state.script = ["ok", "503", "503", "503"]  # 2nd message: three "not now"
     summary = send_due(db, gateway, now=LATER)
     assert summary.sent == 1 and summary.stopped and "unavailable" in summary.stopped
     statuses = [m.status for m in messages(db)]
@@ -390,7 +479,7 @@ def test_rate_limit_spaces_the_requests(sms_db, provider) -> None:
     gateway = HttpGateway(config, "k", sleep=sleep, clock=lambda: clock["t"])
     make_batch(db)
     send_due(db, gateway, now=LATER)
-    assert slept == [0.25] * 5  # 6 requests, 4 per second
+    assert slept == [0.25] * 6  # the replies read first, then 6 messages: 4 requests a second
 
 
 def test_refusal_is_checked_again_at_sending_time(sms_db, provider) -> None:

@@ -92,7 +92,9 @@ def _schema_up() -> None:
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customer.id"], name=op.f("fk_customer_alias_customer_id_customer")
         ),
-        sa.ForeignKeyConstraint(["site_id"], ["site.id"], name=op.f("fk_customer_alias_site_id_site")),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], name=op.f("fk_customer_alias_site_id_site")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_alias")),
         sa.UniqueConstraint("site_id", "dms_ref", name=op.f("uq_customer_alias_site_id_dms_ref")),
     )
