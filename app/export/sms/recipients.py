@@ -11,8 +11,12 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
    number not on the SMS suppression list (a STOP or a refusal follows the number to every
    customer holding it, see :mod:`app.models.permissions`);
 6. marketing only: a legal basis for marketing (consent or legitimate interest);
-7. marketing only, when set: no SMS in the last N days (contact history);
-8. one SMS per number (customers sharing a phone), among those still in.
+7. marketing only, when set (default 7 days): no marketing SMS to the number in the last N days —
+   messages pending, scheduled or unknown included, so four sends made the same day reach a
+   number once — nor any SMS to the customer in the contact history;
+8. the same message (same text) is not already waiting for or sent to that number in that time
+   (a send made again after a crash), whatever its kind;
+9. one SMS per number (customers sharing a phone), among those still in.
 
 The longest rendered message decides the segment count shown; the cost is the total of every
 message's segments times the price per segment. No Qt here.
@@ -25,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from app.export.funnel import Funnel
 from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse, make_gsm_safe
@@ -47,7 +51,7 @@ from app.models.activity import ContactHistory
 from app.models.dealership import Customer, Site
 from app.models.enums import Channel, ContactChannel, MarketingBasis
 from app.models.permissions import suppressed_phones
-from app.models.sms import SmsKind
+from app.models.sms import SmsBatch, SmsKind, SmsMessage, SmsStatus
 from app.query.catalog import current_language, get_field
 from app.query.engine import iter_rows
 from app.query.target import Target
@@ -65,6 +69,7 @@ _LABELS: dict[str, str] = {
     "refused": N_("Not refusing SMS"),
     "basis": N_("With a marketing legal basis"),
     "duplicate": N_("One SMS per number"),
+    "same": N_("Not the same message again"),
 }
 #: Why a step leaves someone out.
 _REASONS: dict[str, str] = {
@@ -79,6 +84,9 @@ _REASONS: dict[str, str] = {
     "basis": N_("no marketing legal basis"),
     "duplicate": N_("same number as {name}"),
     "recent": N_("SMS sent on {date}"),
+    "recent_number": N_("marketing SMS to this number on {date}"),
+    "waiting": N_("marketing SMS to this number waiting (send of {date})"),
+    "same": N_("the same message to this number already in the send of {date}"),
 }
 
 
@@ -235,6 +243,58 @@ def _invalid(r: Recipient, facts: dict[int, Any], lang: str) -> str | None:
     return None
 
 
+_LIVE = (
+    SmsStatus.SCHEDULED,
+    SmsStatus.PENDING,
+    SmsStatus.UNKNOWN,
+    SmsStatus.SENT,
+    SmsStatus.EXPORTED,
+    SmsStatus.DELIVERED,
+)
+
+
+def _logged(
+    conn: Connection,
+    phones: list[str],
+    since: dt.datetime,
+    *,
+    kind: SmsKind | None = None,
+    body: str | None = None,
+) -> dict[str, tuple[dt.datetime, bool]]:
+    """Per number: the latest message of the log made or sent since *since*, or still waiting
+    (pending, scheduled, unknown) — (its send's date, still waiting)."""
+    found: dict[str, tuple[dt.datetime, bool]] = {}
+    waiting = (SmsStatus.SCHEDULED, SmsStatus.PENDING, SmsStatus.UNKNOWN)
+    query = (
+        select(SmsMessage.phone, SmsMessage.status, SmsBatch.created_at)
+        .join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
+        .where(
+            SmsMessage.status.in_(_LIVE),
+            or_(
+                SmsMessage.status.in_(waiting),
+                func.coalesce(SmsMessage.sent_at, SmsMessage.created_at) >= since,
+            ),
+        )
+    )
+    if kind is not None:
+        query = query.where(SmsBatch.kind == kind)
+    if body is not None:
+        query = query.where(SmsBatch.body == body)
+    wanted = sorted({p for p in phones if p})
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for phone, status, created in conn.execute(query.where(SmsMessage.phone.in_(chunk))):
+            is_waiting = SmsStatus(status) in waiting
+            held = found.get(phone)
+            if held is None or (is_waiting, created) > (held[1], held[0]):
+                found[phone] = (created, is_waiting)
+    return found
+
+
+def _local_date(utc: dt.datetime) -> dt.date:
+    return utc.replace(tzinfo=dt.UTC).astimezone().date()
+
+
 def _utc_naive(when: dt.datetime) -> dt.datetime:
     return when.astimezone(dt.UTC).replace(tzinfo=None)
 
@@ -266,6 +326,7 @@ def plan_send(
         kind,
         settings,
         merge_names=placeholders(body),
+        body=body,
         at=at,
         now=now,
         today=today,
@@ -294,6 +355,7 @@ def build_funnel(
     settings: SmsSettings,
     *,
     merge_names: list[str],
+    body: str | None = None,
     at: dt.datetime | None = None,
     now: dt.datetime | None = None,
     today: dt.date | None = None,
@@ -303,7 +365,8 @@ def build_funnel(
     """The recipients of *target* (with the values of *merge_names*) and the time asked for.
 
     Reads the database; the message itself is applied by :func:`apply_body` (cheap: the
-    window's live preview calls it at every keystroke).
+    window's live preview calls it at every keystroke). With *body*, numbers that already have
+    that message (waiting or sent lately) are left out.
     """
     kind = SmsKind(kind)
     lang = current_language(lang)
@@ -402,15 +465,30 @@ def build_funnel(
             return _reason("basis", lang) if basis is MarketingBasis.NONE else None
 
         funnel.keep("basis", _label("basis", lang), no_basis)
+    days = settings.recent_days if settings.recent_days > 0 else 7
+    since = _utc_naive(now) - dt.timedelta(days=days)
     if kind is SmsKind.MARKETING and settings.recent_days > 0:
-        since = _utc_naive(now) - dt.timedelta(days=settings.recent_days)
         last = _last_sms(conn, [r.customer_id for r in funnel.kept], since)
+        logged = _logged(conn, [r.phone.e164 for r in funnel.kept], since, kind=kind)
+
+        def recent(r: Recipient) -> str | None:
+            found = logged.get(r.phone.e164)
+            if found is not None:
+                day = format_date(_local_date(found[0]), lang)
+                return _reason("waiting" if found[1] else "recent_number", lang, date=day)
+            if r.customer_id in last:
+                return _reason("recent", lang, date=format_date(last[r.customer_id].date(), lang))
+            return None
+
+        funnel.keep("recent", _recent_label(settings.recent_days, lang), recent)
+    if body is not None:
+        same = _logged(conn, [r.phone.e164 for r in funnel.kept], since, body=body)
         funnel.keep(
-            "recent",
-            _recent_label(settings.recent_days, lang),
+            "same",
+            _label("same", lang),
             lambda r: (
-                _reason("recent", lang, date=format_date(last[r.customer_id].date(), lang))
-                if r.customer_id in last
+                _reason("same", lang, date=format_date(_local_date(same[r.phone.e164][0]), lang))
+                if r.phone.e164 in same
                 else None
             ),
         )

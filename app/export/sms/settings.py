@@ -132,8 +132,9 @@ class SmsSettings:
     http: HttpConfig = field(default_factory=HttpConfig)
     #: Folder of the outbox CSV files (empty: next to the database).
     outbox_dir: str = ""
-    #: Marketing SMS skip customers sent an SMS in the last N days (0: no such rule).
-    recent_days: int = 0
+    #: Marketing SMS skip numbers that had a marketing SMS in the last N days, messages waiting
+    #: (pending, scheduled) included, and customers sent any SMS then (0: no such rule).
+    recent_days: int = 7
     #: Accents of the customers' data that would force UCS-2 are replaced (LEFÈVRE → LEFEVRE):
     #: one accented capital in a name would otherwise halve the characters of that SMS.
     gsm_safe_values: bool = True

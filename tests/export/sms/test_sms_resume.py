@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from smskit import everyone, save_sms_settings
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import ContactHistory, Customer
 from app.models.enums import MarketingBasis
@@ -56,10 +56,11 @@ def test_killed_mid_send_then_resumed_everyone_gets_exactly_one(sms_db, provider
     # the provider accepts 9 messages, accepts the 10th and then never answers (it does not
     # honour idempotency keys: a second POST would be a second SMS)
     provider.state.script = ["ok"] * 9 + ["hold"]
-    sending = _run(
+    command = (
         "send-sms", str(target), "--db", db_path, "--text", "Votre {modèle} est prêt, {nom}.",
         "--kind", "service", "--campaign", "Atelier",
     )  # fmt: skip
+    sending = _run(*command)
     try:
         assert provider.state.holding.wait(60), sending.communicate(timeout=10)
         sending.send_signal(signal.SIGKILL)
@@ -82,6 +83,14 @@ def test_killed_mid_send_then_resumed_everyone_gets_exactly_one(sms_db, provider
     assert len(in_flight) == 1  # the one the provider accepted but the log never heard back
     held_key = in_flight[0].idempotency_key
     assert held_key in provider.state.accepted
+
+    # the same command run again makes no second send: it names the waiting one, exit 2
+    rerun = _run(*command)
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 2, (out, err)
+    assert f"{total - 9} messages of the send of" in err and "--resume-pending" in err
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(SmsMessage)) == total
 
     resuming = _run("send-pending", "--db", db_path)
     out, err = resuming.communicate(timeout=120)

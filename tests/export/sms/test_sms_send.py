@@ -33,6 +33,7 @@ from app.export.sms.sender import (
     release_unknown,
     send_due,
     settle_unknown,
+    unread_replies,
 )
 from app.export.sms.settings import load_settings
 from app.models import ContactHistory, Customer, Setting
@@ -59,6 +60,8 @@ def test_marketing_funnel_counts_and_reasons(sms_db) -> None:
         ("mobile", 9),
         ("refused", 8),
         ("basis", 7),
+        ("recent", 7),  # no marketing SMS in the last 7 days (the default)
+        ("same", 7),
         ("duplicate", 6),
     ]
     reasons = {
@@ -131,12 +134,45 @@ def test_recently_contacted_customers_are_left_out(sms_db) -> None:
             )
         )
     result = plan(db)
-    assert [s.key for s in result.funnel.steps][-2:] == ["recent", "duplicate"]
-    recent = result.funnel.steps[-2]
+    assert [s.key for s in result.funnel.steps][-3:] == ["recent", "same", "duplicate"]
+    recent = result.funnel.steps[-3]
     assert recent.label == "No SMS in the last 30 days"
     assert [(r.customer_id, why) for r, why in recent.dropped] == [
         (ids["rossi"], "SMS sent on 01/05/2026")
     ]
+
+
+def test_four_marketing_sends_the_same_day_reach_a_number_once(sms_db) -> None:
+    """Messages waiting (scheduled for 08:00, pending) count like messages sent."""
+    db, ids = sms_db
+    save_sms_settings(db)
+    night = dt.datetime(2026, 5, 20, 22, 0, tzinfo=dt.UTC)  # every window closed in Europe
+    first = make_batch(db, now=night)
+    bodies = ["Offre pneus {nom}", "Offre clim {nom}", "Offre révision {nom}"]
+    for body in bodies:
+        the_plan = plan(db, body, now=night)
+        recent = next(s for s in the_plan.funnel.steps if s.key == "recent")
+        assert the_plan.count == 0 or {r.customer_id for r in the_plan.recipients}.isdisjoint(
+            {m.customer_id for m in messages(db)}
+        )
+        with db.session() as s:
+            create_batch(s, the_plan, campaign="x", gateway="http", now=night)
+    assert recent.dropped and "waiting" in recent.dropped[0][1]
+    per_number = Counter(m.phone for m in messages(db))
+    assert set(per_number.values()) == {1}
+    assert {m.batch_id for m in messages(db)} == {first}
+
+
+def test_the_same_message_is_not_made_again_for_a_number(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db)
+    body = "Votre {modèle} est prêt."
+    make_batch(db, body, SmsKind.SERVICE)
+    again = plan(db, body, SmsKind.SERVICE)
+    assert again.count == 0
+    same = next(s for s in again.funnel.steps if s.key == "same")
+    assert "the same message to this number already in the send of" in same.dropped[0][1]
+    assert plan(db, "Autre message {nom}", SmsKind.SERVICE).count > 0
 
 
 def test_marketing_without_an_optout_mention_is_refused(sms_db) -> None:
@@ -513,9 +549,13 @@ def test_statuses_and_stop_replies_are_polled(sms_db, provider) -> None:
         {"from": PHONES["tamm"], "text": "Merci !", "date": "2026-05-21T09:05:00Z"},
     ]
     # a later deferred message to Dupré is cancelled by his STOP
-    make_batch(db, at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC))
+    make_batch(
+        db, "Rappel {nom}", SmsKind.SERVICE, at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+    )
     summary = poll_statuses(db, gateway, now=LATER)
-    assert (summary.updated, summary.stops) == (2, 1)
+    assert (summary.updated, summary.stops, summary.replies) == (2, 1, 1)
+    with db.session() as s:  # "Merci !" waits in the SMS log for a person
+        assert [(r.phone, r.text) for r in unread_replies(s)] == [(PHONES["tamm"], "Merci !")]
     by_phone = {m.phone: m for m in messages(db) if m.batch_id == 1}
     assert by_phone[PHONES["dupre"]].status is SmsStatus.DELIVERED
     assert by_phone[PHONES["rossi"]].status is SmsStatus.FAILED
