@@ -653,3 +653,87 @@ def test_a_report_without_usable_columns_is_refused(tmp_path, sms_db) -> None:
     report.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(GatewayError, match="no 'reference' or 'phone' column"):
         import_report(db, str(report))
+
+
+def test_the_window_is_checked_for_each_message_as_it_leaves(sms_db, provider) -> None:
+    """A send started at 21:29:50 in Paris: the clock moves 5 s per message; nothing marketing
+    leaves at or after 21:30, the rest waits for 08:00 the next morning."""
+    db, ids = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    with db.session() as s:
+        for i in range(20):
+            s.add(
+                Customer(
+                    dms_ref=f"W{i}",
+                    last_name=f"Soir{i:02d}",
+                    phone_mobile=f"06 20 00 00 {i:02d}",
+                    marketing_basis="consent",
+                    country="FR",
+                )
+            )
+        for key in ("rossi", "tremblay", "tamm"):  # only French customers in this send
+            s.delete(s.get(Customer, ids[key]))
+    start = dt.datetime(2026, 5, 20, 19, 29, 50, tzinfo=dt.UTC)  # 21:29:50 in Paris (CEST)
+    batch = make_batch(db, now=start)
+
+    def clock() -> dt.datetime:  # each message takes 5 s to leave
+        return start + dt.timedelta(seconds=5 * (len(provider.state.posts()) + 1))
+
+    settings = load_settings_of(db)
+    summary = send_due(
+        db, HttpGateway(config, "k"), now=start, windows=settings.windows, clock=clock,
+        read_replies=False,
+    )  # fmt: skip
+    rows = [m for m in messages(db) if m.batch_id == batch]
+    sent = [m for m in rows if m.status is SmsStatus.SENT]
+    waiting = [m for m in rows if m.status is SmsStatus.SCHEDULED]
+    assert len(sent) == 1  # handed at 21:29:55; the next check is at 21:30:00
+    assert summary.deferred == len(waiting) == len(rows) - 1
+    morning = dt.datetime(2026, 5, 21, 6, 0)  # 08:00 in Paris, naive UTC
+    assert {m.scheduled_for for m in waiting} == {morning}
+    assert len(provider.state.posts()) == 1
+
+
+def test_a_refusal_blocks_the_number_for_every_customer_who_holds_it(sms_db, provider) -> None:
+    """GIRARD refuses SMS; GIRRARD, a duplicate record with the same mobile, gets none either:
+    in the funnel, and at sending time for a message made before the refusal."""
+    from app.models import permissions
+    from app.models.enums import Channel
+
+    db, _ = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    with db.session() as s:
+        for ref, name, phone in (
+            ("G1", "GIRARD", "06 11 22 33 44"),
+            ("G2", "GIRRARD", "+33 6 11 22 33 44"),
+            ("G3", "BLANC", "06 11 22 33 55"),
+            ("G4", "BLANCHE", "06 11 22 33 55"),
+        ):
+            s.add(
+                Customer(
+                    dms_ref=ref, last_name=name, phone_mobile=phone, marketing_basis="consent",
+                    country="FR",
+                )
+            )  # fmt: skip
+    batch = make_batch(db, "Votre voiture est prête", SmsKind.SERVICE)
+    with db.session() as s:  # after the send was made: GIRARD refuses, typed in Cible
+        girard = s.scalars(select(Customer).where(Customer.last_name == "GIRARD")).one()
+        permissions.record_refusal(s, girard, Channel.SMS, dt.date(2026, 5, 20), "Saisie Cible")
+        blanc = s.scalars(select(Customer).where(Customer.last_name == "BLANC")).one()
+        s.delete(blanc)  # the refusal below survives the record's deletion
+        permissions.suppress_phone(s, "+33611223355", Channel.SMS, None, "Import DMS 02/12/2026")
+    send_due(db, HttpGateway(config, "k"), now=LATER)
+    delivered = provider.state.phones_delivered()
+    assert "+33611223344" not in delivered and "+33611223355" not in delivered
+    girrard = [m for m in messages(db) if m.batch_id == batch and m.phone == "+33611223344"]
+    assert girrard[0].status is SmsStatus.CANCELLED
+    assert "suppression list" in girrard[0].reason
+    # and the next funnel leaves both numbers out, whoever holds them
+    again = plan(db, "Autre message {nom}", SmsKind.SERVICE)
+    refused = next(s for s in again.funnel.steps if s.key == "refused")
+    assert sorted(why for _, why in refused.dropped if "+33611" in why) == [
+        "number on the SMS suppression list: +33611223344",
+        "number on the SMS suppression list: +33611223355",
+    ]
