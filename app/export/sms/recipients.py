@@ -10,7 +10,8 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
 5. no refusal of SMS (read from the database now, not when the target was built), and the
    number not on the SMS suppression list (a STOP or a refusal follows the number to every
    customer holding it, see :mod:`app.models.permissions`);
-6. marketing only: a legal basis for marketing (consent or legitimate interest);
+6. marketing only: a legal basis for marketing (consent or legitimate interest); for Canadian
+   customers the basis in force today in the permission history (CASL implied consent lapses);
 7. marketing only, when set (default 7 days): no marketing SMS to the number in the last N days —
    messages pending, scheduled or unknown included, so four sends made the same day reach a
    number once — nor any SMS to the customer in the contact history;
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
+from sqlalchemy.orm import Session
 
 from app.export.funnel import Funnel
 from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse, make_gsm_safe
@@ -47,6 +49,7 @@ from app.export.sms.templates import (
 )
 from app.export.sms.windows import market_for_country
 from app.i18n import N_, _, format_count, format_date, ngettext
+from app.models import permissions
 from app.models.activity import ContactHistory
 from app.models.dealership import Customer, Site
 from app.models.enums import Channel, ContactChannel, MarketingBasis
@@ -82,6 +85,7 @@ _REASONS: dict[str, str] = {
     "refused_since": N_("refused SMS ({date})"),
     "suppressed": N_("number on the SMS suppression list: {raw}"),
     "basis": N_("no marketing legal basis"),
+    "casl": N_("implied consent expired (CASL)"),
     "duplicate": N_("same number as {name}"),
     "recent": N_("SMS sent on {date}"),
     "recent_number": N_("marketing SMS to this number on {date}"),
@@ -291,6 +295,31 @@ def _logged(
     return found
 
 
+def _lapsed_casl(
+    conn: Connection, kept: list[Recipient], facts: dict[int, Any], today: dt.date
+) -> set[int]:
+    """Canadian customers (their country, or their site's) whose basis in force today is gone:
+    CASL implied consent lapses two years after a purchase, six months after an inquiry
+    (:func:`app.models.permissions.effective_basis`)."""
+    ids = [
+        r.customer_id
+        for r in kept
+        if (f := facts.get(r.customer_id)) is not None
+        and "CA" in ((f.country or "").upper(), (f.site_country or "").upper())
+    ]
+    if not ids:
+        return set()
+    lapsed: set[int] = set()
+    with Session(bind=conn) as session:
+        for chunk in _chunks(ids):
+            for customer in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
+                if customer.permission_events and (
+                    permissions.effective_basis(customer, Channel.SMS, today) is None
+                ):
+                    lapsed.add(customer.id)
+    return lapsed
+
+
 def _local_date(utc: dt.datetime) -> dt.date:
     return utc.replace(tzinfo=dt.UTC).astimezone().date()
 
@@ -458,11 +487,16 @@ def build_funnel(
 
     funnel.keep("refused", _label("refused", lang), refused)
     if kind is SmsKind.MARKETING:
+        lapsed = _lapsed_casl(conn, funnel.kept, facts, today)
 
         def no_basis(r: Recipient) -> str | None:
             fact = facts.get(r.customer_id)
             basis = MarketingBasis(fact.marketing_basis) if fact else MarketingBasis.NONE
-            return _reason("basis", lang) if basis is MarketingBasis.NONE else None
+            if basis is MarketingBasis.NONE:
+                return _reason("basis", lang)
+            if r.customer_id in lapsed:
+                return _reason("casl", lang)
+            return None
 
         funnel.keep("basis", _label("basis", lang), no_basis)
     days = settings.recent_days if settings.recent_days > 0 else 7

@@ -737,3 +737,30 @@ def test_a_refusal_blocks_the_number_for_every_customer_who_holds_it(sms_db, pro
         "number on the SMS suppression list: +33611223344",
         "number on the SMS suppression list: +33611223355",
     ]
+
+
+def test_casl_implied_consent_lapses_for_canadian_customers(sms_db, provider) -> None:
+    """Tremblay (Quebec) has only an implied consent from a purchase in 2023: by 2026 it has
+    lapsed (two years), so no marketing SMS — in the funnel and again at sending time."""
+    from app.models import permissions
+    from app.models.enums import BasisKind, Channel
+
+    db, ids = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    batch = make_batch(db)  # made while the cached basis still says "consent"
+    with db.session() as s:
+        tremblay = s.get(Customer, ids["tremblay"])
+        permissions.record_basis(
+            s, tremblay, Channel.SMS, BasisKind.IMPLIED_PURCHASE, dt.date(2023, 3, 1), "Achat"
+        )
+        tremblay.marketing_basis = "consent"  # a stale cache: the history decides
+    the_plan = plan(db, "Autre offre {nom}")
+    basis = next(s for s in the_plan.funnel.steps if s.key == "basis")
+    assert (ids["tremblay"], "implied consent expired (CASL)") in [
+        (r.customer_id, why) for r, why in basis.dropped
+    ]
+    send_due(db, HttpGateway(config, "k"), now=LATER)
+    mine = [m for m in messages(db) if m.batch_id == batch and m.customer_id == ids["tremblay"]]
+    assert mine[0].status is SmsStatus.CANCELLED and "legal basis" in mine[0].reason
+    assert PHONES["tremblay"] not in provider.state.phones_delivered()
