@@ -10,7 +10,7 @@ On a demo database of ``--customers`` customers (made once in a temporary folder
 * **HTTP**: the same messages POSTed as JSON to a provider on 127.0.0.1 (a thread answering
   ``{"id": ...}``) — reference: a bare ``urllib`` loop, no database; Cible: ``create_batch`` +
   ``send_due`` (each message committed as pending, attempted, then sent, with the contact
-  history, ``synchronous=FULL``);
+  history, ``synchronous=FULL``); Cible's overhead per message is printed (budget: 10 ms);
 * **outbox**: the same messages written to a CSV file — reference: ``csv.writer``; Cible:
   ``create_batch`` + ``send_due`` through ``OutboxGateway``.
 
@@ -143,6 +143,9 @@ def main() -> None:
         ref = median_time(reference_http, args.repeat)
         ours = median_time(lambda: cible(HttpGateway(config, None)), args.repeat, reset)
         print(f"HTTP: reference {ref:.2f} s, Cible {ours:.2f} s, ratio {ours / ref:.2f}x")
+        overhead = (ours - ref) / max(len(messages), 1) * 1000
+        verdict = "OK" if overhead < 10 else "OVER BUDGET"
+        print(f"Cible's overhead per message: {overhead:.2f} ms (budget 10 ms: {verdict})")
     finally:
         server.shutdown()
         server.server_close()

@@ -132,11 +132,15 @@ def test_messages_are_translated_by_the_catalog() -> None:
     i18n.set_language("fr")
     assert i18n._("Dry run: nothing was sent.") == "Simulation : rien n’a été envoyé."
     assert i18n._("Dry run: nothing was sent.", "en") == "Dry run: nothing was sent."
-    one = [i18n.ngettext("{n} row written to {out}", "{n} rows written to {out}", n) for n in (0, 1, 2)]
+    one = [
+        i18n.ngettext("{n} row written to {out}", "{n} rows written to {out}", n) for n in (0, 1, 2)
+    ]
     assert one == ["{n} ligne écrite dans {out}"] * 2 + ["{n} lignes écrites dans {out}"]
     i18n.set_language("en")
     assert i18n._("Dry run: nothing was sent.") == "Dry run: nothing was sent."
-    assert i18n.ngettext("{n} row written to {out}", "{n} rows written to {out}", 0).startswith("{n} rows")
+    assert i18n.ngettext("{n} row written to {out}", "{n} rows written to {out}", 0).startswith(
+        "{n} rows"
+    )
     assert i18n.N_("Plate") == "Plate"
 
 
@@ -269,7 +273,9 @@ def test_check_reports_unfinished_and_stale(scratch_tool, tmp_path: Path) -> Non
     assert scratch_tool.check(["core"]) == []
     text = scratch_tool.ts_path("core").read_text(encoding="utf-8")
     scratch_tool.ts_path("core").write_text(
-        text.replace("<translation>Actualiser</translation>", '<translation type="unfinished"></translation>'),
+        text.replace(
+            "<translation>Actualiser</translation>", '<translation type="unfinished"></translation>'
+        ),
         encoding="utf-8",
     )
     problems = scratch_tool.check(["core"])

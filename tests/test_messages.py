@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location("cible_messages_tool", ROOT / "tools" / "messages.py")
+    spec = importlib.util.spec_from_file_location(
+        "cible_messages_tool", ROOT / "tools" / "messages.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -159,5 +161,9 @@ def test_argparse_speaks_the_users_language(lang: str, capsys: pytest.CaptureFix
 
     assert run_command(main, ["--lang", lang]) == 2
     err = capsys.readouterr().err
-    expected = "arguments obligatoires manquants" if lang == "fr" else "the following arguments are required"
+    expected = (
+        "arguments obligatoires manquants"
+        if lang == "fr"
+        else "the following arguments are required"
+    )
     assert expected in err and err.count("\n") == 1

@@ -1,9 +1,12 @@
 """``python -m app send-pending --db PATH [--report FILE.csv] [--lang fr|en]``: for a scheduled task.
 
-Hands to the gateway every SMS whose time has come (deferred sends, marketing messages that
-waited for the send window) and the ones a crash left pending (same idempotency key, so nobody
-gets one twice). With the HTTP gateway it then polls the provider for delivery statuses and STOP
-replies. ``--report`` imports a provider's report file (statuses, STOP) first — for the outbox.
+First reads the replies waiting at the provider (a STOP cancels the messages to that number
+before any leaves), then hands to the gateway every SMS whose time has come (deferred sends,
+marketing messages that waited for the send window, messages a crash left pending). A message
+handed to the provider without an answer is never handed again: it is "unknown", asked from
+the provider by reference where its API allows, otherwise listed for a person to decide in the
+SMS log. With the HTTP gateway it then polls the provider for delivery statuses and replies.
+``--report`` imports a provider's report file (statuses, replies) first — for the outbox.
 
 Prints what was done. Bad input: one line, exit code 2. Gateway unreachable: the messages stay
 pending, exit code 1.
@@ -19,7 +22,7 @@ from app.cli.common import ArgumentParser
 from app.cli.send_sms import make_gateway, stopped_line
 from app.errors import DatabaseError
 from app.export.sms.gateway import GatewayUnavailable
-from app.export.sms.sender import import_report, poll_statuses, send_due
+from app.export.sms.sender import count_unknown, import_report, poll_statuses, send_due
 from app.export.sms.settings import load_settings
 from app.i18n import _, format_count
 from app.models.db import open_database
@@ -57,6 +60,21 @@ def main(argv: list[str]) -> int:
         summary = send_due(
             database, gateway, sender_name=settings.sender_name, windows=settings.windows
         )
+        if summary.stops or summary.replies:
+            print(
+                _(
+                    "replies read before sending: {stops} STOP, {replies} to read in the SMS log"
+                ).format(stops=format_count(summary.stops), replies=format_count(summary.replies))
+            )
+        with database.session() as session:
+            unknown = count_unknown(session)
+        if summary.resolved or unknown:
+            print(
+                _(
+                    "unknown outcome: {resolved} found at the provider, {unknown} to decide in "
+                    "the SMS log"
+                ).format(resolved=format_count(summary.resolved), unknown=format_count(unknown))
+            )
         print(
             _(
                 "sent {sent}, exported {exported}, failed {failed}, cancelled {cancelled}, "

@@ -9,6 +9,13 @@ estimated cost. ``--dry-run`` stops there: nothing is written or sent. Otherwise
 written to the log before it is handed to the gateway; marketing messages outside the send
 window of their market, and messages for a later ``--at``, wait for ``send-pending``.
 
+Before anything new is made, the sends still waiting (messages pending or due, e.g. after a
+crash) are settled: ``--resume-pending`` sends them first, ``--cancel-pending`` cancels them,
+``--leave-pending`` leaves them for ``send-pending``; without one of them the command (which
+runs unattended) exits 2 naming the waiting send. Whatever is chosen, the new send leaves out
+numbers that already have this message, and for marketing any number that had a marketing SMS
+in the last days of the setting (7 by default), messages waiting included.
+
 ``--value "date rdv=14/05/2026"`` gives the value of a merge field typed when sending.
 Bad input prints one line and exits with code 2, nothing written; a gateway that cannot be
 reached leaves the messages pending and exits with code 1.
@@ -27,7 +34,7 @@ from app.errors import DatabaseError
 from app.export.sms.encoding import gsm_replacement
 from app.export.sms.gateway import Gateway, open_gateway
 from app.export.sms.recipients import SmsPlan, plan_send
-from app.export.sms.sender import create_batch, send_due
+from app.export.sms.sender import cancel_send, create_batch, send_due, waiting_sends
 from app.export.sms.settings import SmsSettings, load_settings
 from app.export.sms.templates import find_template
 from app.i18n import (
@@ -78,6 +85,28 @@ def _parser() -> ArgumentParser:
     )
     parser.add_argument(
         "--dry-run", action="store_true", help=_("show what would be sent; send nothing")
+    )
+    waiting = parser.add_mutually_exclusive_group()
+    waiting.add_argument(
+        "--resume-pending",
+        action="store_const",
+        dest="pending",
+        const="resume",
+        help=_("send the messages of earlier sends still waiting, then this one"),
+    )
+    waiting.add_argument(
+        "--cancel-pending",
+        action="store_const",
+        dest="pending",
+        const="cancel",
+        help=_("cancel the messages of earlier sends still waiting"),
+    )
+    waiting.add_argument(
+        "--leave-pending",
+        action="store_const",
+        dest="pending",
+        const="leave",
+        help=_("leave the messages of earlier sends still waiting for send-pending"),
     )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("language of the output"))
     return parser
@@ -203,6 +232,40 @@ def main(argv: list[str]) -> int:
             else:
                 body, kind, template_name = args.text, SmsKind(args.kind or "marketing"), None
         gateway = None if args.dry_run else make_gateway(database, settings)
+        with database.session() as session:
+            waiting = waiting_sends(session)
+        for send in waiting:
+            print(send.describe(lang) + ".")
+        resumed = None
+        if waiting and not args.dry_run:
+            if args.pending is None:
+                raise CommandError(
+                    _(
+                        "{waiting}: add --resume-pending to send them first, --cancel-pending "
+                        "to cancel them, or --leave-pending to leave them for send-pending.",
+                        lang,
+                    ).format(waiting="; ".join(w.describe(lang) for w in waiting))
+                )
+            assert gateway is not None
+            if args.pending == "cancel":
+                for send in waiting:
+                    cancel_send(database, send.batch_id)
+            elif args.pending == "resume":
+                resumed = send_due(
+                    database, gateway, sender_name=settings.sender_name, windows=settings.windows
+                )
+                print(
+                    _(
+                        "earlier sends: sent {sent}, failed {failed}, cancelled {cancelled}", lang
+                    ).format(
+                        sent=format_count(resumed.sent + resumed.exported, lang),
+                        failed=format_count(resumed.failed, lang),
+                        cancelled=format_count(resumed.cancelled, lang),
+                    )
+                )
+                if resumed.stopped:
+                    print(stopped_line(resumed.stopped), file=sys.stderr)
+                    return 1
         with database.engine.connect() as conn:
             plan = plan_send(conn, target, body, kind, settings, asked=values, at=at, lang=lang)
         for line in describe_plan(plan, settings, lang):

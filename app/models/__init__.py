@@ -21,7 +21,7 @@ from app.models.dealership import (
 from app.models.exports import SavedExcelExport  # noqa: F401 - registers the table
 from app.models.mailings import SavedMailing  # noqa: F401 - registers the table
 from app.models.merges import CustomerMerge
-from app.models.sms import SmsBatch, SmsMessage, SmsTemplate  # noqa: F401 - registers the tables
+from app.models.sms import SmsBatch, SmsMessage, SmsReply, SmsTemplate  # noqa: F401 - registers the tables
 from app.models.targets import SavedTarget
 
 __all__ = [

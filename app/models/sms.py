@@ -6,6 +6,8 @@ it is handed to a gateway (see ``app.export.sms.sender``). Its ``status`` moves:
     scheduled ──(its time comes)──► pending ──► sent ──► delivered
                                        │          └────► failed
                                        ├──► exported (outbox file) ──► delivered / failed
+                                       ├──► unknown (no answer) ──► sent / failed (provider
+                                       │      asked by reference) or a person decides
                                        └──► failed / cancelled
 
 SMS settings (sender name, opt-out mention, price per segment, send windows, gateway
@@ -18,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, intpk, str20, str80, str200, str_enum, utcnow
@@ -39,6 +41,9 @@ class SmsStatus(enum.StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     CANCELLED = "cancelled"  # never handed to a gateway (refusal since, user cancel)
+    #: Handed to the provider, no answer (timeout, lost connection, crash): it may have gone.
+    #: Never handed again by Cible; asked from the provider by reference, else a person decides.
+    UNKNOWN = "unknown"
 
 
 #: Statuses that still need the sender.
@@ -123,3 +128,30 @@ class SmsMessage(Base):
     user: Mapped[str80] = mapped_column(default="")
 
     batch: Mapped[SmsBatch] = relationship(back_populates="messages")
+
+
+class SmsReply(Base):
+    """A reply received from a phone (read from the provider or a report file).
+
+    Opt-out replies (STOP and its equivalents) are applied at once; the others wait in the SMS
+    log for a person to read them (``handled_at`` set when they have).
+    """
+
+    __tablename__ = "sms_reply"
+    __table_args__ = (
+        UniqueConstraint("phone", "received_at", "text_hash", name="uq_sms_reply_phone"),
+    )
+
+    id: Mapped[intpk]
+    #: E.164 when it could be read, else as the provider gave it.
+    phone: Mapped[str20] = mapped_column(index=True)
+    text: Mapped[str] = mapped_column(Text)
+    #: Identifies the text for the uniqueness of a reply read twice.
+    text_hash: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[dt.datetime | None]
+    read_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    is_stop: Mapped[bool] = mapped_column(default=False)
+    #: Where it came from: the provider's kind, or "report".
+    source: Mapped[str80] = mapped_column(default="")
+    #: When a person marked it as read (``None``: waiting in the SMS log).
+    handled_at: Mapped[dt.datetime | None]

@@ -291,6 +291,30 @@
         <translation>Message&#xa0;:</translation>
     </message>
     <message>
+        <source>Cannot read the SMS log: %1</source>
+        <translation>Impossible de lire le journal des SMS : %1</translation>
+    </message>
+    <message>
+        <source>SMS still waiting</source>
+        <translation>SMS encore en attente</translation>
+    </message>
+    <message>
+        <source>Send them, cancel them, or leave them (send-pending sends them later)?</source>
+        <translation>Les envoyer, les annuler ou les laisser (send-pending les enverra plus tard) ?</translation>
+    </message>
+    <message>
+        <source>Send them</source>
+        <translation>Les envoyer</translation>
+    </message>
+    <message>
+        <source>Cancel them</source>
+        <translation>Les annuler</translation>
+    </message>
+    <message>
+        <source>Leave them</source>
+        <translation>Les laisser</translation>
+    </message>
+    <message>
         <source>Send SMS</source>
         <translation>Envoyer des SMS</translation>
     </message>

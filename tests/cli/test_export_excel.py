@@ -86,7 +86,9 @@ def test_for_mailing_prints_the_funnel_and_leaves_refusals_out(
     assert lines[0] == "In the target: 16"
     assert "    refuses postal contact: 2" in lines
     assert "Not contacted in the last 30 days: 4 (-2)" in lines
-    names = [r[0] for r in openpyxl.load_workbook(out)["Data"].iter_rows(min_row=2, values_only=True)]
+    names = [
+        r[0] for r in openpyxl.load_workbook(out)["Data"].iter_rows(min_row=2, values_only=True)
+    ]
     assert lines[-1] == f"{len(names)} rows written to {out}" and len(names) == 4
     assert not {"DUPONT", "dupont-aignan", "Dupré"} & set(names)
 

@@ -54,11 +54,16 @@ def test_deferred_messages_go_when_due_and_statuses_are_read(setup, capsys) -> N
         provider.state.replies = [{"from": PHONES["rossi"], "text": "STOP", "date": "2026-11-20"}]
         assert main(["send-pending", "--db", path]) == 0
         out = capsys.readouterr().out
-        assert "sent 7, exported 0, failed 0, cancelled 0" in out
-        assert "statuses: 0 updated, 1 STOP" in out
-        assert len(provider.state.delivered) == 7
+        # the STOP waiting at the provider is read first: Rossi gets nothing
+        assert "replies read before sending: 1 STOP" in out
+        assert "sent 6, exported 0, failed 0" in out
+        assert "statuses: 0 updated, 0 STOP" in out
+        assert len(provider.state.delivered) == 6
+        assert PHONES["rossi"] not in provider.state.phones_delivered()
     with db.session() as s:
-        assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.SENT}
+        statuses = {m.phone: m.status for m in s.scalars(select(SmsMessage))}
+        assert statuses.pop(PHONES["rossi"]) is SmsStatus.CANCELLED
+        assert set(statuses.values()) == {SmsStatus.SENT}
         rossi = s.get(Customer, ids["rossi"])
         assert rossi.optout_sms and rossi.optout_sms_date == dt.date(2026, 11, 20)
 
@@ -90,7 +95,7 @@ def test_gateway_down_exits_1(setup, capsys) -> None:
         save_sms_settings(db, gateway="http", http=provider.config(auth="none", retries=0))
         schedule(path, target)
         time_passes(db)
-        provider.state.script = ["500"] * 10
+        provider.state.script = ["503"] * 10
         assert main(["send-pending", "--db", path]) == 1
     err = capsys.readouterr().err
     assert "unavailable" in err and "stay pending" in err

@@ -56,7 +56,7 @@ def test_dry_run_prints_the_funnel_encoding_segments_and_cost(setup, capsys) -> 
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[:8] == [
+    assert lines[:10] == [
         "Rows in the target: 13",
         "One SMS per customer: 12 (-1)",
         "With a phone number: 11 (-1)",
@@ -64,6 +64,8 @@ def test_dry_run_prints_the_funnel_encoding_segments_and_cost(setup, capsys) -> 
         "Mobile number: 9 (-1)",
         "Not refusing SMS: 8 (-1)",
         "With a marketing legal basis: 7 (-1)",
+        "No SMS in the last 7 days: 7 (-0)",
+        "Not the same message again: 7 (-0)",
         "One SMS per number: 6 (-1)",
     ]
     assert "  - Petit (0612): invalid number: 0612" in lines
@@ -160,11 +162,11 @@ def test_gateway_down_exits_1_and_keeps_the_messages(setup, capsys) -> None:
     db, path, target = setup
     with SmsProvider() as provider:
         save_sms_settings(db, gateway="http", http=provider.config(auth="none", retries=1))
-        provider.state.script = ["500"] * 100
+        provider.state.script = ["503"] * 100
         code = main(["send-sms", target, "--db", path, "--text", "Prête", "--kind", "service"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "unavailable: HTTP 500 after 2 attempts" in captured.err
+    assert "unavailable: HTTP 503 after 2 attempts" in captured.err
     with db.session() as s:
         assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.PENDING}
 
@@ -220,3 +222,54 @@ def test_marketing_without_optout_mention_is_refused(setup, capsys) -> None:
     assert main(["send-sms", target, "--db", path, "--text", "Promo"]) == 2
     assert "opt-out mention" in capsys.readouterr().err
     assert counts(db) == (0, 0, 0)
+
+
+def _leave_half_pending(db) -> None:
+    """What a crash mid-send leaves: some messages sent, the rest pending (never handed)."""
+    with db.session() as s:
+        rows = s.scalars(select(SmsMessage).order_by(SmsMessage.id)).all()
+        for m in rows[:3]:
+            m.status = SmsStatus.SENT
+            m.sent_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("choice", ["--resume-pending", "--cancel-pending", "--leave-pending"])
+def test_a_rerun_after_a_crash_never_sends_twice(setup, capsys, choice) -> None:
+    db, path, target = setup
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    args = ["send-sms", target, "--db", path, "--text", "Votre voiture est prête", "--kind",
+            "service"]  # fmt: skip
+    try:
+        with SmsProvider() as provider:
+            save_sms_settings(db, gateway="http", http=provider.config(auth="none"))
+            provider.state.script = ["503"] * 100  # the first run sends nothing
+            assert main(args) == 1
+            _leave_half_pending(db)
+            provider.state.script = []
+            capsys.readouterr()
+            # the same command again: it names the waiting send and makes nothing new
+            assert main(args) == 2
+            err = capsys.readouterr().err
+            assert "4 messages of the send of" in err and "are still waiting" in err
+            assert "--resume-pending" in err
+            with db.session() as s:
+                assert s.scalar(select(func.count()).select_from(SmsBatch)) == 1
+            code = main([*args, choice])
+            out = capsys.readouterr().out
+            assert code == 0, out
+            main(["send-pending", "--db", path])
+            delivered = provider.state.phones_delivered()
+    finally:
+        keyring.set_keyring(previous)
+    with db.session() as s:
+        statuses = [m.status for m in s.scalars(select(SmsMessage).order_by(SmsMessage.id))]
+    if choice == "--cancel-pending":
+        # the 4 waiting ones cancelled; the new send goes to them (not to the 3 already sent)
+        assert statuses[:7].count(SmsStatus.CANCELLED) == 4
+        assert len(delivered) == 4
+    else:
+        assert statuses[:7].count(SmsStatus.SENT) == 7  # resumed now, or by send-pending
+        assert len(statuses) == 7  # the new send made no message: everyone has this one
+        assert len(delivered) == 4
+    assert len(set(delivered)) == len(delivered)  # nobody twice

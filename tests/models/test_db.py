@@ -38,7 +38,10 @@ def test_new_database_is_wal_with_foreign_keys_and_at_head(db_path: Path) -> Non
         with database.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+            assert (
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                == head_revision()
+            )
         assert database.backup is None
     finally:
         database.dispose()
@@ -58,7 +61,10 @@ def test_older_database_is_backed_up_then_upgraded(db_path: Path) -> None:
             assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
             assert copy.execute("SELECT name FROM site").fetchall() == [("Garage A",)]
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+            assert (
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                == head_revision()
+            )
     finally:
         database.dispose()
 

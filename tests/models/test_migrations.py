@@ -29,7 +29,9 @@ def test_upgrade_empty_to_head_then_down_to_base_and_up_again(tmp_path) -> None:
 
 def test_migrated_schema_matches_the_models(database) -> None:
     with database.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     assert diff == [], f"models and migrations differ: {diff}"
 
 
@@ -105,14 +107,21 @@ def test_0006_turns_the_customers_permissions_into_history(tmp_path) -> None:
             ("1", "sms", "refusal", "None", "None", "Cible (before history)"),
         ]
         bases = conn.execute(
-            text("SELECT customer_id, basis, event_date, source FROM permission_event WHERE kind = 'basis'")
+            text(
+                "SELECT customer_id, basis, event_date, source FROM permission_event WHERE kind = 'basis'"
+            )
         ).all()
         assert len(bases) == 7 and {tuple(map(str, b)) for b in bases} == {
             ("1", "consent", "2023-01-01", "Formulaire")
         }
         flags = dict(conn.execute(text("SELECT id, unknown_address FROM customer")).all())
         assert flags == {1: 0, 2: 1}
-        assert conn.execute(text("SELECT status FROM vehicle WHERE id = 1")).scalar() == "unknown_address"
-        assert conn.execute(text("SELECT invoice_type FROM workshop_invoice")).scalar() == "customer"
+        assert (
+            conn.execute(text("SELECT status FROM vehicle WHERE id = 1")).scalar()
+            == "unknown_address"
+        )
+        assert (
+            conn.execute(text("SELECT invoice_type FROM workshop_invoice")).scalar() == "customer"
+        )
         assert conn.execute(text("SELECT optout_post FROM customer WHERE id = 1")).scalar() == 1
     engine.dispose()

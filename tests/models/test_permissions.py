@@ -117,7 +117,9 @@ def test_casl_implied_consent_lapses_for_canadians_only(database) -> None:
     with database.session() as s:
         quebec = _customer(s, "1", country="CA", site_country="CA")
         record_basis(s, quebec, Channel.EMAIL, BasisKind.IMPLIED_INQUIRY, D(2026, 1, 10), "Web")
-        assert effective_basis(quebec, Channel.EMAIL, D(2026, 7, 9)).basis is BasisKind.IMPLIED_INQUIRY
+        assert (
+            effective_basis(quebec, Channel.EMAIL, D(2026, 7, 9)).basis is BasisKind.IMPLIED_INQUIRY
+        )
         assert effective_basis(quebec, Channel.EMAIL, D(2026, 7, 10)) is None
         record_basis(s, quebec, Channel.EMAIL, BasisKind.CONSENT, D(2025, 6, 1), "Formulaire")
         # the express consent given earlier still holds when the implied one lapses
@@ -147,7 +149,12 @@ def test_import_adds_never_removes_and_newer_date_wins(database) -> None:
         c = _customer(s, email="a@example.fr")
         record_refusal(s, c, Channel.POST, D(2026, 1, 10), "Saisie Cible", "amelie")
         # the file says nothing of a refusal: nothing changes
-        assert apply_import_permissions(s, c, [IncomingPermission(Channel.POST)], IMPORT, D(2026, 12, 2)) == []
+        assert (
+            apply_import_permissions(
+                s, c, [IncomingPermission(Channel.POST)], IMPORT, D(2026, 12, 2)
+            )
+            == []
+        )
         assert c.optout_post
         # an older refusal date: the one held stays
         older = IncomingPermission(Channel.POST, refused=True, refusal_date=D(2025, 1, 1))
@@ -203,7 +210,9 @@ _step = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps=st.lists(_step, max_size=12))
 def test_a_refusal_recorded_in_cible_is_never_lost(database, steps) -> None:
     """Whatever imports bring, a refusal typed in Cible (or a STOP) stays in force until a person

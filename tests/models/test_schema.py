@@ -57,22 +57,40 @@ def test_create_insert_query_round_trip(database) -> None:
         )
         s.add_all([site, customer, vehicle])
         s.flush()
-        s.add(Ownership(vehicle_id=vehicle.id, customer_id=customer.id, start_date=dt.date(2005, 6, 1)))
+        s.add(
+            Ownership(
+                vehicle_id=vehicle.id, customer_id=customer.id, start_date=dt.date(2005, 6, 1)
+            )
+        )
         invoice = WorkshopInvoice(
-            number="F1", date=dt.date(2025, 1, 10), customer_id=customer.id, vehicle_id=vehicle.id,
-            total_cents=15000, discount_cents=500,
+            number="F1",
+            date=dt.date(2025, 1, 10),
+            customer_id=customer.id,
+            vehicle_id=vehicle.id,
+            total_cents=15000,
+            discount_cents=500,
             lines=[
-                InvoiceLine(category=InvoiceLineCategory.LABOUR, amount_cents=10000, discount_cents=500),
+                InvoiceLine(
+                    category=InvoiceLineCategory.LABOUR, amount_cents=10000, discount_cents=500
+                ),
                 InvoiceLine(category=InvoiceLineCategory.PARTS, amount_cents=5000),
             ],
         )
         sale = VehicleSale(
-            kind=SaleKind.USED, customer_id=customer.id, vehicle_id=vehicle.id, price_cents=900000,
-            financing_type=FinancingType.SPECIALISED_CREDIT, rate=14.9, term_months=60,
-            financing_start=dt.date(2022, 1, 15), financing_end=dt.date(2027, 1, 15),
+            kind=SaleKind.USED,
+            customer_id=customer.id,
+            vehicle_id=vehicle.id,
+            price_cents=900000,
+            financing_type=FinancingType.SPECIALISED_CREDIT,
+            rate=14.9,
+            term_months=60,
+            financing_start=dt.date(2022, 1, 15),
+            financing_end=dt.date(2027, 1, 15),
             products=[SaleProduct(kind=SaleProductKind.EXTENDED_WARRANTY, name="Garantie 5 ans")],
         )
-        s.add_all([invoice, sale, ContactHistory(customer_id=customer.id, channel=ContactChannel.SMS)])
+        s.add_all(
+            [invoice, sale, ContactHistory(customer_id=customer.id, channel=ContactChannel.SMS)]
+        )
 
     with database.session() as s:
         got = s.scalars(select(Customer).where(Customer.last_name_fold.like("DUP%"))).one()
@@ -97,8 +115,12 @@ def test_enum_columns_reject_unknown_values(database) -> None:
 
     with pytest.raises(IntegrityError):
         with database.engine.begin() as conn:
-            conn.execute(text("INSERT INTO vehicle (category, status, is_demo, created_at) "
-                              "VALUES ('VP', 'flying', 0, '2020-01-01')"))
+            conn.execute(
+                text(
+                    "INSERT INTO vehicle (category, status, is_demo, created_at) "
+                    "VALUES ('VP', 'flying', 0, '2020-01-01')"
+                )
+            )
 
 
 def test_every_foreign_key_is_indexed(database) -> None:

@@ -235,9 +235,13 @@ class Reference:
     def leaf(self, cond: Condition, c: dict, v: dict | None) -> bool:
         f = get_field(cond.field)
         if f.entity.value == "customer":
-            return matches(cond.field, cond, customer_value(self.w, cond.field, c, self.today), self.today)
+            return matches(
+                cond.field, cond, customer_value(self.w, cond.field, c, self.today), self.today
+            )
         if f.entity.value == "vehicle":
-            return matches(cond.field, cond, vehicle_value(self.w, cond.field, v, self.today), self.today)
+            return matches(
+                cond.field, cond, vehicle_value(self.w, cond.field, v, self.today), self.today
+            )
         raise AssertionError(cond.field)
 
     def records(self, entity: str, c: dict, v: dict | None) -> list[dict]:
@@ -247,7 +251,9 @@ class Reference:
             return [h for h in self.w.contacts if h["customer_id"] == c["id"]]
         if v is None:
             return []
-        return [s for s in self.w.sales if s["customer_id"] == c["id"] and s["vehicle_id"] == v["id"]]
+        return [
+            s for s in self.w.sales if s["customer_id"] == c["id"] and s["vehicle_id"] == v["id"]
+        ]
 
     def on_record(self, cond: Condition, rec: dict) -> bool:
         if cond.field == "invoice.line_category":
@@ -295,7 +301,9 @@ class Reference:
             if not all(self.node(ch, c, vv) for ch in others + single):
                 return False
             for entity, conds in by_entity.items():
-                if not any(all(self.on_record(k, r) for k in conds) for r in self.records(entity, c, vv)):
+                if not any(
+                    all(self.on_record(k, r) for k in conds) for r in self.records(entity, c, vv)
+                ):
                     return False
             return all(any(self.leaf(k, c, vv) for k in cs) for cs in split.values())
 
@@ -363,14 +371,35 @@ FIELDS = [
 FAVOURITES = ["vehicle.model", "vehicle.brand", "vehicle.energy", "vehicle.first_registration"]
 
 TEXT_POOL = {
-    "customer.last_name": ["DUPONT", "dup%", "Dupré", "dupre", "%ont%", "Œuvre", "OEUVRE", "%", "", "x"],
+    "customer.last_name": [
+        "DUPONT",
+        "dup%",
+        "Dupré",
+        "dupre",
+        "%ont%",
+        "Œuvre",
+        "OEUVRE",
+        "%",
+        "",
+        "x",
+    ],
     "customer.first_name": ["Jean", "JEAN", "élodie", "%e%", "Luc"],
     "customer.postal_code": ["37210", "37000", "37", "372%", "78660", ""],
     "customer.city": ["Tours", "TOURS", "tou%", "%Y", "Versailles"],
     "customer.email": ["jean@example.fr", "JEAN%", "%@%"],
     "customer.civility": ["Monsieur", "Madame", "ETS", "monsieur", "M%"],
     "vehicle.brand": ["RENAULT", "MINI", "AUSTIN", "PEUGEOT", "ren%"],
-    "vehicle.model": ["CLIO", "%CLIO%", "%LAGUNA%", "Laguna Estate", "%mini%", "TWIZY", "MEGANE", "%GAN%", "Clio III"],
+    "vehicle.model": [
+        "CLIO",
+        "%CLIO%",
+        "%LAGUNA%",
+        "Laguna Estate",
+        "%mini%",
+        "TWIZY",
+        "MEGANE",
+        "%GAN%",
+        "Clio III",
+    ],
     "vehicle.plate": ["AB-123-CD", "ab%", "%78", "DR160PL"],
     "vehicle.energy": ["DIESEL", "ESSENCE", "ELECTRIQUE", "dies%"],
     "sale.lender": ["DIAC", "diac", "%crédit%", "Crédit Spécial"],
@@ -427,7 +456,9 @@ def conditions(draw) -> Condition:
         return Condition(key, op, [n], unit=draw(st.sampled_from(["days", "months", "years"])))
     if op in (Op.EMPTY, Op.NOT_EMPTY):
         return Condition(key, op, [])
-    count = {Op.BETWEEN: 2, Op.IN: draw(st.integers(1, 3)), Op.NE: draw(st.integers(1, 2))}.get(op, 1)
+    count = {Op.BETWEEN: 2, Op.IN: draw(st.integers(1, 3)), Op.NE: draw(st.integers(1, 2))}.get(
+        op, 1
+    )
     values = [draw(values_for(key, op)) for _ in range(count)]
     return Condition(key, op, values, keep_empty=draw(st.booleans()) if op is Op.NE else False)
 
@@ -465,7 +496,9 @@ def test_compiled_query_equals_python_filter(sample, world, tree: Group, today: 
     ref = Reference(world, criteria, today)
     expected = ref.vehicle_rows()
     columns = [
-        c.field for c in criteria.conditions() if get_field(c.field).entity.value in ("customer", "vehicle")
+        c.field
+        for c in criteria.conditions()
+        if get_field(c.field).entity.value in ("customer", "vehicle")
     ]
     with db.engine.connect() as conn:
         t = Target(criteria=tree, columns=columns)

@@ -32,15 +32,19 @@ def _build(db) -> dict[str, int]:
             s.add(c)
             s.flush()
             for i, (day, kind) in enumerate(rows):
-                s.add(WorkshopInvoice(number=f"{n}-{i}", date=day, customer_id=c.id, invoice_type=kind))
+                s.add(
+                    WorkshopInvoice(
+                        number=f"{n}-{i}", date=day, customer_id=c.id, invoice_type=kind
+                    )
+                )
             ids[name] = c.id
     return ids
 
 
-
-
 def _status(db, criteria=None) -> dict[int, str | None]:
-    target = Target(name="t", columns=["customer.relationship_status"], criteria=criteria or Group())
+    target = Target(
+        name="t", columns=["customer.relationship_status"], criteria=criteria or Group()
+    )
     with db.engine.connect() as conn:
         return {r.customer_id: r.values[0] for r in iter_rows(conn, target, today=TODAY)}
 

@@ -5,19 +5,22 @@ to the log with its idempotency key before calling :meth:`Gateway.send_batch`, a
 :class:`SendResult` as it comes.
 
 **HTTP** (:class:`HttpGateway`): URL, authentication and field mapping come from
-:class:`~app.export.sms.settings.HttpConfig`, so the common JSON or form APIs can be reached.
-HTTPS is required (plain HTTP only to this computer, 127.0.0.1, for tests). Timeouts, connection
-errors, 429 and 5xx answers are retried with exponential back-off; after the last retry the send
-stops with :class:`GatewayUnavailable` and the message stays pending for the next run. Other 4xx
-answers fail the message with the provider's reason. Requests are spaced to respect a rate
-limit. Delivery statuses and replies (STOP) are read by polling: a desktop behind a garage's
-router cannot receive callbacks.
+:class:`~app.export.sms.settings.HttpConfig` (or a provider preset, :mod:`.presets`), so the
+common JSON or form APIs can be reached. HTTPS is required (plain HTTP only to this computer,
+127.0.0.1, for tests). Requests are spaced to respect a rate limit. Delivery statuses and
+replies (STOP) are read by polling: a desktop behind a garage's router cannot receive callbacks.
 
-*Idempotency assumption*: the idempotency key goes with every request (an HTTP header and, if
-mapped, a request field). After a crash, a message that was handed to the provider but not yet
-marked sent is handed again **with the same key**; Cible relies on the provider to accept it
-once (the usual behaviour of an idempotency key or client reference). A provider that ignores
-the key could send that one message twice — at most one per crash, the one in flight.
+*A message is never POSTed twice.* None of the providers Cible knows documents an idempotency
+key, so Cible does not count on one. A send request is repeated only when the provider cannot
+have acted on it: the connection could not be made or the request could not be written
+(``URLError``), or the provider answered 429 or 503 ("not now": its ``Retry-After`` is honoured
+up to :attr:`HttpConfig.retry_after_cap`, the rate is halved, with jitter). Any other failure
+once the request was sent — a timeout waiting for the answer, a connection lost, another 5xx —
+leaves the outcome **unknown**: the message gets the status ``unknown`` and the run stops (the
+rest stays pending). An unknown message is never handed again by Cible: it is asked from the
+provider by Cible's reference (:meth:`Gateway.lookup`, where the provider's API allows it),
+otherwise a person decides in the SMS log. Other 4xx answers fail the message with the
+provider's reason.
 
 **Outbox** (:class:`OutboxGateway`): writes the due messages to a CSV file (``reference``,
 ``phone``, ``sender``, ``message``; UTF-8, comma) that the user uploads to the provider's
@@ -33,10 +36,14 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import email.utils
+import http.client
 import io
 import json
 import os
+import random
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -65,6 +72,10 @@ class GatewayUnavailable(CibleError):
     """The gateway did not answer (or answered 5xx) after every retry; try again later."""
 
 
+class OutcomeUnknown(GatewayUnavailable):
+    """A send request got no usable answer after it left: the message may have gone."""
+
+
 class GatewayRefused(GatewayUnavailable):
     """The gateway refused Cible itself (wrong URL or key): nothing can be sent until fixed."""
 
@@ -84,7 +95,7 @@ class OutgoingSms:
 @dataclass(frozen=True)
 class SendResult:
     key: str
-    #: SENT, EXPORTED or FAILED.
+    #: SENT, EXPORTED, FAILED or UNKNOWN (handed over, no answer).
     status: SmsStatus
     provider_id: str | None = None
     reason: str | None = None
@@ -110,8 +121,55 @@ class Reply:
 
     @property
     def is_stop(self) -> bool:
-        words = self.text.strip().upper().replace(".", " ").replace("!", " ").split()
-        return bool(words) and words[0] in ("STOP", "ARRET", "ARRÊT", "STOPP", "UNSUBSCRIBE")
+        return is_optout(self.text)
+
+
+#: Opt-out words of the markets Cible serves, folded (upper case, no accents): a reply whose
+#: first word (or first two) is one of them is a refusal. French, English (the words Twilio
+#: and the CTIA handle), German, Italian, Estonian.
+OPTOUT_WORDS = frozenset(
+    {
+        # French
+        "STOP", "STOPPER", "ARRET", "ARRETER", "ARRETEZ", "DESABONNER", "DESABONNEMENT",
+        "DESABONNEZ", "DESINSCRIRE", "DESINSCRIPTION", "DESINSCRIVEZ", "DESINSCRIT",
+        "DESINSCRITE",
+        # English
+        "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "REVOKE",
+        # German
+        "STOPP", "ABMELDEN", "ABMELDUNG", "ABBESTELLEN", "AUSTRAGEN", "KUENDIGEN", "KUNDIGEN",
+        # Italian
+        "BASTA", "CANCELLA", "CANCELLAMI", "DISISCRIVI", "DISISCRIVIMI", "DISISCRIZIONE",
+        # Estonian (lõpeta, loobun, loobu)
+        "LOPETA", "LOOBUN", "LOOBU",
+    }
+)  # fmt: skip
+OPTOUT_PHRASES = frozenset(
+    {
+        ("OPT", "OUT"), ("ME", "DESINSCRIRE"), ("ME", "DESABONNER"), ("NE", "PLUS"),
+        ("NON", "INVIARE"), ("EI", "SOOVI"),
+    }
+)  # fmt: skip
+
+
+def fold_reply(text: str) -> list[str]:
+    """The words of a reply: accents removed, upper case, every punctuation mark, symbol and
+    emoji (any Unicode P* or S* character) a separator — ``« Stop, merci 🙏 »`` → STOP MERCI."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for ch in decomposed:
+        category = unicodedata.category(ch)
+        if category.startswith("M") or category == "Cf":  # accents, ZWJ, variation selectors
+            continue
+        kept.append(" " if category[0] in "PSZC" else ch)
+    return "".join(kept).upper().split()
+
+
+def is_optout(text: str) -> bool:
+    """A reply refusing further SMS (:data:`OPTOUT_WORDS`, :data:`OPTOUT_PHRASES`)."""
+    words = fold_reply(text)
+    if not words:
+        return False
+    return words[0] in OPTOUT_WORDS or tuple(words[:2]) in OPTOUT_PHRASES
 
 
 class Gateway(ABC):
@@ -124,18 +182,32 @@ class Gateway(ABC):
         self,
         messages: list[OutgoingSms],
         on_results: Callable[[list[SendResult]], None],
-        on_handing: Callable[[list[OutgoingSms]], None] | None = None,
+        on_handing: Callable[[list[OutgoingSms]], list[OutgoingSms]] | None = None,
     ) -> None:
         """Hand *messages* over; call *on_results* as soon as outcomes are known (one message at
         a time for an API, all at once for a file).
 
-        *on_handing* is called with the messages about to leave, just before they do (the
-        sender records the attempt there). Raises :class:`GatewayUnavailable` when the provider
+        *on_handing* is called with the messages about to leave, just before they do; it
+        returns those that may leave (the sender re-checks the send window and records the
+        attempt there); the others get no result and stay as the sender left them. Raises :class:`GatewayUnavailable` when the provider
         cannot be reached: the messages without a result stay pending.
         """
 
+    #: Handing a message again is harmless (the outbox skips a reference already written).
+    rehand_safe: bool = False
+
     def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
         """Delivery statuses of sent messages given as (key, provider id)."""
+        return []
+
+    @property
+    def can_lookup(self) -> bool:
+        """The provider can be asked about a message by Cible's reference."""
+        return False
+
+    def lookup(self, keys: list[str]) -> list[StatusReport]:
+        """What the provider knows of the messages of reference *keys* (status ``SENT`` when it
+        has them, ``DELIVERED``/``FAILED`` when final); a message it does not know is left out."""
         return []
 
     def replies(self) -> list[Reply]:
@@ -243,9 +315,10 @@ class HttpGateway(Gateway):
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[float], float] | None = None,
     ) -> None:
         check_url(config.url)
-        for extra in (config.status_url, config.replies_url):
+        for extra in (config.status_url, config.replies_url, config.lookup_url):
             if extra:
                 check_url(extra)
         if config.auth != "none" and not secret:
@@ -259,7 +332,10 @@ class HttpGateway(Gateway):
         self._secret = secret or ""
         self._sleep = sleep
         self._clock = clock
+        self._jitter = jitter or (lambda wait: random.uniform(0, wait / 4))  # noqa: S311
         self._last_request: float | None = None
+        #: Multiplies the interval between requests (doubled at each 429/503 of the run).
+        self._slowdown = 1.0
 
     # -- plumbing -----------------------------------------------------------------------------
     def _headers(self) -> dict[str, str]:
@@ -278,23 +354,59 @@ class HttpGateway(Gateway):
         rate = self.config.rate_per_second
         if rate <= 0:
             return
+        interval = self._slowdown / rate
         now = self._clock()
         if self._last_request is not None:
-            wait = self._last_request + 1.0 / rate - now
+            wait = self._last_request + interval - now
             if wait > 0:
                 self._sleep(wait)
                 now = self._clock()
         self._last_request = now
 
+    def _retry_after(self, error: urllib.error.HTTPError, attempt: int) -> float:
+        """Seconds to wait after a 429/503: the provider's ``Retry-After`` (seconds or an HTTP
+        date) up to the cap, else exponential back-off; plus jitter."""
+        c = self.config
+        wait = c.backoff * (2**attempt)
+        header = (error.headers.get("Retry-After") if error.headers else None) or ""
+        header = header.strip()
+        if header:
+            try:
+                wait = float(header)
+            except ValueError:
+                try:
+                    when = email.utils.parsedate_to_datetime(header)
+                except (TypeError, ValueError):
+                    when = None
+                if when is not None:
+                    if when.tzinfo is None:
+                        when = when.replace(tzinfo=dt.UTC)
+                    wait = (when - dt.datetime.now(dt.UTC)).total_seconds()
+        wait = min(max(wait, 0.0), c.retry_after_cap)
+        return wait + self._jitter(wait)
+
     def _request(
-        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        *,
+        repeatable: bool = True,
     ) -> tuple[int, bytes]:
-        """(status, body) of the first answer that is not retryable; retries the others."""
+        """(status, body) of the first answer that is not retryable; retries the others.
+
+        *repeatable* False (sending a message): the request is repeated only when the provider
+        cannot have acted on it (no connection, request not written, 429, 503); any other
+        failure after it left raises :class:`OutcomeUnknown`.
+        """
         c = self.config
         last_problem = ""
+        wait = 0.0
         for attempt in range(c.retries + 1):
             if attempt:
-                self._sleep(c.backoff * (2 ** (attempt - 1)))
+                self._sleep(wait or c.backoff * (2 ** (attempt - 1)))
+            wait = 0.0
             self._wait_for_rate()
             request = urllib.request.Request(url, data=body, headers=headers, method=method)
             try:
@@ -302,19 +414,31 @@ class HttpGateway(Gateway):
                     return response.status, response.read()
             except urllib.error.HTTPError as error:
                 payload = error.read() if error.fp else b""
-                if error.code >= 500 or error.code == 429:
+                if error.code in (429, 503):
                     last_problem = f"HTTP {error.code}"
+                    wait = self._retry_after(error, attempt)
+                    self._slowdown = min(self._slowdown * 2, 64)
+                    continue
+                if error.code >= 500:
+                    last_problem = f"HTTP {error.code}"
+                    if not repeatable:
+                        raise OutcomeUnknown(last_problem) from None
                     continue
                 return error.code, payload
-            except TimeoutError:
-                last_problem = _("no answer (timeout)")
             except urllib.error.URLError as error:
+                # raised while connecting or writing the request: the provider has not got it
                 if isinstance(error.reason, TimeoutError):
                     last_problem = _("no answer (timeout)")
                 else:
                     last_problem = _("cannot connect ({detail})").format(detail=error.reason)
-            except (ConnectionError, OSError) as error:
+            except TimeoutError:
+                last_problem = _("no answer (timeout)")
+                if not repeatable:
+                    raise OutcomeUnknown(last_problem) from None
+            except (ConnectionError, http.client.HTTPException, OSError) as error:
                 last_problem = _("connection lost ({detail})").format(detail=error)
+                if not repeatable:
+                    raise OutcomeUnknown(last_problem) from None
         host = urllib.parse.urlsplit(url).hostname
         attempts = c.retries + 1
         raise GatewayUnavailable(
@@ -349,7 +473,17 @@ class HttpGateway(Gateway):
 
     def send_one(self, message: OutgoingSms) -> SendResult:
         body, headers = self._payload(message)
-        status, answer = self._request("POST", self.config.url, body, headers)
+        try:
+            status, answer = self._request("POST", self.config.url, body, headers, repeatable=False)
+        except OutcomeUnknown as error:
+            return SendResult(
+                message.key,
+                SmsStatus.UNKNOWN,
+                None,
+                _("no answer from the provider ({problem}): it may have been sent").format(
+                    problem=error
+                ),
+            )
         if 200 <= status < 300:
             provider_id = None
             try:
@@ -384,12 +518,22 @@ class HttpGateway(Gateway):
         self,
         messages: list[OutgoingSms],
         on_results: Callable[[list[SendResult]], None],
-        on_handing: Callable[[list[OutgoingSms]], None] | None = None,
+        on_handing: Callable[[list[OutgoingSms]], list[OutgoingSms]] | None = None,
     ) -> None:
         for message in messages:
-            if on_handing is not None:
-                on_handing([message])
-            on_results([self.send_one(message)])
+            if on_handing is not None and not on_handing([message]):
+                continue  # held back at the last moment (send window closed meanwhile)
+            result = self.send_one(message)
+            on_results([result])
+            if result.status is SmsStatus.UNKNOWN:
+                host = urllib.parse.urlsplit(self.config.url).hostname
+                raise OutcomeUnknown(
+                    _(
+                        "The SMS gateway {host} did not answer for the message to {phone} "
+                        "({reason}). It is marked unknown and will not be sent again by "
+                        "Cible; the messages not sent stay pending."
+                    ).format(host=host, phone=message.phone, reason=result.reason)
+                )
 
     def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
         c = self.config
@@ -425,6 +569,49 @@ class HttpGateway(Gateway):
                     provider_id=provider_id,
                     key=key,
                     reason=str(reason or value)[:200] if status is SmsStatus.FAILED else None,
+                )
+            )
+        return reports
+
+    @property
+    def can_lookup(self) -> bool:
+        return bool(self.config.lookup_url)
+
+    def lookup(self, keys: list[str]) -> list[StatusReport]:
+        c = self.config
+        if not c.lookup_url:
+            return []
+        delivered = {v.lower() for v in c.delivered_values}
+        failed = {v.lower() for v in c.failed_values}
+        reports = []
+        for key in keys:
+            url = c.lookup_url.replace("{key}", urllib.parse.quote(key, safe=""))
+            code, answer = self._request("GET", url, None, self._headers())
+            if not 200 <= code < 300:
+                continue  # unknown to the provider (404), or no answer: a person decides
+            try:
+                data = json.loads(answer or b"null")
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if isinstance(data, list):
+                data = data[0] if data else None
+            if not data:
+                continue
+            value = str(_dig(data, c.status_field) or "").lower()
+            provider_id = _dig(data, c.id_field)
+            status = (
+                SmsStatus.DELIVERED
+                if value in delivered
+                else SmsStatus.FAILED
+                if value in failed
+                else SmsStatus.SENT
+            )
+            reports.append(
+                StatusReport(
+                    status,
+                    provider_id=str(provider_id) if provider_id not in (None, "") else None,
+                    key=key,
+                    reason=value[:200] if status is SmsStatus.FAILED else None,
                 )
             )
         return reports
@@ -473,6 +660,7 @@ def _keys_in_outboxes(folder: Path) -> dict[str, str]:
 
 class OutboxGateway(Gateway):
     kind = "outbox"
+    rehand_safe = True
     batch_size = 5000  # one file per run, unless it is very large
 
     def __init__(
@@ -486,7 +674,7 @@ class OutboxGateway(Gateway):
         self,
         messages: list[OutgoingSms],
         on_results: Callable[[list[SendResult]], None],
-        on_handing: Callable[[list[OutgoingSms]], None] | None = None,
+        on_handing: Callable[[list[OutgoingSms]], list[OutgoingSms]] | None = None,
     ) -> None:
         if not messages:
             return
@@ -501,7 +689,11 @@ class OutboxGateway(Gateway):
             stamp = self._clock().strftime("%Y%m%d-%H%M%S")
             path = self.folder / f"{OUTBOX_PREFIX}{stamp}-{fresh[0].key[:8]}.csv"
             if on_handing is not None:
-                on_handing(fresh)
+                allowed = {m.key for m in on_handing(fresh) or ()}
+                fresh = [m for m in fresh if m.key in allowed]
+                held = {m.key for m in messages} - allowed - set(already)
+                messages = [m for m in messages if m.key not in held]
+        if fresh:
             self._write(path, fresh)
             self.written.append(path)
             name = path.name
@@ -595,7 +787,7 @@ def read_report(path: str | os.PathLike[str]) -> tuple[list[StatusReport], list[
         when = _parse_when(cell(row, "date"))
         phone = cell(row, "phone")
         reply = cell(row, "reply")
-        if raw_status == "stop" or (reply and Reply(phone, reply).is_stop):
+        if raw_status == "stop" or reply:
             replies.append(Reply(phone, reply or "STOP", when))
         status = (
             SmsStatus.DELIVERED

@@ -48,6 +48,7 @@ def status_label(status: SmsStatus | str, lang: str | None = None) -> str:
         SmsStatus.DELIVERED: pgettext("SMS status", "Delivered", lang),
         SmsStatus.FAILED: pgettext("SMS status", "Failed", lang),
         SmsStatus.CANCELLED: pgettext("SMS status", "Cancelled", lang),
+        SmsStatus.UNKNOWN: pgettext("SMS status", "Unknown: may have been sent", lang),
     }
     return labels[SmsStatus(status)]
 

@@ -10,9 +10,14 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
 5. no refusal of SMS (read from the database now, not when the target was built), and the
    number not on the SMS suppression list (a STOP or a refusal follows the number to every
    customer holding it, see :mod:`app.models.permissions`);
-6. marketing only: a legal basis for marketing (consent or legitimate interest);
-7. marketing only, when set: no SMS in the last N days (contact history);
-8. one SMS per number (customers sharing a phone), among those still in.
+6. marketing only: a legal basis for marketing (consent or legitimate interest); for Canadian
+   customers the basis in force today in the permission history (CASL implied consent lapses);
+7. marketing only, when set (default 7 days): no marketing SMS to the number in the last N days —
+   messages pending, scheduled or unknown included, so four sends made the same day reach a
+   number once — nor any SMS to the customer in the contact history;
+8. the same message (same text) is not already waiting for or sent to that number in that time
+   (a send made again after a crash), whatever its kind;
+9. one SMS per number (customers sharing a phone), among those still in.
 
 The longest rendered message decides the segment count shown; the cost is the total of every
 message's segments times the price per segment. No Qt here.
@@ -25,11 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
+from sqlalchemy.orm import Session
 
 from app.export.funnel import Funnel
 from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse, make_gsm_safe
-from app.export.sms.phones import Phone, PhoneKind, best_mobile, region_for
+from app.export.sms.phones import Phone, PhoneKind, best_mobile, customer_regions, region_for
 from app.export.sms.settings import SmsSettings
 from app.export.sms.templates import (
     TemplateError,
@@ -43,11 +49,12 @@ from app.export.sms.templates import (
 )
 from app.export.sms.windows import market_for_country
 from app.i18n import N_, _, format_count, format_date, ngettext
+from app.models import permissions
 from app.models.activity import ContactHistory
 from app.models.dealership import Customer, Site
 from app.models.enums import Channel, ContactChannel, MarketingBasis
 from app.models.permissions import suppressed_phones
-from app.models.sms import SmsKind
+from app.models.sms import SmsBatch, SmsKind, SmsMessage, SmsStatus
 from app.query.catalog import current_language, get_field
 from app.query.engine import iter_rows
 from app.query.target import Target
@@ -65,19 +72,25 @@ _LABELS: dict[str, str] = {
     "refused": N_("Not refusing SMS"),
     "basis": N_("With a marketing legal basis"),
     "duplicate": N_("One SMS per number"),
+    "same": N_("Not the same message again"),
 }
 #: Why a step leaves someone out.
 _REASONS: dict[str, str] = {
     "customers": N_("another vehicle of the same customer"),
     "number": N_("no mobile number"),
     "valid": N_("invalid number: {raw}"),
+    "ambiguous": N_("number {raw} means {first} in {country} and {second} in {other}: not sent"),
     "mobile": N_("landline: {raw}"),
     "refused": N_("refused SMS"),
     "refused_since": N_("refused SMS ({date})"),
     "suppressed": N_("number on the SMS suppression list: {raw}"),
     "basis": N_("no marketing legal basis"),
+    "casl": N_("implied consent expired (CASL)"),
     "duplicate": N_("same number as {name}"),
     "recent": N_("SMS sent on {date}"),
+    "recent_number": N_("marketing SMS to this number on {date}"),
+    "waiting": N_("marketing SMS to this number waiting (send of {date})"),
+    "same": N_("the same message to this number already in the send of {date}"),
 }
 
 
@@ -216,6 +229,101 @@ def _last_sms(conn: Connection, ids: list[int], since: dt.datetime) -> dict[int,
     return result
 
 
+def _invalid(r: Recipient, facts: dict[int, Any], lang: str) -> str | None:
+    if r.phone.kind is PhoneKind.INVALID:
+        return _reason("valid", lang, raw=r.phone.raw)
+    if r.phone.kind is PhoneKind.AMBIGUOUS:
+        fact = facts.get(r.customer_id)
+        first, second = r.phone.readings
+        return _reason(
+            "ambiguous",
+            lang,
+            raw=r.phone.raw,
+            first=first,
+            country=(fact.country or "").upper() if fact else "",
+            second=second,
+            other=(fact.site_country or "").upper() if fact else "",
+        )
+    return None
+
+
+_LIVE = (
+    SmsStatus.SCHEDULED,
+    SmsStatus.PENDING,
+    SmsStatus.UNKNOWN,
+    SmsStatus.SENT,
+    SmsStatus.EXPORTED,
+    SmsStatus.DELIVERED,
+)
+
+
+def _logged(
+    conn: Connection,
+    phones: list[str],
+    since: dt.datetime,
+    *,
+    kind: SmsKind | None = None,
+    body: str | None = None,
+) -> dict[str, tuple[dt.datetime, bool]]:
+    """Per number: the latest message of the log made or sent since *since*, or still waiting
+    (pending, scheduled, unknown) — (its send's date, still waiting)."""
+    found: dict[str, tuple[dt.datetime, bool]] = {}
+    waiting = (SmsStatus.SCHEDULED, SmsStatus.PENDING, SmsStatus.UNKNOWN)
+    query = (
+        select(SmsMessage.phone, SmsMessage.status, SmsBatch.created_at)
+        .join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
+        .where(
+            SmsMessage.status.in_(_LIVE),
+            or_(
+                SmsMessage.status.in_(waiting),
+                func.coalesce(SmsMessage.sent_at, SmsMessage.created_at) >= since,
+            ),
+        )
+    )
+    if kind is not None:
+        query = query.where(SmsBatch.kind == kind)
+    if body is not None:
+        query = query.where(SmsBatch.body == body)
+    wanted = sorted({p for p in phones if p})
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for phone, status, created in conn.execute(query.where(SmsMessage.phone.in_(chunk))):
+            is_waiting = SmsStatus(status) in waiting
+            held = found.get(phone)
+            if held is None or (is_waiting, created) > (held[1], held[0]):
+                found[phone] = (created, is_waiting)
+    return found
+
+
+def _lapsed_casl(
+    conn: Connection, kept: list[Recipient], facts: dict[int, Any], today: dt.date
+) -> set[int]:
+    """Canadian customers (their country, or their site's) whose basis in force today is gone:
+    CASL implied consent lapses two years after a purchase, six months after an inquiry
+    (:func:`app.models.permissions.effective_basis`)."""
+    ids = [
+        r.customer_id
+        for r in kept
+        if (f := facts.get(r.customer_id)) is not None
+        and "CA" in ((f.country or "").upper(), (f.site_country or "").upper())
+    ]
+    if not ids:
+        return set()
+    lapsed: set[int] = set()
+    with Session(bind=conn) as session:
+        for chunk in _chunks(ids):
+            for customer in session.scalars(select(Customer).where(Customer.id.in_(chunk))):
+                if customer.permission_events and (
+                    permissions.effective_basis(customer, Channel.SMS, today) is None
+                ):
+                    lapsed.add(customer.id)
+    return lapsed
+
+
+def _local_date(utc: dt.datetime) -> dt.date:
+    return utc.replace(tzinfo=dt.UTC).astimezone().date()
+
+
 def _utc_naive(when: dt.datetime) -> dt.datetime:
     return when.astimezone(dt.UTC).replace(tzinfo=None)
 
@@ -247,6 +355,7 @@ def plan_send(
         kind,
         settings,
         merge_names=placeholders(body),
+        body=body,
         at=at,
         now=now,
         today=today,
@@ -275,6 +384,7 @@ def build_funnel(
     settings: SmsSettings,
     *,
     merge_names: list[str],
+    body: str | None = None,
     at: dt.datetime | None = None,
     now: dt.datetime | None = None,
     today: dt.date | None = None,
@@ -284,7 +394,8 @@ def build_funnel(
     """The recipients of *target* (with the values of *merge_names*) and the time asked for.
 
     Reads the database; the message itself is applied by :func:`apply_body` (cheap: the
-    window's live preview calls it at every keystroke).
+    window's live preview calls it at every keystroke). With *body*, numbers that already have
+    that message (waiting or sent lately) are left out.
     """
     kind = SmsKind(kind)
     lang = current_language(lang)
@@ -310,8 +421,11 @@ def build_funnel(
     for row in rows:
         values = dict(zip(columns, row.values, strict=True))
         fact = facts.get(row.customer_id)
+        regions, both = customer_regions(
+            fact.country if fact else None, fact.site_country if fact else None
+        )
         region = region_for(fact.site_country if fact else None, fact.country if fact else None)
-        phone = best_mobile([values[k] for k in PHONE_COLUMNS], region)
+        phone = best_mobile([values[k] for k in PHONE_COLUMNS], regions, both=both)
         merge = {
             name: fields[columns.index(key)].format_value(values[key], lang)
             for name, key in zip(names, merge_keys, strict=True)
@@ -347,9 +461,7 @@ def build_funnel(
     funnel.keep(
         "valid",
         _label("valid", lang),
-        lambda r: (
-            _reason("valid", lang, raw=r.phone.raw) if r.phone.kind is PhoneKind.INVALID else None
-        ),
+        lambda r: _invalid(r, facts, lang),
     )
     funnel.keep(
         "mobile",
@@ -375,22 +487,42 @@ def build_funnel(
 
     funnel.keep("refused", _label("refused", lang), refused)
     if kind is SmsKind.MARKETING:
+        lapsed = _lapsed_casl(conn, funnel.kept, facts, today)
 
         def no_basis(r: Recipient) -> str | None:
             fact = facts.get(r.customer_id)
             basis = MarketingBasis(fact.marketing_basis) if fact else MarketingBasis.NONE
-            return _reason("basis", lang) if basis is MarketingBasis.NONE else None
+            if basis is MarketingBasis.NONE:
+                return _reason("basis", lang)
+            if r.customer_id in lapsed:
+                return _reason("casl", lang)
+            return None
 
         funnel.keep("basis", _label("basis", lang), no_basis)
+    days = settings.recent_days if settings.recent_days > 0 else 7
+    since = _utc_naive(now) - dt.timedelta(days=days)
     if kind is SmsKind.MARKETING and settings.recent_days > 0:
-        since = _utc_naive(now) - dt.timedelta(days=settings.recent_days)
         last = _last_sms(conn, [r.customer_id for r in funnel.kept], since)
+        logged = _logged(conn, [r.phone.e164 for r in funnel.kept], since, kind=kind)
+
+        def recent(r: Recipient) -> str | None:
+            found = logged.get(r.phone.e164)
+            if found is not None:
+                day = format_date(_local_date(found[0]), lang)
+                return _reason("waiting" if found[1] else "recent_number", lang, date=day)
+            if r.customer_id in last:
+                return _reason("recent", lang, date=format_date(last[r.customer_id].date(), lang))
+            return None
+
+        funnel.keep("recent", _recent_label(settings.recent_days, lang), recent)
+    if body is not None:
+        same = _logged(conn, [r.phone.e164 for r in funnel.kept], since, body=body)
         funnel.keep(
-            "recent",
-            _recent_label(settings.recent_days, lang),
+            "same",
+            _label("same", lang),
             lambda r: (
-                _reason("recent", lang, date=format_date(last[r.customer_id].date(), lang))
-                if r.customer_id in last
+                _reason("same", lang, date=format_date(_local_date(same[r.phone.e164][0]), lang))
+                if r.phone.e164 in same
                 else None
             ),
         )

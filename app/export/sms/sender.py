@@ -1,33 +1,44 @@
-"""Sending: never twice, never lost.
+"""Sending: never twice, never lost, never to a number that refused, never after hours.
 
 1. :func:`create_batch` writes the send and **every** message to the log in one transaction,
-   each with a unique idempotency key: ``pending`` if due now, ``scheduled`` if it waits for a
-   date or for the send window.
-2. :func:`send_due` takes the due messages in id order, a chunk at a time. For each chunk it
-   first re-reads the customers (a refusal of SMS or a lost marketing basis since the target was
-   built cancels the message) and commits; just before messages leave, one more attempt
-   and the time are committed; only then is it handed to the gateway. Each result is committed
-   as it comes: ``sent`` (with the provider's id), ``exported`` (outbox file) or ``failed``
-   with the reason, and a sent message is written to the customer's contact history in the
-   same transaction.
-3. After a crash, the next run finds the messages still ``pending`` (written, maybe handed to
-   the provider, not marked) and hands them again with the **same** key: the provider accepts a
-   key once (see the idempotency assumption in :mod:`app.export.sms.gateway`); the outbox skips
-   keys already in one of its files. Nobody is skipped: a message leaves ``pending`` only with a
-   recorded outcome.
-4. If the gateway is unavailable after its retries, the run stops and the rest stays pending
-   for the next run (``send-pending``, or the window while it is open).
+   each with a unique reference (``idempotency_key``): ``pending`` if due now, ``scheduled`` if
+   it waits for a date or for the send window. Before a new send is made, the sends still
+   waiting are settled (:func:`waiting_sends`: send, cancel or leave them), and the funnel sees
+   every message already pending, scheduled or sent to the same numbers.
+2. :func:`send_due` first reads the replies waiting at the provider (a STOP there cancels the
+   messages to that number before any leaves), settles the messages a crash left without an
+   outcome (below), then takes the due messages in id order, a chunk at a time. For each chunk
+   it re-reads the customers and the SMS suppression list (a refusal of SMS, a STOP from any
+   customer holding the number, or a lost marketing basis since the target was built cancels
+   the message) and commits. Just before each message leaves, the send window of its market is
+   checked again with the clock of that moment (a marketing message that would leave after
+   hours waits for the next allowed time), and one more attempt and the time are committed;
+   only then is it handed to the gateway. Each result is committed as it comes: ``sent`` (with
+   the provider's id), ``exported`` (outbox file), ``failed`` with the reason, or ``unknown``
+   (no answer: it may have gone), and a sent message is written to the customer's contact
+   history in the same transaction.
+3. **No message is handed to a provider twice.** A message whose outcome is unknown — no answer
+   to its request, or handed before a crash and never marked — gets the status ``unknown`` and
+   is never handed again by Cible: :func:`resolve_unknown` asks the provider for it by Cible's
+   reference where its API allows (found: ``sent``), otherwise a person decides in the SMS log
+   (:func:`release_unknown` to send it again, :func:`settle_unknown` to record it as sent or
+   failed). The outbox is the exception: it skips a reference already written to one of its
+   files, so a message handed to it before a crash is simply handed again.
+4. If the gateway is unavailable, the run stops and the rest stays pending for the next run
+   (``send-pending``, or the window while it is open).
 5. One sender at a time per database (:mod:`app.export.sms.lease`): the window's background
    sender and a scheduled ``send-pending`` never hand the same messages over together.
 
-:func:`poll_statuses` and :func:`import_report` record delivery statuses; a STOP reply sets the
-customer's refusal of SMS with its date and source (:func:`apply_stop`).
+:func:`poll_statuses` and :func:`import_report` record delivery statuses and replies; an
+opt-out reply puts the number on the SMS suppression list and sets the refusal of every
+customer holding it (:func:`apply_stop`); other replies wait in the SMS log for a person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -39,6 +50,7 @@ from sqlalchemy.orm import Session
 from app.export.sms.gateway import (
     Gateway,
     GatewayUnavailable,
+    OutcomeUnknown,
     OutgoingSms,
     Reply,
     SendResult,
@@ -46,16 +58,16 @@ from app.export.sms.gateway import (
     read_report,
 )
 from app.export.sms.lease import SendingLease
-from app.export.sms.phones import DEFAULT_REGION, normalise, region_for
+from app.export.sms.phones import DEFAULT_REGION, normalise, regions_for
 from app.export.sms.recipients import SmsPlan
 from app.export.sms.windows import SendWindow
-from app.i18n import _, format_date
+from app.i18n import _, format_date, ngettext
 from app.models import permissions
 from app.models.activity import ContactHistory
 from app.models.db import Database
 from app.models.dealership import Customer, Site
 from app.models.enums import Channel, ContactChannel, MarketingBasis
-from app.models.sms import OPEN_STATUSES, SmsBatch, SmsKind, SmsMessage, SmsStatus
+from app.models.sms import OPEN_STATUSES, SmsBatch, SmsKind, SmsMessage, SmsReply, SmsStatus
 
 STOP_SOURCE = "SMS STOP"
 
@@ -142,13 +154,21 @@ class SendSummary:
     cancelled: int = 0
     #: Marketing messages put back to wait for their market's send window.
     deferred: int = 0
+    #: Handed over without an answer (never handed again; asked from the provider or decided
+    #: by a person in the SMS log).
+    unknown: int = 0
+    #: Opt-out replies read before sending, and other replies waiting for a person.
+    stops: int = 0
+    replies: int = 0
+    #: Unknown outcomes the provider, asked by reference, said it had.
+    resolved: int = 0
     #: Set when the run stopped early (gateway unavailable); the rest stays pending.
     stopped: str | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def handled(self) -> int:
-        return self.sent + self.exported + self.failed + self.cancelled
+        return self.sent + self.exported + self.failed + self.cancelled + self.unknown
 
 
 def _due_filter(now_utc: dt.datetime):
@@ -156,6 +176,12 @@ def _due_filter(now_utc: dt.datetime):
         SmsMessage.status == SmsStatus.PENDING,
         (SmsMessage.status == SmsStatus.SCHEDULED) & (SmsMessage.scheduled_for <= now_utc),
     )
+
+
+def count_unknown(session: Session) -> int:
+    """Messages whose outcome is unknown (a person decides in the SMS log)."""
+    query = select(func.count()).select_from(SmsMessage)
+    return int(session.scalar(query.where(SmsMessage.status == SmsStatus.UNKNOWN)) or 0)
 
 
 def count_due(session: Session, now: dt.datetime | None = None, batch_id: int | None = None) -> int:
@@ -166,7 +192,15 @@ def count_due(session: Session, now: dt.datetime | None = None, batch_id: int | 
     return int(session.scalar(query) or 0)
 
 
-def _blocked(message: SmsMessage, kind: SmsKind, customer: Customer | None) -> str | None:
+def _blocked(
+    message: SmsMessage,
+    kind: SmsKind,
+    customer: Customer | None,
+    suppressed: set[str],
+    today: dt.date,
+) -> str | None:
+    if message.phone in suppressed:
+        return _("number on the SMS suppression list (checked at sending time)")
     if customer is None:
         return None
     if customer.optout_sms:
@@ -175,12 +209,27 @@ def _blocked(message: SmsMessage, kind: SmsKind, customer: Customer | None) -> s
                 date=format_date(customer.optout_sms_date)
             )
         return _("refused SMS (checked at sending time)")
-    if (
-        kind is SmsKind.MARKETING
-        and MarketingBasis(customer.marketing_basis) is MarketingBasis.NONE
-    ):
+    if kind is SmsKind.MARKETING and not has_marketing_basis(customer, today):
         return _("no marketing legal basis (checked at sending time)")
     return None
+
+
+def has_marketing_basis(customer: Customer, today: dt.date) -> bool:
+    """A basis for marketing SMS today: the cached basis, and for a Canadian customer the basis
+    in force in the history (CASL implied consent lapses: two years after a purchase, six
+    months after an inquiry)."""
+    if MarketingBasis(customer.marketing_basis) is MarketingBasis.NONE:
+        return False
+    if permissions.is_canadian(customer) and customer.permission_events:
+        return permissions.effective_basis(customer, Channel.SMS, today) is not None
+    return True
+
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def send_due(
@@ -193,18 +242,49 @@ def send_due(
     chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     windows: dict[str, SendWindow] | None = None,
+    clock: Clock | None = None,
+    read_replies: bool = True,
 ) -> SendSummary:
     """Hand every due message to *gateway* (see the module docstring); resumable at any point.
 
-    *windows* (the settings' send windows): a marketing message whose time has come but whose
-    market's window is closed now (the computer was off, ``send-pending`` ran at night) waits
-    again for the next allowed time. *progress(done, total)* is called after each message; it
-    may raise to stop (the messages not handed yet stay as they are).
+    *windows* (the settings' send windows): a marketing message whose market's window is closed
+    at the moment it would leave (the computer was off, ``send-pending`` ran at night, the send
+    ran past 21:30) waits again for the next allowed time. *clock* gives that moment (aware;
+    default: the computer's clock, or *now* when given). *progress(done, total)* is called
+    after each message; it may raise to stop (the messages not handed yet stay as they are).
+    *read_replies*: the provider's replies are read (STOP applied) before anything is sent.
     """
+    if clock is None:
+        clock = (lambda: now) if now is not None else system_clock  # type: ignore[assignment,return-value]
     with SendingLease(database) as lease:
         return _send_due(
-            database, gateway, lease, sender_name, now, batch_id, chunk, progress, windows
+            database,
+            gateway,
+            lease,
+            sender_name,
+            now,
+            batch_id,
+            chunk,
+            progress,
+            windows,
+            clock,  # type: ignore[arg-type]
+            read_replies,
         )
+
+
+def mark_lost_unknown(database: Database) -> int:
+    """Messages handed to a gateway before a crash and never marked (pending, handed) become
+    ``unknown``: the provider may have them. Call it holding the sending lease."""
+    with database.engine.begin() as conn:
+        result = conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.status == SmsStatus.PENDING.value, _MESSAGE.c.handed_at.is_not(None))
+            .values(
+                status=SmsStatus.UNKNOWN.value,
+                reason=_("handed to the provider before an interruption; no answer recorded"),
+            )
+        )
+        return int(result.rowcount or 0)
 
 
 def _send_due(
@@ -217,10 +297,27 @@ def _send_due(
     chunk: int | None,
     progress: Callable[[int, int], None] | None,
     windows: dict[str, SendWindow] | None,
+    clock: Clock,
+    read_replies: bool,
 ) -> SendSummary:
+    summary = SendSummary()
+    if read_replies:
+        try:
+            read = read_provider_replies(database, gateway)
+        except GatewayUnavailable as error:
+            summary.stopped = str(error)
+            return summary
+        summary.stops, summary.replies = read.stops, read.replies
+    if not gateway.rehand_safe:
+        mark_lost_unknown(database)
+    if gateway.can_lookup:
+        try:
+            summary.resolved = resolve_unknown(database, gateway)
+        except GatewayUnavailable as error:
+            summary.stopped = str(error)
+            return summary
     now_utc = to_utc(now) if now is not None else utcnow()
     chunk = chunk or gateway.batch_size
-    summary = SendSummary()
     with database.session() as session:
         total = count_due(session, now, batch_id)
     last_id = 0
@@ -246,25 +343,22 @@ def _send_due(
                 c.id: c
                 for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))
             }
+            suppressed = permissions.suppressed_phones(
+                session, [r[0].phone for r in rows], Channel.SMS
+            )
+            today = clock().date()
             outgoing: list[OutgoingSms] = []
             sent_info: dict[str, _Sent] = {}
             for message, kind, campaign, template in rows:
-                reason = _blocked(message, SmsKind(kind), customers.get(message.customer_id))
+                reason = _blocked(
+                    message, SmsKind(kind), customers.get(message.customer_id), suppressed, today
+                )
                 if reason:
                     message.status = SmsStatus.CANCELLED
                     message.reason = reason
                     summary.cancelled += 1
                     done += 1
                     continue
-                if windows and SmsKind(kind) is SmsKind.MARKETING:
-                    window = windows.get(message.market) or windows.get("FR")
-                    aware_now = now_utc.replace(tzinfo=dt.UTC)
-                    if window is not None and not window.allows(aware_now):
-                        message.status = SmsStatus.SCHEDULED
-                        message.scheduled_for = to_utc(window.next_allowed(aware_now))
-                        summary.deferred += 1
-                        done += 1
-                        continue
                 message.status = SmsStatus.PENDING
                 key = message.idempotency_key
                 outgoing.append(OutgoingSms(key, message.phone, message.text, sender_name))
@@ -276,28 +370,95 @@ def _send_due(
                     message.user,
                     campaign,
                     template,
+                    SmsKind(kind),
+                    message.market,
                 )
             # committed here: every message is pending with its key before the gateway sees it
 
-        def on_results(results: list[SendResult], info: dict[str, _Sent] = sent_info) -> None:
+        in_flight: set[int] = set()
+
+        def on_results(
+            results: list[SendResult],
+            info: dict[str, _Sent] = sent_info,
+            in_flight: set[int] = in_flight,
+        ) -> None:
             nonlocal done
             _record(database, results, info, summary)
+            in_flight.difference_update(info[r.key].id for r in results if r.key in info)
             lease.renew()
             done += len(results)
             if progress is not None:
                 progress(done, total)
 
-        def on_handing(leaving: list[OutgoingSms], info: dict[str, _Sent] = sent_info) -> None:
-            _mark_handed(database, [info[m.key].id for m in leaving])
+        def on_handing(
+            leaving: list[OutgoingSms],
+            info: dict[str, _Sent] = sent_info,
+            in_flight: set[int] = in_flight,
+        ) -> list[OutgoingSms]:
+            nonlocal done
+            allowed, held = _check_window(leaving, info, windows, clock)
+            if held:
+                _hold(database, held)
+                summary.deferred += len(held)
+                done += len(held)
+                if progress is not None:
+                    progress(done, total)
+            if allowed:
+                ids = [info[m.key].id for m in allowed]
+                _mark_handed(database, ids)
+                in_flight.update(ids)
+            return allowed
 
         if progress is not None:
             progress(done, total)
         try:
             gateway.send_batch(outgoing, on_results, on_handing)
+        except OutcomeUnknown as error:
+            summary.stopped = str(error)
+            break
         except GatewayUnavailable as error:
+            # the provider did not take it (no connection, "not now", refused the account):
+            # the message in hand was not sent and may be handed again
+            _unmark_handed(database, sorted(in_flight))
             summary.stopped = str(error)
             break
     return summary
+
+
+def _check_window(
+    leaving: list[OutgoingSms],
+    info: dict[str, _Sent],
+    windows: dict[str, SendWindow] | None,
+    clock: Clock,
+) -> tuple[list[OutgoingSms], list[tuple[int, dt.datetime]]]:
+    """Split *leaving* into the messages that may leave now and the marketing ones whose
+    window is closed at this moment (with the next allowed time, naive UTC)."""
+    if not windows:
+        return leaving, []
+    moment = clock()
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    allowed: list[OutgoingSms] = []
+    held: list[tuple[int, dt.datetime]] = []
+    for m in leaving:
+        sent = info[m.key]
+        if sent.kind is SmsKind.MARKETING:
+            window = windows.get(sent.market) or windows.get(sent.market[:2]) or windows.get("FR")
+            if window is not None and not window.allows(moment):
+                held.append((sent.id, to_utc(window.next_allowed(moment))))
+                continue
+        allowed.append(m)
+    return allowed, held
+
+
+def _hold(database: Database, held: list[tuple[int, dt.datetime]]) -> None:
+    with database.engine.begin() as conn:
+        conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.id == bindparam("_id"))
+            .values(status=SmsStatus.SCHEDULED.value, scheduled_for=bindparam("_when")),
+            [{"_id": i, "_when": when} for i, when in held],
+        )
 
 
 @dataclass(frozen=True)
@@ -311,6 +472,8 @@ class _Sent:
     user: str
     campaign: str
     template: str | None
+    kind: SmsKind = SmsKind.SERVICE
+    market: str = "FR"
 
 
 _MESSAGE = SmsMessage.__table__
@@ -324,6 +487,17 @@ def _mark_handed(database: Database, ids: list[int]) -> None:
             _MESSAGE.update()
             .where(_MESSAGE.c.id.in_(ids))
             .values(attempts=_MESSAGE.c.attempts + 1, handed_at=utcnow())
+        )
+
+
+def _unmark_handed(database: Database, ids: list[int]) -> None:
+    if not ids:
+        return
+    with database.engine.begin() as conn:
+        conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.id.in_(ids), _MESSAGE.c.status == SmsStatus.PENDING.value)
+            .values(handed_at=None)
         )
 
 
@@ -349,6 +523,10 @@ def _record(
                 "_sent_at": now if delivered else None,
             }
         )
+        if result.status is SmsStatus.UNKNOWN:
+            summary.unknown += 1
+            summary.failures.append((sent.phone, reason or ""))
+            continue
         if not delivered:
             summary.failed += 1
             summary.failures.append((sent.phone, reason or ""))
@@ -481,8 +659,9 @@ def _digits(column):
 
 
 def customers_with_number(session: Session, e164: str) -> set[int]:
-    """Customers whose mobile, home or work number is *e164* once normalised with their site's
-    (or their own) country, plus those SMS were sent to at that number."""
+    """Customers whose mobile, home or work number is *e164* read with their own country, their
+    site's or France's (any of them: a refusal errs on the side of the person), plus those SMS
+    were sent to at that number."""
     ids = set(
         session.scalars(
             select(SmsMessage.customer_id).where(
@@ -500,8 +679,8 @@ def customers_with_number(session: Session, e164: str) -> set[int]:
         .where(or_(*[_digits(c).like(f"%{tail}") for c in columns]))
     )
     for row in session.execute(query):
-        region = region_for(row[5], row[4])
-        if any(normalise(raw, region).e164 == e164 for raw in row[1:4] if raw):
+        regions = regions_for(row[4], row[5])
+        if any(normalise(raw, r).e164 == e164 for raw in row[1:4] if raw for r in regions):
             ids.add(row[0])
     return ids
 
@@ -533,12 +712,220 @@ def apply_stop(session: Session, reply: Reply, source: str = STOP_SOURCE) -> int
 class StatusSummary:
     updated: int = 0
     stops: int = 0
+    #: Replies that are not an opt-out, waiting in the SMS log for a person.
+    replies: int = 0
+
+
+def record_replies(session: Session, replies: list[Reply], source: str) -> StatusSummary:
+    """Keep *replies* (a reply read twice is kept once): an opt-out is applied at once
+    (:func:`apply_stop`), the others wait in the SMS log for a person to read them."""
+    summary = StatusSummary()
+    for reply in replies:
+        e164 = _e164(reply.phone)[:20]
+        digest = hashlib.sha256(reply.text.encode("utf-8")).hexdigest()[:16]
+        seen = session.scalar(
+            select(SmsReply.id).where(
+                SmsReply.phone == e164,
+                SmsReply.text_hash == digest,
+                SmsReply.received_at.is_(None)
+                if reply.when is None
+                else SmsReply.received_at == reply.when,
+            )
+        )
+        if seen is not None:
+            continue
+        stop = reply.is_stop
+        session.add(
+            SmsReply(
+                phone=e164,
+                text=reply.text,
+                text_hash=digest,
+                received_at=reply.when,
+                is_stop=stop,
+                source=source[:80],
+                handled_at=utcnow() if stop else None,
+            )
+        )
+        session.flush()
+        if stop:
+            apply_stop(session, reply, f"{STOP_SOURCE} ({source})")
+            summary.stops += 1
+        else:
+            summary.replies += 1
+    return summary
+
+
+def read_provider_replies(database: Database, gateway: Gateway) -> StatusSummary:
+    """Read the replies waiting at the provider and record them (:func:`record_replies`)."""
+    replies = gateway.replies()
+    if not replies:
+        return StatusSummary()
+    with database.session() as session:
+        return record_replies(session, replies, gateway.kind)
+
+
+def unread_replies(session: Session) -> list[SmsReply]:
+    """Replies that are not an opt-out and that nobody has read yet (the SMS log lists them)."""
+    return list(
+        session.scalars(
+            select(SmsReply)
+            .where(SmsReply.is_stop.is_(False), SmsReply.handled_at.is_(None))
+            .order_by(SmsReply.id)
+        )
+    )
+
+
+def mark_replies_read(session: Session, ids: list[int]) -> None:
+    for reply in session.scalars(select(SmsReply).where(SmsReply.id.in_(ids))):
+        reply.handled_at = utcnow()
+
+
+# -- unknown outcomes ---------------------------------------------------------------------------
+
+
+def resolve_unknown(database: Database, gateway: Gateway) -> int:
+    """Ask the provider, by Cible's reference, about every message whose outcome is unknown;
+    those it has become ``sent`` (or their final status), with the contact history. Returns
+    how many were settled; the others stay ``unknown`` for a person to decide."""
+    if not gateway.can_lookup:
+        return 0
+    with database.session() as session:
+        keys = list(
+            session.scalars(
+                select(SmsMessage.idempotency_key).where(SmsMessage.status == SmsStatus.UNKNOWN)
+            )
+        )
+    settled = 0
+    for start in range(0, len(keys), 100):
+        reports = gateway.lookup(keys[start : start + 100])
+        with database.session() as session:
+            for report in reports:
+                message = session.scalars(
+                    select(SmsMessage).where(SmsMessage.idempotency_key == report.key)
+                ).first()
+                if message is None or message.status is not SmsStatus.UNKNOWN:
+                    continue
+                _settle(
+                    session,
+                    message,
+                    report.status or SmsStatus.SENT,
+                    report.provider_id,
+                    report.reason,
+                )
+                settled += 1
+    return settled
+
+
+def _settle(
+    session: Session,
+    message: SmsMessage,
+    status: SmsStatus,
+    provider_id: str | None = None,
+    reason: str | None = None,
+) -> None:
+    now = utcnow()
+    message.status = status
+    if provider_id:
+        message.provider_id = provider_id[:80]
+    if status is SmsStatus.FAILED:
+        message.reason = (reason or _("not delivered"))[:200]
+        return
+    message.reason = None
+    message.sent_at = message.sent_at or message.handed_at or now
+    if status is SmsStatus.DELIVERED:
+        message.delivered_at = now
+    if message.customer_id is not None:
+        batch = session.get(SmsBatch, message.batch_id)
+        session.add(
+            ContactHistory(
+                customer_id=message.customer_id,
+                vehicle_id=message.vehicle_id,
+                channel=ContactChannel.SMS,
+                contacted_at=message.sent_at,
+                campaign=(batch.campaign if batch else "SMS")[:80],
+                template=batch.template_name if batch else None,
+                outcome="SMS sent",
+                user=message.user,
+            )
+        )
+
+
+def settle_unknown(session: Session, ids: list[int], sent: bool) -> int:
+    """A person's decision on messages whose outcome is unknown: they went (the customer got
+    it, the provider's portal shows it) or they did not. Returns how many changed."""
+    count = 0
+    for message in session.scalars(
+        select(SmsMessage).where(SmsMessage.id.in_(ids), SmsMessage.status == SmsStatus.UNKNOWN)
+    ):
+        if sent:
+            _settle(session, message, SmsStatus.SENT)
+        else:
+            _settle(session, message, SmsStatus.FAILED, reason=_("not sent (decided by a person)"))
+        count += 1
+    return count
+
+
+def release_unknown(session: Session, ids: list[int]) -> int:
+    """A person decided to send these unknown messages again: they become pending with a new
+    reference (the provider may have the old one). Returns how many."""
+    count = 0
+    for message in session.scalars(
+        select(SmsMessage).where(SmsMessage.id.in_(ids), SmsMessage.status == SmsStatus.UNKNOWN)
+    ):
+        message.status = SmsStatus.PENDING
+        message.idempotency_key = new_key()
+        message.attempts = 0
+        message.handed_at = None
+        message.reason = _("sent again by {user}").format(user=current_user() or "?")[:200]
+        count += 1
+    return count
+
+
+# -- sends still waiting ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingSend:
+    """A send with messages still waiting to leave (pending or due), e.g. after a crash."""
+
+    batch_id: int
+    created_at: dt.datetime
+    campaign: str
+    count: int
+
+    def describe(self, lang: str | None = None) -> str:
+        local = self.created_at.replace(tzinfo=dt.UTC).astimezone()
+        return ngettext(
+            "{n} message of the send of {date} at {time} ({campaign}) is still waiting",
+            "{n} messages of the send of {date} at {time} ({campaign}) are still waiting",
+            self.count,
+            lang,
+        ).format(
+            n=self.count,
+            date=format_date(local.date(), lang),
+            time=f"{local:%H:%M}",
+            campaign=self.campaign,
+        )
+
+
+def waiting_sends(session: Session, now: dt.datetime | None = None) -> list[WaitingSend]:
+    """The sends whose messages are pending or due (their time has come) but not handed over,
+    oldest first: a new send is made only once they are settled (sent, cancelled or left)."""
+    now_utc = to_utc(now) if now is not None else utcnow()
+    rows = session.execute(
+        select(SmsBatch.id, SmsBatch.created_at, SmsBatch.campaign, func.count(SmsMessage.id))
+        .join(SmsMessage, SmsMessage.batch_id == SmsBatch.id)
+        .where(_due_filter(now_utc))
+        .group_by(SmsBatch.id, SmsBatch.created_at, SmsBatch.campaign)
+        .order_by(SmsBatch.id)
+    ).all()
+    return [WaitingSend(r[0], r[1], r[2], int(r[3])) for r in rows]
 
 
 def poll_statuses(
     database: Database, gateway: Gateway, *, days: int = 3, now: dt.datetime | None = None
 ) -> StatusSummary:
-    """Ask the provider for the statuses of recent sent messages and for STOP replies."""
+    """Ask the provider for the statuses of recent sent messages and for replies."""
     now_utc = to_utc(now) if now is not None else utcnow()
     summary = StatusSummary()
     with database.session() as session:
@@ -552,19 +939,15 @@ def poll_statuses(
         reports = gateway.statuses([(k, p) for k, p in sent[i : i + 100]])
         with database.session() as session:
             summary.updated += apply_status_reports(session, reports)
-    replies = [r for r in gateway.replies() if r.is_stop]
-    with database.session() as session:
-        for reply in replies:
-            summary.stops += apply_stop(session, reply, f"{STOP_SOURCE} ({gateway.kind})")
+    read = read_provider_replies(database, gateway)
+    summary.stops, summary.replies = read.stops, read.replies
     return summary
 
 
 def import_report(database: Database, path: str) -> StatusSummary:
-    """Import a provider's report file (statuses and STOP replies) into the log."""
+    """Import a provider's report file (statuses and replies) into the log."""
     reports, replies = read_report(path)
-    summary = StatusSummary()
     with database.session() as session:
+        summary = record_replies(session, replies, "report")
         summary.updated = apply_status_reports(session, reports)
-        for reply in replies:
-            summary.stops += apply_stop(session, reply, f"{STOP_SOURCE} (report)")
     return summary

@@ -68,6 +68,10 @@ class HttpConfig:
     failed_values: list[str] = field(
         default_factory=lambda: ["failed", "undelivered", "rejected", "expired"]
     )
+    #: A message by Cible's reference (``{key}``): GET this URL to learn whether a message whose
+    #: answer was lost reached the provider (empty: the provider cannot be asked; a person
+    #: decides). A 404 means the provider does not know it.
+    lookup_url: str = ""
     #: Replies (for STOP): GET this URL; a JSON list, or an object with the list in
     #: :attr:`replies_field`.
     replies_url: str = ""
@@ -79,8 +83,10 @@ class HttpConfig:
     retries: int = 3
     #: Seconds before the first retry; doubled at each further one.
     backoff: float = 1.0
-    #: Requests per second at most (0: no limit).
+    #: Requests per second at most (0: no limit); halved at each 429/503 of a run.
     rate_per_second: float = 5.0
+    #: The longest wait Cible accepts from a provider's ``Retry-After``, in seconds.
+    retry_after_cap: float = 60.0
 
     @classmethod
     def from_dict(cls, data: Any) -> HttpConfig:
@@ -126,8 +132,9 @@ class SmsSettings:
     http: HttpConfig = field(default_factory=HttpConfig)
     #: Folder of the outbox CSV files (empty: next to the database).
     outbox_dir: str = ""
-    #: Marketing SMS skip customers sent an SMS in the last N days (0: no such rule).
-    recent_days: int = 0
+    #: Marketing SMS skip numbers that had a marketing SMS in the last N days, messages waiting
+    #: (pending, scheduled) included, and customers sent any SMS then (0: no such rule).
+    recent_days: int = 7
     #: Accents of the customers' data that would force UCS-2 are replaced (LEFÈVRE → LEFEVRE):
     #: one accented capital in a name would otherwise halve the characters of that SMS.
     gsm_safe_values: bool = True

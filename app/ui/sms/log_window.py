@@ -61,6 +61,7 @@ _STATUS_COLOURS = {
     SmsStatus.FAILED: QColor("#b00020"),
     SmsStatus.CANCELLED: QColor("#777777"),
     SmsStatus.DELIVERED: QColor("#1b5e20"),
+    SmsStatus.UNKNOWN: QColor("#b35c00"),
 }
 
 Index = QModelIndex | QPersistentModelIndex

@@ -50,7 +50,15 @@ from app.export.sms.recipients import (
     check_asked,
     plan_send,
 )
-from app.export.sms.sender import SendSummary, cancel_batch, create_batch, send_due
+from app.export.sms.sender import (
+    SendSummary,
+    WaitingSend,
+    cancel_batch,
+    cancel_send,
+    create_batch,
+    send_due,
+    waiting_sends,
+)
 from app.export.sms.settings import SmsSettings, load_settings
 from app.export.sms.templates import (
     ASKED_FIELDS,
@@ -704,8 +712,39 @@ class SmsSendDialog(QDialog):
         except TemplateError as error:
             self._invalid(str(error))
             return
+        try:
+            with self.database.session() as session:
+                waiting = waiting_sends(session)
+        except Exception as error:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(self.tr("Cannot read the SMS log: %1"), error)
+            return
+        pending = None
+        if waiting:
+            pending = self.ask_waiting(waiting)
+            if pending is None:
+                return
         if self._ask_confirmation():
-            self.start_sending()
+            self.start_sending(pending)
+
+    def ask_waiting(self, waiting: list[WaitingSend]) -> str | None:
+        """Before anything new is made: send, cancel or leave the messages of earlier sends
+        still waiting (``"resume"``, ``"cancel"``, ``"leave"``; ``None``: do nothing now)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("SMS still waiting"))
+        box.setText(
+            "\n".join(w.describe() + "." for w in waiting)
+            + "\n\n"
+            + self.tr("Send them, cancel them, or leave them (send-pending sends them later)?")
+        )
+        resume = box.addButton(self.tr("Send them"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("Cancel them"), QMessageBox.ButtonRole.DestructiveRole)
+        leave = box.addButton(self.tr("Leave them"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setDefaultButton(leave)
+        box.exec()
+        clicked = box.clickedButton()
+        return {resume: "resume", cancel: "cancel", leave: "leave"}.get(clicked)
 
     def _ask_confirmation(self) -> bool:
         box = QMessageBox(self)
@@ -720,8 +759,9 @@ class SmsSendDialog(QDialog):
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
-    def start_sending(self) -> None:
-        """Send without asking (the confirmation is :meth:`send`'s)."""
+    def start_sending(self, pending: str | None = None) -> None:
+        """Send without asking (the confirmation is :meth:`send`'s); *pending*: what to do
+        first with the messages of earlier sends still waiting (see :meth:`ask_waiting`)."""
         database, target = self.database, self.target
         body, kind, asked = self.body, self.kind, self.asked_values()
         at = self.requested_time() if self.at_radio.isChecked() else None
@@ -735,6 +775,19 @@ class SmsSendDialog(QDialog):
             with database.session() as session:
                 settings = load_settings(session)
             gateway = open_gateway(database.path, settings)
+            if pending == "cancel":
+                with database.session() as session:
+                    waiting = waiting_sends(session)
+                for send in waiting:
+                    cancel_send(database, send.batch_id)
+            elif pending == "resume":
+                send_due(
+                    database,
+                    gateway,
+                    sender_name=settings.sender_name,
+                    windows=settings.windows,
+                    progress=lambda done, total: ctx.check_cancelled(),
+                )
             with database.engine.connect() as conn:  # refusals are read again now
                 plan = plan_send(conn, target, body, kind, settings, asked=asked, at=at)
             with database.session() as session:

@@ -40,6 +40,7 @@ def build_sms_sample(db: Database) -> dict[str, int]:
 
         def c(ref: str, site: Site, **kw: Any) -> Customer:
             kw.setdefault("marketing_basis", MarketingBasis.CONSENT)
+            kw.setdefault("country", site.country)
             kw.setdefault("civility", "M.")
             customer = Customer(dms_ref=ref, site=site, **kw)
             s.add(customer)
@@ -188,11 +189,13 @@ class Recorded:
 @dataclass
 class ProviderState:
     requests: list[Recorded] = field(default_factory=list)
-    #: Scripted answers for the next POSTs: "500", "timeout", "hold" (block until released).
+    #: Scripted answers for the next POSTs: "500", "503" (with :attr:`retry_after`), "401",
+    #: "timeout" (nothing done, no answer), "late" (accepted and sent, the answer comes after
+    #: the client gave up), "hold" (accepted, block until released).
     script: list[str] = field(default_factory=list)
     #: Numbers the provider refuses (HTTP 400).
     reject: set[str] = field(default_factory=set)
-    #: key → provider id of accepted messages (an accepted key is never sent again).
+    #: key → provider id of the first accepted message with that key.
     accepted: dict[str, str] = field(default_factory=dict)
     #: provider id → (phone, text): what really went to phones.
     delivered: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -201,6 +204,7 @@ class ProviderState:
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     timeout_seconds: float = 1.0
+    retry_after: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def posts(self) -> list[Recorded]:
@@ -238,6 +242,15 @@ class _Handler(BaseHTTPRequestHandler):
         if action == "500":
             self._answer(500, {"error": "internal error"})
             return
+        if action == "503":
+            payload = b'{"error": "overloaded"}'
+            self.send_response(503)
+            if state.retry_after is not None:
+                self.send_header("Retry-After", state.retry_after)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
         if action == "401":
             self._answer(401, {"error": "bad API key"})
             return
@@ -250,14 +263,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(400, {"error": f"invalid destination {phone}"})
             return
         with state.lock:
-            provider_id = state.accepted.get(key)
-            if provider_id is None:
-                provider_id = f"m{len(state.accepted) + 1}"
-                state.accepted[key] = provider_id
-                state.delivered[provider_id] = (phone, body.get("text", ""))
+            # like the providers of shared/COMPLIANCE.md §3: no idempotency key, every accepted
+            # POST is one more SMS on a phone
+            provider_id = f"m{len(state.delivered) + 1}"
+            state.accepted.setdefault(key, provider_id)
+            state.delivered[provider_id] = (phone, body.get("text", ""))
         if action == "hold":
             state.holding.set()
             state.release.wait(30)
+            return
+        if action == "late":
+            state.release.wait(state.timeout_seconds)
+            try:
+                self._answer(200, {"id": provider_id, "status": "queued"})
+            except OSError:
+                pass  # the client is gone
             return
         self._answer(200, {"id": provider_id, "status": "queued"})
 
@@ -266,11 +286,20 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.requests.append(Recorded("GET", self.path, dict(self.headers), {}))
         if self.path.startswith("/status/"):
-            provider_id = urllib.parse.unquote(self.path[len("/status/") :])
+            # by the provider's id, or by the client's reference
+            ref = urllib.parse.unquote(self.path[len("/status/") :])
+            provider_id = state.accepted.get(ref, ref)
+            if provider_id not in state.delivered:
+                self._answer(404, {"error": "unknown message"})
+                return
             status = state.statuses.get(provider_id, "sent")
             self._answer(
                 200,
-                {"status": status, "error": "unknown subscriber" if status == "failed" else None},
+                {
+                    "id": provider_id,
+                    "status": status,
+                    "error": "unknown subscriber" if status == "failed" else None,
+                },
             )
             return
         if self.path.startswith("/replies"):
@@ -309,6 +338,7 @@ class SmsProvider:
             account="garage",
             id_field="id",
             status_url=self.base + "/status/{id}",
+            lookup_url=self.base + "/status/{key}",
             replies_url=self.base + "/replies",
             timeout=5.0,
             retries=2,

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
-from app.export.sms.phones import normalise
+from app.export.sms.phones import customer_regions, normalise_in
 from app.export.sms.recipients import plan_send
 from app.export.sms.settings import SmsSettings
 from app.models import ContactHistory, Customer, Site, Vehicle
@@ -99,9 +99,15 @@ def test_funnel_for_any_customers(database, people, kind) -> None:
             assert r.text == f"Bonjour {r.name}"
     # everyone who could get one does, unless someone kept has the same number
     for i, p in enumerate(people):
-        region = "CH" if p["swiss"] else "FR"
-        mobiles = [normalise(x, region) for x in (p["mobile"], p["home"])]
+        # the customer's country (FR by default) first, then the site's; a number valid in
+        # both with two meanings is ambiguous: not sent
+        regions, both = customer_regions("FR", "CH" if p["swiss"] else "FR")
+        mobiles = [normalise_in(x, regions, both=both) for x in (p["mobile"], p["home"])]
         mobile = next((m for m in mobiles if m.can_receive_sms), None)
+        if mobile is None:
+            assert not any(r.name == f"C{i}" for r in kept)
+        # a kept customer gets the number read without ambiguity, never a guess
+        assert all(r.phone.e164 == mobile.e164 for r in kept if r.name == f"C{i}")
         eligible = (
             mobile is not None
             and not p["optout"]

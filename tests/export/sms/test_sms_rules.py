@@ -315,3 +315,38 @@ def test_price_is_exact() -> None:
     settings = SmsSettings(price_per_segment="0,045")
     assert settings.cost_cents(1000) == 4500
     assert settings.cost_cents(3) == 14  # 13.5 cents rounded half up
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["STOP", "Stop, merci", "STOP?", "« STOP »", "STOP🙏", "Désabonner", "désinscription",
+     "stop.", "Arrêt", "UNSUBSCRIBE", "opt-out", "Stopp", "Abmelden bitte", "Basta!",
+     "Disiscrivimi", "Lõpeta", "  ＳＴＯＰ  ", "Me désinscrire svp"],
+)  # fmt: skip
+def test_opt_out_replies_in_every_market_are_recognised(text: str) -> None:
+    from app.export.sms.gateway import Reply
+
+    assert Reply("+33612345678", text).is_stop
+
+
+@pytest.mark.parametrize(
+    "text", ["Merci, à demain", "ok", "Non, arrêtez", "Je ne peux pas stopper la voiture", ""]
+)
+def test_other_replies_are_left_for_a_person(text: str) -> None:
+    from app.export.sms.gateway import Reply
+
+    assert not Reply("+33612345678", text).is_stop
+
+
+def test_a_number_valid_in_the_customers_and_the_sites_country_is_ambiguous() -> None:
+    from app.export.sms.phones import customer_regions, normalise_in
+
+    regions, both = customer_regions("CH", "FR")
+    phone = normalise_in("079 123 45 68", regions, both=both)
+    assert phone.kind is PhoneKind.AMBIGUOUS
+    assert phone.readings == ("+41791234568", "+33791234568")
+    # written with its country code, or valid in one country only: no doubt
+    assert normalise_in("+41 79 123 45 68", regions, both=both).e164 == "+41791234568"
+    regions, both = customer_regions("CH", "CH")
+    swiss_only = normalise_in("079 123 45 68", regions, both=both)
+    assert swiss_only.e164 == "+41791234568"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 
 import pytest
 from smskit import (
@@ -29,7 +30,10 @@ from app.export.sms.sender import (
     create_batch,
     import_report,
     poll_statuses,
+    release_unknown,
     send_due,
+    settle_unknown,
+    unread_replies,
 )
 from app.export.sms.settings import load_settings
 from app.models import ContactHistory, Customer, Setting
@@ -56,6 +60,8 @@ def test_marketing_funnel_counts_and_reasons(sms_db) -> None:
         ("mobile", 9),
         ("refused", 8),
         ("basis", 7),
+        ("recent", 7),  # no marketing SMS in the last 7 days (the default)
+        ("same", 7),
         ("duplicate", 6),
     ]
     reasons = {
@@ -128,12 +134,45 @@ def test_recently_contacted_customers_are_left_out(sms_db) -> None:
             )
         )
     result = plan(db)
-    assert [s.key for s in result.funnel.steps][-2:] == ["recent", "duplicate"]
-    recent = result.funnel.steps[-2]
+    assert [s.key for s in result.funnel.steps][-3:] == ["recent", "same", "duplicate"]
+    recent = result.funnel.steps[-3]
     assert recent.label == "No SMS in the last 30 days"
     assert [(r.customer_id, why) for r, why in recent.dropped] == [
         (ids["rossi"], "SMS sent on 01/05/2026")
     ]
+
+
+def test_four_marketing_sends_the_same_day_reach_a_number_once(sms_db) -> None:
+    """Messages waiting (scheduled for 08:00, pending) count like messages sent."""
+    db, ids = sms_db
+    save_sms_settings(db)
+    night = dt.datetime(2026, 5, 20, 22, 0, tzinfo=dt.UTC)  # every window closed in Europe
+    first = make_batch(db, now=night)
+    bodies = ["Offre pneus {nom}", "Offre clim {nom}", "Offre révision {nom}"]
+    for body in bodies:
+        the_plan = plan(db, body, now=night)
+        recent = next(s for s in the_plan.funnel.steps if s.key == "recent")
+        assert the_plan.count == 0 or {r.customer_id for r in the_plan.recipients}.isdisjoint(
+            {m.customer_id for m in messages(db)}
+        )
+        with db.session() as s:
+            create_batch(s, the_plan, campaign="x", gateway="http", now=night)
+    assert recent.dropped and "waiting" in recent.dropped[0][1]
+    per_number = Counter(m.phone for m in messages(db))
+    assert set(per_number.values()) == {1}
+    assert {m.batch_id for m in messages(db)} == {first}
+
+
+def test_the_same_message_is_not_made_again_for_a_number(sms_db) -> None:
+    db, ids = sms_db
+    save_sms_settings(db)
+    body = "Votre {modèle} est prêt."
+    make_batch(db, body, SmsKind.SERVICE)
+    again = plan(db, body, SmsKind.SERVICE)
+    assert again.count == 0
+    same = next(s for s in again.funnel.steps if s.key == "same")
+    assert "the same message to this number already in the send of" in same.dropped[0][1]
+    assert plan(db, "Autre message {nom}", SmsKind.SERVICE).count > 0
 
 
 def test_marketing_without_an_optout_mention_is_refused(sms_db) -> None:
@@ -311,21 +350,107 @@ def test_plain_http_is_refused_except_locally() -> None:
     HttpGateway(HttpConfig(url="https://api.example.com/sms"), "k")
 
 
-def test_5xx_and_timeouts_are_retried_with_back_off(sms_db, provider) -> None:
+def test_503_and_429_are_retried_honouring_retry_after(sms_db, provider) -> None:
     db, _ = sms_db
-    config = provider.config(timeout=0.3)
+    config = provider.config(retry_after_cap=30)
     save_sms_settings(db, gateway="http", http=config)
-    provider.state.script = ["500", "timeout"]  # first message: 500, then no answer, then ok
+    provider.state.script = ["503", "503"]  # "not now": nothing was done, asking again is safe
+    provider.state.retry_after = "7"
     slept: list[float] = []
-    gateway = HttpGateway(config, "k", sleep=slept.append)
+    gateway = HttpGateway(config, "k", sleep=slept.append, jitter=lambda wait: wait / 10)
     make_batch(db)
     summary = send_due(db, gateway, now=LATER)
     assert summary.sent == 6 and summary.stopped is None
-    assert slept == [0.01, 0.02]  # back-off doubles
+    assert slept == [7.7, 7.7]  # the provider's Retry-After, plus jitter
     posts = provider.state.posts()
     assert len(posts) == 8
     assert posts[0].body["reference"] == posts[1].body["reference"] == posts[2].body["reference"]
     assert len(provider.state.delivered) == 6
+
+
+def test_retry_after_is_capped_and_slows_the_rate(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config(retry_after_cap=5, rate_per_second=4)
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = ["ok", "503"]
+    provider.state.retry_after = "3600"
+    clock = {"t": 100.0}
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        clock["t"] += seconds
+
+    gateway = HttpGateway(
+        config, "k", sleep=sleep, clock=lambda: clock["t"], jitter=lambda wait: 0.0
+    )
+    make_batch(db)
+    assert send_due(db, gateway, now=LATER, read_replies=False).sent == 6
+    assert slept[:2] == [0.25, 5.0]  # an hour asked, the cap taken
+    assert slept[2:] == [0.5] * 4  # then half the rate for the rest of the run
+
+
+def test_an_answer_that_comes_too_late_is_never_posted_again(sms_db, provider) -> None:
+    """The provider accepts the message and answers after the timeout: the message is marked
+    unknown, not posted again, and the next run asks the provider about it by reference."""
+    db, _ = sms_db
+    config = provider.config(timeout=0.3)
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = ["ok", "late"]
+    provider.state.timeout_seconds = 1.5
+    make_batch(db)
+    summary = send_due(db, HttpGateway(config, "k", sleep=lambda s: None), now=LATER)
+    assert (summary.sent, summary.unknown) == (1, 1)
+    assert summary.stopped and "unknown" in summary.stopped
+    statuses = [m.status for m in messages(db)]
+    assert statuses.count(SmsStatus.UNKNOWN) == 1 and statuses.count(SmsStatus.PENDING) == 4
+    assert len(provider.state.posts()) == 2
+
+    summary = send_due(db, HttpGateway(config, "k"), now=LATER)
+    assert summary.sent == 4 and summary.stopped is None
+    assert {m.status for m in messages(db)} == {SmsStatus.SENT}
+    keys = Counter(p.body["reference"] for p in provider.state.posts())
+    assert set(keys.values()) == {1}  # no message posted twice
+    phones = provider.state.phones_delivered()
+    assert sorted(phones) == sorted(PHONES[k] for k in MARKETING_RECIPIENTS)
+    with db.session() as s:  # the one found by reference is in the contact history too
+        assert len(s.scalars(select(ContactHistory.customer_id)).all()) == 6
+
+
+@pytest.mark.parametrize("answer", ["500", "timeout"])
+def test_without_a_lookup_an_unknown_message_waits_for_a_person(sms_db, provider, answer) -> None:
+    db, _ = sms_db
+    config = provider.config(timeout=0.3, lookup_url="")
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = [answer]
+    make_batch(db)
+    gateway = HttpGateway(config, "k", sleep=lambda s: None)
+    assert send_due(db, gateway, now=LATER).unknown == 1
+    assert send_due(db, gateway, now=LATER).sent == 5
+    unknown = [m for m in messages(db) if m.status is SmsStatus.UNKNOWN]
+    assert len(unknown) == 1 and "may have been sent" in unknown[0].reason
+    assert len(provider.state.posts()) == 6  # asked once, never again
+    # the person decides to send it again: a new reference, one more POST
+    with db.session() as s:
+        assert release_unknown(s, [unknown[0].id]) == 1
+    assert send_due(db, gateway, now=LATER).sent == 1
+    again = [m for m in messages(db) if m.id == unknown[0].id][0]
+    assert again.status is SmsStatus.SENT and again.idempotency_key != unknown[0].idempotency_key
+
+
+def test_a_person_records_an_unknown_message_as_sent(sms_db, provider) -> None:
+    db, _ = sms_db
+    config = provider.config(lookup_url="")
+    save_sms_settings(db, gateway="http", http=config)
+    provider.state.script = ["500"]
+    make_batch(db)
+    send_due(db, HttpGateway(config, "k", sleep=lambda s: None), now=LATER)
+    unknown = [m for m in messages(db) if m.status is SmsStatus.UNKNOWN][0]
+    with db.session() as s:
+        assert settle_unknown(s, [unknown.id], sent=True) == 1
+    with db.session() as s:
+        assert s.get(SmsMessage, unknown.id).status is SmsStatus.SENT
+        assert unknown.customer_id in set(s.scalars(select(ContactHistory.customer_id)))
 
 
 def test_a_refused_message_fails_with_the_providers_reason(sms_db, provider) -> None:
@@ -349,7 +474,7 @@ def test_gateway_down_stops_and_the_rest_stays_pending(sms_db, provider) -> None
     save_sms_settings(db, gateway="http", http=config)
     make_batch(db)
     gateway = HttpGateway(config, "k", sleep=lambda s: None)
-    provider.state.script = ["ok", "500", "500", "500"]  # 2nd message: three 500s
+    provider.state.script = ["ok", "503", "503", "503"]  # 2nd message: three "not now"
     summary = send_due(db, gateway, now=LATER)
     assert summary.sent == 1 and summary.stopped and "unavailable" in summary.stopped
     statuses = [m.status for m in messages(db)]
@@ -390,7 +515,7 @@ def test_rate_limit_spaces_the_requests(sms_db, provider) -> None:
     gateway = HttpGateway(config, "k", sleep=sleep, clock=lambda: clock["t"])
     make_batch(db)
     send_due(db, gateway, now=LATER)
-    assert slept == [0.25] * 5  # 6 requests, 4 per second
+    assert slept == [0.25] * 6  # the replies read first, then 6 messages: 4 requests a second
 
 
 def test_refusal_is_checked_again_at_sending_time(sms_db, provider) -> None:
@@ -424,9 +549,13 @@ def test_statuses_and_stop_replies_are_polled(sms_db, provider) -> None:
         {"from": PHONES["tamm"], "text": "Merci !", "date": "2026-05-21T09:05:00Z"},
     ]
     # a later deferred message to Dupré is cancelled by his STOP
-    make_batch(db, at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC))
+    make_batch(
+        db, "Rappel {nom}", SmsKind.SERVICE, at=dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
+    )
     summary = poll_statuses(db, gateway, now=LATER)
-    assert (summary.updated, summary.stops) == (2, 1)
+    assert (summary.updated, summary.stops, summary.replies) == (2, 1, 1)
+    with db.session() as s:  # "Merci !" waits in the SMS log for a person
+        assert [(r.phone, r.text) for r in unread_replies(s)] == [(PHONES["tamm"], "Merci !")]
     by_phone = {m.phone: m for m in messages(db) if m.batch_id == 1}
     assert by_phone[PHONES["dupre"]].status is SmsStatus.DELIVERED
     assert by_phone[PHONES["rossi"]].status is SmsStatus.FAILED
@@ -524,3 +653,114 @@ def test_a_report_without_usable_columns_is_refused(tmp_path, sms_db) -> None:
     report.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(GatewayError, match="no 'reference' or 'phone' column"):
         import_report(db, str(report))
+
+
+def test_the_window_is_checked_for_each_message_as_it_leaves(sms_db, provider) -> None:
+    """A send started at 21:29:50 in Paris: the clock moves 5 s per message; nothing marketing
+    leaves at or after 21:30, the rest waits for 08:00 the next morning."""
+    db, ids = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    with db.session() as s:
+        for i in range(20):
+            s.add(
+                Customer(
+                    dms_ref=f"W{i}",
+                    last_name=f"Soir{i:02d}",
+                    phone_mobile=f"06 20 00 00 {i:02d}",
+                    marketing_basis="consent",
+                    country="FR",
+                )
+            )
+        for key in ("rossi", "tremblay", "tamm"):  # only French customers in this send
+            s.delete(s.get(Customer, ids[key]))
+    start = dt.datetime(2026, 5, 20, 19, 29, 50, tzinfo=dt.UTC)  # 21:29:50 in Paris (CEST)
+    batch = make_batch(db, now=start)
+
+    def clock() -> dt.datetime:  # each message takes 5 s to leave
+        return start + dt.timedelta(seconds=5 * (len(provider.state.posts()) + 1))
+
+    settings = load_settings_of(db)
+    summary = send_due(
+        db, HttpGateway(config, "k"), now=start, windows=settings.windows, clock=clock,
+        read_replies=False,
+    )  # fmt: skip
+    rows = [m for m in messages(db) if m.batch_id == batch]
+    sent = [m for m in rows if m.status is SmsStatus.SENT]
+    waiting = [m for m in rows if m.status is SmsStatus.SCHEDULED]
+    assert len(sent) == 1  # handed at 21:29:55; the next check is at 21:30:00
+    assert summary.deferred == len(waiting) == len(rows) - 1
+    morning = dt.datetime(2026, 5, 21, 6, 0)  # 08:00 in Paris, naive UTC
+    assert {m.scheduled_for for m in waiting} == {morning}
+    assert len(provider.state.posts()) == 1
+
+
+def test_a_refusal_blocks_the_number_for_every_customer_who_holds_it(sms_db, provider) -> None:
+    """GIRARD refuses SMS; GIRRARD, a duplicate record with the same mobile, gets none either:
+    in the funnel, and at sending time for a message made before the refusal."""
+    from app.models import permissions
+    from app.models.enums import Channel
+
+    db, _ = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    with db.session() as s:
+        for ref, name, phone in (
+            ("G1", "GIRARD", "06 11 22 33 44"),
+            ("G2", "GIRRARD", "+33 6 11 22 33 44"),
+            ("G3", "BLANC", "06 11 22 33 55"),
+            ("G4", "BLANCHE", "06 11 22 33 55"),
+        ):
+            s.add(
+                Customer(
+                    dms_ref=ref, last_name=name, phone_mobile=phone, marketing_basis="consent",
+                    country="FR",
+                )
+            )  # fmt: skip
+    batch = make_batch(db, "Votre voiture est prête", SmsKind.SERVICE)
+    with db.session() as s:  # after the send was made: GIRARD refuses, typed in Cible
+        girard = s.scalars(select(Customer).where(Customer.last_name == "GIRARD")).one()
+        permissions.record_refusal(s, girard, Channel.SMS, dt.date(2026, 5, 20), "Saisie Cible")
+        blanc = s.scalars(select(Customer).where(Customer.last_name == "BLANC")).one()
+        s.delete(blanc)  # the refusal below survives the record's deletion
+        permissions.suppress_phone(s, "+33611223355", Channel.SMS, None, "Import DMS 02/12/2026")
+    send_due(db, HttpGateway(config, "k"), now=LATER)
+    delivered = provider.state.phones_delivered()
+    assert "+33611223344" not in delivered and "+33611223355" not in delivered
+    girrard = [m for m in messages(db) if m.batch_id == batch and m.phone == "+33611223344"]
+    assert girrard[0].status is SmsStatus.CANCELLED
+    assert "suppression list" in girrard[0].reason
+    # and the next funnel leaves both numbers out, whoever holds them
+    again = plan(db, "Autre message {nom}", SmsKind.SERVICE)
+    refused = next(s for s in again.funnel.steps if s.key == "refused")
+    assert sorted(why for _, why in refused.dropped if "+33611" in why) == [
+        "number on the SMS suppression list: +33611223344",
+        "number on the SMS suppression list: +33611223355",
+    ]
+
+
+def test_casl_implied_consent_lapses_for_canadian_customers(sms_db, provider) -> None:
+    """Tremblay (Quebec) has only an implied consent from a purchase in 2023: by 2026 it has
+    lapsed (two years), so no marketing SMS — in the funnel and again at sending time."""
+    from app.models import permissions
+    from app.models.enums import BasisKind, Channel
+
+    db, ids = sms_db
+    config = provider.config()
+    save_sms_settings(db, gateway="http", http=config)
+    batch = make_batch(db)  # made while the cached basis still says "consent"
+    with db.session() as s:
+        tremblay = s.get(Customer, ids["tremblay"])
+        permissions.record_basis(
+            s, tremblay, Channel.SMS, BasisKind.IMPLIED_PURCHASE, dt.date(2023, 3, 1), "Achat"
+        )
+        tremblay.marketing_basis = "consent"  # a stale cache: the history decides
+    the_plan = plan(db, "Autre offre {nom}")
+    basis = next(s for s in the_plan.funnel.steps if s.key == "basis")
+    assert (ids["tremblay"], "implied consent expired (CASL)") in [
+        (r.customer_id, why) for r, why in basis.dropped
+    ]
+    send_due(db, HttpGateway(config, "k"), now=LATER)
+    mine = [m for m in messages(db) if m.batch_id == batch and m.customer_id == ids["tremblay"]]
+    assert mine[0].status is SmsStatus.CANCELLED and "legal basis" in mine[0].reason
+    assert PHONES["tremblay"] not in provider.state.phones_delivered()

@@ -12,7 +12,7 @@ from smskit import MemoryKeyring, SmsProvider, everyone, save_sms_settings
 from sqlalchemy import select
 
 from app.models import Customer
-from app.models.sms import SmsMessage, SmsStatus, SmsTemplate
+from app.models.sms import SmsKind, SmsMessage, SmsStatus, SmsTemplate
 from app.ui.sms import SmsSendDialog
 
 
@@ -289,7 +289,7 @@ def test_cancel_while_sending(qtbot, sms_db, manager, confirm) -> None:
             qtbot.waitUntil(provider.state.holding.is_set, timeout=20_000)
             assert dialog.cancel_button.isVisibleTo(dialog)
             qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-            provider.state.release.set()  # the connection drops; the retry gets its answer
+            provider.state.release.set()  # the connection drops without an answer
             qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
             assert len(provider.state.delivered) == 1
     finally:
@@ -299,7 +299,9 @@ def test_cancel_while_sending(qtbot, sms_db, manager, confirm) -> None:
     )
     with db.session() as s:
         statuses = sorted(m.status.value for m in s.scalars(select(SmsMessage)))
-    assert statuses == ["cancelled"] * 6 + ["sent"]
+    # the message the provider took without answering is never posted again: "unknown" (the
+    # provider is asked about it by reference on the next run, or a person decides)
+    assert statuses == ["cancelled"] * 6 + ["unknown"]
 
 
 def test_gateway_errors_are_shown(qtbot, sms_db, manager, confirm, tmp_path) -> None:
@@ -309,3 +311,41 @@ def test_gateway_errors_are_shown(qtbot, sms_db, manager, confirm, tmp_path) -> 
     with qtbot.waitSignal(dialog.failed, timeout=20_000) as blocker:
         qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
     assert "outbox folder" in blocker.args[0] and "does not exist" in blocker.args[0]
+
+
+@pytest.mark.parametrize("choice", ["resume", "cancel", "leave", None])
+def test_messages_still_waiting_are_settled_before_a_new_send(
+    qtbot, sms_db, manager, confirm, tmp_path, monkeypatch, choice
+) -> None:
+    from smskit import make_batch
+
+    db, _ = sms_db
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path))
+    first = make_batch(db, "Votre voiture est prête", SmsKind.SERVICE, now=dt.datetime.now(dt.UTC))
+    asked: list[str] = []
+
+    def ask(waiting) -> str | None:
+        asked.extend(w.describe() for w in waiting)
+        return choice
+
+    dialog = open_dialog(qtbot, db, manager)
+    monkeypatch.setattr(dialog, "ask_waiting", ask)
+    dialog.select_template("VEHICULE TERMINE")
+    if choice is None:
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+        assert not dialog.busy
+    else:
+        with qtbot.waitSignal(dialog.sent, timeout=20_000):
+            qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].startswith("7 messages of the send of")
+    with db.session() as s:
+        old = [m.status for m in s.scalars(select(SmsMessage).where(SmsMessage.batch_id == first))]
+        new = s.scalars(select(SmsMessage).where(SmsMessage.batch_id != first)).all()
+    expected = {
+        "resume": SmsStatus.EXPORTED,
+        "cancel": SmsStatus.CANCELLED,
+        "leave": SmsStatus.PENDING,
+        None: SmsStatus.PENDING,
+    }
+    assert set(old) == {expected[choice]}
+    assert (len(new) == 0) is (choice is None)
