@@ -18,6 +18,12 @@ from app.models.dealership import (
     SuppressionEntry,
     Vehicle,
 )
+from app.models.email import (  # noqa: F401 - registers the tables
+    EmailBatch,
+    EmailMessage,
+    EmailTemplate,
+    InvalidEmail,
+)
 from app.models.exports import SavedExcelExport  # noqa: F401 - registers the table
 from app.models.mailings import SavedMailing  # noqa: F401 - registers the table
 from app.models.merges import CustomerMerge

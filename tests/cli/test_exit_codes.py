@@ -23,6 +23,12 @@ def garage(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _html(folder: Path) -> Path:
+    path = folder / "mail.html"
+    path.write_text("<p>«Formule d'appel»,</p><p>Bonjour {nom}</p>", encoding="utf-8")
+    return path
+
+
 def _argv(command: str, folder: Path, db: Path) -> list[str]:
     target = folder / "cible.json"
     target.write_text(json.dumps({"format": "cible-target"}), encoding="utf-8")
@@ -38,6 +44,10 @@ def _argv(command: str, folder: Path, db: Path) -> list[str]:
         ],
         "send-sms": ["send-sms", str(target), "--db", str(db), "--text", "Bonjour", "--kind", "service", "--dry-run"],
         "send-pending": ["send-pending", "--db", str(db)],
+        "send-email": [
+            "send-email", str(target), "--db", str(db), "--html", str(_html(folder)),
+            "--subject", "Bonjour {nom}", "--kind", "service", "--dry-run",
+        ],
     }[command]  # fmt: skip
 
 
@@ -52,6 +62,7 @@ def test_every_command_is_covered() -> None:
         "merge-word",
         "send-sms",
         "send-pending",
+        "send-email",
     }
 
 

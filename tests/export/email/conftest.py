@@ -1,0 +1,17 @@
+"""Fixtures of the e-mail tests: the sample dealership and a local SMTP server."""
+
+from __future__ import annotations
+
+import pytest
+from mailkit import LocalSmtp, build_email_sample
+
+
+@pytest.fixture
+def mail_db(database):
+    return database, build_email_sample(database)
+
+
+@pytest.fixture
+def smtp_server():
+    with LocalSmtp() as running:
+        yield running
