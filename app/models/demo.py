@@ -1072,6 +1072,8 @@ class _Generator:
         replied STOP (docs/permissions.md's example): the number is on the SMS list."""
         rng = self.rng
         cust = self.person()
+        if cust.row.get("country", "FR") != "FR":  # made in Switzerland or Quebec: French numbers
+            cust.row.update(phone_home=None, phone_work=None, fax=None, phone_mobile=None)
         cust.commune = next(c for c in COMMUNES if c.postal_code == _SITES[0].postal_code)
         cust.row["postal_code"], cust.row["city"] = cust.commune.postal_code, "TOURS"
         cust.site = 0
