@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.dms.fields import FileKind, fields_for
@@ -57,7 +57,9 @@ from app.models.dealership import Customer, CustomerAlias, Ownership, Site, Vehi
 from app.models.enums import (
     BasisKind,
     Channel,
+    InvoiceLineCategory,
     MarketingBasis,
+    SaleKind,
 )
 from app.models.permissions import IncomingPermission, apply_import_permissions
 from app.models.textfold import fold
@@ -88,6 +90,7 @@ FOLDS: dict[str, dict[str, str]] = {
     "vehicle": {"model": "model_fold", "version": "version_fold"},
 }
 _CHANNELS = tuple(Channel)
+_SITE_KEYS = ("customer.site_code", "vehicle.site_code", "invoice.site_code", "sale.site_code")
 #: Customer columns that only the permission model writes (from the history).
 _PERMISSION_COLUMNS = {
     name
@@ -432,8 +435,14 @@ class _Writer:
     # -- customers --------------------------------------------------------------------------
 
     def _customer_key(self, row: ImportRow) -> tuple[int | None, str]:
-        site = self._site_id(row.values.get("customer.site_code"))
-        return site, str(row.values["customer.dms_ref"]).strip()
+        """(site id, DMS reference); the site is the customer's, else the vehicle's, the
+        invoice's or the sale's, else the import's (None: any site, see write_customers)."""
+        values = row.values
+        code = next(
+            (values[k] for k in _SITE_KEYS if values.get(k) not in (None, "")),
+            None,
+        )
+        return self._site_id(code), str(values["customer.dms_ref"]).strip()
 
     def write_customers(self, rows: list[ImportRow]) -> dict[tuple[int | None, str], int]:
         """Upsert the customers the rows name (the later row wins); return key → id."""
@@ -460,6 +469,13 @@ class _Writer:
             (r["site_id"], r["dms_ref"]): r
             for r in self._select_in(CUSTOMER, wanted, CUSTOMER.c.dms_ref, refs)
         }
+        # No site known: the reference alone, when one customer of any site holds it.
+        holders: dict[str, list[dict]] = {}
+        for r in existing.values():
+            holders.setdefault(r["dms_ref"], []).append(r)
+        for key in records:
+            if key[0] is None and key not in existing and len(holders.get(key[1], ())) == 1:
+                existing[key] = holders[key[1]][0]
         missing = [k for k in records if k not in existing]
         if missing:
             aliases = self._select_in(
@@ -560,6 +576,385 @@ class _CustomerWriter(_Writer):
         self.write_customers(rows)
 
 
+class _VehicleWriter(_Writer):
+    """Vehicles with their owner: the owner's columns upsert the customer, the vehicle follows
+    its owner (change of owner)."""
+
+    own = "vehicle"
+    take_owner = True
+
+    def write(self, rows: list[ImportRow]) -> None:
+        for wave in _waves(rows):
+            customers = self.write_customers(wave)
+            self.write_vehicles(wave, customers)
+
+    def _change_date(self, row: ImportRow) -> dt.date | None:
+        values = row.values
+        return values.get("vehicle.purchase_date") or values.get("vehicle.delivery_date")
+
+    def write_vehicles(
+        self, rows: list[ImportRow], customers: dict[tuple, int]
+    ) -> dict[int, int | None]:
+        """Upsert the rows' vehicles (by VIN, then plate); return row number → vehicle id."""
+        vins = [r.values.get("vehicle.vin") for r in rows]
+        plates = [r.values.get("vehicle.plate") for r in rows]
+        columns = sorted({c for r in rows for c in self._values("vehicle", r)})
+        wanted = [VEHICLE.c.id, VEHICLE.c.owner_id, VEHICLE.c.site_id, VEHICLE.c.vin,
+                  VEHICLE.c.plate, *(VEHICLE.c[c] for c in columns if c not in ("vin", "plate"))]  # fmt: skip
+        by_vin = {r["vin"]: r for r in self._select_in(VEHICLE, wanted, VEHICLE.c.vin, vins)}
+        by_plate: dict[str, dict] = {}
+        for r in self._select_in(VEHICLE, wanted, VEHICLE.c.plate, plates):
+            by_plate.setdefault(r["plate"], r)
+        found_rows = []
+        for row in rows:
+            vin, plate = row.values.get("vehicle.vin"), row.values.get("vehicle.plate")
+            found = by_vin.get(vin) if vin else None
+            if found is None and plate:
+                candidate = by_plate.get(plate)
+                if candidate is not None and (not vin or not candidate["vin"]):
+                    found = candidate
+            owner = customers[self._customer_key(row)]
+            found_rows.append((row, found, owner))
+        # The ownership history of the vehicles that arrive under another customer.
+        history = self._history(
+            [f["id"] for _r, f, o in found_rows if f is not None and f["owner_id"] not in (None, o)]
+        )
+        records: dict[Any, dict[str, Any]] = {}
+        existing: dict[Any, dict[str, Any]] = {}
+        owners: dict[Any, tuple[int, ImportRow]] = {}
+        keys: dict[int, Any] = {}
+        for row, found, owner in found_rows:
+            vin, plate = row.values.get("vehicle.vin"), row.values.get("vehicle.plate")
+            if found is not None:
+                key: Any = ("id", found["id"])
+            else:
+                key = ("vin", vin) if vin else ("plate", plate)
+            keys[row.number] = key
+            if found is not None:
+                existing[key] = found
+                if self._stale(row, found, owner, history.get(found["id"], [])):
+                    # An older row of the DMS (a former owner's): the vehicle stays as it is.
+                    records.setdefault(key, {})
+                    continue
+            values = self._values("vehicle", row)
+            if found is not None and not self.update_vehicles:
+                values = {}
+            if "vehicle.site_code" in self.mapped and row.values.get("vehicle.site_code"):
+                values["site_id"] = self._site_id(row.values["vehicle.site_code"])
+            records[key] = {**records.get(key, {}), **values}
+            owners[key] = (owner, row)
+        ids = self._upsert(
+            VEHICLE,
+            "vehicle",
+            records,
+            existing,
+            lambda key, values: {
+                "owner_id": owners[key][0],
+                "site_id": values.get("site_id", self._customer_key(owners[key][1])[0]),
+            },
+        )
+        self._owners(ids, existing, owners, history)
+        return {number: ids[key] for number, key in keys.items()}
+
+    def _history(self, vehicle_ids: list[int]) -> dict[int, list[dict]]:
+        history: dict[int, list[dict]] = {}
+        columns = [OWNERSHIP.c.id, OWNERSHIP.c.vehicle_id, OWNERSHIP.c.customer_id,
+                   OWNERSHIP.c.start_date, OWNERSHIP.c.end_date]  # fmt: skip
+        for r in self._select_in(OWNERSHIP, columns, OWNERSHIP.c.vehicle_id, vehicle_ids):
+            history.setdefault(r["vehicle_id"], []).append(r)
+        return history
+
+    def _stale(self, row: ImportRow, found: dict, owner: int, history: list[dict]) -> bool:
+        """The row names a former owner of the vehicle and no date after the current owner's
+        start: an older row, which neither takes the vehicle back nor changes it."""
+        if not self.take_owner or found["owner_id"] in (None, owner):
+            return False
+        if not any(r["customer_id"] == owner and r["end_date"] is not None for r in history):
+            return False
+        start = max((r["start_date"] for r in history if r["end_date"] is None), default=None)
+        wanted = self._change_date(row)
+        return not (wanted and (start is None or wanted > start))
+
+    update_vehicles = True
+
+    def _owners(self, ids, existing, owners, history) -> None:
+        """Open the ownership of new vehicles; apply the changes of owner."""
+        opened = []
+        moving = []
+        for key, (owner, row) in owners.items():
+            found = existing.get(key)
+            if found is None:
+                start = (
+                    self._change_date(row)
+                    or row.values.get("vehicle.first_registration")
+                    or self.today
+                )
+                opened.append({"vehicle_id": ids[key], "customer_id": owner, "start_date": start})
+            elif found["owner_id"] != owner and self.take_owner:
+                moving.append((key, owner, row))
+            elif found["owner_id"] is None:
+                moving.append((key, owner, row))
+        if opened:
+            self.session.execute(insert(OWNERSHIP), opened)
+        if not moving:
+            return
+        people = {
+            r["id"]: r
+            for r in self._select_in(
+                CUSTOMER,
+                [CUSTOMER.c.id, CUSTOMER.c.dms_ref, CUSTOMER.c.last_name, CUSTOMER.c.first_name,
+                 CUSTOMER.c.company_name, CUSTOMER.c.is_company],
+                CUSTOMER.c.id,
+                [o for _k, o, _r in moving] + [existing[k]["owner_id"] for k, _o, _r in moving],
+            )
+        }  # fmt: skip
+        for key, owner, row in moving:
+            vehicle_id = ids[key]
+            former = existing[key]["owner_id"]
+            rows = history.get(vehicle_id, [])
+            open_rows = [r for r in rows if r["end_date"] is None]
+            current_start = max((r["start_date"] for r in open_rows), default=None)
+            wanted = self._change_date(row)
+            day = wanted or self.today
+            if current_start is not None and day < current_start:
+                day = current_start
+            for r in open_rows:
+                self.session.execute(
+                    update(OWNERSHIP).where(OWNERSHIP.c.id == r["id"]).values(end_date=day)
+                )
+            self.session.execute(
+                insert(OWNERSHIP).values(vehicle_id=vehicle_id, customer_id=owner, start_date=day)
+            )
+            self.session.execute(
+                update(VEHICLE).where(VEHICLE.c.id == vehicle_id).values(owner_id=owner)
+            )
+            if self.outcome.get(key) == "unchanged":
+                self.outcome[key] = "updated"
+                self.count("vehicle", "unchanged", -1)
+                self.count("vehicle", "updated")
+            if former is None:
+                continue
+            label = row.values.get("vehicle.vin") or row.values.get("vehicle.plate") or ""
+            plate = row.values.get("vehicle.plate")
+            if plate and plate != label:
+                label = f"{plate} ({label})"
+            self.changes.append(
+                OwnerChange(
+                    row=row.number,
+                    vehicle=label,
+                    former_ref=people.get(former, {}).get("dms_ref", ""),
+                    former_name=_name(people.get(former)),
+                    new_ref=people.get(owner, {}).get("dms_ref", ""),
+                    new_name=_name(people.get(owner)),
+                    date=day,
+                )
+            )
+
+
+def _name(person: dict | None) -> str:
+    if not person:
+        return ""
+    if person["is_company"] or not person["last_name"]:
+        return person["company_name"] or person["last_name"] or ""
+    return " ".join(p for p in (person["last_name"], person["first_name"]) if p)
+
+
+def _waves(rows: list[ImportRow]) -> Iterator[list[ImportRow]]:
+    """The rows in order, cut so that a vehicle appears once per wave (a change of owner within
+    the file is then applied in the file's order)."""
+    wave: list[ImportRow] = []
+    seen: set = set()
+    for row in rows:
+        key = row.values.get("vehicle.vin") or ("plate", row.values.get("vehicle.plate"))
+        if key in seen:
+            yield wave
+            wave, seen = [], set()
+        seen.add(key)
+        wave.append(row)
+    if wave:
+        yield wave
+
+
+class _InvoiceWriter(_VehicleWriter):
+    """Workshop invoice lines, the invoice's header repeated on each: the invoice by site and
+    number, its lines by line number. The vehicle is found (or created with the customer as its
+    owner) but an invoice does not change who owns it."""
+
+    own = "invoice"
+    take_owner = False
+    update_vehicles = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Invoice key → lines seen in the file (their number when the file has none).
+        self._positions: Counter = Counter()
+        self._seen: set[int] = set()
+        self._new: set[int] = set()
+        self._changed: set[int] = set()
+        self._lines_changed: set[int] = set()
+
+    def write(self, rows: list[ImportRow]) -> None:
+        customers = self.write_customers(rows)
+        with_vehicle = [
+            r for r in rows if r.values.get("vehicle.vin") or r.values.get("vehicle.plate")
+        ]
+        vehicles = self.write_vehicles(with_vehicle, customers) if with_vehicle else {}
+        records: dict[tuple, dict[str, Any]] = {}
+        for row in rows:
+            site = self._customer_key(row)[0]
+            if row.values.get("invoice.site_code"):
+                site = self._site_id(row.values["invoice.site_code"])
+            key = (site, str(row.values["invoice.number"]).strip())
+            values = self._values("invoice", row)
+            values["customer_id"] = customers[self._customer_key(row)]
+            if row.number in vehicles:
+                values["vehicle_id"] = vehicles[row.number]
+            records[key] = {**records.get(key, {}), **values}
+        numbers = [number for _site, number in records]
+        columns = sorted({c for v in records.values() for c in v})
+        wanted = [
+            INVOICE.c.id,
+            INVOICE.c.site_id,
+            INVOICE.c.number,
+            *(INVOICE.c[c] for c in columns),
+        ]
+        existing = {
+            (r["site_id"], r["number"]): r
+            for r in self._select_in(INVOICE, wanted, INVOICE.c.number, numbers)
+        }
+        ids = self._upsert(
+            INVOICE,
+            "invoice_header",
+            records,
+            existing,
+            lambda key, values: {"site_id": key[0], "number": key[1]},
+        )
+        for key, outcome in self.outcome.items():
+            self._seen.add(ids[key])
+            if outcome == "new":
+                self._new.add(ids[key])
+            elif outcome == "updated":
+                self._changed.add(ids[key])
+        # Lines.
+        lines: dict[tuple[int, int], dict[str, Any]] = {}
+        for row in rows:
+            site = self._customer_key(row)[0]
+            if row.values.get("invoice.site_code"):
+                site = self._site_id(row.values["invoice.site_code"])
+            key = (site, str(row.values["invoice.number"]).strip())
+            self._positions[key] += 1
+            number = row.values.get("line.line_number")
+            if number is None:
+                number = self._positions[key]
+            values = self._values("line", row)
+            if "invoice.line_category" in row.values:
+                values["category"] = row.values["invoice.line_category"]
+            lines[(ids[key], number)] = values
+        wanted = [LINE.c.id, LINE.c.invoice_id, LINE.c.line_number,
+                  *(LINE.c[c] for c in sorted({c for v in lines.values() for c in v}))]  # fmt: skip
+        known = {
+            (r["invoice_id"], r["line_number"]): r
+            for r in self._select_in(LINE, wanted, LINE.c.invoice_id, [k[0] for k in lines])
+        }
+        self._upsert(
+            LINE,
+            "line",
+            lines,
+            known,
+            lambda key, values: {
+                "invoice_id": key[0],
+                "line_number": key[1],
+                "category": values.get("category") or InvoiceLineCategory.OTHER_SERVICES,
+                "amount_cents": 0,
+                "discount_cents": 0,
+            },
+        )
+        for key, outcome in self.outcome.items():
+            if outcome != "unchanged":
+                self._lines_changed.add(key[0])
+
+    def finish(self) -> None:
+        totals = {}
+        if "invoice.amount" not in self.mapped:
+            totals["total_cents"] = LINE.c.amount_cents
+        if "invoice.discount" not in self.mapped:
+            totals["discount_cents"] = LINE.c.discount_cents
+        if totals and self._lines_changed:
+            stmt = update(INVOICE).where(INVOICE.c.id.in_(bindparam("ids", expanding=True)))
+            stmt = stmt.values(
+                {
+                    name: select(func.coalesce(func.sum(column), 0))
+                    .where(LINE.c.invoice_id == INVOICE.c.id)
+                    .scalar_subquery()
+                    for name, column in totals.items()
+                }
+            )
+            for part in _chunks(sorted(self._lines_changed)):
+                self.session.execute(stmt, {"ids": part})
+        changed = (self._changed | self._lines_changed) - self._new
+        self.counts["invoice"] = Counter(
+            {
+                "new": len(self._new),
+                "updated": len(changed),
+                "unchanged": len(self._seen - self._new - changed),
+            }
+        )
+
+
+class _SaleWriter(_VehicleWriter):
+    """Vehicle sales: by site and order number (by vehicle and customer without one); the sold
+    vehicle goes to its buyer (a change of owner on the delivery date)."""
+
+    own = "sale"
+
+    def _change_date(self, row: ImportRow) -> dt.date | None:
+        values = row.values
+        return values.get("sale.delivery_date") or values.get("sale.order_date")
+
+    def write(self, rows: list[ImportRow]) -> None:
+        for wave in _waves(rows):
+            customers = self.write_customers(wave)
+            vehicles = self.write_vehicles(wave, customers)
+            self._sales(wave, customers, vehicles)
+
+    def _sales(self, rows, customers, vehicles) -> None:
+        records: dict[tuple, dict[str, Any]] = {}
+        for row in rows:
+            customer = customers[self._customer_key(row)]
+            vehicle = vehicles[row.number]
+            site = self._customer_key(row)[0]
+            if row.values.get("sale.site_code"):
+                site = self._site_id(row.values["sale.site_code"])
+            order = row.values.get("sale.order_number")
+            key = (site, str(order).strip()) if order else (site, None, vehicle, customer)
+            values = self._values("sale", row)
+            values.update(customer_id=customer, vehicle_id=vehicle)
+            records[key] = {**records.get(key, {}), **values}
+        columns = sorted({c for v in records.values() for c in v})
+        wanted = [SALE.c.id, SALE.c.site_id, SALE.c.order_number, *(SALE.c[c] for c in columns
+                  if c not in ("order_number",))]  # fmt: skip
+        existing: dict[tuple, dict] = {}
+        numbers = [k[1] for k in records if k[1] is not None]
+        for r in self._select_in(SALE, wanted, SALE.c.order_number, numbers):
+            existing[(r["site_id"], r["order_number"])] = r
+        if any(k[1] is None for k in records):
+            vehicle_ids = [k[2] for k in records if k[1] is None]
+            for r in self._select_in(SALE, wanted, SALE.c.vehicle_id, vehicle_ids):
+                if r["order_number"] is None:
+                    existing[(r["site_id"], None, r["vehicle_id"], r["customer_id"])] = r
+        self._upsert(
+            SALE,
+            "sale",
+            records,
+            existing,
+            lambda key, values: {
+                "site_id": key[0],
+                "kind": values.get("kind") or SaleKind.NEW,
+                "price_cents": values.get("price_cents") or 0,
+            },
+        )
+
+
 def _nullable(table: str, column: str) -> bool:
     from app.dms.fields import TABLES
 
@@ -568,4 +963,7 @@ def _nullable(table: str, column: str) -> bool:
 
 _WRITERS: dict[FileKind, type[_Writer]] = {
     FileKind.CUSTOMERS: _CustomerWriter,
+    FileKind.VEHICLES: _VehicleWriter,
+    FileKind.INVOICES: _InvoiceWriter,
+    FileKind.SALES: _SaleWriter,
 }
