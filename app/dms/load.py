@@ -15,6 +15,10 @@ Matching (what makes a re-import change nothing and a newer file update what cha
   its invoice in the file when the file has no line numbers);
 * vehicle sales by site and order number (by vehicle and customer when the file has none).
 
+The owner's columns of a vehicles, invoices or sales file create the customers Cible does not
+know yet (a reference without a site finds the one customer of any site that holds it); a known
+customer is changed by a customers file only, so two files never undo each other.
+
 A mapped cell that is empty clears the stored value (the DMS no longer has it); a value the
 validation dropped with a warning (a phone that is not a phone) leaves the stored one alone.
 Only rows whose values differ are written, so an unchanged file writes nothing at all.
@@ -297,7 +301,9 @@ class _Writer:
         self.columns: dict[str, dict[str, str]] = {}
         for key in sorted(mapped):
             f = available[key]
-            if f.column == "site_id" or (f.table == "customer" and f.column in _PERMISSION_COLUMNS):
+            if f.column == "site_id" or (
+                f.table == "customer" and (f.column in _PERMISSION_COLUMNS or f.column == "dms_ref")
+            ):
                 continue
             self.columns.setdefault(f.table, {})[f.column] = key
         self.mapped = mapped
@@ -363,9 +369,12 @@ class _Writer:
         records: dict[Any, dict[str, Any]],
         existing: dict[Any, dict[str, Any]],
         defaults: Callable[[Any, dict[str, Any]], dict[str, Any]],
+        *,
+        fill_only: bool = False,
     ) -> dict[Any, int]:
-        """Insert the records not in *existing*, update those whose values differ; return
-        key → id. *defaults(key, values)* gives a new record's other columns.
+        """Insert the records not in *existing*, update those whose values differ (with
+        *fill_only*, existing records are left as they are); return key → id.
+        *defaults(key, values)* gives a new record's other columns.
         :attr:`outcome` tells, by key, ``"new"``, ``"updated"`` or ``"unchanged"``."""
         ids: dict[Any, int] = {}
         self.outcome: dict[Any, str] = {}
@@ -377,7 +386,7 @@ class _Writer:
                 new_rows.append({**defaults(key, values), **values})
                 continue
             ids[key] = found["id"]
-            diff = {c: v for c, v in values.items() if found.get(c) != v}
+            diff = {} if fill_only else {c: v for c, v in values.items() if found.get(c) != v}
             if diff:
                 changed.append((found["id"], values))
                 self.outcome[key] = "updated"
@@ -503,6 +512,9 @@ class _Writer:
                 "dms_ref": key[1],
                 "country": values.get("country") or self.country,
             },
+            # The owner's columns of a vehicles, invoices or sales file create a customer Cible
+            # does not know yet; a known customer is changed by the customers file only.
+            fill_only=self.kind is not FileKind.CUSTOMERS,
         )
         if permissions:
             self._apply_permissions(permissions, ids, existing)
