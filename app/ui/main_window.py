@@ -1,6 +1,6 @@
 """The main window: the targeting screen on the open database.
 
-Menus: File (Open database…, Database overview…, Quit), then the targeting screen's Target,
+Menus: File (Open database…, Database overview…, Import from the DMS…, Quit), then the targeting screen's Target,
 Query and List menus, Export and SMS (:mod:`app.ui.outputs`), then Help. Warnings about the database (network share, no WAL) and notices
 (backup made before an upgrade, demo data) are shown in bars above the screen.
 """
@@ -159,6 +159,8 @@ class MainWindow(QMainWindow):
         self._tasks = task_manager
         self.database = database
         self.overview_dialog: DatabaseOverviewDialog | None = None
+        self.import_wizard = None
+        self._demo = demo
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
         self.resize(1280, 780)
@@ -197,6 +199,13 @@ class MainWindow(QMainWindow):
         self.overview_action.setStatusTip(self.tr("What is in this database: customers, vehicles, invoices…"))
         self.overview_action.triggered.connect(self.show_overview)
         file_menu.addAction(self.overview_action)
+        self.import_action = QAction(self.tr("&Import from the DMS…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.import_action.setStatusTip(
+            self.tr("Bring in customers, vehicles, workshop invoices or sales from a DMS extract")
+        )
+        self.import_action.triggered.connect(self.show_import)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -227,8 +236,26 @@ class MainWindow(QMainWindow):
         self.overview_dialog.show()
         return self.overview_dialog
 
+    def show_import(self):
+        """File › Import from the DMS…: the import wizard on this database."""
+        from app.ui.dms import ImportWizard
+
+        if self.import_wizard is not None:
+            self.import_wizard.close()
+            self.import_wizard.deleteLater()
+        wizard = ImportWizard(self.database, self, demo=self._demo, task_manager=self._tasks)
+        wizard.import_page.imported.connect(self._imported)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _imported(self, result) -> None:
+        """After an import: the grid shows the new data."""
+        self.targeting.refresh()
+
     # -- database ---------------------------------------------------------------------------
     def _show_database(self, database: Database, *, demo: bool = False) -> None:
+        self._demo = demo
         self.database = database
         self.clear_messages()
         for kind, text in database_notices(database, demo=demo):
@@ -293,6 +320,8 @@ class MainWindow(QMainWindow):
         self._show_database(database)  # type: ignore[arg-type]
         if self.overview_dialog is not None:
             self.overview_dialog.close()
+        if self.import_wizard is not None:
+            self.import_wizard.close()
         old.dispose()
         return True
 
@@ -325,4 +354,6 @@ class MainWindow(QMainWindow):
         self.outputs.shutdown()
         if self.overview_dialog is not None:
             self.overview_dialog.close()
+        if self.import_wizard is not None:
+            self.import_wizard.close()
         super().closeEvent(event)
