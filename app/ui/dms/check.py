@@ -15,7 +15,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -427,16 +435,27 @@ def _count(n: int | None) -> str:
 def summary_html(page: QWizardPage, result: Any) -> str:
     """The counts of a check or an import, as a small table."""
     report = result.report
-    tr = page.tr
     rows = [
-        (tr("Rows read"), _count(report.rows_read)),
-        (tr("New"), _count(result.new)),
-        (tr("Updated"), _count(result.updated)),
-        (tr("Unchanged"), _count(result.unchanged)),
-        (tr("Rejected (rows with an error)"), _count(result.rejected)),
-        (tr("Imported with a warning"), _count(report.rows_with_warnings)),
-        (tr("Errors / warnings"), f"{_count(report.errors)} / {_count(report.warnings)}"),
-        (tr("Changes of owner"), _count(len(result.changes))),
+        (QCoreApplication.translate("ImportWizard", "Rows read"), _count(report.rows_read)),
+        (QCoreApplication.translate("ImportWizard", "New"), _count(result.new)),
+        (QCoreApplication.translate("ImportWizard", "Updated"), _count(result.updated)),
+        (QCoreApplication.translate("ImportWizard", "Unchanged"), _count(result.unchanged)),
+        (
+            QCoreApplication.translate("ImportWizard", "Rejected (rows with an error)"),
+            _count(result.rejected),
+        ),
+        (
+            QCoreApplication.translate("ImportWizard", "Imported with a warning"),
+            _count(report.rows_with_warnings),
+        ),
+        (
+            QCoreApplication.translate("ImportWizard", "Errors / warnings"),
+            f"{_count(report.errors)} / {_count(report.warnings)}",
+        ),
+        (
+            QCoreApplication.translate("ImportWizard", "Changes of owner"),
+            _count(len(result.changes)),
+        ),
     ]
     cells = "".join(
         f"<tr><td style='padding-right:18px'>{label}</td><td align='right'><b>{value}</b></td></tr>"

@@ -41,13 +41,12 @@ EXAMPLES = 3
 
 
 def table_label(table: str) -> str:
-    tr = QCoreApplication.translate
     return {
-        "customer": tr("ImportWizard", "Customer"),
-        "vehicle": tr("ImportWizard", "Vehicle"),
-        "invoice": tr("ImportWizard", "Invoice"),
-        "line": tr("ImportWizard", "Invoice line"),
-        "sale": tr("ImportWizard", "Sale"),
+        "customer": QCoreApplication.translate("ImportWizard", "Customer"),
+        "vehicle": QCoreApplication.translate("ImportWizard", "Vehicle"),
+        "invoice": QCoreApplication.translate("ImportWizard", "Invoice"),
+        "line": QCoreApplication.translate("ImportWizard", "Invoice line"),
+        "sale": QCoreApplication.translate("ImportWizard", "Sale"),
     }.get(table, table)
 
 

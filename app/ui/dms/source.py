@@ -229,12 +229,11 @@ def encoding_label(encoding: str) -> str:
 
 
 def separator_label(separator: str) -> str:
-    tr = QCoreApplication.translate
     return {
-        ";": tr("ImportWizard", "semicolon ;"),
-        ",": tr("ImportWizard", "comma ,"),
-        "\t": tr("ImportWizard", "tab"),
-        "|": tr("ImportWizard", "vertical bar |"),
+        ";": QCoreApplication.translate("ImportWizard", "semicolon ;"),
+        ",": QCoreApplication.translate("ImportWizard", "comma ,"),
+        "\t": QCoreApplication.translate("ImportWizard", "tab"),
+        "|": QCoreApplication.translate("ImportWizard", "vertical bar |"),
     }.get(separator, f"« {separator} »")
 
 

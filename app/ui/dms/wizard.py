@@ -104,12 +104,17 @@ class ImportState:
 
 
 def kind_label(kind: FileKind) -> str:
-    tr = QCoreApplication.translate
     return {
-        FileKind.CUSTOMERS: tr("ImportWizard", "Customers"),
-        FileKind.VEHICLES: tr("ImportWizard", "Vehicles (with their owner)"),
-        FileKind.INVOICES: tr("ImportWizard", "Workshop invoices (one row per line)"),
-        FileKind.SALES: tr("ImportWizard", "Vehicle sales (with their financing)"),
+        FileKind.CUSTOMERS: QCoreApplication.translate("ImportWizard", "Customers"),
+        FileKind.VEHICLES: QCoreApplication.translate(
+            "ImportWizard", "Vehicles (with their owner)"
+        ),
+        FileKind.INVOICES: QCoreApplication.translate(
+            "ImportWizard", "Workshop invoices (one row per line)"
+        ),
+        FileKind.SALES: QCoreApplication.translate(
+            "ImportWizard", "Vehicle sales (with their financing)"
+        ),
     }[FileKind(kind)]
 
 
