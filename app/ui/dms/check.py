@@ -190,6 +190,13 @@ class _RunningPage(QWizardPage):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.message.setOpenExternalLinks(False)
         self.message.linkActivated.connect(self.open_link)
+        self.message.hide()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """A line under the progress bar (red for an error); hidden when there is none."""
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def running(self) -> bool:
         return self.task is not None and not self.task.is_finished
@@ -206,7 +213,7 @@ class _RunningPage(QWizardPage):
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self.progress_text.setText(text)
-        self.message.clear()
+        self.say("")
         wizard = self.wizard()
         self.task = wizard.run_task(fn, self._done, self._error, self._progress, self._cancelled)
         self.completeChanged.emit()
@@ -316,7 +323,7 @@ class CheckPage(_RunningPage):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
-        for column, width in ((0, 60), (1, 140), (2, 170), (3, 80)):
+        for column, width in ((0, 60), (1, 140), (2, 170), (3, 115)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(ProblemsModel.REASON, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
@@ -376,17 +383,16 @@ class CheckPage(_RunningPage):
         self.save_button.setEnabled(True)
         self.summary.setText(summary_html(self, result))
         if report.accepted == 0:
-            self.message.setStyleSheet(ERROR_STYLE)
-            self.message.setText(
-                self.tr(
+            self.say(
+                error=True,
+                text=self.tr(
                     "No row can be imported: see the problems below, fix the file or the columns (Back), and try again."
-                )
+                ),
             )
 
     def failed(self, error: BaseException) -> None:
         self.progress_text.clear()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(self.error_text(error))
+        self.say(error=True, text=self.error_text(error))
         self.again_button.show()
 
     def cancelled(self) -> None:
@@ -597,19 +603,16 @@ class ImportPage(_RunningPage):
 
     def failed(self, error: BaseException) -> None:
         self.progress_text.clear()
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setText(
-            self.error_text(error)
+        self.say(
+            error=True,
+            text=self.error_text(error)
             + " "
-            + self.tr("Nothing was imported: the database is as it was.")
+            + self.tr("Nothing was imported: the database is as it was."),
         )
 
     def cancelled(self) -> None:
         self.progress_text.clear()
-        self.message.setStyleSheet("")
-        self.message.setText(
-            self.tr("Import cancelled: nothing was written, the database is as it was.")
-        )
+        self.say(text=self.tr("Import cancelled: nothing was written, the database is as it was."))
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt's name
         return self.task is not None and not self.running()
