@@ -408,3 +408,53 @@ def test_vehicles_with_a_change_of_owner(qtbot, database, manager, english, stor
         or "UU1HSDAG563214587" in page.changes.item(r, 0).text()
         for r in range(page.changes.rowCount())
     )  # noqa: E501
+
+
+def test_file_menu_opens_the_wizard_and_the_grid_follows_the_import(
+    qtbot, database, manager, english, reports, monkeypatch, tmp_path
+) -> None:
+    from app.ui import dms
+    from app.ui.main_window import MainWindow
+
+    monkeypatch.setattr(dms.wizard, "default_profiles_dir", lambda: tmp_path / "window-profiles")
+    window = MainWindow(database, task_manager=manager, demo=True)
+    qtbot.addWidget(window)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.import_action in file_menu.actions()
+    refreshed: list[bool] = []
+    monkeypatch.setattr(window.targeting, "refresh", lambda: refreshed.append(True))
+    window.import_action.trigger()
+    wizard = window.import_wizard
+    assert isinstance(wizard, ImportWizard) and wizard.isVisible()
+    assert wizard.file_page.start_folder == EXAMPLES_DIR  # the demo database
+    assert wizard.file_page.findChild(type(wizard.file_page.info), "examples_note") is not None
+    size = wizard.size()
+    assert size.width() <= 1366 and size.height() <= 768
+    to_mapping(qtbot, wizard, CLIENTS)
+    click_next(qtbot, wizard)
+    wait_task(qtbot, wizard.check_page)
+    click_next(qtbot, wizard)
+    wait_task(qtbot, wizard.import_page)
+    assert refreshed == [True]
+    window.close()
+
+
+def test_the_wizard_speaks_french(qtbot, database, manager, qapp, store) -> None:
+    from app.ui.i18n import install_translators
+
+    install_translators("fr", qapp)
+    try:
+        wizard = make_wizard(qtbot, database, manager, store)
+        assert wizard.windowTitle() == "Importer depuis le DMS"
+        assert wizard.file_page.kind_combo.itemText(0) == "Clients"
+        bad = store.folder.parent / "facture.csv"
+        bad.write_bytes(b"%PDF-1.4\n")
+        wizard.file_page.set_file(bad)
+        assert "facture.csv" in wizard.file_page.error.text()
+        assert "PDF" in wizard.file_page.error.text()
+        wizard.file_page.set_file(CLIENTS)
+        click_next(qtbot, wizard)
+        click_next(qtbot, wizard)
+        assert wizard.mapping_page.combos[0].currentText() == "Client › Code client *"
+    finally:
+        install_translators("en", qapp)
