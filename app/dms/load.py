@@ -311,8 +311,6 @@ class _Writer:
             code.upper(): id_ for id_, code in session.execute(select(SITE.c.id, SITE.c.code))
         }
         self.default_site = self._site_id(site_code) if site_code else None
-        if self.default_site is None and len(self._sites) == 1:
-            self.default_site = next(iter(self._sites.values()))
         self._permission_channels = [
             ch
             for ch in _CHANNELS
