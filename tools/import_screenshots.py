@@ -4,8 +4,8 @@
 
 Makes a small demo database (unless --db names one) and runs the wizard on the shipped example
 extracts: the customers file (file, preview, columns saved as the profile "Irium clients", check,
-result), then the vehicles file (its result lists the change of owner). Profiles and reports go
-to a temporary folder. Runs offscreen unless a display is given (xvfb-run: real fonts and sizes).
+result), then the vehicles file (its result lists the change of owner). The database and the reports
+go to a temporary folder. Runs offscreen unless a display is given (xvfb-run: real fonts and sizes).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.ui.dms.wizard import EXAMPLES_DIR, ProfileStore
 
     check.reports_dir = lambda: scratch / "reports"
-    store = ProfileStore(scratch / "profiles")
+    store = ProfileStore(database)
     args.out.mkdir(parents=True, exist_ok=True)
 
     def settle(done, ms: int = 30000) -> None:

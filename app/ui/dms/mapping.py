@@ -9,6 +9,8 @@ JSON file and loaded at another site.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -305,7 +307,7 @@ class MappingPage(QWizardPage):
         profile = self.current_profile(name)
         try:
             self.store.save(profile)
-        except OSError as error:
+        except Exception as error:  # noqa: BLE001 - a stored setting: said in one line
             QMessageBox.warning(
                 self,
                 self.tr("Save the profile"),
@@ -335,6 +337,7 @@ class MappingPage(QWizardPage):
             return False
         if not str(path).lower().endswith(".json"):
             path = f"{path}.json"
+        self.store.folder = Path(path).parent
         try:
             write_profile(self.current_profile(name), path)
         except OSError as error:
@@ -358,6 +361,7 @@ class MappingPage(QWizardPage):
         if not path:
             return False
         state = self.state
+        self.store.folder = Path(path).parent
         try:
             profile = load_profile(path)
             mapping = profile.mapping_for(state.headers, state.path or "")
@@ -366,8 +370,8 @@ class MappingPage(QWizardPage):
             return False
         try:
             self.store.save(profile)
-        except OSError:
-            pass  # applied to this import all the same
+        except Exception as error:  # noqa: BLE001 - applied to this import all the same
+            QMessageBox.warning(self, self.tr("Load a profile"), str(error))
         state.kind = profile.kind
         wizard = self.wizard()
         if wizard is not None:

@@ -190,8 +190,7 @@ class FilePage(QWizardPage):
         return True
 
     def profiles(self) -> ProfileStore:
-        wizard = self.wizard()
-        return wizard.profiles if wizard is not None else ProfileStore()
+        return self.wizard().profiles
 
     def describe(self, shown: Preview, profile) -> str:
         layout = shown.layout

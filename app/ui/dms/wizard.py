@@ -10,7 +10,6 @@ a commit page: its button says "Import") and the import with its result
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,13 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QWidget, QWizard
 
 from app import files
+from app.dms import profile_store
 from app.dms.fields import FileKind
-from app.dms.profile import Profile, load_profile, load_profiles
+from app.dms.profile import Profile
 from app.dms.read import Preview
 from app.dms.sniff import Layout
 from app.dms.validate import ValidationReport
-from app.errors import ImportFileError
-from app.models.db import Database, data_dir
+from app.models.db import Database
 from app.ui import tasks
 from app.ui.i18n import RESOURCES_DIR
 
@@ -34,43 +33,41 @@ from app.ui.i18n import RESOURCES_DIR
 EXAMPLES_DIR = RESOURCES_DIR / "examples"
 #: Where the folder of the last import is remembered.
 SETTINGS_FOLDER = "dms_import/folder"
-
-
-def default_profiles_dir() -> Path:
-    """Where the wizard keeps the profiles saved on this computer."""
-    return data_dir() / "import-profiles"
+#: Where the folder of the last profile file is remembered.
+SETTINGS_PROFILE_FOLDER = "dms_import/profile_folder"
 
 
 class ProfileStore:
-    """The saved import profiles, one JSON file each in a folder (the same file as the one
-    exported to share with another site)."""
+    """The import profiles saved in the database (one ``setting`` row each, see
+    :mod:`app.dms.profile_store`), so every PC of the dealership and the nightly
+    ``python -m app import`` find them. Profile *files* (to share between sites) are written
+    and read where the user chooses."""
 
-    def __init__(self, folder: Path | str | None = None) -> None:
-        self.folder = Path(folder) if folder is not None else default_profiles_dir()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     def profiles(self) -> list[Profile]:
-        return load_profiles(self.folder) if self.folder.is_dir() else []
+        return profile_store.load_profiles(self.database)
 
-    def path_for(self, name: str) -> Path:
-        slug = re.sub(r"[^\w.-]+", "-", name.strip(), flags=re.UNICODE).strip("-.") or "profile"
-        return self.folder / f"{slug}.json"
-
-    def save(self, profile: Profile) -> Path:
+    def save(self, profile: Profile) -> None:
         """Save *profile*, replacing the one of the same name."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for existing in self.folder.glob("*.json"):
-            try:
-                if load_profile(existing).name == profile.name:
-                    existing.unlink()
-            except ImportFileError:
-                continue
-        path = self.path_for(profile.name)
-        write_profile(profile, path)
-        return path
+        profile_store.save_profile(self.database, profile)
+
+    @property
+    def folder(self) -> Path:
+        """Where profile files are offered first (the folder of the last one)."""
+        last = QSettings().value(SETTINGS_PROFILE_FOLDER)
+        if isinstance(last, str) and last and Path(last).is_dir():
+            return Path(last)
+        return Path.home()
+
+    @folder.setter
+    def folder(self, value: Path) -> None:
+        QSettings().setValue(SETTINGS_PROFILE_FOLDER, str(value))
 
 
 def write_profile(profile: Profile, path: Path | str) -> None:
-    """*profile* as a JSON file at *path*, complete or not at all."""
+    """*profile* as a JSON file at *path* (to share between sites), complete or not at all."""
     with files.atomic_write(path, "w", encoding="utf-8") as handle:
         handle.write(profile.to_json() + "\n")
 
@@ -155,7 +152,7 @@ class ImportWizard(QWizard):
         self.database = database
         self.demo = demo
         self.task_manager = task_manager
-        self.profiles = profiles or ProfileStore()
+        self.profiles = profiles or ProfileStore(database)
         self.state = ImportState()
         self.setObjectName("dms_import_wizard")
         self.setWindowTitle(self.tr("Import from the DMS"))

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from app.dms import load
 from app.dms.profile import load_profile
+from app.dms.profile_store import find_profile
+from app.models.db import open_database
 from app.models.dealership import Customer, Vehicle
 from app.ui.dms import ImportWizard, check
 from app.ui.dms.wizard import EXAMPLES_DIR, ProfileStore
@@ -22,8 +24,8 @@ VEHICLES = EXAMPLES_DIR / "vehicules_dcs.csv"
 
 
 @pytest.fixture
-def store(tmp_path) -> ProfileStore:
-    return ProfileStore(tmp_path / "profiles")
+def store(database) -> ProfileStore:
+    return ProfileStore(database)
 
 
 @pytest.fixture
@@ -243,13 +245,19 @@ def test_profile_saved_then_applied_by_itself_exported_and_loaded(
     assert again.state.profile is None
     assert "Changed from the profile" in again.mapping_page.profile_label.text()
 
+    # the profile is in the database: the nightly command finds it by name
+    assert find_profile(database, "Irium clients").columns == shared.columns
+
     # another site loads the shared file
-    other = make_wizard(qtbot, database, manager, ProfileStore(tmp_path / "other-site"))
+    other_db = open_database(tmp_path / "other-site.sqlite")
+    other = make_wizard(qtbot, other_db, manager, ProfileStore(other_db))
     to_mapping(qtbot, other, CLIENTS)
     assert other.mapping_page.load_profile_file(str(exported.with_suffix(".json")))
     assert other.state.profile.name == "Irium clients"
     assert 12 not in other.state.mapping
     assert [p.name for p in other.profiles.profiles()] == ["Irium clients"]
+    other.close()
+    other_db.dispose()
     # a profile whose columns are not in the file is refused in one line
     vehicles = make_wizard(qtbot, database, manager, store)
     to_mapping(qtbot, vehicles, VEHICLES)
@@ -413,10 +421,8 @@ def test_vehicles_with_a_change_of_owner(qtbot, database, manager, english, stor
 def test_file_menu_opens_the_wizard_and_the_grid_follows_the_import(
     qtbot, database, manager, english, reports, monkeypatch, tmp_path
 ) -> None:
-    from app.ui import dms
     from app.ui.main_window import MainWindow
 
-    monkeypatch.setattr(dms.wizard, "default_profiles_dir", lambda: tmp_path / "window-profiles")
     window = MainWindow(database, task_manager=manager, demo=True)
     qtbot.addWidget(window)
     file_menu = window.menuBar().actions()[0].menu()
@@ -439,7 +445,7 @@ def test_file_menu_opens_the_wizard_and_the_grid_follows_the_import(
     window.close()
 
 
-def test_the_wizard_speaks_french(qtbot, database, manager, qapp, store) -> None:
+def test_the_wizard_speaks_french(qtbot, database, manager, qapp, store, tmp_path) -> None:
     from app.ui.i18n import install_translators
 
     install_translators("fr", qapp)
@@ -447,7 +453,7 @@ def test_the_wizard_speaks_french(qtbot, database, manager, qapp, store) -> None
         wizard = make_wizard(qtbot, database, manager, store)
         assert wizard.windowTitle() == "Importer depuis le DMS"
         assert wizard.file_page.kind_combo.itemText(0) == "Clients"
-        bad = store.folder.parent / "facture.csv"
+        bad = tmp_path / "facture.csv"
         bad.write_bytes(b"%PDF-1.4\n")
         wizard.file_page.set_file(bad)
         assert "facture.csv" in wizard.file_page.error.text()
