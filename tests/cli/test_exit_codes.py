@@ -38,7 +38,14 @@ def _argv(command: str, folder: Path, db: Path) -> list[str]:
         ],
         "send-sms": ["send-sms", str(target), "--db", str(db), "--text", "Bonjour", "--kind", "service", "--dry-run"],
         "send-pending": ["send-pending", "--db", str(db)],
+        "import": ["import", str(_clean_extract(folder)), "--db", str(db)],
     }[command]  # fmt: skip
+
+
+def _clean_extract(folder: Path) -> Path:
+    path = folder / "clients.csv"
+    path.write_bytes("N° client;Site;Nom;CP\r\n900001;TRS;DUPRÉ;37000\r\n".encode("cp1252"))
+    return path
 
 
 ALL = list(COMMANDS)
@@ -52,6 +59,7 @@ def test_every_command_is_covered() -> None:
         "merge-word",
         "send-sms",
         "send-pending",
+        "import",
     }
 
 
@@ -81,3 +89,15 @@ def test_interrupted_is_130(
     assert main(_argv(command, tmp_path, garage)) == 130
     out, err = capsys.readouterr()
     assert err == "cible: interrupted\n"
+
+
+def test_import_with_rejected_rows_is_3(tmp_path: Path, capsys) -> None:
+    extract = tmp_path / "clients.csv"
+    extract.write_bytes(
+        "N° client;Nom;Date naissance\r\n1;DUPRÉ;31/02/1990\r\n2;MARTIN;01/02/1990\r\n".encode(
+            "cp1252"
+        )
+    )
+    argv = ["import", str(extract), "--db", str(tmp_path / "new.sqlite")]
+    assert main(argv) == 3, capsys.readouterr().err
+    assert "1 rejected" in capsys.readouterr().out
