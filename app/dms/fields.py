@@ -159,6 +159,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "invoice.amount": ("Total HT", "Total facture HT", "Invoice total", "Montant facture"),
     "invoice.discount": ("Remise facture", "Invoice discount"),
     "invoice.mileage": ("Km facture", "Kilométrage facture", "Km atelier", "Mileage on invoice"),
+    "invoice.type": ("Type", "Type facture", "Type de facture", "Invoice type", "Imputation"),
     "invoice.line_category": ("Type de ligne", "Type ligne", "Line type", "Nature ligne"),
     "line.description": ("Libellé", "Line description", "Désignation", "Libellé ligne",
                          "Description"),
@@ -306,6 +307,11 @@ ENUM_EXTRA_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "lease": ("LOA", "LLD", "LEASING", "LOCATION"),
     },
     "vehicle.category": {"VP": ("VP", "PASSENGER"), "VU": ("VU", "CTTE", "UTILITAIRE")},
+    "invoice.type": {
+        "customer": ("C", "CLI", "CLIENT PAYEUR"),
+        "warranty": ("G", "GAR", "GARANTIE CONSTRUCTEUR"),
+        "internal": ("I", "INT", "CESSION INTERNE"),
+    },
 }  # fmt: skip
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app import files
 from app.dms.validate import Severity, ValidationReport
-from app.i18n import _, format_count
+from app.i18n import _, format_count, format_date
 
 
 def summary_lines(report: ValidationReport) -> list[tuple[str, str]]:
@@ -45,7 +46,13 @@ def summary_lines(report: ValidationReport) -> list[tuple[str, str]]:
 
 
 def write_report(report: ValidationReport, path: Path | str) -> None:
-    """Save *report* as an .xlsx at *path* (sheets "Summary" and "Problems")."""
+    """Save *report* as an .xlsx at *path* (sheets "Summary", "Problems" and "Changes": the
+    vehicles that changed owner), through :mod:`app.files` (complete or not at all)."""
+    with files.atomic_path(path) as tmp:
+        _write(report, tmp)
+
+
+def _write(report: ValidationReport, path: Path) -> None:
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -71,5 +78,22 @@ def write_report(report: ValidationReport, path: Path | str) -> None:
             sheet.write_string(row, 4, problem.message)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(report.problems), 1), len(headers) - 1)
+        changes = workbook.add_worksheet(_("Changes"))
+        headers = (_("Row"), _("Vehicle"), _("Former owner"), _("Former owner's name"),
+                   _("New owner"), _("New owner's name"), _("Date"))  # fmt: skip
+        for column, (header, width) in enumerate(
+            zip(headers, (8, 34, 14, 30, 14, 30, 12), strict=True)
+        ):
+            changes.set_column(column, column, width)
+            changes.write_string(0, column, header, bold)
+        for row, change in enumerate(report.changes, start=1):
+            changes.write_number(row, 0, change.row)
+            changes.write_string(row, 1, change.vehicle)
+            changes.write_string(row, 2, change.former_ref)
+            changes.write_string(row, 3, change.former_name)
+            changes.write_string(row, 4, change.new_ref)
+            changes.write_string(row, 5, change.new_name)
+            changes.write_string(row, 6, format_date(change.date))
+        changes.freeze_panes(1, 0)
     finally:
         workbook.close()

@@ -16,6 +16,7 @@ apart from reading and from the other values (:attr:`ValidationReport.timings`).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import time
 from collections import Counter
@@ -70,6 +71,20 @@ class ImportRow:
     warnings: list[Problem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class OwnerChange:
+    """A vehicle that changed owner in an import: the former owner's ownership closed on
+    ``date``, the new owner's opened that day (the former owner gets no more mail about it)."""
+
+    row: int
+    vehicle: str
+    former_ref: str
+    former_name: str
+    new_ref: str
+    new_name: str
+    date: dt.date
+
+
 #: Timing categories of :attr:`ValidationReport.timings` (seconds).
 TIMINGS = ("read", "dates", "phones", "postal_codes", "other_values", "checks")
 
@@ -92,6 +107,8 @@ class ValidationReport:
     new: int | None = None
     updated: int | None = None
     unchanged: int | None = None
+    #: Vehicles that changed owner (filled by the import; the report's "Changes" sheet).
+    changes: list[OwnerChange] = field(default_factory=list)
 
     def add(self, problem: Problem) -> None:
         self.counts[problem.severity] += 1

@@ -1,6 +1,6 @@
 """The main window: the targeting screen on the open database.
 
-Menus: File (Open database…, Database overview…, Duplicate customers…, Quit), then the targeting screen's Target,
+Menus: File (Open database…, Database overview…, Duplicate customers…, Import from the DMS…, Quit), then the targeting screen's Target,
 Query and List menus, Export and SMS (:mod:`app.ui.outputs`), then Help. Warnings about the database (network share, no WAL) and notices
 (backup made before an upgrade, demo data) are shown in bars above the screen.
 """
@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         self.database: Database = database  # type: ignore[assignment]  # None until shown
         self.overview_dialog: DatabaseOverviewDialog | None = None
         self.duplicates_dialog: DuplicatesDialog | None = None
+        self.import_wizard = None
+        self._demo = demo
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
         fit_to_screen(self, 1280, 780)
@@ -232,6 +234,13 @@ class MainWindow(QMainWindow):
         self.duplicates_action.setStatusTip(self.tr("Find customers entered twice and merge them"))
         self.duplicates_action.triggered.connect(self.show_duplicates)
         file_menu.addAction(self.duplicates_action)
+        self.import_action = QAction(self.tr("&Import from the DMS…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.import_action.setStatusTip(
+            self.tr("Bring in customers, vehicles, workshop invoices or sales from a DMS extract")
+        )
+        self.import_action.triggered.connect(self.show_import)
+        file_menu.addAction(self.import_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -279,9 +288,26 @@ class MainWindow(QMainWindow):
         self.duplicates_dialog = DuplicatesDialog(self.database, self, task_manager=self._tasks)
         self.duplicates_dialog.show()
         return self.duplicates_dialog
+    def show_import(self):
+        """File › Import from the DMS…: the import wizard on this database."""
+        from app.ui.dms import ImportWizard
+
+        if self.import_wizard is not None:
+            self.import_wizard.close()
+            self.import_wizard.deleteLater()
+        wizard = ImportWizard(self.database, self, demo=self._demo, task_manager=self._tasks)
+        wizard.import_page.imported.connect(self._imported)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _imported(self, result) -> None:
+        """After an import: the grid shows the new data."""
+        self.targeting.refresh()
 
     # -- database ---------------------------------------------------------------------------
     def _show_database(self, database: Database, *, demo: bool = False) -> None:
+        self._demo = demo
         self.database = database
         self.clear_messages()
         for kind, text in database_notices(database, demo=demo):
@@ -353,6 +379,8 @@ class MainWindow(QMainWindow):
             self.duplicates_dialog.close()
             self.duplicates_dialog.deleteLater()
             self.duplicates_dialog = None
+        if self.import_wizard is not None:
+            self.import_wizard.close()
         old.dispose()
         return True
 
@@ -414,4 +442,6 @@ class MainWindow(QMainWindow):
             self.overview_dialog.close()
         if self.duplicates_dialog is not None:
             self.duplicates_dialog.close()
+        if self.import_wizard is not None:
+            self.import_wizard.close()
         super().closeEvent(event)

@@ -306,6 +306,14 @@
         <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
+        <source>&amp;Import from the DMS…</source>
+        <translation>&amp;Importer depuis le DMS…</translation>
+    </message>
+    <message>
+        <source>Bring in customers, vehicles, workshop invoices or sales from a DMS extract</source>
+        <translation>Faire entrer clients, véhicules, factures atelier ou ventes depuis une extraction du DMS</translation>
+    </message>
+    <message>
         <source>%1[*] — Cible — %2</source>
         <translation type="vanished">%1[*] — Cible — %2</translation>
     </message>

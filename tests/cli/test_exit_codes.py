@@ -48,7 +48,14 @@ def _argv(command: str, folder: Path, db: Path) -> list[str]:
             "send-email", str(target), "--db", str(db), "--html", str(_html(folder)),
             "--subject", "Bonjour {nom}", "--kind", "service", "--dry-run",
         ],
+        "import": ["import", str(_clean_extract(folder)), "--db", str(db)],
     }[command]  # fmt: skip
+
+
+def _clean_extract(folder: Path) -> Path:
+    path = folder / "clients.csv"
+    path.write_bytes("N° client;Site;Nom;CP\r\n900001;TRS;DUPRÉ;37000\r\n".encode("cp1252"))
+    return path
 
 
 ALL = list(COMMANDS)
@@ -63,6 +70,7 @@ def test_every_command_is_covered() -> None:
         "send-sms",
         "send-pending",
         "send-email",
+        "import",
     }
 
 
@@ -92,3 +100,15 @@ def test_interrupted_is_130(
     assert main(_argv(command, tmp_path, garage)) == 130
     out, err = capsys.readouterr()
     assert err == "cible: interrupted\n"
+
+
+def test_import_with_rejected_rows_is_3(tmp_path: Path, capsys) -> None:
+    extract = tmp_path / "clients.csv"
+    extract.write_bytes(
+        "N° client;Nom;Date naissance\r\n1;DUPRÉ;31/02/1990\r\n2;MARTIN;01/02/1990\r\n".encode(
+            "cp1252"
+        )
+    )
+    argv = ["import", str(extract), "--db", str(tmp_path / "new.sqlite")]
+    assert main(argv) == 3, capsys.readouterr().err
+    assert "1 rejected" in capsys.readouterr().out

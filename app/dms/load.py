@@ -1,0 +1,979 @@
+"""Writing a validated extract into the database: upsert, not append. Pure Python, no Qt.
+
+:func:`import_file` is the one call the wizard and ``python -m app import`` make: it reads and
+validates the file (:class:`~app.dms.validate.Validation`) and writes the accepted rows in
+**one transaction** — cancelled (the *cancel* callback says so) or failed, nothing is written;
+a dry run does everything and rolls back, so its counts are the real ones.
+
+Matching (what makes a re-import change nothing and a newer file update what changed):
+
+* customers by their site and DMS reference; a reference kept as an alias of a merged
+  customer (``customer_alias``) lands on the survivor. A customer absent from a later file is
+  never deleted;
+* vehicles by VIN, then by plate (a vehicle found by its plate gets the VIN the file gives);
+* workshop invoices by site and number, their lines by line number (the line's position within
+  its invoice in the file when the file has no line numbers);
+* vehicle sales by site and order number (by vehicle and customer when the file has none).
+
+The owner's columns of a vehicles, invoices or sales file create the customers Cible does not
+know yet (a reference without a site finds the one customer of any site that holds it); a known
+customer is changed by a customers file only, so two files never undo each other.
+
+A mapped cell that is empty clears the stored value (the DMS no longer has it); a value the
+validation dropped with a warning (a phone that is not a phone) leaves the stored one alone.
+Only rows whose values differ are written, so an unchanged file writes nothing at all.
+
+Refusals and legal bases go through :func:`app.models.permissions.apply_import_permissions`,
+with the source "Import DMS DD/MM/YYYY": an import adds a refusal or a basis, never removes one.
+
+Change of owner: a vehicle that arrives under another customer leaves its owner — the open
+:class:`~app.models.dealership.Ownership` is closed on the day of the change and a new one
+opened — and both customers are listed in :attr:`ImportResult.changes` (and the report's
+"Changes" sheet). A row naming a *former* owner of the vehicle (an older row of the DMS) does
+not take it back unless it brings a purchase or delivery date after the current owner's start.
+
+Invoices: warranty and internal invoices keep their type (the file's "Type" column); the
+invoice's total and discount are the sums of its lines unless the file gives them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.dms.fields import FileKind, fields_for
+from app.dms.profile import Profile
+from app.dms.sniff import Layout, sniff
+from app.dms.validate import ImportRow, OwnerChange, Validation, ValidationReport
+from app.errors import CibleError
+from app.i18n import _
+from app.models.activity import InvoiceLine, VehicleSale, WorkshopInvoice
+from app.models.db import Database
+from app.models.dealership import Customer, CustomerAlias, Ownership, Site, Vehicle
+from app.models.enums import (
+    BasisKind,
+    Channel,
+    InvoiceLineCategory,
+    MarketingBasis,
+    SaleKind,
+)
+from app.models.permissions import IncomingPermission, apply_import_permissions
+from app.models.textfold import fold
+
+__all__ = ["ImportCancelled", "ImportResult", "OwnerChange", "import_file", "import_source"]
+
+#: Rows written per batch (and parameters per ``IN (...)`` list, portable to every database).
+BATCH = 500
+
+CUSTOMER: Table = Customer.__table__
+VEHICLE: Table = Vehicle.__table__
+INVOICE: Table = WorkshopInvoice.__table__
+LINE: Table = InvoiceLine.__table__
+SALE: Table = VehicleSale.__table__
+OWNERSHIP: Table = Ownership.__table__
+ALIAS: Table = CustomerAlias.__table__
+SITE: Table = Site.__table__
+
+#: Stored text and its folded twin, kept in step (the engine's % searches read the twins).
+FOLDS: dict[str, dict[str, str]] = {
+    "customer": {
+        "last_name": "last_name_fold",
+        "first_name": "first_name_fold",
+        "company_name": "company_name_fold",
+        "address1": "address1_fold",
+        "city": "city_fold",
+    },
+    "vehicle": {"model": "model_fold", "version": "version_fold"},
+}
+_CHANNELS = tuple(Channel)
+_SITE_KEYS = ("customer.site_code", "vehicle.site_code", "invoice.site_code", "sale.site_code")
+#: Customer columns that only the permission model writes (from the history).
+_PERMISSION_COLUMNS = {
+    name
+    for ch in _CHANNELS
+    for name in (f"optout_{ch.value}", f"optout_{ch.value}_date", f"optout_{ch.value}_source")
+} | {"marketing_basis", "marketing_basis_date", "marketing_basis_source"}
+
+
+class ImportCancelled(CibleError):
+    """The user cancelled: the transaction was rolled back, nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did. ``new``/``updated``/``unchanged`` count the records of the file's
+    own kind (customers, vehicles, invoice lines, sales); :attr:`counts` has every table's."""
+
+    report: ValidationReport
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    changes: list[OwnerChange]
+    dry_run: bool
+    backup: Path | None = None
+    profile: str | None = None
+    #: Table ("customer", "vehicle", "invoice", "line", "sale") → Counter(new, updated, unchanged).
+    counts: dict[str, Counter] = field(default_factory=dict)
+    #: Seconds spent writing (reading and validating excluded: ``report.timings``).
+    load_seconds: float = 0.0
+
+
+def import_source(today: dt.date) -> str:
+    """The source recorded on every permission change of an import: ``Import DMS 02/12/2026``."""
+    return f"Import DMS {today:%d/%m/%Y}"
+
+
+# --- the one call --------------------------------------------------------------------------
+
+
+def import_file(
+    database: Database,
+    path: Path | str,
+    kind: FileKind | str,
+    mapping: dict[int, str] | None = None,
+    *,
+    layout: Layout | None = None,
+    profile: Profile | None = None,
+    country: str = "FR",
+    site_code: str | None = None,
+    date_orders: dict[str, str] | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    who: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ImportResult:
+    """Validate *path* and write its accepted rows into *database*, in one transaction.
+
+    *mapping* is column index → field key (see :mod:`app.dms.fields`); when it is None the
+    *profile*'s mapping applies. *layout* defaults to the sniffed one (with the profile's
+    encoding, separator and header row). *progress(done, total)* is called after each batch
+    (rows read, estimated rows in the file; total 0 when unknown); *cancel()* returning true
+    stops the import and rolls it back (:class:`ImportCancelled`). A file that cannot be read
+    raises :class:`~app.errors.ImportFileError` (nothing written).
+    """
+    path = Path(path)
+    kind = FileKind(kind)
+    today = today or dt.date.today()
+    if layout is None:
+        layout = sniff(path)
+        if profile is not None:
+            layout = profile.layout_for(layout)
+            from app.dms.sniff import with_headers
+
+            layout = with_headers(path, layout)
+    if mapping is None:
+        if profile is None:
+            raise ValueError("import_file needs a mapping or a profile")
+        mapping = profile.mapping_for(layout.headers, path)
+    if profile is not None:
+        country = profile.country or country
+        site_code = site_code or profile.site_code
+        date_orders = date_orders if date_orders is not None else profile.date_orders
+    validation = Validation(
+        path,
+        layout,
+        mapping,
+        kind,
+        country=country,
+        date_orders=date_orders,
+        profile=profile.name if profile is not None else None,
+    )
+    total = _estimate_rows(path, layout)
+    writer_cls = _WRITERS[kind]
+    started = time.perf_counter()
+    with database.sessions() as session:
+        with session.begin():
+            writer = writer_cls(
+                session,
+                kind,
+                set(mapping.values()),
+                country=(country or "FR").upper(),
+                site_code=site_code,
+                today=today,
+                who=who,
+            )
+            done = 0
+            for batch in _batches(validation.rows(), BATCH):
+                if cancel is not None and cancel():
+                    raise ImportCancelled(_("Import cancelled: nothing was written."))
+                writer.write(batch)
+                done = validation.report.rows_read
+                if progress is not None:
+                    progress(done, max(total, done))
+            if cancel is not None and cancel():
+                raise ImportCancelled(_("Import cancelled: nothing was written."))
+            writer.finish()
+            if dry_run:
+                session.rollback()
+    elapsed = time.perf_counter() - started
+    report = validation.report
+    own = writer.counts[writer.own]
+    report.set_outcome(own["new"], own["updated"], own["unchanged"])
+    report.changes = list(writer.changes)
+    if progress is not None:
+        progress(report.rows_read, report.rows_read)
+    return ImportResult(
+        report=report,
+        new=own["new"],
+        updated=own["updated"],
+        unchanged=own["unchanged"],
+        rejected=report.rejected,
+        changes=list(writer.changes),
+        dry_run=dry_run,
+        backup=database.backup,
+        profile=profile.name if profile is not None else None,
+        counts=dict(writer.counts),
+        load_seconds=max(0.0, elapsed - sum(report.timings.values())),
+    )
+
+
+def _batches(rows: Iterable[ImportRow], size: int) -> Iterator[list[ImportRow]]:
+    batch: list[ImportRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _estimate_rows(path: Path, layout: Layout) -> int:
+    """Lines of a CSV/TXT file after its header (a quoted line break counts twice); 0 for a
+    spreadsheet (unknown until it is read)."""
+    if layout.format != "csv":
+        return 0
+    count = 0
+    last = b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    if last != b"\n":
+        count += 1
+    return max(0, count - layout.header_row - 1)
+
+
+def _chunks(values: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# --- writers -------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes batches of accepted rows of one kind of file."""
+
+    own = "customer"
+
+    def __init__(
+        self,
+        session: Session,
+        kind: FileKind,
+        mapped: set[str],
+        *,
+        country: str,
+        site_code: str | None,
+        today: dt.date,
+        who: str | None,
+    ) -> None:
+        self.session = session
+        self.kind = kind
+        self.country = country
+        self.today = today
+        self.who = who
+        self.source = import_source(today)
+        self.counts: dict[str, Counter] = {}
+        self.changes: list[OwnerChange] = []
+        available = fields_for(kind)
+        #: Table prefix → {column: field key} of the mapped plain columns.
+        self.columns: dict[str, dict[str, str]] = {}
+        for key in sorted(mapped):
+            f = available[key]
+            if f.column == "site_id" or (
+                f.table == "customer" and (f.column in _PERMISSION_COLUMNS or f.column == "dms_ref")
+            ):
+                continue
+            self.columns.setdefault(f.table, {})[f.column] = key
+        self.mapped = mapped
+        self._sites: dict[str, int] = {
+            code.upper(): id_ for id_, code in session.execute(select(SITE.c.id, SITE.c.code))
+        }
+        self.default_site = self._site_id(site_code) if site_code else None
+        self._permission_channels = [
+            ch
+            for ch in _CHANNELS
+            if {f"customer.optout_{ch.value}", f"customer.optout_{ch.value}_date"} & mapped
+        ]
+        self._basis = "customer.marketing_basis" in mapped
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def count(self, table: str, outcome: str, n: int = 1) -> None:
+        self.counts.setdefault(table, Counter({"new": 0, "updated": 0, "unchanged": 0}))
+        self.counts[table][outcome] += n
+
+    def _site_id(self, code: Any) -> int | None:
+        if code in (None, ""):
+            return self.default_site
+        code = str(code).strip().upper()
+        found = self._sites.get(code)
+        if found is None:
+            found = self.session.execute(
+                insert(SITE).values(code=code, name=code, country=self.country).returning(SITE.c.id)
+            ).scalar_one()
+            self._sites[code] = found
+        return found
+
+    def _values(self, table: str, row: ImportRow) -> dict[str, Any]:
+        """The stored columns of *table* the row sets (None clears a mapped empty cell; a value
+        dropped by a warning is left out, so the stored one stays)."""
+        dropped = {p.field for p in row.warnings if p.field}
+        values: dict[str, Any] = {}
+        for column, key in self.columns.get(table, {}).items():
+            if key in row.values:
+                value = row.values[key]
+                if isinstance(value, str):
+                    value = value.strip() or None
+                values[column] = value
+            elif key not in dropped and _nullable(table, column):
+                values[column] = None
+        if (
+            table == "customer"
+            and row.values.get("customer.is_company")
+            and "is_company" not in values
+        ):
+            values["is_company"] = True
+        for column, folded in FOLDS.get(table, {}).items():
+            if column in values:
+                values[folded] = fold(values[column])
+        return values
+
+    def _upsert(
+        self,
+        table: Table,
+        name: str,
+        records: dict[Any, dict[str, Any]],
+        existing: dict[Any, dict[str, Any]],
+        defaults: Callable[[Any, dict[str, Any]], dict[str, Any]],
+        *,
+        fill_only: bool = False,
+    ) -> dict[Any, int]:
+        """Insert the records not in *existing*, update those whose values differ (with
+        *fill_only*, existing records are left as they are); return key → id.
+        *defaults(key, values)* gives a new record's other columns.
+        :attr:`outcome` tells, by key, ``"new"``, ``"updated"`` or ``"unchanged"``."""
+        ids: dict[Any, int] = {}
+        self.outcome: dict[Any, str] = {}
+        new_keys, new_rows, changed = [], [], []
+        for key, values in records.items():
+            found = existing.get(key)
+            if found is None:
+                new_keys.append(key)
+                new_rows.append({**defaults(key, values), **values})
+                continue
+            ids[key] = found["id"]
+            diff = {} if fill_only else {c: v for c, v in values.items() if found.get(c) != v}
+            if diff:
+                changed.append((found["id"], values))
+                self.outcome[key] = "updated"
+            else:
+                self.outcome[key] = "unchanged"
+            self.count(name, self.outcome[key])
+        if new_rows:
+            ids.update(self._insert(table, new_keys, new_rows))
+            self.count(name, "new", len(new_rows))
+            self.outcome.update(dict.fromkeys(new_keys, "new"))
+        self._update(table, changed)
+        return ids
+
+    def _insert(self, table: Table, keys: list, rows: list[dict[str, Any]]) -> dict[Any, int]:
+        ids: dict[Any, int] = {}
+        # Rows with the same columns go together (one statement each).
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for index, row in enumerate(rows):
+            groups.setdefault(tuple(sorted(row)), []).append(index)
+        for columns, indexes in groups.items():
+            for part in _chunks(indexes):
+                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+                result = self.session.execute(
+                    stmt, [{c: rows[i][c] for c in columns} for i in part]
+                )
+                for index, id_ in zip(part, result.scalars(), strict=True):
+                    ids[keys[index]] = id_
+        return ids
+
+    def _update(self, table: Table, changed: list[tuple[int, dict[str, Any]]]) -> None:
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for id_, values in changed:
+            groups.setdefault(tuple(sorted(values)), []).append(
+                {"_id": id_, **{f"_{c}": v for c, v in values.items()}}
+            )
+        for columns, params in groups.items():
+            stmt = (
+                update(table)
+                .where(table.c.id == bindparam("_id"))
+                .values({c: bindparam(f"_{c}") for c in columns})
+            )
+            for part in _chunks(params):
+                self.session.connection().execute(stmt, part)
+
+    def _select_in(
+        self, table: Table, columns: list, column, values: Iterable
+    ) -> list[dict[str, Any]]:
+        found = []
+        values = list(dict.fromkeys(v for v in values if v is not None))
+        for part in _chunks(values):
+            for row in self.session.execute(select(*columns).where(column.in_(part))).mappings():
+                found.append(dict(row))
+        return found
+
+    # -- customers --------------------------------------------------------------------------
+
+    def _customer_key(self, row: ImportRow) -> tuple[int | None, str]:
+        """(site id, DMS reference); the site is the customer's, else the vehicle's, the
+        invoice's or the sale's, else the import's (None: any site, see write_customers)."""
+        values = row.values
+        code = next(
+            (values[k] for k in _SITE_KEYS if values.get(k) not in (None, "")),
+            None,
+        )
+        return self._site_id(code), str(values["customer.dms_ref"]).strip()
+
+    def write_customers(self, rows: list[ImportRow]) -> dict[tuple[int | None, str], int]:
+        """Upsert the customers the rows name (the later row wins); return key → id."""
+        records: dict[tuple, dict[str, Any]] = {}
+        permissions: dict[tuple, list[IncomingPermission]] = {}
+        for row in rows:
+            key = self._customer_key(row)
+            values = self._values("customer", row)
+            records[key] = {**records.get(key, {}), **values}
+            incoming = self._incoming(row)
+            if incoming:
+                permissions[key] = incoming
+        columns = sorted({c for v in records.values() for c in v})
+        wanted = [
+            CUSTOMER.c.id,
+            CUSTOMER.c.site_id,
+            CUSTOMER.c.dms_ref,
+            *(CUSTOMER.c[c] for c in columns),
+        ]
+        wanted += [CUSTOMER.c[f"optout_{ch.value}"] for ch in self._permission_channels]
+        wanted += [CUSTOMER.c[f"optout_{ch.value}_date"] for ch in self._permission_channels]
+        refs = [ref for _site, ref in records]
+        existing = {
+            (r["site_id"], r["dms_ref"]): r
+            for r in self._select_in(CUSTOMER, wanted, CUSTOMER.c.dms_ref, refs)
+        }
+        # No site known: the reference alone, when one customer of any site holds it.
+        holders: dict[str, list[dict]] = {}
+        for r in existing.values():
+            holders.setdefault(r["dms_ref"], []).append(r)
+        for key in records:
+            if key[0] is None and key not in existing and len(holders.get(key[1], ())) == 1:
+                existing[key] = holders[key[1]][0]
+        missing = [k for k in records if k not in existing]
+        if missing:
+            aliases = self._select_in(
+                ALIAS,
+                [ALIAS.c.site_id, ALIAS.c.dms_ref, ALIAS.c.customer_id],
+                ALIAS.c.dms_ref,
+                [ref for _site, ref in missing],
+            )
+            survivors = {(a["site_id"], a["dms_ref"]): a["customer_id"] for a in aliases}
+            wanted_ids = {survivors[k] for k in missing if k in survivors}
+            if wanted_ids:
+                by_id = {
+                    r["id"]: r for r in self._select_in(CUSTOMER, wanted, CUSTOMER.c.id, wanted_ids)
+                }
+                for key in missing:
+                    if key in survivors and survivors[key] in by_id:
+                        existing[key] = by_id[survivors[key]]
+        ids = self._upsert(
+            CUSTOMER,
+            "customer",
+            records,
+            existing,
+            lambda key, values: {
+                "site_id": key[0],
+                "dms_ref": key[1],
+                "country": values.get("country") or self.country,
+            },
+            # The owner's columns of a vehicles, invoices or sales file create a customer Cible
+            # does not know yet; a known customer is changed by the customers file only.
+            fill_only=self.kind is not FileKind.CUSTOMERS,
+        )
+        if permissions:
+            self._apply_permissions(permissions, ids, existing)
+        return ids
+
+    def _incoming(self, row: ImportRow) -> list[IncomingPermission]:
+        incoming = []
+        values = row.values
+        basis = None
+        if self._basis:
+            word = values.get("customer.marketing_basis")
+            if word == MarketingBasis.CONSENT:
+                basis = BasisKind.CONSENT
+            elif word == MarketingBasis.LEGITIMATE_INTEREST:
+                basis = BasisKind.LEGITIMATE_INTEREST
+        basis_date = values.get("customer.marketing_basis_date")
+        for ch in _CHANNELS:
+            flag = values.get(f"customer.optout_{ch.value}")
+            day = values.get(f"customer.optout_{ch.value}_date")
+            refused = bool(flag) or (flag is None and day is not None)
+            if refused or basis is not None:
+                incoming.append(
+                    IncomingPermission(
+                        ch,
+                        refused=refused,
+                        refusal_date=day if refused else None,
+                        basis=basis,
+                        basis_date=basis_date if basis is not None else None,
+                    )
+                )
+        return incoming
+
+    def _apply_permissions(self, permissions, ids, existing) -> None:
+        outcome = self.outcome
+        for key, incoming in permissions.items():
+            held = existing.get(key)
+            if held is not None and all(self._nothing_new(item, held) for item in incoming):
+                continue
+            customer = self.session.get(Customer, ids[key])
+            recorded = apply_import_permissions(
+                self.session, customer, incoming, self.source, self.today, self.who
+            )
+            if recorded and outcome.get(key) == "unchanged":
+                # A refusal or basis recorded makes an unchanged customer an updated one.
+                outcome[key] = "updated"
+                self.count("customer", "unchanged", -1)
+                self.count("customer", "updated")
+        self.session.flush()
+        self.session.expunge_all()
+
+    @staticmethod
+    def _nothing_new(item: IncomingPermission, held: dict[str, Any]) -> bool:
+        """The cache already says what the file says (no need to read the history)."""
+        if item.basis is not None:
+            return False
+        if not item.refused:
+            return True
+        if not held.get(f"optout_{item.channel.value}"):
+            return False
+        stored = held.get(f"optout_{item.channel.value}_date")
+        return item.refusal_date is None or (stored is not None and item.refusal_date <= stored)
+
+    def finish(self) -> None:
+        """After the last batch."""
+
+
+class _CustomerWriter(_Writer):
+    own = "customer"
+
+    def write(self, rows: list[ImportRow]) -> None:
+        self.write_customers(rows)
+
+
+class _VehicleWriter(_Writer):
+    """Vehicles with their owner: the owner's columns upsert the customer, the vehicle follows
+    its owner (change of owner)."""
+
+    own = "vehicle"
+    take_owner = True
+
+    def write(self, rows: list[ImportRow]) -> None:
+        for wave in _waves(rows):
+            customers = self.write_customers(wave)
+            self.write_vehicles(wave, customers)
+
+    def _change_date(self, row: ImportRow) -> dt.date | None:
+        values = row.values
+        return values.get("vehicle.purchase_date") or values.get("vehicle.delivery_date")
+
+    def write_vehicles(
+        self, rows: list[ImportRow], customers: dict[tuple, int]
+    ) -> dict[int, int | None]:
+        """Upsert the rows' vehicles (by VIN, then plate); return row number → vehicle id."""
+        vins = [r.values.get("vehicle.vin") for r in rows]
+        plates = [r.values.get("vehicle.plate") for r in rows]
+        columns = sorted({c for r in rows for c in self._values("vehicle", r)})
+        wanted = [VEHICLE.c.id, VEHICLE.c.owner_id, VEHICLE.c.site_id, VEHICLE.c.vin,
+                  VEHICLE.c.plate, *(VEHICLE.c[c] for c in columns if c not in ("vin", "plate"))]  # fmt: skip
+        by_vin = {r["vin"]: r for r in self._select_in(VEHICLE, wanted, VEHICLE.c.vin, vins)}
+        by_plate: dict[str, dict] = {}
+        for r in self._select_in(VEHICLE, wanted, VEHICLE.c.plate, plates):
+            by_plate.setdefault(r["plate"], r)
+        found_rows = []
+        for row in rows:
+            vin, plate = row.values.get("vehicle.vin"), row.values.get("vehicle.plate")
+            found = by_vin.get(vin) if vin else None
+            if found is None and plate:
+                candidate = by_plate.get(plate)
+                if candidate is not None and (not vin or not candidate["vin"]):
+                    found = candidate
+            owner = customers[self._customer_key(row)]
+            found_rows.append((row, found, owner))
+        # The ownership history of the vehicles that arrive under another customer.
+        history = self._history(
+            [f["id"] for _r, f, o in found_rows if f is not None and f["owner_id"] not in (None, o)]
+        )
+        records: dict[Any, dict[str, Any]] = {}
+        existing: dict[Any, dict[str, Any]] = {}
+        owners: dict[Any, tuple[int, ImportRow]] = {}
+        keys: dict[int, Any] = {}
+        for row, found, owner in found_rows:
+            vin, plate = row.values.get("vehicle.vin"), row.values.get("vehicle.plate")
+            if found is not None:
+                key: Any = ("id", found["id"])
+            else:
+                key = ("vin", vin) if vin else ("plate", plate)
+            keys[row.number] = key
+            if found is not None:
+                existing[key] = found
+                if self._stale(row, found, owner, history.get(found["id"], [])):
+                    # An older row of the DMS (a former owner's): the vehicle stays as it is.
+                    records.setdefault(key, {})
+                    continue
+            values = self._values("vehicle", row)
+            if found is not None and not self.update_vehicles:
+                values = {}
+            if "vehicle.site_code" in self.mapped and row.values.get("vehicle.site_code"):
+                values["site_id"] = self._site_id(row.values["vehicle.site_code"])
+            records[key] = {**records.get(key, {}), **values}
+            owners[key] = (owner, row)
+        ids = self._upsert(
+            VEHICLE,
+            "vehicle",
+            records,
+            existing,
+            lambda key, values: {
+                "owner_id": owners[key][0],
+                "site_id": values.get("site_id", self._customer_key(owners[key][1])[0]),
+            },
+        )
+        self._owners(ids, existing, owners, history)
+        return {number: ids[key] for number, key in keys.items()}
+
+    def _history(self, vehicle_ids: list[int]) -> dict[int, list[dict]]:
+        history: dict[int, list[dict]] = {}
+        columns = [OWNERSHIP.c.id, OWNERSHIP.c.vehicle_id, OWNERSHIP.c.customer_id,
+                   OWNERSHIP.c.start_date, OWNERSHIP.c.end_date]  # fmt: skip
+        for r in self._select_in(OWNERSHIP, columns, OWNERSHIP.c.vehicle_id, vehicle_ids):
+            history.setdefault(r["vehicle_id"], []).append(r)
+        return history
+
+    def _stale(self, row: ImportRow, found: dict, owner: int, history: list[dict]) -> bool:
+        """The row names a former owner of the vehicle and no date after the current owner's
+        start: an older row, which neither takes the vehicle back nor changes it."""
+        if not self.take_owner or found["owner_id"] in (None, owner):
+            return False
+        if not any(r["customer_id"] == owner and r["end_date"] is not None for r in history):
+            return False
+        start = max((r["start_date"] for r in history if r["end_date"] is None), default=None)
+        wanted = self._change_date(row)
+        return not (wanted and (start is None or wanted > start))
+
+    update_vehicles = True
+
+    def _owners(self, ids, existing, owners, history) -> None:
+        """Open the ownership of new vehicles; apply the changes of owner."""
+        opened = []
+        moving = []
+        for key, (owner, row) in owners.items():
+            found = existing.get(key)
+            if found is None:
+                start = (
+                    self._change_date(row)
+                    or row.values.get("vehicle.first_registration")
+                    or self.today
+                )
+                opened.append({"vehicle_id": ids[key], "customer_id": owner, "start_date": start})
+            elif found["owner_id"] != owner and self.take_owner:
+                moving.append((key, owner, row))
+            elif found["owner_id"] is None:
+                moving.append((key, owner, row))
+        if opened:
+            self.session.execute(insert(OWNERSHIP), opened)
+        if not moving:
+            return
+        people = {
+            r["id"]: r
+            for r in self._select_in(
+                CUSTOMER,
+                [CUSTOMER.c.id, CUSTOMER.c.dms_ref, CUSTOMER.c.last_name, CUSTOMER.c.first_name,
+                 CUSTOMER.c.company_name, CUSTOMER.c.is_company],
+                CUSTOMER.c.id,
+                [o for _k, o, _r in moving] + [existing[k]["owner_id"] for k, _o, _r in moving],
+            )
+        }  # fmt: skip
+        for key, owner, row in moving:
+            vehicle_id = ids[key]
+            former = existing[key]["owner_id"]
+            rows = history.get(vehicle_id, [])
+            open_rows = [r for r in rows if r["end_date"] is None]
+            current_start = max((r["start_date"] for r in open_rows), default=None)
+            wanted = self._change_date(row)
+            day = wanted or self.today
+            if current_start is not None and day < current_start:
+                day = current_start
+            for r in open_rows:
+                self.session.execute(
+                    update(OWNERSHIP).where(OWNERSHIP.c.id == r["id"]).values(end_date=day)
+                )
+            self.session.execute(
+                insert(OWNERSHIP).values(vehicle_id=vehicle_id, customer_id=owner, start_date=day)
+            )
+            self.session.execute(
+                update(VEHICLE).where(VEHICLE.c.id == vehicle_id).values(owner_id=owner)
+            )
+            if self.outcome.get(key) == "unchanged":
+                self.outcome[key] = "updated"
+                self.count("vehicle", "unchanged", -1)
+                self.count("vehicle", "updated")
+            if former is None:
+                continue
+            label = row.values.get("vehicle.vin") or row.values.get("vehicle.plate") or ""
+            plate = row.values.get("vehicle.plate")
+            if plate and plate != label:
+                label = f"{plate} ({label})"
+            self.changes.append(
+                OwnerChange(
+                    row=row.number,
+                    vehicle=label,
+                    former_ref=people.get(former, {}).get("dms_ref", ""),
+                    former_name=_name(people.get(former)),
+                    new_ref=people.get(owner, {}).get("dms_ref", ""),
+                    new_name=_name(people.get(owner)),
+                    date=day,
+                )
+            )
+
+
+def _name(person: dict | None) -> str:
+    if not person:
+        return ""
+    if person["is_company"] or not person["last_name"]:
+        return person["company_name"] or person["last_name"] or ""
+    return " ".join(p for p in (person["last_name"], person["first_name"]) if p)
+
+
+def _waves(rows: list[ImportRow]) -> Iterator[list[ImportRow]]:
+    """The rows in order, cut so that a vehicle appears once per wave (a change of owner within
+    the file is then applied in the file's order)."""
+    wave: list[ImportRow] = []
+    seen: set = set()
+    for row in rows:
+        key = row.values.get("vehicle.vin") or ("plate", row.values.get("vehicle.plate"))
+        if key in seen:
+            yield wave
+            wave, seen = [], set()
+        seen.add(key)
+        wave.append(row)
+    if wave:
+        yield wave
+
+
+class _InvoiceWriter(_VehicleWriter):
+    """Workshop invoice lines, the invoice's header repeated on each: the invoice by site and
+    number, its lines by line number. The vehicle is found (or created with the customer as its
+    owner) but an invoice does not change who owns it."""
+
+    own = "invoice"
+    take_owner = False
+    update_vehicles = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Invoice key → lines seen in the file (their number when the file has none).
+        self._positions: Counter = Counter()
+        self._seen: set[int] = set()
+        self._new: set[int] = set()
+        self._changed: set[int] = set()
+        self._lines_changed: set[int] = set()
+
+    def write(self, rows: list[ImportRow]) -> None:
+        customers = self.write_customers(rows)
+        with_vehicle = [
+            r for r in rows if r.values.get("vehicle.vin") or r.values.get("vehicle.plate")
+        ]
+        vehicles = self.write_vehicles(with_vehicle, customers) if with_vehicle else {}
+        records: dict[tuple, dict[str, Any]] = {}
+        for row in rows:
+            site = self._customer_key(row)[0]
+            if row.values.get("invoice.site_code"):
+                site = self._site_id(row.values["invoice.site_code"])
+            key = (site, str(row.values["invoice.number"]).strip())
+            values = self._values("invoice", row)
+            values["customer_id"] = customers[self._customer_key(row)]
+            if row.number in vehicles:
+                values["vehicle_id"] = vehicles[row.number]
+            records[key] = {**records.get(key, {}), **values}
+        numbers = [number for _site, number in records]
+        columns = sorted({c for v in records.values() for c in v})
+        wanted = [
+            INVOICE.c.id,
+            INVOICE.c.site_id,
+            INVOICE.c.number,
+            *(INVOICE.c[c] for c in columns),
+        ]
+        existing = {
+            (r["site_id"], r["number"]): r
+            for r in self._select_in(INVOICE, wanted, INVOICE.c.number, numbers)
+        }
+        ids = self._upsert(
+            INVOICE,
+            "invoice_header",
+            records,
+            existing,
+            lambda key, values: {"site_id": key[0], "number": key[1]},
+        )
+        for key, outcome in self.outcome.items():
+            self._seen.add(ids[key])
+            if outcome == "new":
+                self._new.add(ids[key])
+            elif outcome == "updated":
+                self._changed.add(ids[key])
+        # Lines.
+        lines: dict[tuple[int, int], dict[str, Any]] = {}
+        for row in rows:
+            site = self._customer_key(row)[0]
+            if row.values.get("invoice.site_code"):
+                site = self._site_id(row.values["invoice.site_code"])
+            key = (site, str(row.values["invoice.number"]).strip())
+            self._positions[key] += 1
+            number = row.values.get("line.line_number")
+            if number is None:
+                number = self._positions[key]
+            values = self._values("line", row)
+            if "invoice.line_category" in row.values:
+                values["category"] = row.values["invoice.line_category"]
+            lines[(ids[key], number)] = values
+        wanted = [LINE.c.id, LINE.c.invoice_id, LINE.c.line_number,
+                  *(LINE.c[c] for c in sorted({c for v in lines.values() for c in v}))]  # fmt: skip
+        known = {
+            (r["invoice_id"], r["line_number"]): r
+            for r in self._select_in(LINE, wanted, LINE.c.invoice_id, [k[0] for k in lines])
+        }
+        self._upsert(
+            LINE,
+            "line",
+            lines,
+            known,
+            lambda key, values: {
+                "invoice_id": key[0],
+                "line_number": key[1],
+                "category": values.get("category") or InvoiceLineCategory.OTHER_SERVICES,
+                "amount_cents": 0,
+                "discount_cents": 0,
+            },
+        )
+        for key, outcome in self.outcome.items():
+            if outcome != "unchanged":
+                self._lines_changed.add(key[0])
+
+    def finish(self) -> None:
+        totals = {}
+        if "invoice.amount" not in self.mapped:
+            totals["total_cents"] = LINE.c.amount_cents
+        if "invoice.discount" not in self.mapped:
+            totals["discount_cents"] = LINE.c.discount_cents
+        if totals and self._lines_changed:
+            stmt = update(INVOICE).where(INVOICE.c.id.in_(bindparam("ids", expanding=True)))
+            stmt = stmt.values(
+                {
+                    name: select(func.coalesce(func.sum(column), 0))
+                    .where(LINE.c.invoice_id == INVOICE.c.id)
+                    .scalar_subquery()
+                    for name, column in totals.items()
+                }
+            )
+            for part in _chunks(sorted(self._lines_changed)):
+                self.session.execute(stmt, {"ids": part})
+        changed = (self._changed | self._lines_changed) - self._new
+        self.counts["invoice"] = Counter(
+            {
+                "new": len(self._new),
+                "updated": len(changed),
+                "unchanged": len(self._seen - self._new - changed),
+            }
+        )
+
+
+class _SaleWriter(_VehicleWriter):
+    """Vehicle sales: by site and order number (by vehicle and customer without one); the sold
+    vehicle goes to its buyer (a change of owner on the delivery date)."""
+
+    own = "sale"
+
+    def _change_date(self, row: ImportRow) -> dt.date | None:
+        values = row.values
+        return values.get("sale.delivery_date") or values.get("sale.order_date")
+
+    def write(self, rows: list[ImportRow]) -> None:
+        for wave in _waves(rows):
+            customers = self.write_customers(wave)
+            vehicles = self.write_vehicles(wave, customers)
+            self._sales(wave, customers, vehicles)
+
+    def _sales(self, rows, customers, vehicles) -> None:
+        records: dict[tuple, dict[str, Any]] = {}
+        for row in rows:
+            customer = customers[self._customer_key(row)]
+            vehicle = vehicles[row.number]
+            site = self._customer_key(row)[0]
+            if row.values.get("sale.site_code"):
+                site = self._site_id(row.values["sale.site_code"])
+            order = row.values.get("sale.order_number")
+            key = (site, str(order).strip()) if order else (site, None, vehicle, customer)
+            values = self._values("sale", row)
+            values.update(customer_id=customer, vehicle_id=vehicle)
+            records[key] = {**records.get(key, {}), **values}
+        columns = sorted({c for v in records.values() for c in v})
+        wanted = [SALE.c.id, SALE.c.site_id, SALE.c.order_number, *(SALE.c[c] for c in columns
+                  if c not in ("order_number",))]  # fmt: skip
+        existing: dict[tuple, dict] = {}
+        numbers = [k[1] for k in records if k[1] is not None]
+        for r in self._select_in(SALE, wanted, SALE.c.order_number, numbers):
+            existing[(r["site_id"], r["order_number"])] = r
+        if any(k[1] is None for k in records):
+            vehicle_ids = [k[2] for k in records if k[1] is None]
+            for r in self._select_in(SALE, wanted, SALE.c.vehicle_id, vehicle_ids):
+                if r["order_number"] is None:
+                    existing[(r["site_id"], None, r["vehicle_id"], r["customer_id"])] = r
+        self._upsert(
+            SALE,
+            "sale",
+            records,
+            existing,
+            lambda key, values: {
+                "site_id": key[0],
+                "kind": values.get("kind") or SaleKind.NEW,
+                "price_cents": values.get("price_cents") or 0,
+            },
+        )
+
+
+def _nullable(table: str, column: str) -> bool:
+    from app.dms.fields import TABLES
+
+    return bool(TABLES[table].c[column].nullable)
+
+
+_WRITERS: dict[FileKind, type[_Writer]] = {
+    FileKind.CUSTOMERS: _CustomerWriter,
+    FileKind.VEHICLES: _VehicleWriter,
+    FileKind.INVOICES: _InvoiceWriter,
+    FileKind.SALES: _SaleWriter,
+}

@@ -1,0 +1,151 @@
+"""Importing customers, vehicles and workshop invoice lines, against a plain csv + executemany.
+
+    python bench/bench_import.py [--customers 100000] [--vehicles 150000] [--lines 1000000]
+
+Writes three Windows-1252, ``;``-separated extracts, then for each, in the same run:
+
+* **baseline**: ``csv.reader`` over the file and ``executemany`` of every row, as text, into a
+  table of the same columns through the ``sqlite3`` module, one transaction;
+* **import**: :func:`app.dms.load.import_file` into a Cible database (empty, then the same
+  file again: unchanged). Its *load* time is the whole call minus the validation's own time
+  (``report.timings``: reading, dates, phones, postal codes...), printed apart.
+
+The ratio asked (issue 11) is load / baseline <= 1.5. Peak memory (RSS) is printed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.dms.fields import FileKind, suggest_mapping  # noqa: E402
+from app.dms.load import import_file  # noqa: E402
+from app.dms.sniff import sniff  # noqa: E402
+from app.models.db import open_database  # noqa: E402
+
+CUSTOMERS = ["N° client", "Site", "Civilité", "Nom", "Prénom", "Adresse 1", "CP", "Ville",
+             "Portable", "E-mail"]  # fmt: skip
+VEHICLES = ["N° client", "Immat", "VIN", "Marque", "Modèle", "Énergie", "Date 1ère MEC", "Km"]
+LINES = ["Site", "N° facture", "Date facture", "N° client", "VIN", "Km", "Type de ligne",
+         "Libellé", "Montant HT", "Remise"]  # fmt: skip
+NAMES = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND"]
+FIRST = ["Jean", "Marie", "Hélène", "Luc", "Anne", "Jérôme", "Paul", "Élodie"]
+CITIES = [("37000", "Tours"), ("41000", "Blois"), ("45000", "Orléans"), ("37170", "Chambray")]
+
+
+def vin(i: int) -> str:
+    return f"VF1RJA00X{i:08d}"
+
+
+def write(path: Path, headers: list[str], rows) -> None:
+    with open(path, "w", encoding="cp1252", newline="") as handle:
+        handle.write(";".join(headers) + "\r\n")
+        for row in rows:
+            handle.write(";".join(row) + "\r\n")
+
+
+def customers(n: int, rng: random.Random):
+    for i in range(n):
+        cp, city = rng.choice(CITIES)
+        yield [str(100000 + i), "TRS", rng.choice(["M.", "Mme"]), rng.choice(NAMES),
+               rng.choice(FIRST), f"{rng.randint(1, 99)} rue Nationale", cp, city,
+               f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} 00",
+               f"c{i}@example.fr"]  # fmt: skip
+
+
+def vehicles(n: int, owners: int, rng: random.Random):
+    for i in range(n):
+        yield [str(100000 + i % owners), f"AA-{i // 1000:03d}-{i % 1000:03d}"[:9], vin(i),
+               "RENAULT", rng.choice(["CLIO", "CAPTUR", "MEGANE"]), "Essence",
+               f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2010, 2024)}",
+               str(rng.randint(1000, 200000))]  # fmt: skip
+
+
+def lines(n: int, owners: int, cars: int, rng: random.Random):
+    done = 0
+    number = 0
+    while done < n:
+        number += 1
+        car = rng.randrange(cars)
+        head = ["TRS", f"FA{number:08d}",
+                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2015, 2025)}",
+                str(100000 + car % owners), vin(car), str(rng.randint(1000, 200000))]  # fmt: skip
+        for _line in range(min(rng.randint(1, 6), n - done)):
+            yield [*head, rng.choice(["MO", "PR", "PNEU"]), "Révision",
+                   f"{rng.randint(1, 2000)},{rng.randint(0, 99):02d}", "0,00"]  # fmt: skip
+            done += 1
+
+
+def baseline(path: Path, folder: Path, name: str) -> float:
+    db = folder / f"plain-{name}.sqlite"
+    started = time.perf_counter()
+    conn = sqlite3.connect(db)
+    with open(path, encoding="cp1252", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        headers = next(reader)
+        columns = ", ".join(f"c{i} TEXT" for i in range(len(headers)))
+        conn.execute(f"CREATE TABLE t (id INTEGER PRIMARY KEY, {columns})")
+        marks = ", ".join("?" * len(headers))
+        names = ", ".join(f"c{i}" for i in range(len(headers)))
+        with conn:
+            conn.executemany(f"INSERT INTO t ({names}) VALUES ({marks})", reader)
+    conn.close()
+    return time.perf_counter() - started
+
+
+def timed_import(database, path: Path, kind: FileKind):
+    layout = sniff(path)
+    mapping = suggest_mapping(list(layout.headers), kind)
+    started = time.perf_counter()
+    result = import_file(database, path, kind, mapping, layout=layout, today=dt.date(2026, 12, 2))
+    total = time.perf_counter() - started
+    return result, total, sum(result.report.timings.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--vehicles", type=int, default=150_000)
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    args = parser.parse_args()
+    rng = random.Random(1)
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        files = [
+            ("customers", FileKind.CUSTOMERS, CUSTOMERS, customers(args.customers, rng)),
+            ("vehicles", FileKind.VEHICLES, VEHICLES,
+             vehicles(args.vehicles, args.customers, rng)),
+            ("invoice lines", FileKind.INVOICES, LINES,
+             lines(args.lines, args.customers, args.vehicles, rng)),
+        ]  # fmt: skip
+        database = open_database(folder / "cible.sqlite")
+        print(f"{'file':<14} {'rows':>9} {'baseline':>9} {'validate':>9} {'load':>8} "
+              f"{'ratio':>6} {'re-import load':>15} {'ratio':>6}")  # fmt: skip
+        for label, kind, headers, rows in files:
+            path = folder / f"{label}.csv"
+            write(path, headers, rows)
+            plain = baseline(path, folder, label.replace(" ", "_"))
+            first, total, validate = timed_import(database, path, kind)
+            again, total2, validate2 = timed_import(database, path, kind)
+            assert (again.new, again.updated) == (0, 0)
+            load, load2 = total - validate, total2 - validate2
+            print(f"{label:<14} {first.report.rows_read:>9,} {plain:>8.2f}s {validate:>8.2f}s "
+                  f"{load:>7.2f}s {load / plain:>5.2f}x {load2:>14.2f}s {load2 / plain:>5.2f}x"
+                  f"   (new {first.new:,}, re-import unchanged {again.unchanged:,})")  # fmt: skip
+        database.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

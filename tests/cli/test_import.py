@@ -1,0 +1,107 @@
+"""python -m app import: counts, report, profiles, dry run, bad input."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import openpyxl
+
+from app.__main__ import main
+from app.dms.fields import FileKind
+from app.dms.profile import Profile, save_profile
+from app.dms.profile_store import load_profiles
+from app.dms.profile_store import save_profile as store_profile
+from app.models.db import open_database
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def _count(db: Path, table: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(f"select count(*) from {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_examples_with_report(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    report = tmp_path / "rapport.xlsx"
+    code = main(["import", str(EXAMPLES / "vehicules_dcs.csv"), "--db", str(db),
+                 "--report", str(report), "--lang", "en", "--today", "2026-12-02"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "vehicles, 15 rows read: 10 new, 1 updated, 0 unchanged, 4 rejected" in out
+    assert "change of owner: DR-903-MB" in out
+    book = openpyxl.load_workbook(report)
+    assert book.sheetnames == ["Summary", "Problems", "Changes"]
+    assert book["Changes"].max_row == 2
+    assert _count(db, "vehicle") == 10
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    assert main(["import", str(EXAMPLES / "clients_irium.csv"), "--db", str(db)]) == 3
+    before = db.read_bytes()
+    assert main(["import", str(EXAMPLES / "ventes_vn_vo.csv"), "--db", str(db), "--dry-run"]) == 3
+    assert "nothing was written" in capsys.readouterr().out
+    assert db.read_bytes() == before and _count(db, "vehicle_sale") == 0
+
+
+def test_french_output(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    main(["import", str(EXAMPLES / "clients_irium.csv"), "--db", str(db), "--lang", "fr"])
+    out = capsys.readouterr().out
+    assert "clients" in out and "rejet" in out
+
+
+def test_profile_file_and_saved_profile(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    extract = tmp_path / "export.csv"
+    extract.write_bytes("Ref;Famille;Bourg\r\n5;DUPRÉ;Tours\r\n".encode("cp1252"))
+    profile = Profile("Maison", FileKind.CUSTOMERS, {"Ref": "customer.dms_ref",
+                      "Famille": "customer.last_name", "Bourg": "customer.city"})  # fmt: skip
+    save_profile(profile, tmp_path / "maison.json")
+    assert (
+        main(["import", str(extract), "--db", str(db), "--profile", str(tmp_path / "maison.json")])
+        == 0
+    )
+    assert "1 new" in capsys.readouterr().out
+    database = open_database(db)
+    store_profile(database, profile)
+    assert [p.name for p in load_profiles(database)] == ["Maison"]
+    database.dispose()
+    extract.write_bytes("Ref;Famille;Bourg\r\n5;DUPRÉ;Blois\r\n".encode("cp1252"))
+    assert main(["import", str(extract), "--db", str(db)]) == 0  # the saved profile applies
+    out = capsys.readouterr().out
+    assert "1 updated" in out and "Maison" in out
+    conn = sqlite3.connect(db)
+    assert conn.execute("select city, city_fold from customer").fetchone() == ("Blois", "BLOIS")
+    conn.close()
+
+
+def test_bad_inputs_are_one_line(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    pdf = tmp_path / "clients.csv"
+    pdf.write_bytes(b"%PDF-1.4\n\x00\x01\x02binary")
+    bad_profile = tmp_path / "p.json"
+    bad_profile.write_text(json.dumps({"format": "other"}), encoding="utf-8")
+    for argv in (
+        ["import", str(pdf), "--db", str(db)],
+        ["import", str(tmp_path / "missing.csv"), "--db", str(db)],
+        [
+            "import",
+            str(EXAMPLES / "clients_irium.csv"),
+            "--db",
+            str(db),
+            "--profile",
+            str(bad_profile),
+        ],
+        ["import", str(EXAMPLES / "clients_irium.csv"), "--db", str(db), "--profile", "Nobody"],
+        ["import", str(EXAMPLES / "clients_irium.csv"), "--db", str(db), "--kind", "sales"],
+    ):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("cible: error: "), err
