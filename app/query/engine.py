@@ -49,6 +49,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import Integer
 
 from app.errors import TargetError
 from app.i18n import _
@@ -135,6 +136,37 @@ def _number_bound(f: Field, value: Any, side: str) -> Any:
     if side == "le":
         return int(math.floor(cents))
     return int(cents) if cents == cents.to_integral_value() else None
+
+
+#: An INTEGER column's range on PostgreSQL (4 bytes): a bound beyond it is decided here, since
+#: the server refuses to compare with a parameter it cannot hold ("integer out of range").
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+def _integer(expr: ColumnElement) -> bool:
+    return isinstance(getattr(expr, "type", None), Integer)
+
+
+def _fits(expr: ColumnElement, bound: Any) -> bool:
+    if bound is None:
+        return False
+    return not _integer(expr) or _INT_MIN <= bound <= _INT_MAX
+
+
+def _at_least(expr: ColumnElement, bound: Any) -> ColumnElement:
+    if _integer(expr) and bound > _INT_MAX:
+        return false()
+    if _integer(expr) and bound < _INT_MIN:
+        return expr.is_not(None)
+    return expr >= bound
+
+
+def _at_most(expr: ColumnElement, bound: Any) -> ColumnElement:
+    if _integer(expr) and bound < _INT_MIN:
+        return false()
+    if _integer(expr) and bound > _INT_MAX:
+        return expr.is_not(None)
+    return expr <= bound
 
 
 def _date_range(cond: Condition, today: dt.date) -> tuple[dt.date | None, dt.date | None, bool]:
@@ -271,18 +303,19 @@ def _leaf_on(f: Field, op: Op, cond: Condition, src: Sources, ctx: _Ctx) -> Colu
 
     if f.type is FieldType.NUMBER:
         if op is Op.IN:
-            bounds = [b for b in (_number_bound(f, v, "eq") for v in values) if b is not None]
+            bounds = [b for b in (_number_bound(f, v, "eq") for v in values) if _fits(expr, b)]
             return expr.in_(bounds) if bounds else false()
         if op is Op.EQ:
             bound = _number_bound(f, values[0], "eq")
-            return false() if bound is None else expr == bound
+            return expr == bound if _fits(expr, bound) else false()
         if op is Op.GE:
-            return expr >= _number_bound(f, values[0], "ge")
+            return _at_least(expr, _number_bound(f, values[0], "ge"))
         if op is Op.LE:
-            return expr <= _number_bound(f, values[0], "le")
+            return _at_most(expr, _number_bound(f, values[0], "le"))
         if op is Op.BETWEEN:
             return and_(
-                expr >= _number_bound(f, values[0], "ge"), expr <= _number_bound(f, values[1], "le")
+                _at_least(expr, _number_bound(f, values[0], "ge")),
+                _at_most(expr, _number_bound(f, values[1], "le")),
             )
         raise AssertionError(op)
 
@@ -310,8 +343,9 @@ def _any_equal(f: Field, values: list[Any], src: Sources, ctx: _Ctx) -> ColumnEl
     """*f* equals one of *values*: one ``IN`` list where equality is a plain comparison (so 500
     values stay one expression, not an ``OR`` chain 500 deep), else an ``OR`` of equalities."""
     if f.type is FieldType.NUMBER and not f.derived:
-        bounds = [b for b in (_number_bound(f, v, "eq") for v in values) if b is not None]
-        return f.compute(src).in_(bounds) if bounds else false()
+        expr = f.compute(src)
+        bounds = [b for b in (_number_bound(f, v, "eq") for v in values) if _fits(expr, b)]
+        return expr.in_(bounds) if bounds else false()
     if f.type in (FieldType.TEXT, FieldType.ENUM) and len(values) > 1:
         column, conv = _text_operand(f, src, folded=True)
         return column.in_([conv(v) for v in values])

@@ -34,8 +34,8 @@ def _status_values(old: tuple[str, ...], new: tuple[str, ...]) -> None:
                 "status", existing_type=_enum(old), type_=_enum(new), existing_nullable=False
             )
     else:
-        op.drop_constraint(_CHECK, "sms_message", type_="check")
-        op.create_check_constraint(_CHECK, "sms_message", sa.column("status").in_(new))
+        op.drop_constraint(op.f(_CHECK), "sms_message", type_="check")
+        op.create_check_constraint(op.f(_CHECK), "sms_message", sa.column("status").in_(new))
 
 
 def upgrade() -> None:
