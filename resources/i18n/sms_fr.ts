@@ -235,6 +235,10 @@
         <translation>Rédigez le message ou choisissez un modèle.</translation>
     </message>
     <message>
+        <source>No preview: %1</source>
+        <translation>Pas d’aperçu : %1</translation>
+    </message>
+    <message>
         <source>Longest message: %1 characters, %2, %3 segment(s) (%4)</source>
         <translation>Message le plus long&#xa0;: %1 caractères, %2, %3 segment(s) (%4)</translation>
     </message>

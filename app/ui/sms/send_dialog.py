@@ -537,6 +537,9 @@ class SmsSendDialog(QDialog):
     def _invalid(self, message: str) -> None:
         self.plan = None
         self.error_label.setText(message)
+        # the reason replaces the preview: never the text of a message that is no longer typed
+        self.preview.setPlainText(self.tr("No preview: %1").replace("%1", message))
+        self.preview_count.setText("")
         self.send_button.setEnabled(False)
         self.count_label.setText("")
         self.cost_label.setText("")

@@ -177,6 +177,23 @@ def test_unknown_merge_field_blocks_sending(qtbot, sms_db, manager) -> None:
     assert not dialog.send_button.isEnabled()
 
 
+def test_the_preview_shows_why_it_cannot_render_never_the_previous_message(
+    qtbot, sms_db, manager
+) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "{civilité} {nom}, votre {modèle} est prêt")
+    dialog.recipient_combo.setCurrentIndex(0)
+    assert dialog.preview.toPlainText() == "M. Dupré, votre CLIO est prêt"
+    type_message(qtbot, dialog, "Votre {inconnu} est prêt")
+    shown = dialog.preview.toPlainText()
+    assert "Unknown merge field {inconnu}" in shown
+    assert "CLIO" not in shown and "Dupré" not in shown
+    assert dialog.preview_count.text() == ""
+    type_message(qtbot, dialog, "   ")
+    assert "Write the message" in dialog.preview.toPlainText()
+
+
 def test_asked_fields_are_typed_once(qtbot, sms_db, manager) -> None:
     db, _ = sms_db
     dialog = open_dialog(qtbot, db, manager)
