@@ -268,3 +268,39 @@ def test_settings_dialog_refuses_bad_values(qtbot, sms_db, manager) -> None:
     assert "sender name" in dialog.message_label.text()
     with db.session() as s:
         assert load_settings(s).sender_name == "GARAGE"
+
+
+def test_escape_closes_the_log_and_the_main_window_shortcuts_still_work(
+    qtbot, sms_db, manager
+) -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from app.ui.outputs import OutputMenus
+
+    db, _ = sms_db
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    outputs = OutputMenus(main, everyone, lambda *args: None, task_manager=manager)
+    outputs.database = db
+    main.show()
+    log = outputs.sms_log()
+    qtbot.waitUntil(lambda: not log.busy, timeout=10_000)
+    log.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is log, timeout=5_000)
+    log.view.setFocus()
+    fired: list[str] = []
+    for name in ("excel_action", "merge_action", "sms_action"):
+        action = getattr(outputs, name)
+        action.setEnabled(True)
+        # the real slots open windows: only see that the shortcut reaches the action
+        action.triggered.disconnect()
+        action.triggered.connect(lambda _checked=False, name=name: fired.append(name))
+    modifiers = Qt.KeyboardModifier
+    qtbot.keyClick(log.view, Qt.Key.Key_E, modifiers.ControlModifier)
+    qtbot.keyClick(log.view, Qt.Key.Key_M, modifiers.ControlModifier)
+    qtbot.keyClick(log.view, Qt.Key.Key_M, modifiers.ControlModifier | modifiers.ShiftModifier)
+    assert fired == ["excel_action", "merge_action", "sms_action"]
+    assert log.isVisible()
+    qtbot.keyClick(log.customer_edit, Qt.Key.Key_Escape)
+    assert not log.isVisible()
+    outputs.shutdown()
