@@ -42,6 +42,7 @@ from app.errors import CibleError
 from app.export.funnel import Funnel
 from app.export.sms.encoding import GSM7, analyse, gsm_replacement
 from app.export.sms.gateway import open_gateway
+from app.export.sms.phones import display
 from app.export.sms.recipients import (
     Recipient,
     SmsPlan,
@@ -72,7 +73,7 @@ from app.export.sms.templates import (
     placeholders,
     save_template,
 )
-from app.export.sms.windows import MARKET_NAMES
+from app.export.sms.windows import MARKET_NAMES, market_region
 from app.models.db import Database
 from app.models.sms import SmsKind
 from app.query.target import Target
@@ -404,7 +405,8 @@ class SmsSendDialog(QDialog):
         self.recipient_combo.clear()
         if self.funnel is not None:
             for r in self.funnel.kept[:PREVIEW_RECIPIENTS]:
-                self.recipient_combo.addItem(f"{r.name} – {r.phone.e164}", r.customer_id)
+                number = display(r.phone.e164, market_region(r.market))
+                self.recipient_combo.addItem(f"{r.name} – {number}", r.customer_id)
         if 0 <= current < self.recipient_combo.count():
             self.recipient_combo.setCurrentIndex(current)
         self._filling = False

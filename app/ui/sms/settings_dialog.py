@@ -6,6 +6,7 @@ The gateway's API key or password goes to the system keyring, never to the datab
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -40,7 +41,7 @@ from app.export.sms.settings import (
     save_settings,
 )
 from app.export.sms.windows import MARKET_NAMES, MARKETS, SendWindow
-from app.i18n import language
+from app.i18n import format_number, language
 from app.models.db import Database
 from app.ui import tasks
 from app.ui.fit import fit_to_screen
@@ -261,7 +262,7 @@ class SmsSettingsDialog(QDialog):
         self.settings = settings
         self.sender_edit.setText(settings.sender_name)
         self.optout_edit.setText(settings.optout_mention)
-        self.price_edit.setText(settings.price_per_segment)
+        self.price_edit.setText(price_text(settings.price_per_segment))
         self.recent_spin.setValue(settings.recent_days)
         self.gsm_safe_check.setChecked(settings.gsm_safe_values)
         self.gateway_combo.setCurrentIndex(self.gateway_combo.findData(settings.gateway))
@@ -378,7 +379,7 @@ class SmsSettingsDialog(QDialog):
         settings = SmsSettings(
             sender_name=self.sender_edit.text().strip(),
             optout_mention=self.optout_edit.text().strip(),
-            price_per_segment=self.price_edit.text().strip() or "0",
+            price_per_segment=price_value(self.price_edit.text()),
             gateway=self.gateway_combo.currentData(),
             http=http,
             outbox_dir=self.outbox_edit.text().strip(),
@@ -420,3 +421,20 @@ class SmsSettingsDialog(QDialog):
         message = str(error)
         self.message_label.setText(message)
         self.failed.emit(message)
+
+
+def price_text(value: str) -> str:
+    """The stored price (``"0.05"``) as the user's language writes it (``0,05`` in French),
+    with its digits kept (``0.045`` → ``0,045``); at least two decimals."""
+    try:
+        price = Decimal(value.replace(",", ".").strip() or "0")
+    except InvalidOperation:
+        return value
+    exponent = price.normalize().as_tuple().exponent
+    decimals = max(2, -exponent) if isinstance(exponent, int) else 2
+    return format_number(float(price), decimals)
+
+
+def price_value(text: str) -> str:
+    """What the user typed (``0,045``, ``0.045``) as the stored text (``0.045``)."""
+    return "".join(text.split()).replace(",", ".") or "0"

@@ -80,7 +80,8 @@ def test_the_log_lists_every_message(qtbot, log_db, manager, qtmodeltester) -> N
     assert window.count_label.text() == "13 messages"
     headers = [window.model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
     assert headers == ["Phone", "Date sent", "Deferred date", "Customer"]
-    assert {"06 12 34 56 78", "+41 79 123 45 67", "+1 514-555-0199"} <= set(column(window, "phone"))
+    # national format in the site's country (Swiss and Quebec sites), as in the SMS window
+    assert {"06 12 34 56 78", "079 123 45 67", "(514) 555-0199"} <= set(column(window, "phone"))
     statuses = column(window, "status")
     assert statuses.count("In the outbox file") == 11
     assert statuses.count("Failed") == 1 and statuses.count("Cancelled") == 1
@@ -304,3 +305,16 @@ def test_escape_closes_the_log_and_the_main_window_shortcuts_still_work(
     qtbot.keyClick(log.customer_edit, Qt.Key.Key_Escape)
     assert not log.isVisible()
     outputs.shutdown()
+
+
+def test_the_price_per_segment_reads_in_french(qtbot, sms_db, manager) -> None:
+    from app import i18n
+
+    db, _ = sms_db
+    i18n.set_language("fr")  # the english fixture puts the language back
+    dialog = open_settings(qtbot, db, manager)
+    assert dialog.price_edit.text() == "0,05"
+    dialog.price_edit.setText("0,045")
+    assert dialog.collect().price_per_segment == "0.045"
+    with db.session() as s:
+        assert load_settings(s).price_per_segment == "0.05"

@@ -163,7 +163,7 @@ def test_preview_for_a_real_recipient(qtbot, sms_db, manager) -> None:
     dialog = open_dialog(qtbot, db, manager)
     type_message(qtbot, dialog, "{civilité} {nom}, votre {modèle} est prêt")
     dialog.recipient_combo.setCurrentIndex(0)
-    assert dialog.recipient_combo.currentText() == "Dupré Jean – +33612345678"
+    assert dialog.recipient_combo.currentText() == "Dupré Jean – 06 12 34 56 78"
     assert dialog.preview.toPlainText() == "M. Dupré, votre CLIO est prêt"
     dialog.recipient_combo.setCurrentIndex(1)
     assert dialog.preview.toPlainText() == "Mme Martin, votre 208 est prêt"
@@ -366,3 +366,36 @@ def test_messages_still_waiting_are_settled_before_a_new_send(
     }
     assert set(old) == {expected[choice]}
     assert (len(new) == 0) is (choice is None)
+
+
+def test_numbers_show_as_in_the_log_national_in_the_site_country(qtbot, sms_db, manager) -> None:
+    from app.export.sms.log import LogRow
+    from app.export.sms.phones import display
+    from app.models.sms import SmsStatus as Status
+
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    shown = [dialog.recipient_combo.itemText(i) for i in range(dialog.recipient_combo.count())]
+    assert "Dupré Jean – 06 12 34 56 78" in shown
+    assert not [text for text in shown if "+33" in text]
+    for r in dialog.funnel.kept:  # the preview and the log use the same rule
+        row = LogRow(
+            1,
+            1,
+            r.customer_id,
+            r.phone.e164,
+            None,
+            None,
+            dt.datetime(2026, 5, 1),
+            r.name,
+            Status.SENT,
+            None,
+            "",
+            "",
+            1,
+            "",
+            r.market,
+        )
+        assert f"{r.name} – {row.value('phone')}" in shown
+    assert display("+41791234567", "CH") == "079 123 45 67"
+    assert display("+41791234567", "FR") == "+41 79 123 45 67"
