@@ -390,12 +390,20 @@
         <translation>Plages d’envoi</translation>
     </message>
     <message>
+        <source>Required for marketing SMS</source>
+        <translation>Obligatoire pour les SMS marketing</translation>
+    </message>
+    <message>
         <source>Up to 11 letters or digits (what the phone shows as the sender)</source>
         <translation>11 lettres ou chiffres au plus (ce que le téléphone affiche comme expéditeur)</translation>
     </message>
     <message>
         <source>Added to marketing messages that lack it; it counts in the length</source>
-        <translation>Ajoutée aux messages marketing qui ne la contiennent pas&#xa0;; elle compte dans la longueur</translation>
+        <translation type="vanished">Ajoutée aux messages marketing qui ne la contiennent pas&#xa0;; elle compte dans la longueur</translation>
+    </message>
+    <message>
+        <source>Added to marketing messages that lack it; it counts in the length. Your provider gives it, e.g. “STOP au 36111”.</source>
+        <translation>Ajoutée aux messages marketing qui ne l’ont pas&#xa0;; elle compte dans la longueur. Votre opérateur vous la donne, par exemple «&#xa0;STOP au 36111&#xa0;».</translation>
     </message>
     <message>
         <source>In euros, e.g. 0.045</source>

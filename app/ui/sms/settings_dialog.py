@@ -88,6 +88,21 @@ class SmsSettingsDialog(QDialog):
         layout.addWidget(self.message_label)
         layout.addWidget(self.buttons)
 
+    def _required(self, edit: QLineEdit) -> QWidget:
+        """*edit* with a visible "required" mark while it is empty (marketing SMS need it)."""
+        hint = QLabel(self.tr("Required for marketing SMS"))
+        hint.setObjectName("required_hint")
+        hint.setStyleSheet("color: #b00020")
+        self.required_hints[edit] = hint
+        edit.setAccessibleDescription(hint.text())
+        edit.textChanged.connect(lambda text: hint.setVisible(not text.strip()))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        layout.addWidget(hint)
+        return row
+
     def _general_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -97,18 +112,22 @@ class SmsSettingsDialog(QDialog):
             self.tr("Up to 11 letters or digits (what the phone shows as the sender)")
         )
         self.optout_edit = QLineEdit()
-        self.optout_edit.setPlaceholderText("STOP au 36111")
+        # no grey example in the field: it would look like a value already filled in
         self.optout_edit.setToolTip(
-            self.tr("Added to marketing messages that lack it; it counts in the length")
+            self.tr(
+                "Added to marketing messages that lack it; it counts in the length. "
+                "Your provider gives it, e.g. “STOP au 36111”."
+            )
         )
+        self.required_hints: dict[QLineEdit, QLabel] = {}
         self.price_edit = QLineEdit()
         self.price_edit.setToolTip(self.tr("In euros, e.g. 0.045"))
         self.recent_spin = QSpinBox()
         self.recent_spin.setRange(0, 3650)
         self.recent_spin.setSpecialValueText(self.tr("no such rule"))
         self.recent_spin.setSuffix(self.tr(" days"))
-        form.addRow(self.tr("Sender name"), self.sender_edit)
-        form.addRow(self.tr("Opt-out mention"), self.optout_edit)
+        form.addRow(self.tr("Sender name"), self._required(self.sender_edit))
+        form.addRow(self.tr("Opt-out mention"), self._required(self.optout_edit))
         form.addRow(self.tr("Price per segment (€)"), self.price_edit)
         form.addRow(self.tr("Skip marketing SMS to customers texted in the last"), self.recent_spin)
         self.gsm_safe_check = QCheckBox(

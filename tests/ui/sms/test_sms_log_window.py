@@ -318,3 +318,20 @@ def test_the_price_per_segment_reads_in_french(qtbot, sms_db, manager) -> None:
     assert dialog.collect().price_per_segment == "0.045"
     with db.session() as s:
         assert load_settings(s).price_per_segment == "0.05"
+
+
+def test_an_empty_opt_out_mention_is_marked_required_not_shown_as_a_grey_example(
+    qtbot, sms_db, manager
+) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, optout_mention="")
+    dialog = open_settings(qtbot, db, manager)
+    assert dialog.optout_edit.text() == ""
+    assert dialog.optout_edit.placeholderText() == ""
+    hint = dialog.required_hints[dialog.optout_edit]
+    assert hint.isVisibleTo(dialog) and hint.text() == "Required for marketing SMS"
+    assert not dialog.required_hints[dialog.sender_edit].isVisibleTo(dialog)  # filled in
+    qtbot.keyClicks(dialog.optout_edit, "STOP au 36111")
+    assert not hint.isVisibleTo(dialog)
+    dialog.optout_edit.clear()
+    assert hint.isVisibleTo(dialog)
