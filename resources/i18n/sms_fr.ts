@@ -339,6 +339,14 @@
         <translation>Envoi en cours… %1 sur %2</translation>
     </message>
     <message>
+        <source>Outbox file (click to open its folder): %1</source>
+        <translation>Fichier d’envoi (cliquez pour ouvrir son dossier)&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Upload it to your SMS provider&apos;s portal, then import its report file in the SMS log (Import a delivery report…).</source>
+        <translation>Déposez-le sur le portail de votre prestataire SMS, puis importez son fichier de rapport dans le journal des SMS (Importer un rapport de distribution…).</translation>
+    </message>
+    <message>
         <source>%1 sent</source>
         <translation>envoyés&#xa0;: %1</translation>
     </message>
@@ -403,7 +411,7 @@
     </message>
     <message>
         <source>Added to marketing messages that lack it; it counts in the length. Your provider gives it, e.g. “STOP au 36111”.</source>
-        <translation>Ajoutée aux messages marketing qui ne l’ont pas&#xa0;; elle compte dans la longueur. Votre opérateur vous la donne, par exemple «&#xa0;STOP au 36111&#xa0;».</translation>
+        <translation>Ajoutée aux messages marketing qui ne l’ont pas&#xa0;; elle compte dans la longueur. Votre prestataire vous la donne, par exemple «&#xa0;STOP au 36111&#xa0;».</translation>
     </message>
     <message>
         <source>In euros, e.g. 0.045</source>

@@ -6,7 +6,7 @@ import datetime as dt
 
 import keyring
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QUrl
 from PySide6.QtWidgets import QMessageBox
 from smskit import MemoryKeyring, SmsProvider, everyone, save_sms_settings
 from sqlalchemy import select
@@ -256,7 +256,14 @@ def test_confirm_then_send_to_the_outbox(qtbot, sms_db, manager, confirm, tmp_pa
     result = blocker.args[0]
     assert result.summary.exported == 7
     assert dialog.status_label.text() == "SMS sending finished: 7 written to the outbox file."
-    assert len(list(tmp_path.glob("cible-sms-outbox-*.csv"))) == 1
+    files = list(tmp_path.glob("cible-sms-outbox-*.csv"))
+    assert len(files) == 1
+    assert result.files == [str(files[0])]
+    where = dialog.outbox_label.text()
+    assert dialog.outbox_label.isVisibleTo(dialog)
+    assert f'<a href="{QUrl.fromLocalFile(str(tmp_path)).toString()}">{files[0]}</a>' in where
+    assert "Upload it to your SMS provider&#x27;s portal" in where
+    assert "import its report file in the SMS log" in where
     with db.session() as s:
         assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.EXPORTED}
 
@@ -399,3 +406,16 @@ def test_numbers_show_as_in_the_log_national_in_the_site_country(qtbot, sms_db, 
         assert f"{r.name} – {row.value('phone')}" in shown
     assert display("+41791234567", "CH") == "079 123 45 67"
     assert display("+41791234567", "FR") == "+41 79 123 45 67"
+
+
+def test_the_recipients_panel_gets_a_fair_share_of_the_width(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    dialog.resize(980, 720)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    editor, right = dialog.splitter.sizes()
+    assert right >= 360
+    assert right >= 0.4 * (editor + right)
+    dialog.splitter.moveSplitter(dialog.splitter.width(), 1)  # dragged to the right edge
+    assert dialog.splitter.sizes()[1] >= 360
