@@ -8,6 +8,10 @@
         <translation>SMS envoyés</translation>
     </message>
     <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
         <source>All statuses</source>
         <translation>Tous les statuts</translation>
     </message>
@@ -235,6 +239,10 @@
         <translation>Rédigez le message ou choisissez un modèle.</translation>
     </message>
     <message>
+        <source>No preview: %1</source>
+        <translation>Pas d’aperçu : %1</translation>
+    </message>
+    <message>
         <source>Longest message: %1 characters, %2, %3 segment(s) (%4)</source>
         <translation>Message le plus long&#xa0;: %1 caractères, %2, %3 segment(s) (%4)</translation>
     </message>
@@ -331,6 +339,14 @@
         <translation>Envoi en cours… %1 sur %2</translation>
     </message>
     <message>
+        <source>Outbox file (click to open its folder): %1</source>
+        <translation>Fichier d’envoi (cliquez pour ouvrir son dossier)&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Upload it to your SMS provider&apos;s portal, then import its report file in the SMS log (Import a delivery report…).</source>
+        <translation>Déposez-le sur le portail de votre prestataire SMS, puis importez son fichier de rapport dans le journal des SMS (Importer un rapport de distribution…).</translation>
+    </message>
+    <message>
         <source>%1 sent</source>
         <translation>envoyés&#xa0;: %1</translation>
     </message>
@@ -382,12 +398,20 @@
         <translation>Plages d’envoi</translation>
     </message>
     <message>
+        <source>Required for marketing SMS</source>
+        <translation>Obligatoire pour les SMS marketing</translation>
+    </message>
+    <message>
         <source>Up to 11 letters or digits (what the phone shows as the sender)</source>
         <translation>11 lettres ou chiffres au plus (ce que le téléphone affiche comme expéditeur)</translation>
     </message>
     <message>
         <source>Added to marketing messages that lack it; it counts in the length</source>
-        <translation>Ajoutée aux messages marketing qui ne la contiennent pas&#xa0;; elle compte dans la longueur</translation>
+        <translation type="vanished">Ajoutée aux messages marketing qui ne la contiennent pas&#xa0;; elle compte dans la longueur</translation>
+    </message>
+    <message>
+        <source>Added to marketing messages that lack it; it counts in the length. Your provider gives it, e.g. “STOP au 36111”.</source>
+        <translation>Ajoutée aux messages marketing qui ne l’ont pas&#xa0;; elle compte dans la longueur. Votre prestataire vous la donne, par exemple «&#xa0;STOP au 36111&#xa0;».</translation>
     </message>
     <message>
         <source>In euros, e.g. 0.045</source>

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Select, and_, func, or_, select
 from app import files
 from app.errors import CibleError
 from app.export.sms.phones import display
+from app.export.sms.windows import market_region
 from app.i18n import _, format_datetime, pgettext
 from app.models.sms import SmsBatch, SmsMessage, SmsStatus
 from app.query.catalog import current_language
@@ -96,6 +97,8 @@ class LogRow:
     user: str
     segments: int
     text: str
+    #: The send-window market of the customer's site (its country decides how numbers show).
+    market: str = "FR"
 
     def value(self, key: str, lang: str | None = None) -> str:
         """The cell of column *key* as text."""
@@ -104,7 +107,7 @@ class LogRow:
         if key == "status":
             return status_label(self.status, lang)
         if key == "phone":
-            return display(self.phone)
+            return display(self.phone, market_region(self.market))
         value = getattr(self, key)
         return "" if value is None else str(value)
 
@@ -131,6 +134,7 @@ def log_query(filt: LogFilter) -> Select:
         SmsMessage.user,
         SmsMessage.segments,
         SmsMessage.text,
+        SmsMessage.market,
     ).join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
     conditions = []
     if filt.date_from is not None:
@@ -175,6 +179,7 @@ def _row(r) -> LogRow:
         r.user,
         r.segments,
         r.text,
+        r.market,
     )
 
 

@@ -312,6 +312,12 @@ def default_windows() -> dict[str, SendWindow]:
     }
 
 
+def market_region(market: str | None) -> str:
+    """The country of a send-window market, for :func:`app.export.sms.phones.display`:
+    ``CA-QC`` → ``CA``; none → France."""
+    return (market or "FR").split("-")[0].upper() or "FR"
+
+
 def market_for_country(country: str | None) -> str:
     """The send-window market of a site's country: CA → CA-QC (Cible's Canadian users are in
     Quebec); an unknown country uses France's rules, the strictest default."""

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -139,8 +139,23 @@ class SmsLogWindow(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.refresh)
         self._build()
+        self._shortcuts(parent)
         fit_to_screen(self, 1100, 600)
         self.refresh()
+
+    def _shortcuts(self, parent: QWidget | None) -> None:
+        """Escape closes the log; the main window's shortcuts (Ctrl+E, Ctrl+M, Ctrl+Shift+M…)
+        keep working while the log has the focus: its actions are added to this window too."""
+        escape = QKeySequence(Qt.Key.Key_Escape)
+        if parent is not None:
+            for action in parent.window().actions():
+                shortcut = action.shortcut()
+                if not shortcut.isEmpty() and shortcut != escape:
+                    self.addAction(action)
+        self.close_action = QAction(self.tr("Close"), self)
+        self.close_action.setShortcut(escape)
+        self.close_action.triggered.connect(self.close)
+        self.addAction(self.close_action)
 
     def _build(self) -> None:
         self.date_from = self._date_edit()

@@ -10,10 +10,12 @@ to the gateway with a progress bar and a Cancel button.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -42,6 +44,7 @@ from app.errors import CibleError
 from app.export.funnel import Funnel
 from app.export.sms.encoding import GSM7, analyse, gsm_replacement
 from app.export.sms.gateway import open_gateway
+from app.export.sms.phones import display
 from app.export.sms.recipients import (
     Recipient,
     SmsPlan,
@@ -72,7 +75,7 @@ from app.export.sms.templates import (
     placeholders,
     save_template,
 )
-from app.export.sms.windows import MARKET_NAMES
+from app.export.sms.windows import MARKET_NAMES, market_region
 from app.models.db import Database
 from app.models.sms import SmsKind
 from app.query.target import Target
@@ -80,6 +83,8 @@ from app.ui import tasks
 from app.ui.fit import fit_to_screen
 
 PREVIEW_RECIPIENTS = 200
+FUNNEL_MIN_WIDTH = 360
+EDITOR_MIN_WIDTH = 420
 DROPPED_SHOWN = 500
 
 
@@ -237,11 +242,16 @@ class SmsSendDialog(QDialog):
         right_layout.addWidget(preview_box, 2)
         right_layout.addWidget(funnel_box, 3)
 
-        splitter = QSplitter()
+        # the preview and "who gets it" get a fair share: never a thin column by the editor
+        right.setMinimumWidth(FUNNEL_MIN_WIDTH)
+        editor.setMinimumWidth(EDITOR_MIN_WIDTH)
+        self.splitter = splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(editor)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1, 1])
 
         self.now_radio = QRadioButton(self.tr("Send now"))
         self.now_radio.setChecked(True)
@@ -274,6 +284,13 @@ class SmsSendDialog(QDialog):
         self.status_label = QLabel(self.tr("Reading the recipients…"))
         self.status_label.setObjectName("status_label")
         self.status_label.setWordWrap(True)
+        self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("outbox_label")
+        self.outbox_label.setWordWrap(True)
+        self.outbox_label.setTextFormat(Qt.TextFormat.RichText)
+        self.outbox_label.setOpenExternalLinks(True)
+        self.outbox_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.outbox_label.setVisible(False)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.cancel_button = QPushButton(self.tr("Cancel sending"))
@@ -299,6 +316,7 @@ class SmsSendDialog(QDialog):
         layout.addLayout(when_row)
         layout.addWidget(self.window_label)
         layout.addWidget(self.cost_label)
+        layout.addWidget(self.outbox_label)
         layout.addLayout(bottom)
 
     # -- state ------------------------------------------------------------------------------
@@ -404,7 +422,8 @@ class SmsSendDialog(QDialog):
         self.recipient_combo.clear()
         if self.funnel is not None:
             for r in self.funnel.kept[:PREVIEW_RECIPIENTS]:
-                self.recipient_combo.addItem(f"{r.name} – {r.phone.e164}", r.customer_id)
+                number = display(r.phone.e164, market_region(r.market))
+                self.recipient_combo.addItem(f"{r.name} – {number}", r.customer_id)
         if 0 <= current < self.recipient_combo.count():
             self.recipient_combo.setCurrentIndex(current)
         self._filling = False
@@ -537,6 +556,9 @@ class SmsSendDialog(QDialog):
     def _invalid(self, message: str) -> None:
         self.plan = None
         self.error_label.setText(message)
+        # the reason replaces the preview: never the text of a message that is no longer typed
+        self.preview.setPlainText(self.tr("No preview: %1").replace("%1", message))
+        self.preview_count.setText("")
         self.send_button.setEnabled(False)
         self.count_label.setText("")
         self.cost_label.setText("")
@@ -814,9 +836,11 @@ class SmsSendDialog(QDialog):
                 with database.session() as session:
                     info["cancelled"] = cancel_batch(session, batch_id)
                 raise
-            return SendResult(batch_id, plan.count, summary)
+            files = [str(path) for path in getattr(gateway, "written", [])]
+            return SendResult(batch_id, plan.count, summary, files)
 
         self.send_button.setEnabled(False)
+        self.outbox_label.setVisible(False)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
@@ -855,7 +879,32 @@ class SmsSendDialog(QDialog):
         self._end_sending()
         self.last_result = result
         self.status_label.setText(self.describe_result(result))
+        self.outbox_label.setText(self.describe_outbox(result))
+        self.outbox_label.setVisible(bool(result.files))
         self.sent.emit(result)
+
+    def describe_outbox(self, result: SendResult) -> str:
+        """Where the outbox file is (a link to its folder) and what to do with it; rich text."""
+        if not result.files:
+            return ""
+        links = []
+        for name in result.files:
+            path = Path(name)
+            url = QUrl.fromLocalFile(str(path.parent)).toString()
+            links.append(f'<a href="{html.escape(url)}">{html.escape(str(path))}</a>')
+        text = html.escape(self.tr("Outbox file (click to open its folder): %1")).replace(
+            "%1", ", ".join(links)
+        )
+        return (
+            text
+            + "<br>"
+            + html.escape(
+                self.tr(
+                    "Upload it to your SMS provider's portal, then import its report file in the "
+                    "SMS log (Import a delivery report…)."
+                )
+            )
+        )
 
     def describe_result(self, result: SendResult) -> str:
         s = result.summary
@@ -905,6 +954,8 @@ class SendResult:
     batch_id: int
     count: int
     summary: SendSummary
+    #: The outbox files written (outbox gateway), to upload to the provider's portal.
+    files: list[str] = field(default_factory=list)
 
     @property
     def waiting(self) -> int:

@@ -6,6 +6,7 @@ The gateway's API key or password goes to the system keyring, never to the datab
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -40,7 +41,7 @@ from app.export.sms.settings import (
     save_settings,
 )
 from app.export.sms.windows import MARKET_NAMES, MARKETS, SendWindow
-from app.i18n import language
+from app.i18n import format_number, language
 from app.models.db import Database
 from app.ui import tasks
 from app.ui.fit import fit_to_screen
@@ -87,6 +88,21 @@ class SmsSettingsDialog(QDialog):
         layout.addWidget(self.message_label)
         layout.addWidget(self.buttons)
 
+    def _required(self, edit: QLineEdit) -> QWidget:
+        """*edit* with a visible "required" mark while it is empty (marketing SMS need it)."""
+        hint = QLabel(self.tr("Required for marketing SMS"))
+        hint.setObjectName("required_hint")
+        hint.setStyleSheet("color: #b00020")
+        self.required_hints[edit] = hint
+        edit.setAccessibleDescription(hint.text())
+        edit.textChanged.connect(lambda text: hint.setVisible(not text.strip()))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        layout.addWidget(hint)
+        return row
+
     def _general_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -96,18 +112,22 @@ class SmsSettingsDialog(QDialog):
             self.tr("Up to 11 letters or digits (what the phone shows as the sender)")
         )
         self.optout_edit = QLineEdit()
-        self.optout_edit.setPlaceholderText("STOP au 36111")
+        # no grey example in the field: it would look like a value already filled in
         self.optout_edit.setToolTip(
-            self.tr("Added to marketing messages that lack it; it counts in the length")
+            self.tr(
+                "Added to marketing messages that lack it; it counts in the length. "
+                "Your provider gives it, e.g. “STOP au 36111”."
+            )
         )
+        self.required_hints: dict[QLineEdit, QLabel] = {}
         self.price_edit = QLineEdit()
         self.price_edit.setToolTip(self.tr("In euros, e.g. 0.045"))
         self.recent_spin = QSpinBox()
         self.recent_spin.setRange(0, 3650)
         self.recent_spin.setSpecialValueText(self.tr("no such rule"))
         self.recent_spin.setSuffix(self.tr(" days"))
-        form.addRow(self.tr("Sender name"), self.sender_edit)
-        form.addRow(self.tr("Opt-out mention"), self.optout_edit)
+        form.addRow(self.tr("Sender name"), self._required(self.sender_edit))
+        form.addRow(self.tr("Opt-out mention"), self._required(self.optout_edit))
         form.addRow(self.tr("Price per segment (€)"), self.price_edit)
         form.addRow(self.tr("Skip marketing SMS to customers texted in the last"), self.recent_spin)
         self.gsm_safe_check = QCheckBox(
@@ -261,7 +281,7 @@ class SmsSettingsDialog(QDialog):
         self.settings = settings
         self.sender_edit.setText(settings.sender_name)
         self.optout_edit.setText(settings.optout_mention)
-        self.price_edit.setText(settings.price_per_segment)
+        self.price_edit.setText(price_text(settings.price_per_segment))
         self.recent_spin.setValue(settings.recent_days)
         self.gsm_safe_check.setChecked(settings.gsm_safe_values)
         self.gateway_combo.setCurrentIndex(self.gateway_combo.findData(settings.gateway))
@@ -378,7 +398,7 @@ class SmsSettingsDialog(QDialog):
         settings = SmsSettings(
             sender_name=self.sender_edit.text().strip(),
             optout_mention=self.optout_edit.text().strip(),
-            price_per_segment=self.price_edit.text().strip() or "0",
+            price_per_segment=price_value(self.price_edit.text()),
             gateway=self.gateway_combo.currentData(),
             http=http,
             outbox_dir=self.outbox_edit.text().strip(),
@@ -420,3 +440,20 @@ class SmsSettingsDialog(QDialog):
         message = str(error)
         self.message_label.setText(message)
         self.failed.emit(message)
+
+
+def price_text(value: str) -> str:
+    """The stored price (``"0.05"``) as the user's language writes it (``0,05`` in French),
+    with its digits kept (``0.045`` → ``0,045``); at least two decimals."""
+    try:
+        price = Decimal(value.replace(",", ".").strip() or "0")
+    except InvalidOperation:
+        return value
+    exponent = price.normalize().as_tuple().exponent
+    decimals = max(2, -exponent) if isinstance(exponent, int) else 2
+    return format_number(float(price), decimals)
+
+
+def price_value(text: str) -> str:
+    """What the user typed (``0,045``, ``0.045``) as the stored text (``0.045``)."""
+    return "".join(text.split()).replace(",", ".") or "0"

@@ -80,7 +80,8 @@ def test_the_log_lists_every_message(qtbot, log_db, manager, qtmodeltester) -> N
     assert window.count_label.text() == "13 messages"
     headers = [window.model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
     assert headers == ["Phone", "Date sent", "Deferred date", "Customer"]
-    assert {"06 12 34 56 78", "+41 79 123 45 67", "+1 514-555-0199"} <= set(column(window, "phone"))
+    # national format in the site's country (Swiss and Quebec sites), as in the SMS window
+    assert {"06 12 34 56 78", "079 123 45 67", "(514) 555-0199"} <= set(column(window, "phone"))
     statuses = column(window, "status")
     assert statuses.count("In the outbox file") == 11
     assert statuses.count("Failed") == 1 and statuses.count("Cancelled") == 1
@@ -268,3 +269,69 @@ def test_settings_dialog_refuses_bad_values(qtbot, sms_db, manager) -> None:
     assert "sender name" in dialog.message_label.text()
     with db.session() as s:
         assert load_settings(s).sender_name == "GARAGE"
+
+
+def test_escape_closes_the_log_and_the_main_window_shortcuts_still_work(
+    qtbot, sms_db, manager
+) -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from app.ui.outputs import OutputMenus
+
+    db, _ = sms_db
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    outputs = OutputMenus(main, everyone, lambda *args: None, task_manager=manager)
+    outputs.database = db
+    main.show()
+    log = outputs.sms_log()
+    qtbot.waitUntil(lambda: not log.busy, timeout=10_000)
+    log.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is log, timeout=5_000)
+    log.view.setFocus()
+    fired: list[str] = []
+    for name in ("excel_action", "merge_action", "sms_action"):
+        action = getattr(outputs, name)
+        action.setEnabled(True)
+        # the real slots open windows: only see that the shortcut reaches the action
+        action.triggered.disconnect()
+        action.triggered.connect(lambda _checked=False, name=name: fired.append(name))
+    modifiers = Qt.KeyboardModifier
+    qtbot.keyClick(log.view, Qt.Key.Key_E, modifiers.ControlModifier)
+    qtbot.keyClick(log.view, Qt.Key.Key_M, modifiers.ControlModifier)
+    qtbot.keyClick(log.view, Qt.Key.Key_M, modifiers.ControlModifier | modifiers.ShiftModifier)
+    assert fired == ["excel_action", "merge_action", "sms_action"]
+    assert log.isVisible()
+    qtbot.keyClick(log.customer_edit, Qt.Key.Key_Escape)
+    assert not log.isVisible()
+    outputs.shutdown()
+
+
+def test_the_price_per_segment_reads_in_french(qtbot, sms_db, manager) -> None:
+    from app import i18n
+
+    db, _ = sms_db
+    i18n.set_language("fr")  # the english fixture puts the language back
+    dialog = open_settings(qtbot, db, manager)
+    assert dialog.price_edit.text() == "0,05"
+    dialog.price_edit.setText("0,045")
+    assert dialog.collect().price_per_segment == "0.045"
+    with db.session() as s:
+        assert load_settings(s).price_per_segment == "0.05"
+
+
+def test_an_empty_opt_out_mention_is_marked_required_not_shown_as_a_grey_example(
+    qtbot, sms_db, manager
+) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, optout_mention="")
+    dialog = open_settings(qtbot, db, manager)
+    assert dialog.optout_edit.text() == ""
+    assert dialog.optout_edit.placeholderText() == ""
+    hint = dialog.required_hints[dialog.optout_edit]
+    assert hint.isVisibleTo(dialog) and hint.text() == "Required for marketing SMS"
+    assert not dialog.required_hints[dialog.sender_edit].isVisibleTo(dialog)  # filled in
+    qtbot.keyClicks(dialog.optout_edit, "STOP au 36111")
+    assert not hint.isVisibleTo(dialog)
+    dialog.optout_edit.clear()
+    assert hint.isVisibleTo(dialog)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import keyring
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, QUrl
 from PySide6.QtWidgets import QMessageBox
 from smskit import MemoryKeyring, SmsProvider, everyone, save_sms_settings
 from sqlalchemy import select
@@ -163,7 +163,7 @@ def test_preview_for_a_real_recipient(qtbot, sms_db, manager) -> None:
     dialog = open_dialog(qtbot, db, manager)
     type_message(qtbot, dialog, "{civilité} {nom}, votre {modèle} est prêt")
     dialog.recipient_combo.setCurrentIndex(0)
-    assert dialog.recipient_combo.currentText() == "Dupré Jean – +33612345678"
+    assert dialog.recipient_combo.currentText() == "Dupré Jean – 06 12 34 56 78"
     assert dialog.preview.toPlainText() == "M. Dupré, votre CLIO est prêt"
     dialog.recipient_combo.setCurrentIndex(1)
     assert dialog.preview.toPlainText() == "Mme Martin, votre 208 est prêt"
@@ -175,6 +175,23 @@ def test_unknown_merge_field_blocks_sending(qtbot, sms_db, manager) -> None:
     type_message(qtbot, dialog, "Votre {couleur}")
     assert "Unknown merge field {couleur}" in dialog.error_label.text()
     assert not dialog.send_button.isEnabled()
+
+
+def test_the_preview_shows_why_it_cannot_render_never_the_previous_message(
+    qtbot, sms_db, manager
+) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "{civilité} {nom}, votre {modèle} est prêt")
+    dialog.recipient_combo.setCurrentIndex(0)
+    assert dialog.preview.toPlainText() == "M. Dupré, votre CLIO est prêt"
+    type_message(qtbot, dialog, "Votre {inconnu} est prêt")
+    shown = dialog.preview.toPlainText()
+    assert "Unknown merge field {inconnu}" in shown
+    assert "CLIO" not in shown and "Dupré" not in shown
+    assert dialog.preview_count.text() == ""
+    type_message(qtbot, dialog, "   ")
+    assert "Write the message" in dialog.preview.toPlainText()
 
 
 def test_asked_fields_are_typed_once(qtbot, sms_db, manager) -> None:
@@ -239,7 +256,14 @@ def test_confirm_then_send_to_the_outbox(qtbot, sms_db, manager, confirm, tmp_pa
     result = blocker.args[0]
     assert result.summary.exported == 7
     assert dialog.status_label.text() == "SMS sending finished: 7 written to the outbox file."
-    assert len(list(tmp_path.glob("cible-sms-outbox-*.csv"))) == 1
+    files = list(tmp_path.glob("cible-sms-outbox-*.csv"))
+    assert len(files) == 1
+    assert result.files == [str(files[0])]
+    where = dialog.outbox_label.text()
+    assert dialog.outbox_label.isVisibleTo(dialog)
+    assert f'<a href="{QUrl.fromLocalFile(str(tmp_path)).toString()}">{files[0]}</a>' in where
+    assert "Upload it to your SMS provider&#x27;s portal" in where
+    assert "import its report file in the SMS log" in where
     with db.session() as s:
         assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.EXPORTED}
 
@@ -349,3 +373,49 @@ def test_messages_still_waiting_are_settled_before_a_new_send(
     }
     assert set(old) == {expected[choice]}
     assert (len(new) == 0) is (choice is None)
+
+
+def test_numbers_show_as_in_the_log_national_in_the_site_country(qtbot, sms_db, manager) -> None:
+    from app.export.sms.log import LogRow
+    from app.export.sms.phones import display
+    from app.models.sms import SmsStatus as Status
+
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    shown = [dialog.recipient_combo.itemText(i) for i in range(dialog.recipient_combo.count())]
+    assert "Dupré Jean – 06 12 34 56 78" in shown
+    assert not [text for text in shown if "+33" in text]
+    for r in dialog.funnel.kept:  # the preview and the log use the same rule
+        row = LogRow(
+            1,
+            1,
+            r.customer_id,
+            r.phone.e164,
+            None,
+            None,
+            dt.datetime(2026, 5, 1),
+            r.name,
+            Status.SENT,
+            None,
+            "",
+            "",
+            1,
+            "",
+            r.market,
+        )
+        assert f"{r.name} – {row.value('phone')}" in shown
+    assert display("+41791234567", "CH") == "079 123 45 67"
+    assert display("+41791234567", "FR") == "+41 79 123 45 67"
+
+
+def test_the_recipients_panel_gets_a_fair_share_of_the_width(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    dialog.resize(980, 720)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    editor, right = dialog.splitter.sizes()
+    assert right >= 360
+    assert right >= 0.4 * (editor + right)
+    dialog.splitter.moveSplitter(dialog.splitter.width(), 1)  # dragged to the right edge
+    assert dialog.splitter.sizes()[1] >= 360
