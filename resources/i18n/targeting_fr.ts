@@ -437,8 +437,12 @@
 <context>
     <name>TargetingScreen</name>
     <message>
+        <source>Choose criteria on the left to find your customers (for example %1 or %2), or open a saved target (Ctrl+O). Until then, the list shows every customer.</source>
+        <extracomment>The columns of a new target: the engine&apos;s defaults. What to do first, over the list while the target is new and has no criteria.</extracomment>
+        <translation>Choisissez des critères à gauche pour trouver vos clients (par exemple %1 ou %2), ou ouvrez une cible enregistrée (Ctrl+O). D’ici là, la liste montre tous les clients.</translation>
+    </message>
+    <message>
         <source>One row per vehicle</source>
-        <extracomment>The columns of a new target: the engine&apos;s defaults.</extracomment>
         <translation>Une ligne par véhicule</translation>
     </message>
     <message>

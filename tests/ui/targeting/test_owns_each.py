@@ -125,3 +125,26 @@ def test_hint_without_switch_on_customer_fields() -> None:
     # choices read later from the database go above the hint
     model.set_choices("vehicle.brand", [EnumValue("MINI", "MINI", "MINI")])
     assert model.rowCount(field) == len(model._fields[key].children)
+
+
+def test_welcome_on_a_new_target(qtbot, sample_db, manager, monkeypatch) -> None:
+    """Point 7 (welcome only): a new target without criteria says what to do first."""
+    database, _ids = sample_db
+    screen = make_screen(qtbot, database, manager)
+    welcome = screen.welcome
+    assert welcome.isVisible()
+    assert "Choose criteria on the left" in welcome.text()
+    assert "Model" in welcome.text() and "First registration (MEC)" in welcome.text()
+    model = screen.editor.model
+    qtbot.waitUntil(lambda: _has_choice(model, "vehicle.model", "CLIO"), timeout=20_000)
+    _press_space(qtbot, screen.editor, model.choice_index("vehicle.model", "CLIO"))
+    assert not welcome.isVisible()  # criteria chosen: the welcome has done its job
+    _press_space(qtbot, screen.editor, model.choice_index("vehicle.model", "CLIO"))
+    assert welcome.isVisible()
+    _press_space(qtbot, screen.editor, model.choice_index("vehicle.model", "CLIO"))
+    save_as(monkeypatch, qtbot, screen, "CLIO SEULE")
+    _press_space(qtbot, screen.editor, model.choice_index("vehicle.model", "CLIO"))
+    assert not welcome.isVisible()  # a saved target is open, even with no criteria left
+    screen.forget_changes()
+    screen.new_target()
+    assert welcome.isVisible()
