@@ -93,7 +93,7 @@
     </message>
     <message>
         <source>Criterion</source>
-        <extracomment>Not the field&apos;s first line: labelled &quot;and&quot; (kept here, not derived from the row, so that removing a line changes the next one&apos;s label by a dataChanged, as Qt expects).</extracomment>
+        <extracomment>Ticked values of a vehicle field: the customer must own a vehicle for each of them (``Condition.each``); otherwise any of them will do. Not the field&apos;s first line: labelled &quot;and&quot; (kept here, not derived from the row, so that removing a line changes the next one&apos;s label by a dataChanged, as Qt expects).</extracomment>
         <translation>Critère</translation>
     </message>
     <message>
@@ -111,6 +111,26 @@
     <message>
         <source>Other criteria (nested groups)</source>
         <translation>Autres critères (groupes imbriqués)</translation>
+    </message>
+    <message>
+        <source>Ticked values: a vehicle for each</source>
+        <translation>Valeurs cochées : un véhicule pour chacune</translation>
+    </message>
+    <message>
+        <source>Ticked values: any of them</source>
+        <translation>Valeurs cochées : l’une ou l’autre</translation>
+    </message>
+    <message>
+        <source>Two ticked values mean “or”; two typed lines mean “and”.</source>
+        <translation>Deux valeurs cochées signifient « ou » ; deux lignes saisies signifient « et ».</translation>
+    </message>
+    <message>
+        <source>Must own each</source>
+        <translation>Doit posséder chacune</translation>
+    </message>
+    <message>
+        <source>The customer must own a vehicle for each ticked value.</source>
+        <translation>Le client doit posséder un véhicule pour chaque valeur cochée.</translation>
     </message>
     <message>
         <source>Type a value (dates as DD/MM/YYYY)</source>
@@ -330,7 +350,7 @@
     <name>Results</name>
     <message>
         <source>Click a mark to remove a customer from the target or put them back</source>
-        <extracomment>After this long waiting for rows, the list says it is reading them (Esc stops). Column widths fitted to the values of the first rows, within these bounds (pixels). Pages asked for while going to the last row (Ctrl+End): fewer, larger pages.</extracomment>
+        <extracomment>After this long waiting for rows, the list says it is reading them (Esc stops). Column widths fitted to the values of the first rows, within these bounds (pixels).</extracomment>
         <translation>Cliquez sur une marque pour retirer un client de la cible ou l’y remettre</translation>
     </message>
     <message>
@@ -417,8 +437,12 @@
 <context>
     <name>TargetingScreen</name>
     <message>
+        <source>Choose criteria on the left to find your customers (for example %1 or %2), or open a saved target (Ctrl+O). Until then, the list shows every customer.</source>
+        <extracomment>The columns of a new target: the engine&apos;s defaults. What to do first, over the list while the target is new and has no criteria.</extracomment>
+        <translation>Choisissez des critères à gauche pour trouver vos clients (par exemple %1 ou %2), ou ouvrez une cible enregistrée (Ctrl+O). D’ici là, la liste montre tous les clients.</translation>
+    </message>
+    <message>
         <source>One row per vehicle</source>
-        <extracomment>The columns of a new target: the engine&apos;s defaults.</extracomment>
         <translation>Une ligne par véhicule</translation>
     </message>
     <message>

@@ -3,7 +3,8 @@
 Under each field come its criteria lines (an operator and a value, as in the seed's tool) and,
 for fields with checkboxes, the values read from the database. Two lines under one field mean
 "and" (the second line is labelled so); one empty line always waits under each field for a new
-value. An invalid value stays where it was typed, with its message in ``ERROR_ROLE`` and in
+value. Two ticked values mean "or": a hint says so under them and, for a vehicle field, holds
+the switch "Must own each" (``Condition.each``: a vehicle for each ticked value). An invalid value stays where it was typed, with its message in ``ERROR_ROLE`` and in
 the tooltip; it is left out of the criteria until it is fixed.
 
 Nested groups that the tree cannot show as lines (from a target file) are kept as they are,
@@ -28,7 +29,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app import i18n
 from app.errors import TargetError
-from app.query.catalog import GROUPS, EnumValue, Field, FieldType, fields_in_group
+from app.query.catalog import GROUPS, Entity, EnumValue, Field, FieldType, fields_in_group
 from app.query.criteria import (
     RELATIVE_OPS,
     UNITS,
@@ -152,6 +153,16 @@ class FieldNode(_Node):
     def __init__(self, parent: _Node, f: Field) -> None:
         super().__init__(parent)
         self.field = f
+        #: Ticked values of a vehicle field: the customer must own a vehicle for each of them
+        #: (``Condition.each``); otherwise any of them will do.
+        self.each = False
+
+    def ticked(self) -> list[Any]:
+        return [c.choice.value for c in self.choices() if c.checked]
+
+    def each_node(self) -> EachNode | None:
+        last = self.children[-1] if self.children else None
+        return last if isinstance(last, EachNode) else None
 
     def lines(self) -> list[LineNode]:
         return [c for c in self.children if isinstance(c, LineNode)]
@@ -166,7 +177,9 @@ class FieldNode(_Node):
 
     def applied(self) -> int:
         """How many of them are applied: :meth:`active` without the invalid lines."""
-        return self.active() - sum(1 for line in self.lines() if line.error and not line.placeholder)
+        return self.active() - sum(
+            1 for line in self.lines() if line.error and not line.placeholder
+        )
 
 
 class LineNode(_Node):
@@ -197,6 +210,17 @@ class ChoiceNode(_Node):
         super().__init__(parent)
         self.choice = choice
         self.checked = checked
+
+
+class EachNode(_Node):
+    """Under two or more ticked values: says they mean "any of them" and, for a vehicle field,
+    holds the switch "Must own each" (``Condition.each``)."""
+
+    kind = "each"
+
+    @property
+    def field(self) -> Field:
+        return self.parent.field  # type: ignore[union-attr]
 
 
 class ExtraRootNode(_Node):
@@ -318,6 +342,8 @@ class CriteriaTreeModel(QAbstractItemModel):
         col = index.column()
         if isinstance(node, ChoiceNode) and col == COL_CRITERION:
             return base | Qt.ItemFlag.ItemIsUserCheckable
+        if isinstance(node, EachNode) and col == COL_VALUE and _owns_each(node.field):
+            return base | Qt.ItemFlag.ItemIsUserCheckable
         if isinstance(node, LineNode):
             if col == COL_VALUE and takes_value(node.op):
                 return base | Qt.ItemFlag.ItemIsEditable
@@ -351,6 +377,8 @@ class CriteriaTreeModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if node.checked else Qt.CheckState.Unchecked
             return None
+        if isinstance(node, EachNode):
+            return self._each_data(node, col, role)
         if isinstance(node, ExtraRootNode):
             if col == COL_CRITERION and role == Qt.ItemDataRole.DisplayRole:
                 return QCoreApplication.translate("Criteria", "Other criteria (nested groups)")
@@ -365,6 +393,38 @@ class CriteriaTreeModel(QAbstractItemModel):
                 group = node.node if isinstance(node.node, Group) else Group("all", [node.node])
                 return describe_criteria(group)
             return None
+        return None
+
+    def _each_data(self, node: EachNode, col: int, role: int) -> Any:
+        each = node.parent.each  # type: ignore[union-attr]
+        if col == COL_CRITERION:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return (
+                    QCoreApplication.translate("Criteria", "Ticked values: a vehicle for each")
+                    if each
+                    else QCoreApplication.translate("Criteria", "Ticked values: any of them")
+                )
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return QCoreApplication.translate(
+                    "Criteria",
+                    "Two ticked values mean “or”; two typed lines mean “and”.",
+                )
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#606060"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            return None
+        if col == COL_VALUE and _owns_each(node.field):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return QCoreApplication.translate("Criteria", "Must own each")
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if each else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return QCoreApplication.translate(
+                    "Criteria", "The customer must own a vehicle for each ticked value."
+                )
         return None
 
     def _group_data(self, node: GroupNode, col: int, role: int) -> Any:
@@ -439,6 +499,13 @@ class CriteriaTreeModel(QAbstractItemModel):
         if isinstance(node, ChoiceNode) and role == Qt.ItemDataRole.CheckStateRole and col == 0:
             node.checked = _is_checked(value)
             self.dataChanged.emit(index, index, [role])
+            self._field_changed(node.parent)  # type: ignore[arg-type]
+            return True
+        if isinstance(node, EachNode) and role == Qt.ItemDataRole.CheckStateRole:
+            if col != COL_VALUE or not _owns_each(node.field):
+                return False
+            node.parent.each = _is_checked(value)  # type: ignore[union-attr]
+            self._emit_row(node)
             self._field_changed(node.parent)  # type: ignore[arg-type]
             return True
         if not isinstance(node, LineNode):
@@ -576,10 +643,10 @@ class CriteriaTreeModel(QAbstractItemModel):
         for choice in choices:
             if choice.value in existing:
                 continue
-            row = len(node.children)
+            row = len(node.children) - (1 if node.each_node() is not None else 0)
             self.beginInsertRows(self.node_index(node), row, row)
             child = ChoiceNode(node, choice)
-            node.children.append(child)
+            node.children.insert(row, child)
             existing[choice.value] = child
             self.endInsertRows()
 
@@ -588,10 +655,12 @@ class CriteriaTreeModel(QAbstractItemModel):
         """The conditions in force, in catalog order, and the messages of the invalid lines."""
         snap = Snapshot()
         for node in self._fields.values():
-            ticked = [c.choice.value for c in node.choices() if c.checked]
+            ticked = node.ticked()
             if ticked:
                 op = Op.EQ if len(ticked) == 1 else Op.IN
-                snap.children.append(Condition(node.field.key, op, ticked).validated())
+                each = node.each and len(ticked) > 1 and _owns_each(node.field)
+                cond = Condition(node.field.key, op, ticked, each=each)
+                snap.children.append(cond.validated())
             for line in node.lines():
                 if line.placeholder:
                     continue
@@ -618,6 +687,9 @@ class CriteriaTreeModel(QAbstractItemModel):
                 node.children.remove(line)
             for choice in node.choices():
                 choice.checked = False
+            node.each = False
+            if node.each_node() is not None:
+                node.children.pop()
         if self._extra is not None:
             self._root.children.remove(self._extra)
             self._extra = None
@@ -633,6 +705,7 @@ class CriteriaTreeModel(QAbstractItemModel):
                 ticked_fields.add(f.key)
                 for value in child.values:
                     self._tick(node, value)
+                node.each = bool(child.each)
                 continue
             if not _has_lines(f):
                 self._add_extra(child)
@@ -654,6 +727,8 @@ class CriteriaTreeModel(QAbstractItemModel):
         for node in self._fields.values():
             if _has_lines(node.field):
                 node.children.insert(len(node.lines()), LineNode(node, _default_op(node.field)))
+            if len(node.ticked()) > 1:
+                node.children.append(EachNode(node))
         self.endResetModel()
         self.criteria_changed()
 
@@ -743,7 +818,25 @@ class CriteriaTreeModel(QAbstractItemModel):
     def _emit_row(self, node: _Node) -> None:
         self.dataChanged.emit(self.node_index(node, 0), self.node_index(node, 2))
 
+    def _sync_each(self, node: FieldNode) -> None:
+        """Show the "any of them" hint (and switch) under two or more ticked values only."""
+        present = node.each_node()
+        wanted = len(node.ticked()) > 1
+        row = len(node.children)
+        if wanted and present is None:
+            self.beginInsertRows(self.node_index(node), row, row)
+            node.children.append(EachNode(node))
+            self.endInsertRows()
+        elif not wanted and present is not None:
+            self.beginRemoveRows(self.node_index(node), row - 1, row - 1)
+            node.children.pop()
+            node.each = False
+            self.endRemoveRows()
+        elif present is not None:
+            self._emit_row(present)
+
     def _field_changed(self, node: FieldNode) -> None:
+        self._sync_each(node)
         self._emit_row(node)
         self._emit_row(node.parent)  # type: ignore[arg-type]
         self.criteria_changed()
@@ -756,6 +849,11 @@ def _bold() -> QFont:
     font = QFont()
     font.setBold(True)
     return font
+
+
+def _owns_each(f: Field) -> bool:
+    """Whether ticked values of *f* can mean "a vehicle for each" (``Condition.each``)."""
+    return f.entity is Entity.VEHICLE
 
 
 def _is_checked(value: Any) -> bool:

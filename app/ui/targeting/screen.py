@@ -138,6 +138,22 @@ class TargetingScreen(QWidget):
         self.editor = CriteriaEditor()
         self.editor.changed.connect(self._criteria_changed)
 
+        #: What to do first, over the list while the target is new and has no criteria.
+        self.welcome = QLabel(
+            self.tr(
+                "Choose criteria on the left to find your customers (for example %1 or %2), "
+                "or open a saved target (Ctrl+O). Until then, the list shows every customer."
+            )
+            .replace("%1", FIELDS["vehicle.model"].label())
+            .replace("%2", FIELDS["vehicle.first_registration"].label())
+        )
+        self.welcome.setObjectName("targeting_welcome")
+        self.welcome.setWordWrap(True)
+        self.welcome.setStyleSheet(
+            "QLabel#targeting_welcome { background: #eef4fb; border: 1px solid #b7cde6;"
+            " border-radius: 4px; padding: 8px; }"
+        )
+        self.welcome.hide()
         self.count_label = QLabel()
         self.count_label.setObjectName("record_count")
         font = self.count_label.font()
@@ -203,6 +219,7 @@ class TargetingScreen(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(top)
         right_layout.addLayout(options)
+        right_layout.addWidget(self.welcome)
         right_layout.addWidget(self.grid, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -460,6 +477,17 @@ class TargetingScreen(QWidget):
         self.name_label.setText(self.display_name() + (" *" if self.is_modified() else ""))
         self.description_label.setText(self._description)
         self.rename_action.setEnabled(self._saved_name is not None)
+        self._update_welcome()
+
+    def _update_welcome(self) -> None:
+        """The welcome shows on a new target without criteria, once a database is open."""
+        blank = (
+            self.database is not None
+            and self._saved_name is None
+            and not self.editor.criteria().children
+            and not self.editor.invalid()
+        )
+        self.welcome.setVisible(blank)
         self.title_changed.emit()
 
     def _criteria_changed(self) -> None:
@@ -561,9 +589,7 @@ class TargetingScreen(QWidget):
         self.count = n
         if self.only_removed.isChecked():  # the label counts the rows shown
             text = (
-                self.tr("%1 removed record")
-                if i18n.singular(n)
-                else self.tr("%1 removed records")
+                self.tr("%1 removed record") if i18n.singular(n) else self.tr("%1 removed records")
             )
         else:
             text = self.tr("%1 record") if i18n.singular(n) else self.tr("%1 records")
