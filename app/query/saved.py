@@ -61,10 +61,16 @@ def _default_owner() -> str:
 
 
 def _find(conn: Connection, name: str) -> int | None:
-    """The id of the saved target called *name* (case-insensitive), if any."""
-    return conn.execute(
-        select(TABLE.c.id).where(func.lower(TABLE.c.name) == name.lower())
-    ).scalar_one_or_none()
+    """The id of the saved target called *name* (case-insensitive), if any.
+
+    Compared in Python: SQLite's ``lower()`` folds only ASCII letters, so a name with É, À or Ç
+    ("CLIO ET LAGUNA COCHÉS") was saved but could not be found again. A database holds a few
+    dozen saved targets."""
+    wanted = name.casefold()
+    for ident, stored in conn.execute(select(TABLE.c.id, TABLE.c.name)):
+        if stored.casefold() == wanted:
+            return ident
+    return None
 
 
 def list_saved(conn: Connection) -> list[SavedTargetInfo]:

@@ -369,3 +369,18 @@ def test_a_folder_or_a_missing_file(tmp_path: Path) -> None:
         load_target_file(tmp_path / "absent.json")
     with pytest.raises(TargetError, match="Cannot write"):
         save_target_file(Target(), folder)
+
+
+
+def test_a_name_with_accented_capitals_is_found_again(tmp_path) -> None:
+    """SQLite's lower() folds ASCII only: "COCHÉS" was saved, then not found by its own name."""
+    from app.models.db import open_database
+    from app.query.saved import load_saved, save_target, saved_exists
+
+    db = open_database(tmp_path / "garage.sqlite")
+    with db.engine.begin() as connection:
+        save_target(connection, Target(name="CLIO ET LAGUNA COCHÉS"))
+    with db.engine.begin() as connection:
+        assert saved_exists(connection, "clio et laguna cochés")
+        assert load_saved(connection, "CLIO ET LAGUNA COCHÉS").name == "CLIO ET LAGUNA COCHÉS"
+    db.dispose()
