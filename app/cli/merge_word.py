@@ -5,7 +5,8 @@
 Merges a target file into a Word template: one letter per customer (``--per-vehicle``: per
 vehicle), letters separated by page breaks, in one new .docx — or address labels on A4 sheets
 with ``--labels`` (the template is then optional: it gives the label's content, the address
-block by default; ``--offset N`` skips the first N labels of a partly used sheet).
+block by default; ``--offset N`` skips the first N labels of a partly used sheet). Labels too
+long even in 7 pt are named in a warning on stderr; the sheet is written and the exit code is 0.
 
 The postal permissions funnel runs first and its counts are printed, with why people dropped
 out: usable postal address, one per customer (``--household``: per household), no postal refusal

@@ -496,6 +496,10 @@
         <translation>PDF&#xa0;: %1.</translation>
     </message>
     <message>
+        <source>Before printing: %1</source>
+        <translation>Avant d’imprimer : %1</translation>
+    </message>
+    <message>
         <source>Merge cancelled; the previous file, if any, is unchanged.</source>
         <translation>Publipostage annulé&#xa0;; le fichier précédent, s’il existe, est inchangé.</translation>
     </message>

@@ -111,6 +111,40 @@ def test_labels_per_household_with_an_offset(db_file, target_file, tmp_path, cap
     assert int(height.get(qn("w:val"))) == round(38.1 * 1440 / 25.4)
 
 
+def test_labels_that_would_be_cut_are_named_on_stderr(db_file, target_file, tmp_path, capsys):
+    """Issue 12, point 12: the labels still cut at 7 pt are listed; the sheet is written."""
+    from sqlalchemy import update
+
+    from app.models import Customer
+
+    db, ids = db_file
+    database = open_database(db)
+    with database.session() as s:
+        s.execute(
+            update(Customer)
+            .where(Customer.id == ids["dupre"])
+            .values(
+                address1="Résidence " + "des Très Longs Noms de Rues " * 8,
+                address2="Bâtiment " + "de la Grande Cour Intérieure " * 8,
+                address3="Lieu-dit " + "Les Hauts Plateaux du Levant " * 8,
+            )
+        )
+    database.dispose()
+    out = tmp_path / "etiquettes.docx"
+    code, stdout, err = call(
+        [str(target_file), "--db", str(db), "--out", str(out), "--labels", "3x8",
+         "--today", "2024-06-15", "--lang", "fr"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    assert err.splitlines() == [
+        "Attention : 1 étiquette est trop longue pour le format 3x8, même en 7 pt, et sera "
+        "coupée : Monsieur Jean DUPRÉ."
+    ]
+    assert stdout.splitlines()[-1].endswith(f"étiquettes écrites dans {out}")
+    assert out.exists()
+
+
 def test_per_vehicle_and_record(db_file, target_file, template, tmp_path, capsys) -> None:
     db, ids = db_file
     out = tmp_path / "lettres.docx"

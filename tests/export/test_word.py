@@ -900,3 +900,87 @@ def test_the_pdf_is_converted_next_to_the_output_and_moved_into_place(tmp_path, 
     assert sorted(p.name for p in out.iterdir()) == ["l.docx", "l.pdf"]
     work = Path((tmp_path / "seen.txt").read_text().strip())
     assert work.parent == out and work.name.startswith(".l.pdf.cible-")
+
+
+# --- labels that do not fit (issue 12, point 12) -------------------------------------------------
+
+
+def _label_sizes(doc) -> list[list[int]]:
+    """The font sizes (half-points) of each label cell's runs, in reading order."""
+    table = doc.element.body.find(qn("w:tbl"))
+    sizes = []
+    for tr in table.iter(qn("w:tr")):
+        for i, tc in enumerate(tr.findall(qn("w:tc"))):
+            if i % 2 == 0:
+                sizes.append([int(sz.get(qn("w:val"))) for sz in tc.iter(qn("w:sz"))])
+    return sizes
+
+
+def test_long_labels_shrink_and_those_still_cut_are_listed(tmp_path) -> None:
+    from sqlalchemy import update
+
+    from app.models import Customer
+
+    db = open_database(tmp_path / "long.sqlite")
+    ids = build_mailing_sample(db)
+    with db.session() as s:
+        # a long name, three address lines and a long city: cut at 9 pt on a 3x8 label
+        s.execute(
+            update(Customer)
+            .where(Customer.id == ids["petit"])
+            .values(
+                first_name="Marie-Christine",
+                last_name="Petit-Delaroche de Montbazon",
+                address1="Résidence Les Jardins du Château de Montbazon",
+                address2="Bâtiment B, escalier 4, appartement 1207",
+                address3="Lieu-dit La Grande Bretonnière",
+                city="Saint-Étienne-de-Chigny-sur-Loire",
+            )
+        )
+        # far too long for any label, even in 7 pt
+        s.execute(
+            update(Customer)
+            .where(Customer.id == ids["dupre"])
+            .values(
+                address1="Résidence " + "des Très Longs Noms de Rues " * 8,
+                address2="Bâtiment " + "de la Grande Cour Intérieure " * 8,
+                address3="Lieu-dit " + "Les Hauts Plateaux du Levant " * 8,
+            )
+        )
+    out = tmp_path / "labels.docx"
+    with db.engine.connect() as conn:
+        result = merge_target(conn, everyone(), out, labels="3x8", today=TODAY, lang="fr")
+    db.dispose()
+    doc = Document(str(out))
+    cells, sizes = label_cells(doc), _label_sizes(doc)
+    by_name = {c.split("\n")[0]: s for c, s in zip(cells, sizes, strict=True) if c}
+    petit = by_name["Monsieur et Madame Marie-Christine PETIT-DELAROCHE DE MONTBAZON"]
+    assert petit and all(14 <= s < 18 for s in petit)  # smaller than 9 pt, not below 7 pt
+    assert by_name["Madame Sophie MARTIN"] == [18]  # a short label keeps its 9 pt
+    dupre = by_name["Monsieur Jean DUPRÉ"]
+    assert dupre and all(s == 14 for s in dupre)  # down to the floor, and still cut
+    assert result.cut_labels == ["Monsieur Jean DUPRÉ"]
+    assert any("Monsieur Jean DUPRÉ" in w and "3x8" in w for w in result.warnings)
+    # every postal code line is in the file: nothing is dropped, only listed
+    assert "37000 TOURS" in cells[[c.split("\n")[0] for c in cells].index("Monsieur Jean DUPRÉ")]
+
+
+@given(st.lists(st.text("abcdefghijklmnopqrstuvwxyz ", min_size=0, max_size=120), max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_a_label_that_shrinks_fits_at_its_new_size(lines) -> None:
+    """Whatever the text: either it fits at the size it is given, or it is at the floor."""
+    from app.export.word.labels import LABEL_FLOOR_HALF_POINTS, label_text_height, shrink_to_fit
+
+    layout = LABEL_LAYOUTS["3x8"]
+    p = etree.fromstring(
+        f'<w:p xmlns:w="{qn("w:p")[1:].split("}")[0]}"><w:r><w:rPr><w:sz w:val="20"/></w:rPr>'
+        + "<w:br/>".join(f"<w:t>{line}</w:t>" for line in lines)
+        + "</w:r></w:p>"
+    )
+    fits = shrink_to_fit([p], layout)
+    sizes = [int(sz.get(qn("w:val"))) for sz in p.iter(qn("w:sz"))]
+    assert all(LABEL_FLOOR_HALF_POINTS <= s <= 20 for s in sizes)
+    if fits:
+        assert label_text_height([p], layout) <= layout.height - 2
+    else:
+        assert sizes == [LABEL_FLOOR_HALF_POINTS]

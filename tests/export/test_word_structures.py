@@ -230,6 +230,93 @@ def test_numbered_lists_start_again_in_each_letter(mailing, tmp_path) -> None:
         assert num.xpath("./w:lvlOverride/w:startOverride/@w:val") == ["1"]
 
 
+def _word_list_numbers(out: Path) -> list[list[str]]:
+    """The numbers Word shows before the list paragraphs of each letter, read from the output's
+    document.xml and numbering.xml as Word counts (ECMA-376 §17.9): list definitions (w:num)
+    that share an abstract list continue its count, unless a w:num has a w:startOverride for
+    the level, which starts that level again the first time the w:num is used."""
+    with zipfile.ZipFile(out) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+        numbering = etree.fromstring(package.read("word/numbering.xml"))
+    w = qn("w:val")
+    nums = {n.get(qn("w:numId")): n for n in numbering.iter(qn("w:num"))}
+    starts = {
+        (a.get(qn("w:abstractNumId")), lvl.get(qn("w:ilvl"))): int(
+            lvl.find(qn("w:start")).get(w)
+        )
+        for a in numbering.iter(qn("w:abstractNum"))
+        for lvl in a.iter(qn("w:lvl"))
+    }
+    counters: dict[tuple[str, str], int] = {}
+    used: set[str] = set()
+    letters: list[list[str]] = [[]]
+    for p in body.iter(qn("w:p")):
+        num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is not None:
+            num_id = num_pr.find(qn("w:numId")).get(w)
+            ilvl = num_pr.find(qn("w:ilvl")).get(w)
+            num = nums[num_id]
+            key = (num.find(qn("w:abstractNumId")).get(w), ilvl)
+            override = num.xpath(
+                f'./w:lvlOverride[@w:ilvl="{ilvl}"]/w:startOverride/@w:val',
+                namespaces={"w": qn("w:p")[1:].split("}")[0]},
+            )
+            if override and num_id not in used:
+                counters[key] = int(override[0])
+            else:
+                counters[key] = counters.get(key, starts[key] - 1) + 1
+            used.add(num_id)
+            letters[-1].append(f"{counters[key]}.")
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            letters.append([])
+    return [numbers for numbers in letters if numbers]
+
+
+def test_three_letters_each_number_their_list_from_one_in_numbering_xml(
+    mailing, tmp_path
+) -> None:
+    """Issue 12, point 6: letter 27 read "79. 80. 81.". Each letter has its own w:num, with a
+    restart at 1, so that Word (and LibreOffice) count each letter's list from one."""
+    db, ids = mailing
+    template = build(
+        tmp_path / "t.docx",
+        [
+            para(fld("MERGEFIELD Nom", "")),
+            numbered(text("Vidange")),
+            numbered(text("Freins")),
+            numbered(text("Pneus")),
+        ],
+        numbering=True,
+    )
+    out = tmp_path / "o.docx"
+    three = everyone(removed={ids["somfy"], ids["petit"], ids["dupre"]})
+    with db.engine.connect() as conn:
+        result = merge_target(conn, three, out, template=template, today=TODAY)
+    assert result.count == 3
+    assert _word_list_numbers(out) == [["1.", "2.", "3."]] * 3
+    # each letter's paragraphs point at one w:num of their own, found in numbering.xml
+    with zipfile.ZipFile(out) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+        numbering = etree.fromstring(package.read("word/numbering.xml"))
+    ids_in_body = [n.get(qn("w:val")) for n in body.iter(qn("w:numId"))]
+    per_letter = [ids_in_body[i : i + 3] for i in range(0, len(ids_in_body), 3)]
+    assert len(per_letter) == 3
+    assert all(len(set(letter)) == 1 for letter in per_letter)
+    assert len({letter[0] for letter in per_letter}) == 3
+    defined = {n.get(qn("w:numId")) for n in numbering.iter(qn("w:num"))}
+    assert {letter[0] for letter in per_letter} <= defined
+
+
+def test_the_list_counter_reads_a_shared_list_as_one_count(tmp_path) -> None:
+    """The counter of the test above sees the bug: three letters sharing numId 20 count on."""
+    template = build(
+        tmp_path / "t.docx",
+        [numbered(text(x)) for x in ("a", "b", "c")] * 3,
+        numbering=True,
+    )
+    assert _word_list_numbers(template) == [[f"{n}." for n in range(1, 10)]]
+
+
 # --- 7. NEXT, MERGEREC, MERGESEQ ----------------------------------------------------------------
 
 

@@ -32,7 +32,10 @@ a cancelled or failed merge leaves an older file untouched.
 
 Labels (:func:`write_labels`) are a table on A4 sheets, one cell per recipient, with fixed row
 heights matching common label sheets (:data:`LABEL_LAYOUTS`) and a first-label offset for a
-partly used sheet. The label's content is the address block, or the body of a template.
+partly used sheet. The label's content is the address block, or the body of a template. A label
+whose text would not fit (estimated from its lines, font sizes and a conservative character
+width) is shrunk down to 7 pt; those still cut are named in ``MergeResult.cut_labels`` and
+``warnings`` (the sheet is still written).
 
 Where each part lives:
 

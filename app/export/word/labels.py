@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -216,6 +217,156 @@ def _tail_paragraph() -> etree._Element:
     return p
 
 
+# --- does the text fit? -----------------------------------------------------------------------
+
+#: The smallest font a label is shrunk to (7 pt, in half-points): still readable by a postman.
+LABEL_FLOOR_HALF_POINTS = 14
+#: Word's default size when neither the run nor the template says one (11 pt).
+_DEFAULT_HALF_POINTS = 22
+#: A conservative average character width, as a fraction of the font size (capitals and
+#: digits of Calibri or Arial run 0.55 to 0.65 em; lower case is narrower).
+_CHAR_WIDTH_EM = 0.62
+#: Height of a line with single spacing, as a fraction of the font size.
+_LINE_HEIGHT_EM = 1.22
+_MM_PER_POINT = 25.4 / 72
+#: The paragraph indents of :func:`_indent` (4 mm left, 2 mm right) and a 1 mm margin above and
+#: below, so that the printer's slight drift does not cut the first or last line.
+_INDENTS_MM, _VERTICAL_MARGIN_MM = 6.0, 2.0
+
+W_R, W_RPR, W_SZ, W_SZCS, W_T_, W_BR_ = (
+    qn("w:r"),
+    qn("w:rPr"),
+    qn("w:sz"),
+    qn("w:szCs"),
+    qn("w:t"),
+    qn("w:br"),
+)
+
+
+def _run_size(run: etree._Element, default: int) -> int:
+    sz = run.find(f"{W_RPR}/{W_SZ}")
+    try:
+        return int(sz.get(qn("w:val"))) if sz is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _lines(paragraph: etree._Element, default: int) -> list[tuple[str, int]]:
+    """The lines of *paragraph* (cut at its line breaks), each with its largest font size."""
+    lines: list[tuple[str, int]] = [("", 0)]
+    for run in paragraph.iter(W_R):
+        size = _run_size(run, default)
+        for child in run:
+            if child.tag == W_BR_:
+                lines.append(("", 0))
+            elif child.tag == W_T_:
+                text, biggest = lines[-1]
+                lines[-1] = (text + (child.text or ""), max(biggest, size))
+    return [(text, size or default) for text, size in lines]
+
+
+def label_text_height(
+    paragraphs: Sequence[etree._Element],
+    layout: LabelLayout,
+    scale: float = 1.0,
+    default: int = _DEFAULT_HALF_POINTS,
+) -> float:
+    """The height in millimetres the text of *paragraphs* takes in one of *layout*'s labels,
+    font sizes multiplied by *scale* (never below the floor): lines too long for the label's
+    width wrap, counted with a conservative average character width."""
+    usable = layout.width - _INDENTS_MM
+    height = 0.0
+    for p in paragraphs:
+        for text, size in _lines(p, default):
+            points = max(LABEL_FLOOR_HALF_POINTS, round(size * scale)) / 2
+            per_line = max(1, int(usable / (points * _CHAR_WIDTH_EM * _MM_PER_POINT)))
+            rows = max(1, math.ceil(len(text) / per_line))
+            height += rows * points * _LINE_HEIGHT_EM * _MM_PER_POINT
+    return height
+
+
+def _fits(paragraphs, layout: LabelLayout, scale: float, default: int) -> bool:
+    return label_text_height(paragraphs, layout, scale, default) <= (
+        layout.height - _VERTICAL_MARGIN_MM
+    )
+
+
+# rPr children that come after w:sz (schema order, ECMA-376 §17.3.2.28)
+_AFTER_SZ = {
+    qn(f"w:{name}")
+    for name in (
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+        "rPrChange",
+    )
+}
+
+
+def _scale_fonts(paragraphs, scale: float, default: int) -> None:
+    """Multiply the font size of every run by *scale*, not below the floor."""
+    for p in paragraphs:
+        for run in p.iter(W_R):
+            size = str(max(LABEL_FLOOR_HALF_POINTS, round(_run_size(run, default) * scale)))
+            rpr = run.find(W_RPR)
+            if rpr is None:
+                rpr = etree.Element(W_RPR)
+                run.insert(0, rpr)
+            for tag in (W_SZ, W_SZCS):
+                el = rpr.find(tag)
+                if el is None:
+                    el = etree.Element(tag)
+                    after = _AFTER_SZ if tag == W_SZ else _AFTER_SZ - {W_SZCS}
+                    anchor = next((child for child in rpr if child.tag in after), None)
+                    if anchor is not None:
+                        anchor.addprevious(el)
+                    else:
+                        rpr.append(el)
+                el.set(qn("w:val"), size)
+
+
+def shrink_to_fit(
+    paragraphs: Sequence[etree._Element], layout: LabelLayout, default: int = _DEFAULT_HALF_POINTS
+) -> bool:
+    """Shrink the fonts of a label's *paragraphs* half a point at a time until its text fits,
+    down to the floor (7 pt). Returns False when it would still be cut at the floor."""
+    if _fits(paragraphs, layout, 1.0, default):
+        return True
+    biggest = max((size for p in paragraphs for _text, size in _lines(p, default)), default=default)
+    for target in range(biggest - 1, LABEL_FLOOR_HALF_POINTS - 1, -1):
+        scale = target / biggest
+        if _fits(paragraphs, layout, scale, default):
+            _scale_fonts(paragraphs, scale, default)
+            return True
+    _scale_fonts(paragraphs, LABEL_FLOOR_HALF_POINTS / biggest, default)
+    return False
+
+
+def _default_size(document) -> int:
+    """The template's default font size (docDefaults), in half-points."""
+    try:
+        styles = document.part.styles.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return _DEFAULT_HALF_POINTS
+    sz = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{W_RPR}/{W_SZ}")
+    try:
+        return int(sz.get(qn("w:val"))) if sz is not None else _DEFAULT_HALF_POINTS
+    except (TypeError, ValueError):
+        return _DEFAULT_HALF_POINTS
+
+
 def _check_offset(layout: LabelLayout, offset: int) -> None:
     if offset < 0 or offset >= layout.per_sheet:
         raise MergeError(
@@ -236,11 +387,13 @@ def write_labels(
     offset: int = 0,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> None:
+) -> list[Letter]:
     """One label per item of *letters*, the first *offset* labels of the first sheet left blank.
 
     The label's content is *template*'s body (its merge fields filled) or, without a template,
-    the address block (``values`` must then give the address block as token 0).
+    the address block (``values`` must then give the address block as token 0). A label whose
+    text is too long or too tall for the label is shrunk down to 7 pt; returns the letters
+    whose label would still be cut (known before the file is written).
     """
     _check_offset(layout, offset)
     out = Path(out)
@@ -259,6 +412,8 @@ def write_labels(
         body.remove(child)
     total = len(letters)
     cells: list[list[etree._Element] | None] = [None] * offset
+    default = _default_size(document)
+    cut: list[Letter] = []
     drawing_id = 1000
     for n, letter in enumerate(letters, start=1):
         if n % 50 == 1:
@@ -272,6 +427,9 @@ def write_labels(
                 drawing_id += 1
                 doc_pr.set("id", str(drawing_id))
             copies.append(c)
+        paragraphs = [p for c in copies for p in ([c] if c.tag == W_P else c.iter(W_P))]
+        if not shrink_to_fit(paragraphs, layout, default):
+            cut.append(letter)
         cells.append(copies)
     body.append(_label_table(layout, cells))
     body.append(_tail_paragraph())
@@ -281,3 +439,4 @@ def write_labels(
             document.part.rels.pop(rel_id)
     _report(progress, cancelled, total, total, "")
     _write_atomically(document, out)
+    return cut

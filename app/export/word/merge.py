@@ -19,7 +19,7 @@ from app.export.word.labels import LABEL_LAYOUTS, LabelLayout, _check_offset, wr
 from app.export.word.letters import write_letters
 from app.export.word.pdf import check_pdf_path, convert_to_pdf
 from app.export.word.template import LetterTemplate
-from app.i18n import _, normalize_language
+from app.i18n import _, format_count, ngettext, normalize_language
 from app.models.activity import ContactHistory
 from app.models.base import utcnow
 from app.models.enums import ContactChannel
@@ -40,6 +40,8 @@ class MergeResult:
     pdf_path: Path | None = None
     #: Things the user should know before printing (no merge field in the template...).
     warnings: list[str] = field(default_factory=list)
+    #: Recipients (name lines) whose label is cut even with its text shrunk to 7 pt.
+    cut_labels: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -148,8 +150,9 @@ def merge_target(
 
         every_address.update(read_addresses(conn, others))
     values = _Values(refs, columns, today, lang, every_address)
+    cut: list[Letter] = []
     if layout is not None:
-        write_labels(
+        cut = write_labels(
             letter_template,
             letters,
             values,
@@ -167,7 +170,23 @@ def merge_target(
         funnel=funnel,
         letters=[(x.recipient.customer_id, x.row.vehicle_id if x.row else None) for x in letters],
         labels=layout is not None,
+        cut_labels=[x.recipient.address.recipient for x in cut],
     )
+    if cut:
+        result.warnings.append(
+            ngettext(
+                "{n} label is too long for a {layout} label even in 7 pt and will be cut: "
+                "{names}.",
+                "{n} labels are too long for a {layout} label even in 7 pt and will be cut: "
+                "{names}.",
+                len(cut),
+                funnel_lang,
+            ).format(
+                n=format_count(len(cut), funnel_lang),
+                layout=layout.key if layout is not None else "",
+                names=", ".join(result.cut_labels),
+            )
+        )
     if letter_template is not None and not letter_template.field_names:
         result.warnings.append(
             _(

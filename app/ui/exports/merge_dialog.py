@@ -705,6 +705,8 @@ class MailMergeDialog(QDialog):
         text = text.replace("%1", i18n.format_count(result.count)).replace("%2", str(result.path))
         if result.pdf_path is not None:
             text += " " + self.tr("PDF: %1.").replace("%1", str(result.pdf_path))
+        for warning in result.warnings:  # labels that will be cut, a template without fields
+            text += "\n" + self.tr("Before printing: %1").replace("%1", warning)
         self._say(text)
         if not self.campaign_edit.text().strip():
             self.campaign_edit.setText(

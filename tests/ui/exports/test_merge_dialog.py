@@ -157,6 +157,37 @@ def test_labels_with_offset(qtbot, dialog, tmp_path) -> None:
     assert dialog.status_label.text().startswith("6 labels written to")
 
 
+def test_labels_that_would_be_cut_are_named(qtbot, garage, manager, english, answers, tmp_path):
+    """Issue 12, point 12: the dialog names the customers whose label is cut even at 7 pt."""
+    from sqlalchemy import update
+
+    from app.models import Customer
+
+    db, ids = garage
+    with db.session() as s:
+        s.execute(
+            update(Customer)
+            .where(Customer.id == ids["dupre"])
+            .values(
+                address1="Résidence " + "des Très Longs Noms de Rues " * 8,
+                address2="Bâtiment " + "de la Grande Cour Intérieure " * 8,
+                address3="Lieu-dit " + "Les Hauts Plateaux du Levant " * 8,
+            )
+        )
+    dlg = make_dialog(qtbot, db, manager)
+    dlg.labels_radio.setChecked(True)
+    dlg.layout_combo.setCurrentIndex(dlg.layout_combo.findData("3x8"))
+    dlg.path_edit.setText(str(tmp_path / "labels.docx"))
+    merge_and_wait(qtbot, dlg)
+    lines = dlg.status_label.text().splitlines()
+    assert lines[0].startswith("6 labels written to")
+    assert lines[1:] == [
+        "Before printing: 1 label is too long for a 3x8 label even in 7 pt and will be cut: "
+        "Monsieur Jean DUPRÉ."
+    ]
+    assert (tmp_path / "labels.docx").exists()
+
+
 def test_pdf_option_says_why_it_is_unavailable(
     qtbot, garage, manager, english, monkeypatch
 ) -> None:
