@@ -76,3 +76,18 @@ def str_enum(enum_cls: type[enum.Enum], length: int = 20) -> Enum:
 def utcnow() -> dt.datetime:
     """Naive UTC timestamp (portable across SQLite and PostgreSQL ``timestamp``)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def to_utc(when: dt.datetime) -> dt.datetime:
+    """Naive UTC for the database (a naive *when* is the computer's local time)."""
+    return when.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def current_user() -> str:
+    """The system user's name, recorded as who made a change or a send ("" when unknown)."""
+    try:
+        import getpass
+
+        return getpass.getuser()[:80]
+    except (OSError, KeyError, ImportError):
+        return ""

@@ -23,7 +23,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 import smtplib
@@ -45,6 +44,7 @@ from app.files import pid_running
 from app.i18n import _, format_date
 from app.models import permissions
 from app.models.activity import ContactHistory
+from app.models.base import current_user, to_utc, utcnow
 from app.models.db import Database
 from app.models.dealership import Customer
 from app.models.email import EmailBatch, EmailKind, EmailMessage, EmailStatus
@@ -59,19 +59,6 @@ class EmailSendError(CibleError):
     by the failing step; the messages stay pending."""
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def to_utc(when: dt.datetime) -> dt.datetime:
-    return when.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()[:80]
-    except (OSError, KeyError, ImportError):
-        return ""
 
 
 # --- writing the send ------------------------------------------------------------------------

@@ -37,7 +37,6 @@ customer holding it (:func:`apply_stop`); other replies wait in the SMS log for 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 import uuid
@@ -64,6 +63,7 @@ from app.export.sms.windows import SendWindow
 from app.i18n import _, format_date, ngettext
 from app.models import permissions
 from app.models.activity import ContactHistory
+from app.models.base import current_user, to_utc, utcnow
 from app.models.db import Database
 from app.models.dealership import Customer, Site
 from app.models.enums import Channel, ContactChannel, MarketingBasis
@@ -72,20 +72,6 @@ from app.models.sms import OPEN_STATUSES, SmsBatch, SmsKind, SmsMessage, SmsRepl
 STOP_SOURCE = "SMS STOP"
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def to_utc(when: dt.datetime) -> dt.datetime:
-    """Naive UTC for the database (a naive *when* is the computer's local time)."""
-    return when.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()[:80]
-    except (OSError, KeyError, ImportError):
-        return ""
 
 
 def new_key() -> str:
