@@ -22,7 +22,6 @@ is written to a temporary file next to ``--out`` and moved into place only when 
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from app.export.word import (
     record_mailing,
 )
 from app.i18n import _, format_count, ngettext, normalize_language, system_language
+from app.models.base import current_user
 from app.models.db import open_database
 from app.query.targetfile import load_target_file
 
@@ -172,7 +172,7 @@ def main(argv: list[str]) -> int:
                     result.letters,
                     campaign=args.record,
                     template=str(template or ""),
-                    user=_user(),
+                    user=current_user(),
                 )
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
@@ -219,10 +219,3 @@ def main(argv: list[str]) -> int:
             ).format(n=format_count(result.count), campaign=args.record.strip())
         )
     return 0
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import getpass
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from sqlalchemy.orm import Session
 from app.errors import CibleError
 from app.i18n import N_, _, format_date
 from app.models import Base, Customer, CustomerAlias, SuppressionEntry
-from app.models.base import utcnow
+from app.models.base import current_user, utcnow
 from app.models.enums import Channel
 from app.models.merges import CustomerMerge
 from app.models.permissions import (
@@ -164,9 +163,7 @@ def _move(session: Session, table: Table, column: str, ids: list[int], old: int,
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         session.execute(
-            update(table)
-            .where(table.c.id.in_(chunk), table.c[column] == old)
-            .values({column: new})
+            update(table).where(table.c.id.in_(chunk), table.c[column] == old).values({column: new})
         )
 
 
@@ -200,13 +197,6 @@ def _max_id(session: Session, table: Table) -> int:
     return session.scalar(select(func.max(table.c.id))) or 0
 
 
-def _who() -> str:
-    try:
-        return getpass.getuser()[:80]
-    except Exception:  # pragma: no cover - no user name on this system
-        return ""
-
-
 # --- merge ---------------------------------------------------------------------------------------
 
 
@@ -226,7 +216,7 @@ def merge_customers(
     :class:`CustomerMerge` row. Runs in the caller's transaction: nothing is written if it
     fails. *progress(done, total, text)* may raise to cancel."""
     today = today or dt.date.today()
-    who = _who() if who is None else who
+    who = current_user() if who is None else who
 
     def step(done: int, text: str) -> None:
         if progress is not None:
@@ -397,7 +387,7 @@ def undo_merge(
     """Put back the two customers of merge *merge_id* as they were before it (in the caller's
     transaction). What changed since on the survivor is kept: a field is set back only if it
     still holds the value the merge gave it; rows moved since to another customer stay there."""
-    who = _who() if who is None else who
+    who = current_user() if who is None else who
     log = session.get(CustomerMerge, merge_id)
     if log is None:
         raise MergeError(_("This merge no longer exists.", lang))
@@ -408,9 +398,9 @@ def undo_merge(
     survivor_row = _row(session, _CUSTOMER, survivor_id)
     if survivor_row is None:
         raise MergeError(
-            _(
-                "{name} was merged into another customer since: undo that merge first.", lang
-            ).format(name=log.survivor_name)
+            _("{name} was merged into another customer since: undo that merge first.", lang).format(
+                name=log.survivor_name
+            )
         )
     if _row(session, _CUSTOMER, merged_id) is not None:
         raise MergeError(
@@ -476,9 +466,7 @@ def undo_merge(
     }
     restore.setdefault("updated_at", current["updated_at"])  # never touched by onupdate
     session.execute(
-        update(_CUSTOMER)
-        .where(_CUSTOMER.c.id == survivor_id)
-        .values(_loaded(_CUSTOMER, restore))
+        update(_CUSTOMER).where(_CUSTOMER.c.id == survivor_id).values(_loaded(_CUSTOMER, restore))
     )
 
     target_t = SavedTarget.__table__
@@ -597,9 +585,7 @@ def customer_summary(session: Session, customer_id: int, lang: str | None = None
         t = tables[table]
         n = session.scalar(select(func.count()).select_from(t).where(t.c[column] == customer_id))
         out[key] = format_count(n or 0, lang)
-    refused = [
-        channel for channel in Channel if current_refusal(customer, channel) is not None
-    ]
+    refused = [channel for channel in Channel if current_refusal(customer, channel) is not None]
     out["refusals"] = ", ".join(_(CHANNEL_NAMES[c], lang) for c in refused)
     return out
 

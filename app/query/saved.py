@@ -8,7 +8,6 @@ format, so a saved target and a target file hold exactly the same thing.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from app.errors import TargetError
 from app.i18n import _
-from app.models.base import utcnow
+from app.models.base import current_user, utcnow
 from app.models.targets import SavedTarget
 from app.query.target import Target
 
@@ -51,13 +50,6 @@ def _clean_name(name: str) -> str:
     if len(cleaned) > 200:
         raise TargetError(_("A target name is limited to 200 characters."))
     return cleaned
-
-
-def _default_owner() -> str:
-    try:
-        return getpass.getuser()[:80]
-    except Exception:  # pragma: no cover - no user name on this system
-        return ""
 
 
 def _find(conn: Connection, name: str) -> int | None:
@@ -141,7 +133,7 @@ def save_target(
             created_at=now,
             updated_at=now,
             last_used_at=None,
-            owner=_default_owner() if owner is None else owner,
+            owner=current_user() if owner is None else owner,
         )
     )
     return int(result.inserted_primary_key[0])
