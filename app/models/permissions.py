@@ -328,7 +328,11 @@ def withdraw_refusal(
 ) -> PermissionEvent:
     """A person in Cible lifts *customer*'s refusal of *channel* (the customer asked to be
     contacted again). Only a person does this: *who* is required. Lifts the suppression entries
-    that this customer's refusals made, not a STOP nor another customer's."""
+    that this customer's refusals made, not a STOP nor another customer's.
+
+    A withdrawal dated before the refusal in force (typed late, for a day before the customer
+    refused again) is kept in the history but lifts nothing: the later refusal and its
+    suppression entries stay."""
     if not (who or "").strip():
         raise ValueError("only a person in Cible withdraws a refusal: say who")
     channel = Channel(channel)
@@ -336,7 +340,7 @@ def withdraw_refusal(
         session, customer, channel, PermissionEventKind.REFUSAL_WITHDRAWN, date, source, who
     )
     refresh_cache(customer, channel)
-    if customer.id is not None:
+    if customer.id is not None and current_refusal(customer, channel) is None:
         session.execute(
             delete(SuppressionEntry).where(
                 SuppressionEntry.customer_id == customer.id, SuppressionEntry.channel == channel

@@ -92,6 +92,17 @@ def test_a_stop_entry_survives_a_withdrawal(database) -> None:
         assert suppressed_phones(s, ["+33612345678", "+33700000000"]) == {"+33612345678"}
 
 
+def test_a_withdrawal_dated_before_the_refusal_lifts_nothing(database) -> None:
+    with database.session() as s:
+        c = _customer(s, phone_mobile="0612345678")
+        record_refusal(s, c, Channel.SMS, D(2026, 3, 1), "Saisie Cible", "amelie")
+        s.flush()
+        withdraw_refusal(s, c, Channel.SMS, D(2026, 2, 1), "Saisie Cible", "paul")
+        s.flush()
+        assert c.optout_sms and current_refusal(c, Channel.SMS).event_date == D(2026, 3, 1)
+        assert is_phone_suppressed(s, "+33612345678")  # the list follows the refusal in force
+
+
 def test_numbers_are_read_with_the_customers_country_then_the_sites(database) -> None:
     with database.session() as s:
         swiss = _customer(s, "1", country="CH", site_country="FR", phone_mobile="079 123 45 67")
