@@ -874,6 +874,9 @@ class _Generator:
                                          "sale", "product", "contact", "event")}  # fmt: skip
         self.plates: set[str] = set()
         self.vins: set[str] = set()
+        #: Addresses given so far: two people with the same name get two addresses, as a mail
+        #: provider would (jean.martin, jean.martin7), so only the planted duplicates share one.
+        self.emails: set[str] = set()
         self.invoice_seq: dict[tuple[int, int, int], int] = {}
         self.order_seq: dict[tuple[int, int], int] = {}
         #: The suppression lists: (kind, value, channel) → entry row (the newest refusal wins).
@@ -991,7 +994,11 @@ class _Generator:
             local = _pick(rng, (f"{_ascii(first)}.{_ascii(last)}", f"{_ascii(first)[0]}{_ascii(last)}",
                                 f"{_ascii(last)}.{_ascii(first)}",
                                 f"{_ascii(first)}{_ri(rng, 1, 99)}"))  # fmt: skip
-            email = f"{local.replace(' ', '')}@{_pick(rng, _EMAIL_DOMAINS)}"
+            local, domain = local.replace(" ", ""), _pick(rng, _EMAIL_DOMAINS)
+            email = f"{local}@{domain}"
+            while email in self.emails:
+                email = f"{local}{_ri(rng, 2, 999)}@{domain}"
+            self.emails.add(email)
         cust.has_landline, cust.has_mobile, cust.has_email = has_landline, has_mobile, has_email
         cust.has_work = rng.random() < 0.07
         country = commune.country
