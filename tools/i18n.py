@@ -30,6 +30,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tsv import escape, unescape  # noqa: E402  (tools/tsv.py, shared with the other tool)
+
 ROOT = Path(__file__).resolve().parents[1]
 I18N_DIR = ROOT / "resources" / "i18n"
 LANGUAGES = ("fr",)
@@ -166,27 +169,12 @@ def unfinished(path: Path) -> list[Message]:
     return [m for m in read_ts(path)[1] if m.unfinished]
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-
-
-def _unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            out.append({"n": "\n", "t": "\t", "\\": "\\"}.get(text[i + 1], "\\" + text[i + 1]))
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 def todo_lines(area: str, lang: str = "fr") -> Iterator[str]:
     for m in unfinished(ts_path(area, lang)):
         forms = m.forms if m.numerus else [m.forms[0]]
-        yield "\t".join([_escape(m.context), _escape(m.source), *(_escape(f) for f in forms)])
+        yield "\t".join([escape(m.context), escape(m.source), *(escape(f) for f in forms)])
 
 
 def fill(area: str, lines: Iterable[str], lang: str = "fr") -> int:
@@ -204,7 +192,7 @@ def fill(area: str, lines: Iterable[str], lang: str = "fr") -> int:
         line = raw.rstrip("\r\n")
         if not line.strip() or line.startswith("#"):
             continue
-        cols = [_unescape(c) for c in line.split("\t")]
+        cols = [unescape(c) for c in line.split("\t")]
         if len(cols) < 3:
             raise ToolError(f"line {number}: expected context, source and translation")
         context, source, forms = cols[0], cols[1], cols[2:]

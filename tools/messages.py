@@ -32,6 +32,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tsv import escape, unescape  # noqa: E402  (tools/tsv.py, shared with the other tool)
+
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE_DIR = ROOT / "app" / "locale"
 DOMAIN = "cible"
@@ -193,21 +196,6 @@ def placeholder_problems(catalog: Catalog) -> list[str]:
     return problems
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-
-
-def _unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            out.append({"n": "\n", "t": "\t", "\\": "\\"}.get(text[i + 1], "\\" + text[i + 1]))
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
 
 
 def todo_lines(lang: str = "fr") -> Iterator[str]:
@@ -215,7 +203,7 @@ def todo_lines(lang: str = "fr") -> Iterator[str]:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         first = f"{message.context}\x04{ids[0]}" if message.context else ids[0]
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        yield "\t".join(_escape(c or "") for c in (first, *ids[1:], *forms))
+        yield "\t".join(escape(c or "") for c in (first, *ids[1:], *forms))
 
 
 def fill(lines: Iterable[str], lang: str = "fr") -> int:
@@ -227,7 +215,7 @@ def fill(lines: Iterable[str], lang: str = "fr") -> int:
         line = raw.rstrip("\r\n")
         if not line.strip() or line.startswith("#"):
             continue
-        cols = [_unescape(c) for c in line.split("\t")]
+        cols = [unescape(c) for c in line.split("\t")]
         message = index.get(cols[0])
         if message is None:
             raise ToolError(f"line {number}: no message {cols[0]!r}")
