@@ -347,7 +347,7 @@ FINANCING_VALUES = _enum(
 LINE_CATEGORY_VALUES = _enum(
     InvoiceLineCategory,
     {
-        InvoiceLineCategory.LABOUR: ("Main d'œuvre", "Labour"),
+        InvoiceLineCategory.LABOUR: ("Main d’œuvre", "Labour"),
         InvoiceLineCategory.PARTS: ("Pièces", "Parts"),
         InvoiceLineCategory.TYRES: ("Pneumatiques", "Tyres"),
         InvoiceLineCategory.WHEELS: ("Jantes", "Wheels"),
@@ -1245,7 +1245,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         "vehicle.extended_warranty_end",
         "maintenance",
         D,
-        "Fin d'extension de garantie",
+        "Fin d’extension de garantie",
         "Extended warranty end",
         V,
         _vcol("extended_warranty_end"),
