@@ -78,5 +78,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_customer_display_name_fold"), table_name="customer")
-    with op.batch_alter_table("customer") as batch:
-        batch.drop_column("display_name_fold")
+    # ALTER TABLE ... DROP COLUMN on both (SQLite 3.35+): no copy of the customer table, which
+    # SQLite could not drop while vehicles and invoices point at it
+    op.drop_column("customer", "display_name_fold")
