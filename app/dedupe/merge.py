@@ -36,6 +36,7 @@ from app.errors import CibleError
 from app.i18n import N_, _, format_date
 from app.models import Base, Customer, CustomerAlias, SuppressionEntry
 from app.models.base import current_user, utcnow
+from app.models.dealership import with_display_name
 from app.models.enums import Channel
 from app.models.merges import CustomerMerge
 from app.models.permissions import (
@@ -465,6 +466,7 @@ def undo_merge(
         if current.get(k) == after
     }
     restore.setdefault("updated_at", current["updated_at"])  # never touched by onupdate
+    with_display_name(restore, current)  # the sort key of the names as restored
     session.execute(
         update(_CUSTOMER).where(_CUSTOMER.c.id == survivor_id).values(_loaded(_CUSTOMER, restore))
     )

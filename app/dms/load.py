@@ -57,7 +57,15 @@ from app.errors import CibleError
 from app.i18n import _
 from app.models.activity import InvoiceLine, VehicleSale, WorkshopInvoice
 from app.models.db import Database
-from app.models.dealership import Customer, CustomerAlias, Ownership, Site, Vehicle
+from app.models.dealership import (
+    DISPLAY_NAME_INPUTS,
+    Customer,
+    CustomerAlias,
+    Ownership,
+    Site,
+    Vehicle,
+    with_display_name,
+)
 from app.models.enums import (
     BasisKind,
     Channel,
@@ -93,6 +101,8 @@ FOLDS: dict[str, dict[str, str]] = {
     },
     "vehicle": {"model": "model_fold", "version": "version_fold"},
 }
+#: What a customer's sort key is made of, and the key (read with the stored customer).
+DISPLAY_NAME_COLUMNS = {*DISPLAY_NAME_INPUTS, "display_name_fold"}
 _CHANNELS = tuple(Channel)
 _SITE_KEYS = ("customer.site_code", "vehicle.site_code", "invoice.site_code", "sale.site_code")
 #: Customer columns that only the permission model writes (from the history).
@@ -462,7 +472,7 @@ class _Writer:
             incoming = self._incoming(row)
             if incoming:
                 permissions[key] = incoming
-        columns = sorted({c for v in records.values() for c in v})
+        columns = sorted({c for v in records.values() for c in v} | DISPLAY_NAME_COLUMNS)
         wanted = [
             CUSTOMER.c.id,
             CUSTOMER.c.site_id,
@@ -500,6 +510,8 @@ class _Writer:
                 for key in missing:
                     if key in survivors and survivors[key] in by_id:
                         existing[key] = by_id[survivors[key]]
+        for key, values in records.items():
+            with_display_name(values, existing.get(key))
         ids = self._upsert(
             CUSTOMER,
             "customer",

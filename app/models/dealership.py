@@ -10,6 +10,9 @@ permissions only through that module (see docs/permissions.md and shared/COMPLIA
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -37,6 +40,51 @@ from app.models.enums import (
 )
 from app.models.textfold import fold
 
+#: The columns a customer's display name is made of (see :func:`display_name`).
+DISPLAY_NAME_INPUTS = ("is_company", "company_name", "last_name", "first_name")
+_DISPLAY_NAME_LENGTH = 200
+
+
+def display_name(
+    is_company: bool | None, company_name: str | None, last_name: str | None, first_name: str | None
+) -> str:
+    """How a customer is named in lists: the company name for a company (or a record without
+    a last name), else last name and first name. ``"ARVAL"``, ``"DUPRÉ Émile"``."""
+    if is_company or not last_name:
+        text = company_name or last_name or first_name or ""
+    else:
+        text = f"{last_name} {first_name or ''}"
+    return " ".join(text.split())
+
+
+def display_name_fold(
+    is_company: bool | None, company_name: str | None, last_name: str | None, first_name: str | None
+) -> str:
+    """The stored sort key of a customer (``Customer.display_name_fold``): :func:`display_name`
+    folded (upper case, no accents; ``"DUPRE EMILE"``), so that companies sort among persons.
+
+    The ONE place that computes it: the ORM calls it when a name changes; writers that go
+    around the ORM (the DMS import, the demo) call :func:`with_display_name`."""
+    name = display_name(is_company, company_name, last_name, first_name)
+    return (fold(name) or "")[:_DISPLAY_NAME_LENGTH]
+
+
+def with_display_name(
+    values: dict[str, Any], stored: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Add ``display_name_fold`` to *values*, customer columns about to be written by Core
+    (an INSERT or UPDATE row), when they set any of :data:`DISPLAY_NAME_INPUTS`. An input
+    that *values* does not set is taken from *stored* (the record as it is in the database;
+    None or missing: a new record, so empty). Returns *values*."""
+    if any(name in values for name in DISPLAY_NAME_INPUTS):
+        stored = stored or {}
+        inputs = {
+            name: values[name] if name in values else stored.get(name)
+            for name in DISPLAY_NAME_INPUTS
+        }
+        values["display_name_fold"] = display_name_fold(**inputs)
+    return values
+
 
 class Site(Base):
     """A branch (succursale) of a dealer group."""
@@ -63,6 +111,8 @@ class Customer(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "dms_ref"),
         Index("ix_customer_last_name_first_name", "last_name", "first_name"),
+        # The grid's first page sorted by name walks this index (issue 10, point 7).
+        Index("ix_customer_display_name_fold", "display_name_fold", "id"),
     )
 
     id: Mapped[intpk]
@@ -140,6 +190,9 @@ class Customer(Base):
     company_name_fold: Mapped[str200 | None] = mapped_column(index=True)
     address1_fold: Mapped[str200 | None]
     city_fold: Mapped[str80 | None]
+    #: :func:`display_name_fold` of the record: the name sort's key, kept by the ORM
+    #: (:meth:`_fill_fold`) and by every writer that bypasses it (:func:`with_display_name`).
+    display_name_fold: Mapped[str200] = mapped_column(default="", server_default="")
 
     site: Mapped[Site | None] = relationship()
     vehicles: Mapped[list[Vehicle]] = relationship(back_populates="owner")
@@ -149,16 +202,19 @@ class Customer(Base):
         cascade="all, delete-orphan",
     )
 
-    @validates("last_name", "first_name", "company_name", "address1", "city")
-    def _fill_fold(self, key: str, value: str | None) -> str | None:
-        setattr(self, f"{key}_fold", fold(value))
+    @validates("last_name", "first_name", "company_name", "address1", "city", "is_company")
+    def _fill_fold(self, key: str, value: Any) -> Any:
+        if key != "is_company":
+            setattr(self, f"{key}_fold", fold(value))
+        if key in DISPLAY_NAME_INPUTS:
+            inputs = {name: getattr(self, name) for name in DISPLAY_NAME_INPUTS}
+            inputs[key] = value
+            self.display_name_fold = display_name_fold(**inputs)
         return value
 
     @property
     def display_name(self) -> str:
-        if self.is_company or not self.last_name:
-            return self.company_name or self.last_name or ""
-        return " ".join(p for p in (self.last_name, self.first_name) if p)
+        return display_name(self.is_company, self.company_name, self.last_name, self.first_name)
 
 
 class Vehicle(Base):

@@ -67,6 +67,7 @@ from app.models.dealership import (
     Site,
     SuppressionEntry,
     Vehicle,
+    with_display_name,
 )
 from app.models.textfold import fold
 
@@ -2023,6 +2024,7 @@ class _Generator:
         row["company_name_fold"] = fold(row["company_name"])
         row["address1_fold"] = fold(row["address1"])
         row["city_fold"] = _fold_cached(row["city"])
+        with_display_name(row)
 
     def vehicle_row(self, veh: _Veh, department: str) -> dict:
         rng = self.rng

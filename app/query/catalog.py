@@ -220,6 +220,9 @@ class Field:
     compute: Compute = field(repr=False, compare=False)
     #: Folded (upper case, no accents) expression for "like" and "=" on text, if stored.
     fold: Compute | None = field(default=None, repr=False, compare=False)
+    #: What a sort on the field orders by, when not its fold or its value: the names sort
+    #: by the customer's stored display name, so companies come among persons.
+    sort: Compute | None = field(default=None, repr=False, compare=False)
     #: Fixed values of an enum or boolean field, in display order.
     fixed_values: tuple[EnumValue, ...] = ()
     #: Enum values are the distinct values found in the database (brand, model...).
@@ -344,7 +347,7 @@ FINANCING_VALUES = _enum(
 LINE_CATEGORY_VALUES = _enum(
     InvoiceLineCategory,
     {
-        InvoiceLineCategory.LABOUR: ("Main d'œuvre", "Labour"),
+        InvoiceLineCategory.LABOUR: ("Main d’œuvre", "Labour"),
         InvoiceLineCategory.PARTS: ("Pièces", "Parts"),
         InvoiceLineCategory.TYRES: ("Pneumatiques", "Tyres"),
         InvoiceLineCategory.WHEELS: ("Jantes", "Wheels"),
@@ -403,6 +406,19 @@ GROUPS_BY_KEY: dict[str, Group] = {g.key: g for g in GROUPS}
 
 def _col(name: str) -> Compute:
     return lambda s: s.customer.c[name]
+
+
+def _display_name(c: Any) -> ColumnElement:
+    """A customer's name as lists show it: what :func:`app.models.dealership.display_name`
+    gives, in SQL (the stored ``display_name_fold`` is its folded form, for sorts and searches)."""
+    return case(
+        (
+            or_(c.c.is_company, c.c.last_name.is_(None), c.c.last_name == ""),
+            func.coalesce(c.c.company_name, c.c.last_name, c.c.first_name),
+        ),
+        (c.c.first_name.is_(None), c.c.last_name),
+        else_=c.c.last_name + " " + c.c.first_name,
+    )
 
 
 def _vcol(name: str) -> Compute:
@@ -676,6 +692,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         C,
         _col("last_name"),
         fold=_cf("last_name"),
+        sort=_cf("display_name"),
     ),
     _f(
         "customer.first_name",
@@ -696,6 +713,16 @@ _FIELD_LIST: tuple[Field, ...] = (
         C,
         _col("company_name"),
         fold=_cf("company_name"),
+    ),
+    _f(
+        "customer.display_name",
+        "customer",
+        T,
+        "Nom ou raison sociale",
+        "Name or company name",
+        C,
+        lambda s: _display_name(s.customer),
+        fold=_cf("display_name"),
     ),
     _f("customer.is_company", "customer", B, "Client société (personne morale)", "Company customer (legal entity)", C, _col("is_company")),
     _f(
@@ -1218,7 +1245,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         "vehicle.extended_warranty_end",
         "maintenance",
         D,
-        "Fin d'extension de garantie",
+        "Fin d’extension de garantie",
         "Extended warranty end",
         V,
         _vcol("extended_warranty_end"),

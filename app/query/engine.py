@@ -518,7 +518,7 @@ def _sort_exprs(target: Target, src: Sources) -> list[ColumnElement]:
     result = []
     for key in target.sort:
         f = get_field(key.field)
-        expr = f.fold(src) if f.fold is not None else f.compute(src)
+        expr = (f.sort or f.fold or f.compute)(src)
         descending = key.descending
         if f.derived == "years_since":
             descending = not descending  # older date = older vehicle

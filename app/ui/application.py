@@ -9,21 +9,29 @@ left as it was (the checks are in :mod:`app.models.db`).
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app import files, i18n
+from app import i18n
 from app.cli.common import ArgumentParser, CommandError, error_line
 from app.errors import CibleError
-from app.models.db import Database, demo_db_path, open_database
 from app.ui import tasks
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow, run_and_wait
+
+if TYPE_CHECKING:
+    from app.models.db import Database
+
+#: What the window needs beyond Qt, imported in the background once the window is on screen
+#: (SQLAlchemy and the models among them: about half a second; issue 10, point 15).
+CORE_MODULES = ("app.models.db", "app.query.engine")
 
 EXIT_BAD_INPUT = 2
 # Size of the demo database made on first use of ``--demo``.
@@ -73,8 +81,23 @@ def report_error(message: str, heading: str) -> None:
 
 
 def _open(location: str | os.PathLike[str] | None) -> Database:
+    def work(ctx: tasks.TaskContext) -> Database:
+        from app.models.db import open_database
+
+        return open_database(location)
+
     label = QCoreApplication.translate("Application", "Opening the database…")
-    return run_and_wait(lambda ctx: open_database(location), label)  # type: ignore[return-value]
+    return run_and_wait(work, label)  # type: ignore[return-value]
+
+
+def _load_core() -> None:
+    """Import :data:`CORE_MODULES` off the GUI thread: the window, already painted, keeps
+    answering (a progress dialog shows if it takes long)."""
+    label = QCoreApplication.translate("Application", "Opening the database…")
+    try:
+        run_and_wait(lambda ctx: [importlib.import_module(n) for n in CORE_MODULES], label)
+    except tasks.TaskCancelled:  # not offered to the user; then they load when first used
+        pass
 
 
 def _generate_demo(path: Path) -> bool:
@@ -82,6 +105,8 @@ def _generate_demo(path: Path) -> bool:
 
     Returns False if the user cancelled.
     """
+    from app import files
+    from app.models.db import open_database
     from app.models.demo import generate_demo
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,13 +150,18 @@ def launch(argv: list[str]) -> MainWindow | int:
     app = _application()
     install_translators(args.lang or i18n.system_locale(), app)
     cannot_open = QCoreApplication.translate("Application", "Cible cannot open the database.")
-    # the window first (empty), painted before the database is opened and the last target run
+    # The window's shell first, painted before SQLAlchemy and the models are even imported;
+    # then the database is opened and the last target run.
     window = MainWindow(None, demo=args.demo)
-    if os.environ.get("CIBLE_STARTUP_PROBE"):
-        _probe(window)
+    probe = os.environ.get("CIBLE_STARTUP_PROBE")
+    if probe:
+        _probe_paint(window)
     window.show()
     app.processEvents()
     try:
+        _load_core()
+        from app.models.db import demo_db_path
+
         if args.demo:
             path = demo_db_path()
             if not path.exists():
@@ -151,13 +181,14 @@ def launch(argv: list[str]) -> MainWindow | int:
     if database.backup is not None:
         print(f"cible: upgraded the database; previous version saved in {database.backup}", file=sys.stderr)
     window.show_database(database, demo=args.demo)
+    if probe:
+        _probe_target(window)
     return window
 
 
-def _probe(window: QWidget) -> None:
-    """For bench/bench_startup.py: print ``first-paint`` when the window is first painted and
-    ``target-shown`` when the target's count is on screen, then quit."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+def _probe_paint(window: QWidget) -> None:
+    """For bench/bench_startup.py: print ``first-paint`` when the window is first painted."""
+    from PySide6.QtCore import QEvent, QObject
 
     class Probe(QObject):
         painted = False
@@ -170,7 +201,15 @@ def _probe(window: QWidget) -> None:
 
     probe = Probe(window)
     window.installEventFilter(probe)
-    targeting = window.targeting  # type: ignore[attr-defined]
+
+
+def _probe_target(window: MainWindow) -> None:
+    """For bench/bench_startup.py: print ``target-shown`` when the target's count is on
+    screen, then quit."""
+    from PySide6.QtCore import QTimer
+
+    targeting = window.targeting
+    assert targeting is not None
 
     def counted(_n: int) -> None:
         print("target-shown", flush=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QSettings, Qt, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -28,13 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import CibleError
-from app.models.db import Database, open_database
-from app.query.target import Target
 from app.ui import tasks
-from app.ui.duplicates import DuplicatesDialog
 from app.ui.fit import bound_to_screen, fit_to_screen
-from app.ui.outputs import OutputMenus
-from app.ui.overview import DatabaseOverviewDialog
+
+if TYPE_CHECKING:  # start-up: SQLAlchemy, the models and the screens load after the first paint
+    from app.models.db import Database
+    from app.query.target import Target
+    from app.ui.duplicates import DuplicatesDialog
+    from app.ui.outputs import OutputMenus
+    from app.ui.overview import DatabaseOverviewDialog
+    from app.ui.targeting import TargetingScreen
 
 _BAR_STYLES = {
     "warning": "background:#fff4ce; border:1px solid #e0c060; color:#3b2f00;",
@@ -96,6 +99,8 @@ class MessageBar(QFrame):
 
 
 def version() -> str:
+    from importlib import metadata  # not at start-up: it costs ~50 ms of imports
+
     try:
         return metadata.version("cible")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
@@ -171,16 +176,18 @@ class MainWindow(QMainWindow):
         task_manager: tasks.TaskManager | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """*database* None: the window shows at once, empty; :meth:`show_database` fills it
-        (start-up opens the database after the first paint)."""
+        """*database* None: the window's shell shows at once (menus File and Help, a line
+        saying the database is opening); :meth:`show_database` builds the targeting screen and
+        fills it. Start-up paints that shell before importing SQLAlchemy, the models and the
+        screens (issue 10, point 15)."""
         super().__init__(parent)
-        from app.ui.targeting import TargetingScreen  # it imports MessageBar from here
-
         self._tasks = task_manager
         self.database: Database = database  # type: ignore[assignment]  # None until shown
         self.overview_dialog: DatabaseOverviewDialog | None = None
         self.duplicates_dialog: DuplicatesDialog | None = None
         self.import_wizard = None
+        self.targeting: TargetingScreen | None = None  # type: ignore[assignment]
+        self.outputs: OutputMenus | None = None  # type: ignore[assignment]
         self._demo = demo
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
@@ -190,21 +197,49 @@ class MainWindow(QMainWindow):
         self._bars = QVBoxLayout()
         self._bars.setContentsMargins(12, 8, 12, 0)
         self._bars.setSpacing(6)
-        self.targeting = TargetingScreen(parent=central, task_manager=task_manager)
-        self.targeting.title_changed.connect(self._update_title)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(self._bars)
-        layout.addWidget(self.targeting, 1)
+        self._layout = QVBoxLayout(central)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addLayout(self._bars)
+        self._waiting = QLabel(self.tr("Opening the database…"))
+        self._waiting.setObjectName("opening_label")
+        self._waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._waiting.setStyleSheet("color: palette(mid); font-size: 14pt;")
+        self._layout.addWidget(self._waiting, 1)
         self.setCentralWidget(central)
 
         self._build_menus()
+        for action in self._database_actions():
+            action.setEnabled(False)  # until there is a database (start-up opens it after paint)
         self._restore_geometry()
         if database is not None:
             self._show_database(database, demo=demo)
         else:
             self.setWindowTitle(self.tr("Opening the database…"))
+
+    def _build_screen(self) -> None:
+        """The targeting screen and its menus, Export and SMS: what needs the query engine
+        (and so SQLAlchemy and the models), made once, when the database is known."""
+        if self.targeting is not None:
+            return
+        from app.ui.outputs import OutputMenus
+        from app.ui.targeting import TargetingScreen
+
+        central = self.centralWidget()
+        self.targeting = TargetingScreen(parent=central, task_manager=self._tasks)
+        self.targeting.title_changed.connect(self._update_title)
+        self._layout.removeWidget(self._waiting)
+        self._waiting.deleteLater()
+        self._layout.addWidget(self.targeting, 1)
+        self.targeting.show()
+        help_action = self.help_menu.menuAction()
+        for menu in self.targeting.menus():
+            self.menuBar().insertMenu(help_action, menu)
+        self.outputs = OutputMenus(
+            self, self.current_target, self.add_message, task_manager=self._tasks
+        )
+        for menu in self.outputs.menus():
+            self.menuBar().insertMenu(help_action, menu)
 
     def show_database(self, database: Database, *, demo: bool = False) -> None:
         """Show *database* in a window made without one (start-up)."""
@@ -248,15 +283,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
-        for menu in self.targeting.menus():
-            self.menuBar().addMenu(menu)
-        self.outputs = OutputMenus(
-            self, self.current_target, self.add_message, task_manager=self._tasks
-        )
-        for menu in self.outputs.menus():
-            self.menuBar().addMenu(menu)
-
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        # the targeting screen's menus, Export and SMS come before Help (_build_screen)
+        help_menu = self.help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.guide_action = QAction(self.tr("&User guide (French)"), self)
         self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.guide_action.triggered.connect(self.show_guide)
@@ -276,6 +304,8 @@ class MainWindow(QMainWindow):
         if self.overview_dialog is not None:
             self.overview_dialog.close()
             self.overview_dialog.deleteLater()
+        from app.ui.overview import DatabaseOverviewDialog
+
         self.overview_dialog = DatabaseOverviewDialog(self.database, self, task_manager=self._tasks)
         self.overview_dialog.show()
         return self.overview_dialog
@@ -285,6 +315,8 @@ class MainWindow(QMainWindow):
         if self.duplicates_dialog is not None:
             self.duplicates_dialog.close()
             self.duplicates_dialog.deleteLater()
+        from app.ui.duplicates import DuplicatesDialog
+
         self.duplicates_dialog = DuplicatesDialog(self.database, self, task_manager=self._tasks)
         self.duplicates_dialog.show()
         return self.duplicates_dialog
@@ -306,7 +338,13 @@ class MainWindow(QMainWindow):
         self.targeting.refresh()
 
     # -- database ---------------------------------------------------------------------------
+    def _database_actions(self) -> list[QAction]:
+        return [self.open_action, self.overview_action, self.duplicates_action, self.import_action]
+
     def _show_database(self, database: Database, *, demo: bool = False) -> None:
+        self._build_screen()
+        for action in self._database_actions():
+            action.setEnabled(True)
         self._demo = demo
         self.database = database
         self.clear_messages()
@@ -353,6 +391,8 @@ class MainWindow(QMainWindow):
         """Open *path* instead of the current database; on failure say why and keep the current one."""
         if not self.targeting.maybe_save():
             return False
+        from app.models.db import open_database
+
         self.open_action.setEnabled(False)
         try:
             database = run_and_wait(
@@ -431,13 +471,15 @@ class MainWindow(QMainWindow):
             bound_to_screen(self)  # saved on a larger screen, or with another taskbar
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self.targeting.maybe_save():
+        if self.targeting is not None and not self.targeting.maybe_save():
             event.ignore()
             return
         QSettings().setValue("main_window/geometry", self.saveGeometry())
-        self.targeting.save_state()
-        self.targeting.shutdown()
-        self.outputs.shutdown()
+        if self.targeting is not None:
+            self.targeting.save_state()
+            self.targeting.shutdown()
+        if self.outputs is not None:
+            self.outputs.shutdown()
         if self.overview_dialog is not None:
             self.overview_dialog.close()
         if self.duplicates_dialog is not None:

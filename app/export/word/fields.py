@@ -37,7 +37,7 @@ HELPERS: tuple[MergeField, ...] = (
     ),
     MergeField(
         "letter.opening",
-        "Formule d'appel",
+        "Formule d’appel",
         "Opening",
         True,
         ("Madame Monsieur", "Dear"),

@@ -63,6 +63,7 @@ T = TypeVar("T")
 DEBOUNCE_MS = 350
 #: The columns of a new target: the engine's defaults.
 NEW_TARGET_COLUMNS = DEFAULT_COLUMNS
+NEW_TARGET_SORT = (SortKey("customer.last_name"),)
 SETTINGS_LAST_DB = "targeting/last_database"
 SETTINGS_LAST_TARGET = "targeting/last_target"
 SETTINGS_SPLITTER = "targeting/splitter"
@@ -689,8 +690,11 @@ class TargetingScreen(QWidget):
         return answer == QMessageBox.StandardButton.Discard
 
     def _blank(self) -> Target:
-        """A new, empty target."""
-        return Target(columns=list(NEW_TARGET_COLUMNS))
+        """A new, empty target, sorted by name (companies by their name, among persons)."""
+        return Target(
+            columns=list(NEW_TARGET_COLUMNS),
+            sort=[SortKey(k.field, k.descending) for k in NEW_TARGET_SORT],
+        )
 
     def new_target(self) -> bool:
         if not self.maybe_save():
