@@ -59,7 +59,7 @@ from app.export.sms.gateway import (
 from app.export.sms.lease import SendingLease
 from app.export.sms.phones import DEFAULT_REGION, normalise, regions_for
 from app.export.sms.recipients import SmsPlan
-from app.export.sms.windows import SendWindow
+from app.export.sms.windows import SendWindow, window_for
 from app.i18n import _, format_date, ngettext
 from app.models import permissions
 from app.models.activity import ContactHistory
@@ -429,9 +429,9 @@ def _check_window(
     for m in leaving:
         sent = info[m.key]
         if sent.kind is SmsKind.MARKETING:
-            window = windows.get(sent.market) or windows.get(sent.market[:2]) or windows.get("FR")
-            if window is not None and not window.allows(moment):
-                held.append((sent.id, to_utc(window.next_allowed(moment))))
+            window = window_for(windows, sent.market)
+            if not window.allows(moment, sent.market):
+                held.append((sent.id, to_utc(window.next_allowed(moment, sent.market))))
                 continue
         allowed.append(m)
     return allowed, held
