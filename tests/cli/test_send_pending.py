@@ -37,7 +37,8 @@ def schedule(path: str, target: str) -> None:
 def time_passes(db) -> None:
     with db.session() as s:
         for m in s.scalars(select(SmsMessage)):
-            m.scheduled_for = dt.datetime(2020, 1, 1)
+            # due a minute ago (older than the settings' expire_days, they would expire)
+            m.scheduled_for = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=1)
 
 
 def test_deferred_messages_go_when_due_and_statuses_are_read(setup, capsys) -> None:

@@ -807,6 +807,7 @@ class SmsSendDialog(QDialog):
                     gateway,
                     sender_name=settings.sender_name,
                     windows=settings.windows,
+                    expire_days=settings.expire_days,
                     progress=lambda done, total: ctx.check_cancelled(),
                 )
             with database.engine.connect() as conn:  # refusals are read again now
@@ -828,6 +829,7 @@ class SmsSendDialog(QDialog):
                     gateway,
                     sender_name=settings.sender_name,
                     windows=settings.windows,
+                    expire_days=settings.expire_days,
                     batch_id=batch_id,
                     progress=lambda done, total: ctx.report(done, total),
                 )
