@@ -872,3 +872,22 @@ def store_preset_secrets(key: str, values: dict[str, str], secrets: dict[str, st
 def provider_gateway(key: str, values: dict[str, str], **options: Any) -> ProviderGateway:
     """The gateway of preset *key* with its secrets from the keyring."""
     return PRESETS[key].gateway_class(values, preset_secrets(key, values), **options)
+
+
+def send_test_sms(gateway: HttpGateway, number: str, sender: str = "") -> SendResult:
+    """Send one test SMS to the user's own *number* (read as French unless it starts with
+    ``+``) through *gateway*, outside the log and the contact history. Raises
+    :class:`GatewayError` for a number that is not a mobile number, and the gateway's errors
+    (wrong credentials, provider unavailable) as they come."""
+    from app.export.sms.phones import PhoneKind, normalise
+    from app.export.sms.sender import new_key
+
+    phone = normalise(number)
+    if not phone.e164 or phone.kind is not PhoneKind.MOBILE:
+        raise GatewayError(
+            _("{number!r} is not a mobile number; write it as +33 6 12 34 56 78.").format(
+                number=number.strip()
+            )
+        )
+    text = _("Cible: test SMS. Your SMS settings work.")
+    return gateway.send_one(OutgoingSms(new_key(), phone.e164, text, sender, "service"))
