@@ -419,7 +419,8 @@ class BrevoGateway(ProviderGateway):
     https://developers.brevo.com/changelog/deprecated-endpoint-post-v3transactionalsmssms (the
     current endpoint answers ``{"messageId": …}``), https://developers.brevo.com/reference/get-sms-events
     (events by page of at most 100, filtered by ``startDate``/``endDate``; bounce events carry
-    the reason, reply events the text), https://developers.brevo.com/docs/api-limits (429).
+    the reason, reply events the text), https://developers.brevo.com/docs/api-limits and
+    https://developers.brevo.com/docs/limit-headers (429 with ``x-sib-ratelimit-reset``).
 
     - send: ``POST /v3/transactionalSMS/send`` with the ``api-key`` header, JSON ``sender``,
       ``recipient`` (international number without ``+``), ``content``, ``type``.
@@ -432,8 +433,8 @@ class BrevoGateway(ProviderGateway):
     preset_key = "brevo"
     base_url = "https://api.brevo.com"
     rate = 5.0
-    # https://developers.brevo.com/docs/api-limits: a 429 says in x-sib-ratelimit-reset how many
-    # seconds remain before the limit resets
+    # https://developers.brevo.com/docs/limit-headers: a 429 says in x-sib-ratelimit-reset the
+    # time remaining until the limit resets (typically seconds)
     retry_after_headers = ("Retry-After", "x-sib-ratelimit-reset")
     batch_statuses = True
     _FAILED = {"hardBounces", "softBounces", "blocked", "rejected", "skipped"}
@@ -630,14 +631,16 @@ class OvhGateway(ProviderGateway):
 
     - send: ``POST /sms/{serviceName}/jobs``, JSON ``message``, ``receivers`` (one number),
       ``sender`` (a sender created and validated in the account, at most 11 alphanumeric
-      characters), ``coding`` (``7bit`` for GSM-7, ``8bit`` otherwise), ``noStopClause``: true,
-      since Cible adds the opt-out mention of the settings to marketing messages itself; answer
-      ``ids``, ``validReceivers``, ``invalidReceivers`` (a number there failed).
+      characters), ``coding`` (``7bit`` for GSM-7, ``8bit`` otherwise), ``noStopClause`` for
+      service messages only (the API allows it only for messages that are not advertising:
+      OVHcloud adds its STOP clause to marketing ones, after Cible's own opt-out mention);
+      answer ``ids``, ``validReceivers``, ``invalidReceivers`` (a number there failed).
     - statuses: ``GET /sms/{serviceName}/outgoing/{id}``: ``deliveredAt`` set is delivered; a
       ``ptt`` whose description (``GET /sms/ptts?ptt=``) is ``permanent`` is a final failure.
     - replies: ``GET /sms/{serviceName}/incoming`` then each ``incoming/{id}``
       (``sender``, ``message``, ``creationDatetime``), and ``GET /sms/{serviceName}/blacklists``,
-      the numbers that sent STOP (each becomes a STOP reply).
+      the numbers that sent STOP (each becomes a STOP reply). Incoming messages are asked for
+      the last 3 days (``creationDatetime.from``), the replies Cible has not read yet.
     """
 
     preset_key = "ovh"
@@ -705,7 +708,9 @@ class OvhGateway(ProviderGateway):
             "coding": "7bit" if analyse(message.text).encoding == GSM7 else "8bit",
             "message": message.text,
             "receivers": [message.phone],
-            "noStopClause": True,
+            # "Do not display STOP clause in the message, this requires that this is not an
+            # advertising message" (the API's description of noStopClause)
+            "noStopClause": message.kind != "marketing",
             "priority": "high",
             "senderForResponse": not message.sender,
             "tag": "cible",
@@ -768,7 +773,14 @@ class OvhGateway(ProviderGateway):
 
     def replies(self) -> list[Reply]:
         found = []
-        ids = self._get(f"{self._service()}/incoming") or []
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+        ids = (
+            self._get(
+                f"{self._service()}/incoming",
+                {"creationDatetime.from": since.strftime("%Y-%m-%dT%H:%M:%S+00:00")},
+            )
+            or []
+        )
         for incoming in ids if isinstance(ids, list) else []:
             data = self._get(f"{self._service()}/incoming/{incoming}")
             if isinstance(data, dict) and data.get("sender"):

@@ -76,8 +76,8 @@ def test_every_message_goes_once_in_the_providers_format(sms_db, fake) -> None:
     elif fake.provider == "smsmode":  # Cible's reference kept with the message
         keys = {m.idempotency_key for m in messages(db)}
         assert {s.ref for s in fake.state.sent.values()} == keys
-    else:  # OVHcloud: signed, one receiver per job, Cible's own opt-out mention
-        assert post["noStopClause"] is True and len(post["receivers"]) == 1
+    else:  # OVHcloud: signed, one receiver per job, its STOP clause kept for marketing
+        assert post["noStopClause"] is False and len(post["receivers"]) == 1
         assert post["coding"] == "7bit" and post["sender"] == "GARAGE"
 
 
