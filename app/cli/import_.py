@@ -25,6 +25,7 @@ from app.dms.profile import Profile, load_profile, match_profile
 from app.dms.profile_store import find_profile, load_profiles
 from app.dms.report import write_report
 from app.dms.sniff import sniff, with_headers
+from app.export.sms.windows import normalise_subdivision
 from app.i18n import N_, _, format_count, format_date
 from app.models.db import open_database
 
@@ -56,6 +57,14 @@ def _parser() -> ArgumentParser:
     parser.add_argument(
         "--dry-run", action="store_true", help=_("validate and count, write nothing")
     )
+    parser.add_argument(
+        "--subdivision",
+        metavar="CH-VD",
+        help=_(
+            "the sites' canton or province (ISO 3166-2), for the SMS send window's holidays; "
+            "given to the file's sites that have none yet"
+        ),
+    )
     parser.add_argument("--report", metavar="REPORT.xlsx", help=_("save the report as .xlsx"))
     parser.add_argument(
         "--today", type=parse_today, metavar="YYYY-MM-DD", help=_("the date of the import")
@@ -83,6 +92,8 @@ def main(argv: list[str]) -> int:
         raise CommandError(
             _("--report {raw!r}: the report is an .xlsx file.").format(raw=args.report)
         )
+    if args.subdivision:
+        normalise_subdivision(args.subdivision)  # a bad code stops here too
     layout = sniff(path)  # a bad file stops here, before the database is touched
     if args.dry_run:
         database = open_database(args.db, create=False, upgrade=False)
@@ -125,6 +136,7 @@ def main(argv: list[str]) -> int:
             profile=profile,
             dry_run=args.dry_run,
             today=today,
+            subdivision=args.subdivision,
         )
     finally:
         database.dispose()

@@ -24,7 +24,7 @@ from app.errors import DatabaseError
 from app.export.sms.gateway import GatewayUnavailable
 from app.export.sms.sender import count_unknown, import_report, poll_statuses, send_due
 from app.export.sms.settings import load_settings
-from app.i18n import _, format_count
+from app.i18n import _, format_count, ngettext
 from app.models.db import open_database
 
 
@@ -58,13 +58,27 @@ def main(argv: list[str]) -> int:
             settings = load_settings(session)
         gateway = make_gateway(database, settings)
         summary = send_due(
-            database, gateway, sender_name=settings.sender_name, windows=settings.windows
+            database,
+            gateway,
+            sender_name=settings.sender_name,
+            windows=settings.windows,
+            expire_days=settings.expire_days,
         )
         if summary.stops or summary.replies:
             print(
                 _(
                     "replies read before sending: {stops} STOP, {replies} to read in the SMS log"
                 ).format(stops=format_count(summary.stops), replies=format_count(summary.replies))
+            )
+        if summary.expired:
+            print(
+                ngettext(
+                    "{n} waiting message expired (its time was past by more than {days} days): "
+                    "it will not be sent",
+                    "{n} waiting messages expired (their time was past by more than {days} "
+                    "days): they will not be sent",
+                    summary.expired,
+                ).format(n=format_count(summary.expired), days=settings.expire_days)
             )
         with database.session() as session:
             unknown = count_unknown(session)
@@ -92,7 +106,7 @@ def main(argv: list[str]) -> int:
         if summary.stopped:
             print(stopped_line(summary.stopped), file=sys.stderr)
             code = 1
-        elif gateway.kind == "http":
+        elif gateway.polls:
             try:
                 polled = poll_statuses(database, gateway)
             except GatewayUnavailable as error:

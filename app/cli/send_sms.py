@@ -252,7 +252,11 @@ def main(argv: list[str]) -> int:
                     cancel_send(database, send.batch_id)
             elif args.pending == "resume":
                 resumed = send_due(
-                    database, gateway, sender_name=settings.sender_name, windows=settings.windows
+                    database,
+                    gateway,
+                    sender_name=settings.sender_name,
+                    windows=settings.windows,
+                    expire_days=settings.expire_days,
                 )
                 print(
                     _(
@@ -292,6 +296,7 @@ def main(argv: list[str]) -> int:
             sender_name=settings.sender_name,
             batch_id=batch_id,
             windows=settings.windows,
+            expire_days=settings.expire_days,
         )
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]

@@ -155,6 +155,7 @@ def import_file(
     profile: Profile | None = None,
     country: str = "FR",
     site_code: str | None = None,
+    subdivision: str | None = None,
     date_orders: dict[str, str] | None = None,
     dry_run: bool = False,
     today: dt.date | None = None,
@@ -169,7 +170,9 @@ def import_file(
     encoding, separator and header row). *progress(done, total)* is called after each batch
     (rows read, estimated rows in the file; total 0 when unknown); *cancel()* returning true
     stops the import and rolls it back (:class:`ImportCancelled`). A file that cannot be read
-    raises :class:`~app.errors.ImportFileError` (nothing written).
+    raises :class:`~app.errors.ImportFileError` (nothing written). *subdivision* (ISO 3166-2,
+    ``CH-VD``) is given to the sites of the file that have none yet (their SMS send window
+    follows that canton's or province's holidays).
     """
     path = Path(path)
     kind = FileKind(kind)
@@ -189,6 +192,13 @@ def import_file(
         country = profile.country or country
         site_code = site_code or profile.site_code
         date_orders = date_orders if date_orders is not None else profile.date_orders
+    if subdivision:
+        from app.export.sms.windows import normalise_subdivision
+
+        subdivision = normalise_subdivision(subdivision)
+        if subdivision and (profile is None or not profile.country):
+            country = subdivision[:2]
+        subdivision = normalise_subdivision(subdivision, country)
     validation = Validation(
         path,
         layout,
@@ -211,6 +221,7 @@ def import_file(
                 site_code=site_code,
                 today=today,
                 who=who,
+                subdivision=subdivision,
             )
             done = 0
             for batch in _batches(validation.rows(), BATCH):
@@ -297,8 +308,10 @@ class _Writer:
         site_code: str | None,
         today: dt.date,
         who: str | None,
+        subdivision: str | None = None,
     ) -> None:
         self.session = session
+        self.subdivision = subdivision
         self.kind = kind
         self.country = country
         self.today = today
@@ -320,6 +333,7 @@ class _Writer:
         self._sites: dict[str, int] = {
             code.upper(): id_ for id_, code in session.execute(select(SITE.c.id, SITE.c.code))
         }
+        self._subdivided: set[str] = set()
         self.default_site = self._site_id(site_code) if site_code else None
         self._permission_channels = [
             ch
@@ -341,9 +355,18 @@ class _Writer:
         found = self._sites.get(code)
         if found is None:
             found = self.session.execute(
-                insert(SITE).values(code=code, name=code, country=self.country).returning(SITE.c.id)
+                insert(SITE)
+                .values(code=code, name=code, country=self.country, subdivision=self.subdivision)
+                .returning(SITE.c.id)
             ).scalar_one()
             self._sites[code] = found
+        elif self.subdivision and code not in self._subdivided:
+            self._subdivided.add(code)
+            self.session.execute(
+                update(SITE)
+                .where(SITE.c.id == found, SITE.c.subdivision.is_(None))
+                .values(subdivision=self.subdivision)
+            )
         return found
 
     def _values(self, table: str, row: ImportRow) -> dict[str, Any]:

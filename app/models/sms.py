@@ -3,12 +3,14 @@
 Every message is a row of :class:`SmsMessage` with a unique ``idempotency_key``, written before
 it is handed to a gateway (see ``app.export.sms.sender``). Its ``status`` moves:
 
-    scheduled ──(its time comes)──► pending ──► sent ──► delivered
+    scheduled ──(its time comes)──► pending ──► sent ──► delivered     (scheduled ──► expired)
                                        │          └────► failed
                                        ├──► exported (outbox file) ──► delivered / failed
                                        ├──► unknown (no answer) ──► sent / failed (provider
                                        │      asked by reference) or a person decides
-                                       └──► failed / cancelled
+                                       ├──► failed / cancelled
+                                       └──► expired (not handed over within N days of its
+                                              time: final, never sent)
 
 SMS settings (sender name, opt-out mention, price per segment, send windows, gateway
 configuration without secrets) are one JSON value in the ``setting`` table under ``sms``;
@@ -44,6 +46,10 @@ class SmsStatus(enum.StrEnum):
     #: Handed to the provider, no answer (timeout, lost connection, crash): it may have gone.
     #: Never handed again by Cible; asked from the provider by reference, else a person decides.
     UNKNOWN = "unknown"
+    #: Scheduled or pending, never handed over, and its time is past by more than the SMS
+    #: setting's number of days (the computer was off, the send was left waiting): final,
+    #: never sent afterwards.
+    EXPIRED = "expired"
 
 
 #: Statuses that still need the sender.

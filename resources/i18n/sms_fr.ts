@@ -383,6 +383,7 @@
     <name>SmsSettingsDialog</name>
     <message>
         <source>SMS settings</source>
+        <extracomment>The outcome of &quot;Send a test SMS to my number&quot;, as shown. Typed values of each provider preset (kept when another one is chosen).</extracomment>
         <translation>Paramètres SMS</translation>
     </message>
     <message>
@@ -455,7 +456,7 @@
     </message>
     <message>
         <source>Provider&apos;s HTTP API</source>
-        <translation>API HTTP du prestataire</translation>
+        <translation type="vanished">API HTTP du prestataire</translation>
     </message>
     <message>
         <source>Default: sms-outbox next to the database</source>
@@ -516,6 +517,18 @@
     <message>
         <source>Outbox folder</source>
         <translation>Dossier d’envoi</translation>
+    </message>
+    <message>
+        <source>A scheduled or waiting message that could not leave within this many days of its time (computer off…) is marked expired and never sent</source>
+        <translation>Un message programmé ou en attente qui n’a pas pu partir dans ce nombre de jours après son heure (ordinateur éteint…) est marqué expiré et n’est jamais envoyé</translation>
+    </message>
+    <message>
+        <source>Waiting messages expire after</source>
+        <translation>Les messages en attente expirent après</translation>
+    </message>
+    <message>
+        <source>Other provider: HTTP API to describe</source>
+        <translation>Autre fournisseur : API HTTP à décrire</translation>
     </message>
     <message>
         <source>URL (HTTPS)</source>
@@ -590,8 +603,28 @@
         <translation>Délai d’attente</translation>
     </message>
     <message>
+        <source>Your mobile number</source>
+        <translation>Votre numéro de mobile</translation>
+    </message>
+    <message>
+        <source>Send a test SMS to my number</source>
+        <translation>Envoyer un SMS de test à mon numéro</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>facultatif</translation>
+    </message>
+    <message>
+        <source>%1 Documentation followed: %2</source>
+        <translation>%1 Documentation suivie : %2</translation>
+    </message>
+    <message>
+        <source>Marketing SMS are sent only inside these hours (local time of each market); write HH:MM-HH:MM, or leave a day empty for no sending. Service messages are exempt. The public holidays are those of each site&apos;s canton or province when the site has one (its subdivision, e.g. CH-VD, CA-QC).</source>
+        <translation>Les SMS marketing ne partent qu’à l’intérieur de ces plages (heure locale de chaque marché)&#xa0;; écrivez HH:MM-HH:MM, ou laissez un jour vide pour n’envoyer aucun SMS ce jour-là. Les messages de service ne sont pas concernés. Les jours fériés sont ceux du canton ou de la province de chaque site quand il en a un (sa subdivision, par exemple CH-VD, CA-QC).</translation>
+    </message>
+    <message>
         <source>Marketing SMS are sent only inside these hours (local time of each market); write HH:MM-HH:MM, or leave a day empty for no sending. Service messages are exempt.</source>
-        <translation>Les SMS marketing ne partent qu’à l’intérieur de ces plages (heure locale de chaque marché)&#xa0;; écrivez HH:MM-HH:MM, ou laissez un jour vide pour n’envoyer aucun SMS ce jour-là. Les messages de service ne sont pas concernés.</translation>
+        <translation type="vanished">Les SMS marketing ne partent qu’à l’intérieur de ces plages (heure locale de chaque marché)&#xa0;; écrivez HH:MM-HH:MM, ou laissez un jour vide pour n’envoyer aucun SMS ce jour-là. Les messages de service ne sont pas concernés.</translation>
     </message>
     <message>
         <source>Mon</source>
@@ -636,6 +669,22 @@
     <message>
         <source>Send window %1, %2: write HH:MM-HH:MM, e.g. 08:00-21:30.</source>
         <translation>Plage d’envoi %1, %2&#xa0;: écrivez HH:MM-HH:MM, par exemple 08:00-21:30.</translation>
+    </message>
+    <message>
+        <source>Type your mobile number first.</source>
+        <translation>Saisissez d’abord votre numéro de mobile.</translation>
+    </message>
+    <message>
+        <source>Test SMS accepted by %1 (message %2): check your phone.</source>
+        <translation>SMS de test accepté par %1 (message %2) : regardez votre téléphone.</translation>
+    </message>
+    <message>
+        <source>The test SMS was not accepted: %1</source>
+        <translation>Le SMS de test n’a pas été accepté : %1</translation>
+    </message>
+    <message>
+        <source>Sending a test SMS…</source>
+        <translation>Envoi d’un SMS de test…</translation>
     </message>
 </context>
 </TS>

@@ -105,3 +105,23 @@ def test_bad_inputs_are_one_line(tmp_path: Path, capsys) -> None:
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("cible: error: "), err
+
+
+def test_the_sites_subdivision_is_given_by_the_import(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    main(["import", str(EXAMPLES / "clients_irium.csv"), "--db", str(db), "--subdivision", "fr-37"])
+    conn = sqlite3.connect(db)
+    try:
+        sites = conn.execute("select country, subdivision from site").fetchall()
+    finally:
+        conn.close()
+    assert sites and set(sites) == {("FR", "FR-37")}
+
+
+def test_a_bad_subdivision_is_one_line_and_creates_nothing(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    code = main(["import", str(EXAMPLES / "clients_irium.csv"), "--db", str(db),
+                 "--subdivision", "Vaud", "--lang", "en"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "ISO 3166-2" in err
+    assert not db.exists()

@@ -37,7 +37,8 @@ def schedule(path: str, target: str) -> None:
 def time_passes(db) -> None:
     with db.session() as s:
         for m in s.scalars(select(SmsMessage)):
-            m.scheduled_for = dt.datetime(2020, 1, 1)
+            # due a minute ago (older than the settings' expire_days, they would expire)
+            m.scheduled_for = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=1)
 
 
 def test_deferred_messages_go_when_due_and_statuses_are_read(setup, capsys) -> None:
@@ -87,6 +88,21 @@ def test_report_import_for_the_outbox(setup, capsys, tmp_path) -> None:
         ]
         assert delivered == [PHONES["dupre"]]
         assert s.get(Customer, ids["tamm"]).optout_sms
+
+
+def test_messages_waiting_too_long_expire_and_are_named(setup, capsys, tmp_path) -> None:
+    db, _, path, target = setup
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path), expire_days=3)
+    schedule(path, target)
+    with db.session() as s:  # the computer was off for ten days after their time
+        for m in s.scalars(select(SmsMessage)):
+            m.scheduled_for = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=10)
+    assert main(["send-pending", "--db", path, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "7 waiting messages expired (their time was past by more than 3 days)" in out
+    assert "exported 0" in out and not list(tmp_path.glob("cible-sms-outbox-*"))
+    with db.session() as s:
+        assert {m.status for m in s.scalars(select(SmsMessage))} == {SmsStatus.EXPIRED}
 
 
 def test_gateway_down_exits_1(setup, capsys) -> None:

@@ -90,6 +90,8 @@ class OutgoingSms:
     phone: str
     text: str
     sender: str = ""
+    #: ``marketing`` or ``service`` (a provider may route or mark them differently).
+    kind: str = "service"
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class SendResult:
     status: SmsStatus
     provider_id: str | None = None
     reason: str | None = None
+    #: The provider refused the message because the number opted out with it (a STOP the
+    #: provider holds): the number is put on the suppression list like a STOP reply.
+    opted_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,9 @@ def is_optout(text: str) -> bool:
 
 class Gateway(ABC):
     kind: str = ""
+    #: Delivery statuses and replies are read from the provider (:meth:`statuses`,
+    #: :meth:`replies`); the outbox's come from a report file instead.
+    polls: bool = False
     #: How many messages the sender hands over at a time.
     batch_size: int = 50
 
@@ -196,8 +204,15 @@ class Gateway(ABC):
     #: Handing a message again is harmless (the outbox skips a reference already written).
     rehand_safe: bool = False
 
-    def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
-        """Delivery statuses of sent messages given as (key, provider id)."""
+    #: The provider reports statuses in bulk (a listing or report since a date), not by
+    #: message: :func:`~app.export.sms.sender.poll_statuses` asks once for all of them.
+    batch_statuses: bool = False
+
+    def statuses(
+        self, sent: list[tuple[str, str | None]], since: dt.datetime | None = None
+    ) -> list[StatusReport]:
+        """Delivery statuses of sent messages given as (key, provider id), none of them final
+        yet; *since* (naive UTC) is when the oldest was sent."""
         return []
 
     @property
@@ -307,6 +322,9 @@ def check_url(url: str) -> None:
 
 class HttpGateway(Gateway):
     kind = "http"
+    polls = True
+    #: Headers saying how long to wait after a 429/503, first found wins (seconds or a date).
+    retry_after_headers: tuple[str, ...] = ("Retry-After",)
 
     def __init__(
         self,
@@ -368,7 +386,11 @@ class HttpGateway(Gateway):
         date) up to the cap, else exponential back-off; plus jitter."""
         c = self.config
         wait = c.backoff * (2**attempt)
-        header = (error.headers.get("Retry-After") if error.headers else None) or ""
+        header = ""
+        for name in self.retry_after_headers:
+            header = (error.headers.get(name) if error.headers else None) or ""
+            if header.strip():
+                break
         header = header.strip()
         if header:
             try:
@@ -390,11 +412,12 @@ class HttpGateway(Gateway):
         method: str,
         url: str,
         body: bytes | None,
-        headers: dict[str, str],
+        headers: dict[str, str] | Callable[[], dict[str, str]],
         *,
         repeatable: bool = True,
     ) -> tuple[int, bytes]:
         """(status, body) of the first answer that is not retryable; retries the others.
+        *headers* may be a function, called for each attempt (a signature with the time).
 
         *repeatable* False (sending a message): the request is repeated only when the provider
         cannot have acted on it (no connection, request not written, 429, 503); any other
@@ -408,7 +431,12 @@ class HttpGateway(Gateway):
                 self._sleep(wait or c.backoff * (2 ** (attempt - 1)))
             wait = 0.0
             self._wait_for_rate()
-            request = urllib.request.Request(url, data=body, headers=headers, method=method)
+            request = urllib.request.Request(
+                url,
+                data=body,
+                headers=headers() if callable(headers) else headers,
+                method=method,
+            )
             try:
                 with urllib.request.urlopen(request, timeout=c.timeout) as response:  # noqa: S310
                     return response.status, response.read()
@@ -535,7 +563,9 @@ class HttpGateway(Gateway):
                     ).format(host=host, phone=message.phone, reason=result.reason)
                 )
 
-    def statuses(self, sent: list[tuple[str, str | None]]) -> list[StatusReport]:
+    def statuses(
+        self, sent: list[tuple[str, str | None]], since: dt.datetime | None = None
+    ) -> list[StatusReport]:
         c = self.config
         if not c.status_url:
             return []
@@ -816,7 +846,7 @@ def gateway_from_settings(
     settings: SmsSettings, outbox_default: Path | None = None, **http_options: Any
 ) -> Gateway:
     """The gateway the settings choose; the HTTP secret is read from the keyring."""
-    if settings.gateway == "http":
+    if settings.gateway != "outbox":
         if settings.demo_database:
             raise GatewayError(
                 _(
@@ -824,6 +854,12 @@ def gateway_from_settings(
                     "real people, so Cible does not send its SMS to a provider. Choose the outbox "
                     "file in the SMS settings to try sending."
                 )
+            )
+        if settings.gateway != "http":
+            from app.export.sms.providers import provider_gateway
+
+            return provider_gateway(
+                settings.gateway, settings.providers.get(settings.gateway, {}), **http_options
             )
         config = settings.http
         check_url(config.url)

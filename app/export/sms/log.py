@@ -50,6 +50,7 @@ def status_label(status: SmsStatus | str, lang: str | None = None) -> str:
         SmsStatus.FAILED: pgettext("SMS status", "Failed", lang),
         SmsStatus.CANCELLED: pgettext("SMS status", "Cancelled", lang),
         SmsStatus.UNKNOWN: pgettext("SMS status", "Unknown: may have been sent", lang),
+        SmsStatus.EXPIRED: pgettext("SMS status", "Expired, not sent", lang),
     }
     return labels[SmsStatus(status)]
 

@@ -47,7 +47,7 @@ from app.export.sms.templates import (
     render,
     with_optout,
 )
-from app.export.sms.windows import market_for_country
+from app.export.sms.windows import market_for_site, window_for
 from app.i18n import N_, _, format_count, format_date, ngettext
 from app.models import permissions
 from app.models.activity import ContactHistory
@@ -206,6 +206,7 @@ def _customer_facts(conn: Connection, ids: list[int]) -> dict[int, Any]:
         Customer.optout_sms_date,
         Customer.marketing_basis,
         Site.country.label("site_country"),
+        Site.subdivision.label("site_subdivision"),
     ).outerjoin(Site, Site.id == Customer.site_id)
     for chunk in _chunks(ids):
         for row in conn.execute(query.where(Customer.id.in_(chunk))):
@@ -438,7 +439,9 @@ def build_funnel(
                 row.vehicle_id,
                 customer_name(fact) if fact else str(row.customer_id),
                 phone,
-                market_for_country(fact.site_country if fact and fact.site_country else region),
+                market_for_site(fact.site_country, fact.site_subdivision)
+                if fact and fact.site_country
+                else market_for_site(region),
                 merge,
             )
         )
@@ -579,8 +582,8 @@ def apply_body(
     send_times: dict[str, dt.datetime] = {}
     for market in sorted({r.market for r in funnel.kept}):
         if kind is SmsKind.MARKETING:
-            window = settings.windows.get(market) or settings.windows["FR"]
-            send_times[market] = window.next_allowed(requested)
+            window = window_for(settings.windows, market)
+            send_times[market] = window.next_allowed(requested, market)
         else:
             send_times[market] = requested
     return SmsPlan(kind, body, funnel, requested, send_times)

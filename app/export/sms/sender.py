@@ -59,7 +59,7 @@ from app.export.sms.gateway import (
 from app.export.sms.lease import SendingLease
 from app.export.sms.phones import DEFAULT_REGION, normalise, regions_for
 from app.export.sms.recipients import SmsPlan
-from app.export.sms.windows import SendWindow
+from app.export.sms.windows import SendWindow, window_for
 from app.i18n import _, format_date, ngettext
 from app.models import permissions
 from app.models.activity import ContactHistory
@@ -70,8 +70,6 @@ from app.models.enums import Channel, ContactChannel, MarketingBasis
 from app.models.sms import OPEN_STATUSES, SmsBatch, SmsKind, SmsMessage, SmsReply, SmsStatus
 
 STOP_SOURCE = "SMS STOP"
-
-
 
 
 def new_key() -> str:
@@ -148,6 +146,8 @@ class SendSummary:
     replies: int = 0
     #: Unknown outcomes the provider, asked by reference, said it had.
     resolved: int = 0
+    #: Waiting messages whose time was past by more than the settings' days: never sent.
+    expired: int = 0
     #: Set when the run stopped early (gateway unavailable); the rest stays pending.
     stopped: str | None = None
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -230,6 +230,7 @@ def send_due(
     windows: dict[str, SendWindow] | None = None,
     clock: Clock | None = None,
     read_replies: bool = True,
+    expire_days: int | None = None,
 ) -> SendSummary:
     """Hand every due message to *gateway* (see the module docstring); resumable at any point.
 
@@ -239,6 +240,8 @@ def send_due(
     default: the computer's clock, or *now* when given). *progress(done, total)* is called
     after each message; it may raise to stop (the messages not handed yet stay as they are).
     *read_replies*: the provider's replies are read (STOP applied) before anything is sent.
+    *expire_days*: messages waiting longer than that past their time expire first
+    (:func:`expire_waiting`; the settings' ``expire_days``).
     """
     if clock is None:
         clock = (lambda: now) if now is not None else system_clock  # type: ignore[assignment,return-value]
@@ -255,7 +258,32 @@ def send_due(
             windows,
             clock,  # type: ignore[arg-type]
             read_replies,
+            expire_days,
         )
+
+
+def expire_waiting(database: Database, days: int, now: dt.datetime | None = None) -> int:
+    """Scheduled or pending messages never handed over whose time (``scheduled_for``) is more
+    than *days* old become ``expired``, a final state: they are never sent afterwards (a
+    garage's "see you Saturday" must not arrive on Tuesday). Returns how many."""
+    now_utc = to_utc(now) if now is not None else utcnow()
+    limit = now_utc - dt.timedelta(days=days)
+    reason = ngettext(
+        "not sent within {n} day of its time: expired on {date}",
+        "not sent within {n} days of its time: expired on {date}",
+        days,
+    ).format(n=days, date=format_date(now_utc.date()))[:200]
+    with database.engine.begin() as conn:
+        result = conn.execute(
+            _MESSAGE.update()
+            .where(
+                _MESSAGE.c.status.in_([SmsStatus.SCHEDULED.value, SmsStatus.PENDING.value]),
+                _MESSAGE.c.handed_at.is_(None),
+                func.coalesce(_MESSAGE.c.scheduled_for, _MESSAGE.c.created_at) < limit,
+            )
+            .values(status=SmsStatus.EXPIRED.value, reason=reason)
+        )
+        return int(result.rowcount or 0)
 
 
 def mark_lost_unknown(database: Database) -> int:
@@ -285,6 +313,7 @@ def _send_due(
     windows: dict[str, SendWindow] | None,
     clock: Clock,
     read_replies: bool,
+    expire_days: int | None = None,
 ) -> SendSummary:
     summary = SendSummary()
     if read_replies:
@@ -296,6 +325,8 @@ def _send_due(
         summary.stops, summary.replies = read.stops, read.replies
     if not gateway.rehand_safe:
         mark_lost_unknown(database)
+    if expire_days:
+        summary.expired = expire_waiting(database, expire_days, now)
     if gateway.can_lookup:
         try:
             summary.resolved = resolve_unknown(database, gateway)
@@ -347,7 +378,9 @@ def _send_due(
                     continue
                 message.status = SmsStatus.PENDING
                 key = message.idempotency_key
-                outgoing.append(OutgoingSms(key, message.phone, message.text, sender_name))
+                outgoing.append(
+                    OutgoingSms(key, message.phone, message.text, sender_name, SmsKind(kind).value)
+                )
                 sent_info[key] = _Sent(
                     message.id,
                     message.customer_id,
@@ -429,9 +462,9 @@ def _check_window(
     for m in leaving:
         sent = info[m.key]
         if sent.kind is SmsKind.MARKETING:
-            window = windows.get(sent.market) or windows.get(sent.market[:2]) or windows.get("FR")
-            if window is not None and not window.allows(moment):
-                held.append((sent.id, to_utc(window.next_allowed(moment))))
+            window = window_for(windows, sent.market)
+            if not window.allows(moment, sent.market):
+                held.append((sent.id, to_utc(window.next_allowed(moment, sent.market))))
                 continue
         allowed.append(m)
     return allowed, held
@@ -535,6 +568,11 @@ def _record(
                     "user": sent.user,
                 }
             )
+    opted_out = [info[r.key].phone for r in results if r.opted_out and r.key in info]
+    if opted_out:
+        # the provider holds a STOP from that number: it goes on Cible's suppression list too
+        with database.session() as session:
+            record_replies(session, [Reply(phone, "STOP") for phone in opted_out], "provider")
     if not updates:
         return
     with database.engine.begin() as conn:
@@ -617,8 +655,8 @@ def apply_status_reports(session: Session, reports: list[StatusReport]) -> int:
         if report.status is None:
             continue
         message = _find(session, report)
-        if message is None or message.status in (SmsStatus.CANCELLED,):
-            continue
+        if message is None or message.status in (SmsStatus.CANCELLED, SmsStatus.EXPIRED):
+            continue  # never handed over: nothing the provider says can be about it
         if message.status is report.status:
             continue
         message.status = report.status
@@ -911,18 +949,30 @@ def waiting_sends(session: Session, now: dt.datetime | None = None) -> list[Wait
 def poll_statuses(
     database: Database, gateway: Gateway, *, days: int = 3, now: dt.datetime | None = None
 ) -> StatusSummary:
-    """Ask the provider for the statuses of recent sent messages and for replies."""
+    """Ask the provider for the statuses of recent sent messages, then for replies.
+
+    Only messages whose status is not final yet are asked about (``sent``: not ``delivered``,
+    ``failed`` or ``expired``), those sent in the last *days*: a message stops being polled as
+    soon as its status is final, or after *days*. A provider with a listing or report endpoint
+    (:attr:`Gateway.batch_statuses`: Twilio, Brevo) is asked once for all of them, by pages,
+    not once per message.
+    """
     now_utc = to_utc(now) if now is not None else utcnow()
     summary = StatusSummary()
     with database.session() as session:
         sent = session.execute(
-            select(SmsMessage.idempotency_key, SmsMessage.provider_id).where(
+            select(SmsMessage.idempotency_key, SmsMessage.provider_id, SmsMessage.sent_at)
+            .where(
                 SmsMessage.status == SmsStatus.SENT,
                 SmsMessage.sent_at >= now_utc - dt.timedelta(days=days),
             )
+            .order_by(SmsMessage.sent_at)
         ).all()
-    for i in range(0, len(sent), 100):
-        reports = gateway.statuses([(k, p) for k, p in sent[i : i + 100]])
+    pairs = [(k, p) for k, p, _when in sent]
+    since = sent[0][2] if sent else None
+    step = (len(pairs) or 1) if gateway.batch_statuses else 100
+    for i in range(0, len(pairs), step):
+        reports = gateway.statuses(pairs[i : i + step], since)
         with database.session() as session:
             summary.updated += apply_status_reports(session, reports)
     read = read_provider_replies(database, gateway)

@@ -22,7 +22,9 @@ from app.models.activity import Setting
 from app.models.demo import DEMO_SETTING
 
 SETTING_KEY = "sms"
-GATEWAYS = ("http", "outbox")
+#: Provider presets (:data:`app.export.sms.providers.PRESETS` describes each).
+PRESETS = ("ovh", "smsmode", "brevo", "twilio")
+GATEWAYS = ("http", "outbox", *PRESETS)
 
 
 class SettingsError(CibleError):
@@ -138,6 +140,12 @@ class SmsSettings:
     #: Accents of the customers' data that would force UCS-2 are replaced (LEFÈVRE → LEFEVRE):
     #: one accented capital in a name would otherwise halve the characters of that SMS.
     gsm_safe_values: bool = True
+    #: A scheduled or pending message not handed over within this many days of its time (the
+    #: computer was off, the send was left waiting) expires: it is never sent afterwards.
+    expire_days: int = 7
+    #: Provider presets (:mod:`app.export.sms.providers`): the values typed for each (account,
+    #: service name...; never a secret: those are in the keyring), by preset key.
+    providers: dict[str, dict[str, str]] = field(default_factory=dict)
     windows: dict[str, SendWindow] = field(default_factory=default_windows)
     #: The database is a demo one (invented customers whose random phone numbers may belong
     #: to real people): set by :func:`load_settings`, never saved; the HTTP gateway refuses it.
@@ -165,7 +173,9 @@ class SmsSettings:
         self.price  # noqa: B018 - raises if not a number
         if self.gateway not in GATEWAYS:
             raise SettingsError(
-                _("Unknown SMS gateway {value!r}: use http or outbox.").format(value=self.gateway)
+                _("Unknown SMS gateway {value!r}: use {names}.").format(
+                    value=self.gateway, names=", ".join(GATEWAYS)
+                )
             )
         name = self.sender_name.strip()
         if name and not (
@@ -181,6 +191,11 @@ class SmsSettings:
             )
         if self.recent_days < 0:
             raise SettingsError(_("The number of days since the last SMS cannot be negative."))
+        if self.expire_days < 1:
+            raise SettingsError(_("Waiting messages expire after one day at least."))
+        for key, values in self.providers.items():
+            if key not in PRESETS or not isinstance(values, dict):
+                raise SettingsError(_("Unknown SMS provider {key!r}.").format(key=key))
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -213,6 +228,13 @@ class SmsSettings:
             )
         settings = cls(http=http, windows=windows, **values)
         settings.recent_days = int(settings.recent_days)
+        settings.expire_days = int(settings.expire_days)
+        settings.providers = {
+            str(k): {str(n): str(v) for n, v in (vs or {}).items()}
+            if isinstance(vs, dict)
+            else vs
+            for k, vs in (settings.providers or {}).items()
+        }
         settings.validate()
         return settings
 

@@ -60,6 +60,7 @@ _NO_DATE = QDate(2000, 1, 1)
 _STATUS_COLOURS = {
     SmsStatus.FAILED: QColor("#b00020"),
     SmsStatus.CANCELLED: QColor("#777777"),
+    SmsStatus.EXPIRED: QColor("#777777"),
     SmsStatus.DELIVERED: QColor("#1b5e20"),
     SmsStatus.UNKNOWN: QColor("#b35c00"),
 }
@@ -423,10 +424,11 @@ class SmsLogWindow(QWidget):
                 gateway,
                 sender_name=settings.sender_name,
                 windows=settings.windows,
+                expire_days=settings.expire_days,
                 progress=lambda done, total: ctx.report(done, total),
             )
             polled = None
-            if gateway.kind == "http" and not summary.stopped:
+            if gateway.polls and not summary.stopped:
                 polled = poll_statuses(database, gateway)
             return summary, polled
 

@@ -74,6 +74,7 @@ class PendingSmsRunner(QObject):
                 gateway,
                 sender_name=settings.sender_name,
                 windows=settings.windows,
+                expire_days=settings.expire_days,
                 progress=lambda done, total: ctx.check_cancelled(),
             )
 

@@ -75,7 +75,7 @@ from app.export.sms.templates import (
     placeholders,
     save_template,
 )
-from app.export.sms.windows import MARKET_NAMES, market_region
+from app.export.sms.windows import market_name, market_region
 from app.models.db import Database
 from app.models.sms import SmsKind
 from app.query.target import Target
@@ -645,10 +645,9 @@ class SmsSendDialog(QDialog):
             return
         parts = []
         for market, when in deferred.items():
-            fr_name, en_name = MARKET_NAMES.get(market, (market, market))
             parts.append(
                 self.tr("%1: %2")
-                .replace("%1", fr_name if lang == "fr" else en_name)
+                .replace("%1", market_name(market, lang))
                 .replace("%2", i18n.format_datetime(when))
             )
         self.window_label.setText(
@@ -808,6 +807,7 @@ class SmsSendDialog(QDialog):
                     gateway,
                     sender_name=settings.sender_name,
                     windows=settings.windows,
+                    expire_days=settings.expire_days,
                     progress=lambda done, total: ctx.check_cancelled(),
                 )
             with database.engine.connect() as conn:  # refusals are read again now
@@ -829,6 +829,7 @@ class SmsSendDialog(QDialog):
                     gateway,
                     sender_name=settings.sender_name,
                     windows=settings.windows,
+                    expire_days=settings.expire_days,
                     batch_id=batch_id,
                     progress=lambda done, total: ctx.report(done, total),
                 )

@@ -1,6 +1,9 @@
-"""SMS settings: sender, opt-out mention, price, gateway (HTTP API or outbox file), windows.
+"""SMS settings: sender, opt-out mention, price, gateway (a provider preset, another provider's
+HTTP API, or the outbox file), windows.
 
-The gateway's API key or password goes to the system keyring, never to the database.
+A provider preset (OVHcloud, smsmode, Brevo, Twilio: :mod:`app.export.sms.providers`) asks only
+for its credentials. API keys, tokens and passwords go to the system keyring, never to the
+database. "Send a test SMS to my number" tries the gateway as typed, before saving.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import CibleError
-from app.export.sms.gateway import store_secret
+from app.export.sms.gateway import HttpGateway, load_secret, store_secret
+from app.export.sms.providers import PRESETS, preset_secrets, send_test_sms, store_preset_secrets
 from app.export.sms.settings import (
     HttpConfig,
     SettingsError,
@@ -41,8 +45,10 @@ from app.export.sms.settings import (
     save_settings,
 )
 from app.export.sms.windows import MARKET_NAMES, MARKETS, SendWindow
+from app.i18n import _ as core_text
 from app.i18n import format_number, language
 from app.models.db import Database
+from app.models.sms import SmsStatus
 from app.ui import tasks
 from app.ui.fit import fit_to_screen
 
@@ -52,6 +58,8 @@ class SmsSettingsDialog(QDialog):
 
     saved = Signal(object)
     failed = Signal(str)
+    #: The outcome of "Send a test SMS to my number", as shown.
+    tested = Signal(str)
 
     def __init__(
         self,
@@ -64,14 +72,18 @@ class SmsSettingsDialog(QDialog):
         self.database = database
         self._tasks = task_manager
         self.settings = SmsSettings()
+        #: Typed values of each provider preset (kept when another one is chosen).
+        self._provider_values: dict[str, dict[str, str]] = {}
+        self._shown_preset: str | None = None
+        self.credential_edits: dict[str, QLineEdit] = {}
         self.setWindowTitle(self.tr("SMS settings"))
         self._build()
-        fit_to_screen(self, 760, 620)
+        fit_to_screen(self, 900, 620)
         self._load()
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        tabs = QTabWidget()
+        tabs = self.tabs = QTabWidget()
         tabs.addTab(self._general_tab(), self.tr("General"))
         tabs.addTab(self._gateway_tab(), self.tr("Gateway"))
         tabs.addTab(self._windows_tab(), self.tr("Send windows"))
@@ -130,6 +142,16 @@ class SmsSettingsDialog(QDialog):
         form.addRow(self.tr("Opt-out mention"), self._required(self.optout_edit))
         form.addRow(self.tr("Price per segment (€)"), self.price_edit)
         form.addRow(self.tr("Skip marketing SMS to customers texted in the last"), self.recent_spin)
+        self.expire_spin = QSpinBox()
+        self.expire_spin.setRange(1, 365)
+        self.expire_spin.setSuffix(self.tr(" days"))
+        self.expire_spin.setToolTip(
+            self.tr(
+                "A scheduled or waiting message that could not leave within this many days of "
+                "its time (computer off…) is marked expired and never sent"
+            )
+        )
+        form.addRow(self.tr("Waiting messages expire after"), self.expire_spin)
         self.gsm_safe_check = QCheckBox(
             self.tr("Replace the accents of names and data that would force UCS-2 (È → E)")
         )
@@ -141,20 +163,44 @@ class SmsSettingsDialog(QDialog):
 
     def _gateway_tab(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        layout = QVBoxLayout(page)
+        top = QFormLayout()
         self.gateway_combo = QComboBox()
         self.gateway_combo.addItem(
             self.tr("Outbox file (upload to the provider's portal)"), "outbox"
         )
-        self.gateway_combo.addItem(self.tr("Provider's HTTP API"), "http")
+        for key, preset in PRESETS.items():
+            self.gateway_combo.addItem(preset.name, key)
+        self.gateway_combo.addItem(self.tr("Other provider: HTTP API to describe"), "http")
         self.gateway_combo.currentIndexChanged.connect(self._gateway_changed)
         self.outbox_edit = QLineEdit()
         self.outbox_edit.setPlaceholderText(self.tr("Default: sms-outbox next to the database"))
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse_outbox)
-        outbox_row = QHBoxLayout()
+        self.outbox_row = QWidget()
+        outbox_row = QHBoxLayout(self.outbox_row)
+        outbox_row.setContentsMargins(0, 0, 0, 0)
         outbox_row.addWidget(self.outbox_edit, 1)
         outbox_row.addWidget(browse)
+        top.addRow(self.tr("Gateway"), self.gateway_combo)
+        self.outbox_label = QLabel(self.tr("Outbox folder"))
+        top.addRow(self.outbox_label, self.outbox_row)
+        layout.addLayout(top)
+
+        # a provider preset: only its credentials
+        self.provider_box = QWidget()
+        self.provider_form = QFormLayout(self.provider_box)
+        self.provider_form.setContentsMargins(0, 0, 0, 0)
+        self.provider_note = QLabel()
+        self.provider_note.setWordWrap(True)
+        self.provider_note.setOpenExternalLinks(True)
+        self.provider_note.setObjectName("provider_note")
+        layout.addWidget(self.provider_box)
+
+        # any other provider: the HTTP mapping
+        self.http_box = QWidget()
+        form = QFormLayout(self.http_box)
+        form.setContentsMargins(0, 0, 0, 0)
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://api.example.com/sms")
         self.body_combo = QComboBox()
@@ -208,8 +254,6 @@ class SmsSettingsDialog(QDialog):
         self.timeout_spin.setRange(1, 120)
         self.timeout_spin.setSuffix(" s")
 
-        form.addRow(self.tr("Gateway"), self.gateway_combo)
-        form.addRow(self.tr("Outbox folder"), outbox_row)
         form.addRow(self.tr("URL (HTTPS)"), self.url_edit)
         form.addRow(self.tr("Request body"), self.body_combo)
         form.addRow(self.tr("Authentication"), self.auth_combo)
@@ -235,7 +279,81 @@ class SmsSettingsDialog(QDialog):
             self.status_field_edit, self.delivered_edit, self.failed_edit,
             self.replies_url_edit, self.rate_spin, self.retries_spin, self.timeout_spin,
         ]  # fmt: skip
+        layout.addWidget(self.http_box)
+
+        # try the gateway as typed
+        self.test_box = QWidget()
+        test_row = QHBoxLayout(self.test_box)
+        test_row.setContentsMargins(0, 8, 0, 0)
+        self.test_number_edit = QLineEdit()
+        self.test_number_edit.setPlaceholderText(self.tr("Your mobile number"))
+        self.test_number_edit.setAccessibleName(self.tr("Your mobile number"))
+        self.test_button = QPushButton(self.tr("Send a test SMS to my number"))
+        self.test_button.clicked.connect(self.send_test)
+        test_row.addWidget(self.test_number_edit, 1)
+        test_row.addWidget(self.test_button)
+        layout.addWidget(self.test_box)
+        layout.addStretch(1)
         return page
+
+    def _show_preset(self, key: str | None) -> None:
+        """The credential fields of preset *key* (none: hidden); the values typed for the
+        preset shown before are kept."""
+        self._remember_preset()
+        while self.provider_form.rowCount():
+            self.provider_form.removeRow(0)
+        self.credential_edits = {}
+        self._shown_preset = key
+        self.provider_box.setVisible(key is not None)
+        if key is None:
+            return
+        preset = PRESETS[key]
+        values = self._provider_values.get(key) or self.settings.providers.get(key, {})
+        for credential in preset.credentials:
+            edit = QLineEdit()
+            edit.setObjectName(f"credential_{credential.key}")
+            label = core_text(credential.label)
+            if credential.secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+                edit.setPlaceholderText(
+                    self.tr("Kept in the system keyring; leave empty to keep the current one")
+                )
+            else:
+                edit.setText(values.get(credential.key, ""))
+                if credential.optional:
+                    edit.setPlaceholderText(self.tr("optional"))
+            self.credential_edits[credential.key] = edit
+            self.provider_form.addRow(label, edit)
+        self.provider_note = QLabel(
+            self.tr("%1 Documentation followed: %2")
+            .replace("%1", core_text(preset.sender_rule))
+            .replace("%2", f'<a href="{preset.doc_url}">{preset.doc_url}</a>')
+        )
+        self.provider_note.setObjectName("provider_note")
+        self.provider_note.setWordWrap(True)
+        self.provider_note.setOpenExternalLinks(True)
+        self.provider_form.addRow(self.provider_note)
+
+    def _remember_preset(self) -> None:
+        key = self._shown_preset
+        if key is None:
+            return
+        values = dict(self._provider_values.get(key) or self.settings.providers.get(key, {}))
+        for credential in PRESETS[key].credentials:
+            edit = self.credential_edits.get(credential.key)
+            if edit is not None and not credential.secret:
+                values[credential.key] = edit.text().strip()
+        self._provider_values[key] = values
+
+    def _typed_secrets(self) -> dict[str, str]:
+        key = self._shown_preset
+        if key is None:
+            return {}
+        return {
+            c.key: self.credential_edits[c.key].text()
+            for c in PRESETS[key].credentials
+            if c.secret and self.credential_edits[c.key].text()
+        }
 
     def _windows_tab(self) -> QWidget:
         page = QWidget()
@@ -244,7 +362,8 @@ class SmsSettingsDialog(QDialog):
             self.tr(
                 "Marketing SMS are sent only inside these hours (local time of each market); "
                 "write HH:MM-HH:MM, or leave a day empty for no sending. Service messages are "
-                "exempt."
+                "exempt. The public holidays are those of each site's canton or province when "
+                "the site has one (its subdivision, e.g. CH-VD, CA-QC)."
             )
         )
         note.setWordWrap(True)
@@ -259,7 +378,8 @@ class SmsSettingsDialog(QDialog):
         self.windows_table.setVerticalHeaderLabels(
             [MARKET_NAMES[m][0 if fr else 1] for m in MARKETS]
         )
-        self.windows_table.horizontalHeader().setDefaultSectionSize(92)
+        self.windows_table.horizontalHeader().setDefaultSectionSize(84)
+        self.windows_table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(note)
         layout.addWidget(self.windows_table, 1)
         return page
@@ -283,6 +403,9 @@ class SmsSettingsDialog(QDialog):
         self.optout_edit.setText(settings.optout_mention)
         self.price_edit.setText(price_text(settings.price_per_segment))
         self.recent_spin.setValue(settings.recent_days)
+        self.expire_spin.setValue(settings.expire_days)
+        self._provider_values = {}
+        self._shown_preset = None
         self.gsm_safe_check.setChecked(settings.gsm_safe_values)
         self.gateway_combo.setCurrentIndex(self.gateway_combo.findData(settings.gateway))
         self.outbox_edit.setText(settings.outbox_dir)
@@ -319,10 +442,12 @@ class SmsSettingsDialog(QDialog):
         self._gateway_changed()
 
     def _gateway_changed(self, *args: Any) -> None:
-        http = self.gateway_combo.currentData() == "http"
-        for widget in self._http_widgets:
-            widget.setEnabled(http)
-        self.outbox_edit.setEnabled(not http)
+        gateway = self.gateway_combo.currentData()
+        self.http_box.setVisible(gateway == "http")
+        self.outbox_label.setVisible(gateway == "outbox")
+        self.outbox_row.setVisible(gateway == "outbox")
+        self._show_preset(gateway if gateway in PRESETS else None)
+        self.test_box.setVisible(gateway != "outbox")
 
     def _browse_outbox(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -395,6 +520,8 @@ class SmsSettingsDialog(QDialog):
                     "time_zone": self.settings.windows[market].time_zone,
                 },
             )
+        self._remember_preset()
+        providers = {**self.settings.providers, **self._provider_values}
         settings = SmsSettings(
             sender_name=self.sender_edit.text().strip(),
             optout_mention=self.optout_edit.text().strip(),
@@ -403,6 +530,8 @@ class SmsSettingsDialog(QDialog):
             http=http,
             outbox_dir=self.outbox_edit.text().strip(),
             recent_days=self.recent_spin.value(),
+            expire_days=self.expire_spin.value(),
+            providers={k: v for k, v in providers.items() if k in PRESETS},
             gsm_safe_values=self.gsm_safe_check.isChecked(),
             windows=windows,
         )
@@ -417,10 +546,13 @@ class SmsSettingsDialog(QDialog):
             return
         database = self.database
         secret = self.secret_edit.text()
+        preset, typed = self._shown_preset, self._typed_secrets()
 
         def work(ctx: tasks.TaskContext) -> SmsSettings:
-            if secret:
+            if secret and settings.gateway == "http":
                 store_secret(settings.http, secret)
+            if preset is not None and typed:
+                store_preset_secrets(preset, settings.providers.get(preset, {}), typed)
             with database.session() as session:
                 save_settings(session, settings)
             return settings
@@ -432,6 +564,9 @@ class SmsSettingsDialog(QDialog):
         self.buttons.setEnabled(True)
         self.settings = settings
         self.secret_edit.clear()
+        for edit in self.credential_edits.values():
+            if edit.echoMode() is QLineEdit.EchoMode.Password:
+                edit.clear()
         self.saved.emit(settings)
         self.accept()
 
@@ -440,6 +575,58 @@ class SmsSettingsDialog(QDialog):
         message = str(error)
         self.message_label.setText(message)
         self.failed.emit(message)
+
+    # -- test SMS ---------------------------------------------------------------------------
+    def send_test(self) -> None:
+        """Send one SMS to the number typed, through the gateway as typed (not saved yet)."""
+        number = self.test_number_edit.text().strip()
+        if not number:
+            self._tested(self.tr("Type your mobile number first."))
+            return
+        try:
+            settings = self.collect()
+        except CibleError as error:
+            self._tested(str(error))
+            return
+        preset, typed = self._shown_preset, self._typed_secrets()
+        http_secret = self.secret_edit.text()
+        name = PRESETS[preset].name if preset else settings.http.url
+
+        def work(ctx: tasks.TaskContext) -> Any:
+            if preset is not None:
+                values = settings.providers.get(preset, {})
+                secrets = {**preset_secrets(preset, values), **typed}
+                gateway: HttpGateway = PRESETS[preset].gateway_class(values, secrets, retries=1)
+            else:
+                config = settings.http
+                secret = http_secret or (load_secret(config) if config.auth != "none" else None)
+                gateway = HttpGateway(config, secret)
+            return send_test_sms(gateway, number, settings.sender_name)
+
+        def done(result: Any) -> None:
+            self.test_button.setEnabled(True)
+            if result.status is SmsStatus.SENT:
+                self._tested(
+                    self.tr("Test SMS accepted by %1 (message %2): check your phone.")
+                    .replace("%1", name)
+                    .replace("%2", result.provider_id or "?")
+                )
+            else:
+                self._tested(
+                    self.tr("The test SMS was not accepted: %1").replace("%1", result.reason or "")
+                )
+
+        def failed(error: BaseException) -> None:
+            self.test_button.setEnabled(True)
+            self._tested(str(error))
+
+        self.test_button.setEnabled(False)
+        self.message_label.setText(self.tr("Sending a test SMS…"))
+        self._runner().run(work, done, failed, owner=self)
+
+    def _tested(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.tested.emit(text)
 
 
 def price_text(value: str) -> str:

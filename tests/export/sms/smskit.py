@@ -33,8 +33,8 @@ def build_sms_sample(db: Database) -> dict[str, int]:
     """Customers that exercise every step of the SMS funnel. Returns name → customer id."""
     with db.session() as s:
         tours = Site(code="TRS", name="Garage de Tours", country="FR")
-        geneve = Site(code="GVA", name="Garage de Genève", country="CH")
-        quebec = Site(code="QC", name="Garage de Québec", country="CA")
+        geneve = Site(code="GVA", name="Garage de Genève", country="CH", subdivision="CH-GE")
+        quebec = Site(code="QC", name="Garage de Québec", country="CA", subdivision="CA-QC")
         tallinn = Site(code="TLL", name="Tallinna Auto", country="EE")
         s.add_all([tours, geneve, quebec, tallinn])
 

@@ -26,9 +26,12 @@ from app.export.sms.windows import (
     SendWindow,
     WindowError,
     default_windows,
-    easter,
     holidays,
     market_for_country,
+    market_for_site,
+    market_name,
+    normalise_subdivision,
+    window_for,
 )
 from app.models.sms import SmsKind, SmsTemplate
 
@@ -92,9 +95,7 @@ def test_best_mobile_prefers_a_mobile_in_any_field() -> None:
 # -- windows ------------------------------------------------------------------------------------
 
 
-def test_easter_and_french_holidays_2026() -> None:
-    assert easter(2026) == dt.date(2026, 4, 5)
-    assert easter(2025) == dt.date(2025, 4, 20)
+def test_french_holidays_2026() -> None:
     days = holidays("FR", 2026)
     assert dt.date(2026, 4, 6) in days  # lundi de Pâques
     assert dt.date(2026, 5, 14) in days  # Ascension
@@ -105,10 +106,60 @@ def test_easter_and_french_holidays_2026() -> None:
 
 def test_other_markets_have_their_own_holidays() -> None:
     assert dt.date(2026, 8, 1) in holidays("CH", 2026)
-    assert dt.date(2026, 6, 24) in holidays("CA-QC", 2026)
+    assert dt.date(2026, 5, 14) in holidays("CH", 2026)  # Ascension, federal
+    assert dt.date(2026, 6, 24) in holidays("CA-QC", 2026)  # Saint-Jean-Baptiste
     assert dt.date(2026, 5, 18) in holidays("CA-QC", 2026)  # patriots: Monday before 25 May
     assert dt.date(2026, 2, 24) in holidays("EE", 2026)
+    assert dt.date(2026, 6, 23) in holidays("EE", 2026)  # Võidupüha
+    assert dt.date(2027, 6, 23) in holidays("EE", 2027)
     assert dt.date(2026, 7, 14) not in holidays("CH", 2026)
+
+
+@pytest.mark.parametrize(
+    ("region", "day", "off"),
+    [
+        ("CH-VD", dt.date(2026, 9, 21), True),  # lundi du Jeûne fédéral (third Sunday + 1)
+        ("CH-VD", dt.date(2027, 9, 20), True),
+        ("CH-GE", dt.date(2026, 9, 21), False),  # Geneva fasts on a Thursday instead
+        ("CH-GE", dt.date(2026, 9, 10), True),  # Jeûne genevois
+        ("CH", dt.date(2026, 9, 21), False),
+        ("CA-QC", dt.date(2026, 6, 24), True),  # Saint-Jean-Baptiste
+        ("CA-ON", dt.date(2026, 6, 24), False),
+        ("CA-ON", dt.date(2026, 2, 16), True),  # Family Day (Ontario)
+        ("CA-QC", dt.date(2026, 2, 16), False),
+        ("FR-57", dt.date(2026, 12, 26), True),  # Moselle: Saint-Étienne
+        ("FR-67", dt.date(2026, 4, 3), True),  # Alsace: Good Friday
+        ("FR-37", dt.date(2026, 12, 26), False),
+        ("EE", dt.date(2026, 6, 23), True),
+    ],
+)
+def test_the_window_follows_the_site_canton_or_province(region, day, off) -> None:
+    window = window_for(default_windows(), region)
+    assert (day in holidays(region, day.year)) is off
+    moment = dt.datetime.combine(day, dt.time(12, 0))
+    if window.hours[day.weekday()] is not None:
+        assert window.allows(moment, region) is not off
+
+
+def test_a_vaud_site_waits_for_the_day_after_the_jeune_federal() -> None:
+    window = window_for(default_windows(), "CH-VD")
+    assert window.market == "CH"
+    # Saturday 19 September 2026, 20:30 in Lausanne: Sunday, then Monday the Jeûne fédéral
+    friday = dt.datetime(2026, 9, 19, 18, 30, tzinfo=dt.UTC)
+    assert window.next_allowed(friday, "CH-VD") == dt.datetime(2026, 9, 22, 6, 0, tzinfo=dt.UTC)
+    assert window.next_allowed(friday, "CH-GE") == dt.datetime(2026, 9, 21, 6, 0, tzinfo=dt.UTC)
+
+
+def test_a_province_sends_in_its_own_time_zone() -> None:
+    window = window_for(default_windows(), "CA-BC")
+    assert window.market == "CA"
+    # 09:00 in Toronto is 06:00 in Vancouver: not yet
+    toronto_nine = dt.datetime(2026, 5, 20, 13, 0, tzinfo=dt.UTC)
+    assert window.allows(toronto_nine, "CA-ON")
+    assert not window.allows(toronto_nine, "CA-BC")
+    assert window.next_allowed(toronto_nine, "CA-BC") == dt.datetime(
+        2026, 5, 20, 16, 0, tzinfo=dt.UTC
+    )
 
 
 def at(text: str) -> dt.datetime:
@@ -204,8 +255,35 @@ def test_bad_windows_are_refused(hours) -> None:
 
 def test_markets_of_countries() -> None:
     assert market_for_country("fr") == "FR"
-    assert market_for_country("CA") == "CA-QC"
+    assert market_for_country("CA") == "CA"  # not every Canadian site is in Quebec
     assert market_for_country("DE") == "FR"
+
+
+def test_the_market_comes_from_the_site_subdivision() -> None:
+    assert market_for_site("CA", "CA-QC") == "CA-QC"
+    assert market_for_site("CA", "CA-ON") == "CA-ON"
+    assert market_for_site("CH", "CH-VD") == "CH-VD"
+    assert market_for_site("CH", "FR-37") == "CH"  # a subdivision of another country is ignored
+    assert market_for_site("DE", "DE-BY") == "FR"
+    assert window_for(default_windows(), "CA-QC").market == "CA-QC"
+    assert window_for(default_windows(), "CA-ON").market == "CA"
+    assert window_for(default_windows(), "FR-37").market == "FR"
+    assert market_name("CH-VD", "fr") == "Suisse (VD)"
+    assert market_name("CA-QC", "fr") == "Québec"
+
+
+@pytest.mark.parametrize(
+    ("value", "country", "stored"),
+    [("ch-vd", None, "CH-VD"), ("VD", "CH", "CH-VD"), ("", "CH", None), ("FR-971", "FR", "FR-971")],
+)
+def test_subdivisions_are_normalised(value, country, stored) -> None:
+    assert normalise_subdivision(value, country) == stored
+
+
+@pytest.mark.parametrize(("value", "country"), [("CH-VD", "FR"), ("Vaud", "CH"), ("C-V", None)])
+def test_bad_subdivisions_are_refused(value, country) -> None:
+    with pytest.raises(WindowError):
+        normalise_subdivision(value, country)
 
 
 # -- templates ----------------------------------------------------------------------------------

@@ -78,7 +78,7 @@ def test_marketing_funnel_counts_and_reasons(sms_db) -> None:
     got = {names_by_id(ids)[r.customer_id]: r.phone.e164 for r in result.recipients}
     assert got == {k: PHONES[k] for k in MARKETING_RECIPIENTS}
     markets = {names_by_id(ids)[r.customer_id]: r.market for r in result.recipients}
-    assert markets["rossi"] == "CH" and markets["tremblay"] == "CA-QC" and markets["tamm"] == "EE"
+    assert markets["rossi"] == "CH-GE" and markets["tremblay"] == "CA-QC" and markets["tamm"] == "EE"
     dupre = next(r for r in result.recipients if r.customer_id == ids["dupre"])
     assert dupre.text == (
         "Bonjour M. Dupré, votre garage vous invite aux portes ouvertes.\nSTOP au 36111"

@@ -23,15 +23,20 @@ from app.ui.sms import PendingSmsRunner, SmsLogWindow, SmsSettingsDialog
 LATER = NOW + dt.timedelta(minutes=1)
 
 
-def batch(db, body: str, kind: SmsKind, campaign: str, *, at=None) -> int:
+def batch(db, body: str, kind: SmsKind, campaign: str, *, at=None, now=NOW) -> int:
     with db.session() as s:
         settings = load_settings(s)
     with db.engine.connect() as conn:
-        the_plan = plan_send(conn, everyone(), body, kind, settings, at=at, now=NOW)
+        the_plan = plan_send(conn, everyone(), body, kind, settings, at=at, now=now)
     with db.session() as s:
         return create_batch(
-            s, the_plan, campaign=campaign, gateway="outbox", user="anne", now=NOW
+            s, the_plan, campaign=campaign, gateway="outbox", user="anne", now=now
         ).id
+
+
+def today() -> dt.datetime:
+    """Now: a message due long ago (NOW, May 2026) has expired by the time the window runs."""
+    return dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture
@@ -146,7 +151,8 @@ def test_import_a_report_from_the_window(qtbot, log_db, manager, tmp_path) -> No
 def test_send_pending_now_from_the_window(qtbot, sms_db, manager, tmp_path) -> None:
     db, _ = sms_db
     save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path))
-    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")  # due, never handed
+    # due, never handed
+    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier", now=today())
     window = open_log(qtbot, db, manager)
     assert set(column(window, "status")) == {"Pending"}
     with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
@@ -195,7 +201,7 @@ def test_pending_runner_sends_what_is_due(qtbot, sms_db, manager, tmp_path) -> N
     db, _ = sms_db
     save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path))
     runner = PendingSmsRunner(db, task_manager=manager, interval_ms=60_000)
-    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")
+    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier", now=today())
     with qtbot.waitSignal(runner.finished, timeout=10_000) as blocker:
         runner.run_now()
     assert blocker.args[0].exported == 7
@@ -335,3 +341,17 @@ def test_an_empty_opt_out_mention_is_marked_required_not_shown_as_a_grey_example
     assert not hint.isVisibleTo(dialog)
     dialog.optout_edit.clear()
     assert hint.isVisibleTo(dialog)
+
+
+def test_a_message_waiting_too_long_expires_and_the_log_says_so(
+    qtbot, sms_db, manager, tmp_path
+) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, gateway="outbox", outbox_dir=str(tmp_path), expire_days=7)
+    batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")  # due in May 2026
+    window = open_log(qtbot, db, manager)
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        window.send_pending()
+    assert blocker.args[0].startswith("0 sent, 0 written to the outbox file")
+    qtbot.waitUntil(lambda: set(column(window, "status")) == {"Expired, not sent"}, timeout=10_000)
+    assert not list(tmp_path.glob("cible-sms-outbox-*"))
