@@ -178,7 +178,12 @@ def test_warranty_and_internal_invoices(database, tmp_path):
     }
 
 
-def test_dry_run_and_cancel_leave_the_database_byte_identical(database, db_path, tmp_path):
+def test_dry_run_and_cancel_leave_the_database_byte_identical(
+    database, db_path, tmp_path, monkeypatch
+):
+    from app.dms import load
+
+    monkeypatch.setattr(load, "BATCH", 500)  # three batches
     lines = ["N° client;Site;Nom;CP"] + [f"{i};TRS;NOM{i};37000" for i in range(1, 1300)]
     path = write_csv(tmp_path / "big.csv", lines)
     run(database, EXAMPLES / "clients_irium.csv", FileKind.CUSTOMERS)
@@ -213,6 +218,7 @@ def test_an_error_rolls_everything_back(database, db_path, tmp_path, monkeypatch
     path = write_csv(tmp_path / "big.csv", lines)
     from app.dms import load
 
+    monkeypatch.setattr(load, "BATCH", 500)  # two batches
     original = load._CustomerWriter.write
     calls = []
 
