@@ -183,7 +183,7 @@ def import_file(
     kind = FileKind(kind)
     today = today or dt.date.today()
     if layout is None:
-        layout = sniff(path)
+        layout = sniff(path, sheet=profile.sheet if profile is not None else None)
         if profile is not None:
             layout = profile.layout_for(layout)
             from app.dms.sniff import with_headers
