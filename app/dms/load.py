@@ -410,6 +410,13 @@ class _Writer:
         customer, its country default come from :meth:`write_customers`."""
         return self._values("customer", row)
 
+    def _merged_values(self, rows: list[ImportRow]) -> dict[str, Any]:
+        """A customer's columns from the rows naming them, in file order (the later row wins)."""
+        values = self.customer_values(rows[0])
+        for row in rows[1:]:
+            values.update(self.customer_values(row))
+        return values
+
     def _literal(self, column: Any, value: Any) -> Any:
         """*value* written in the SQL of *column*'s dialect (for constants only, never data)."""
         sql = literal(value, column.type).compile(
@@ -576,21 +583,24 @@ class _Writer:
     def write_customers(self, rows: list[ImportRow]) -> dict[tuple[int | None, str], int]:
         """Upsert the customers the rows name (the later row wins); return key → id."""
         self._keys.clear()  # the rows' keys, kept while their batch is written
+        # The owner's columns of a vehicles, invoices or sales file create a customer Cible
+        # does not know yet; a known customer is changed by the customers file only.
+        fill_only = self.kind is not FileKind.CUSTOMERS
         records: dict[tuple, dict[str, Any]] = {}
+        named: dict[tuple, list[ImportRow]] = {}
         permissions: dict[tuple, list[IncomingPermission]] = {}
         with_permissions = bool(self._permission_channels) or self._basis
         for row in rows:
             key = self._customer_key(row)
-            values = self.customer_values(row)
-            held = records.get(key)
-            if held is None:
-                records[key] = values
-            else:
-                held.update(values)
+            named.setdefault(key, []).append(row)
             if with_permissions:
                 incoming = self._incoming(row)
                 if incoming:
                     permissions[key] = incoming
+        if not fill_only:
+            for key, its_rows in named.items():
+                records[key] = self._merged_values(its_rows)
+        # Only the keys are read back for a fill-only file: its known customers stay as they are.
         columns = sorted({c for v in records.values() for c in v})
         wanted = [
             CUSTOMER.c.id,
@@ -600,7 +610,7 @@ class _Writer:
         ]
         wanted += [CUSTOMER.c[f"optout_{ch.value}"] for ch in self._permission_channels]
         wanted += [CUSTOMER.c[f"optout_{ch.value}_date"] for ch in self._permission_channels]
-        refs = [ref for _site, ref in records]
+        refs = [ref for _site, ref in named]
         existing = {
             (r["site_id"], r["dms_ref"]): r
             for r in self._select_by_site(CUSTOMER, wanted, CUSTOMER.c.dms_ref, refs)
@@ -609,10 +619,10 @@ class _Writer:
         holders: dict[str, list[dict]] = {}
         for r in existing.values():
             holders.setdefault(r["dms_ref"], []).append(r)
-        for key in records:
+        for key in named:
             if key[0] is None and key not in existing and len(holders.get(key[1], ())) == 1:
                 existing[key] = holders[key[1]][0]
-        missing = [k for k in records if k not in existing]
+        missing = [k for k in named if k not in existing]
         if missing:
             aliases = self._select_by_site(
                 ALIAS,
@@ -629,6 +639,11 @@ class _Writer:
                 for key in missing:
                     if key in survivors and survivors[key] in by_id:
                         existing[key] = by_id[survivors[key]]
+        if fill_only:  # the values of the new customers only
+            records = {
+                key: {} if key in existing else self._merged_values(its_rows)
+                for key, its_rows in named.items()
+            }
         ids = self._upsert(
             CUSTOMER,
             "customer",
@@ -639,9 +654,7 @@ class _Writer:
                 "dms_ref": key[1],
                 "country": values.get("country") or self.country,
             },
-            # The owner's columns of a vehicles, invoices or sales file create a customer Cible
-            # does not know yet; a known customer is changed by the customers file only.
-            fill_only=self.kind is not FileKind.CUSTOMERS,
+            fill_only=fill_only,
             lookup=self._customer_ids,
         )
         if permissions:
