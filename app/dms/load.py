@@ -61,7 +61,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import any_ as sql_any
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.dms.fields import TABLES, FileKind, fields_for
 from app.dms.profile import Profile
@@ -705,11 +705,24 @@ class _Writer:
 
     def _apply_permissions(self, permissions, ids, existing) -> None:
         outcome = self.outcome
-        for key, incoming in permissions.items():
-            held = existing.get(key)
-            if held is not None and all(self._nothing_new(item, held) for item in incoming):
-                continue
-            customer = self.session.get(Customer, ids[key])
+        news = {
+            key: incoming
+            for key, incoming in permissions.items()
+            if existing.get(key) is None
+            or not all(self._nothing_new(item, existing[key]) for item in incoming)
+        }
+        # The customers concerned, with their history and site, in one query per part.
+        loaded: dict[int, Customer] = {}
+        wanted = [ids[key] for key in news]
+        for part in _chunks(wanted):
+            query = (
+                select(Customer)
+                .where(Customer.id.in_(part))
+                .options(selectinload(Customer.permission_events), selectinload(Customer.site))
+            )
+            loaded.update((c.id, c) for c in self.session.scalars(query))
+        for key, incoming in news.items():
+            customer = loaded[ids[key]]
             recorded = apply_import_permissions(
                 self.session, customer, incoming, self.source, self.today, self.who
             )
