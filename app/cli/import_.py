@@ -1,5 +1,6 @@
-"""``python -m app import FILE --db DB [--profile NAME|PROFILE.json] [--kind KIND] [--dry-run]
-[--report REPORT.xlsx] [--lang fr|en]``: the nightly import of a DMS extract.
+"""``python -m app import FILE --db DB [--profile NAME|PROFILE.json] [--kind KIND]
+[--sheet NAME] [--save-profile NAME] [--dry-run] [--report REPORT.xlsx] [--lang fr|en]``:
+the nightly import of a DMS extract.
 
 The file is read and validated, then written in one transaction (:func:`app.dms.load.import_file`):
 customers by DMS reference, vehicles by VIN then plate, invoices by number, sales by order
@@ -7,6 +8,12 @@ number; refusals are only ever added. Without ``--profile`` the profile saved in
 whose columns the file has applies by itself, else the columns are recognised by their headers.
 The database is created, or upgraded after a backup, when needed (not by a dry run, which
 writes nothing).
+
+``--sheet`` reads that sheet of a workbook (by default the profile's, else the first one; a
+name that is not there is refused with the list of the sheets). ``--save-profile NAME`` saves
+the mapping used (the profile's, or the one recognised from the headers) as a profile of that
+name in the database, as the wizard does, once the import is done: the next nightly run finds
+it by itself.
 
 Prints the counts. Exit codes: 0 done; 2 a bad file, profile or option (one line on stderr,
 nothing written); 3 done, but rows were rejected (listed in the report); 130 interrupted
@@ -21,8 +28,8 @@ from pathlib import Path
 from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.dms.fields import FileKind, guess_kind, suggest_mapping
 from app.dms.load import import_file
-from app.dms.profile import Profile, load_profile, match_profile
-from app.dms.profile_store import find_profile, load_profiles
+from app.dms.profile import Profile, load_profile, match_file, match_profile
+from app.dms.profile_store import find_profile, load_profiles, save_profile
 from app.dms.report import write_report
 from app.dms.sniff import sniff, with_headers
 from app.export.sms.windows import normalise_subdivision
@@ -54,6 +61,12 @@ def _parser() -> ArgumentParser:
     parser.add_argument(
         "--kind", choices=[k.value for k in FileKind], help=_("what the file holds")
     )
+    parser.add_argument("--sheet", metavar="NAME", help=_("the sheet of an Excel workbook to read"))
+    parser.add_argument(
+        "--save-profile",
+        metavar="NAME",
+        help=_("save the column mapping used as a profile of this name in the database"),
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help=_("validate and count, write nothing")
     )
@@ -83,6 +96,23 @@ def _profile_file(raw: str) -> Profile | None:
     return None
 
 
+def _save_profile(database, name, kind, layout, mapping, used: Profile | None) -> Profile:
+    """The mapping of this import saved as profile *name* (with the used profile's country,
+    site and date orders), as the wizard saves one."""
+    options = {}
+    if used is not None:
+        options = {
+            "country": used.country,
+            "site_code": used.site_code,
+            "date_orders": dict(used.date_orders),
+        }
+    profile = Profile.from_mapping(
+        name.strip(), kind, list(layout.headers), mapping, layout, **options
+    )
+    save_profile(database, profile)
+    return profile
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     path = Path(args.file).expanduser()
@@ -94,7 +124,13 @@ def main(argv: list[str]) -> int:
         )
     if args.subdivision:
         normalise_subdivision(args.subdivision)  # a bad code stops here too
-    layout = sniff(path)  # a bad file stops here, before the database is touched
+    if args.save_profile is not None and not args.save_profile.strip():
+        raise CommandError(_("--save-profile needs a name."))
+    if args.save_profile and args.dry_run:
+        raise CommandError(
+            _("--save-profile cannot be used with --dry-run: a dry run writes nothing.")
+        )
+    layout = sniff(path, sheet=args.sheet)  # a bad file stops here, before the database is touched
     if args.dry_run:
         database = open_database(args.db, create=False, upgrade=False)
     else:
@@ -110,8 +146,13 @@ def main(argv: list[str]) -> int:
                         name=args.profile, db=database.location
                     )
                 )
-        if profile is None:
+        if profile is None and args.sheet:
             profile = match_profile(layout.headers, load_profiles(database))
+        elif profile is None:
+            profile, layout = match_file(path, layout, load_profiles(database))
+        elif layout.format != "csv" and not args.sheet and profile.sheet:
+            if profile.sheet != layout.sheet_name:
+                layout = sniff(path, sheet=profile.sheet)  # the profile's sheet
         if profile is not None:
             layout = with_headers(path, profile.layout_for(layout))
             kind = FileKind(args.kind or profile.kind)
@@ -138,6 +179,8 @@ def main(argv: list[str]) -> int:
             today=today,
             subdivision=args.subdivision,
         )
+        if args.save_profile:
+            saved = _save_profile(database, args.save_profile, kind, layout, mapping, profile)
     finally:
         database.dispose()
     if database.backup is not None:
@@ -167,6 +210,8 @@ def main(argv: list[str]) -> int:
                 date=format_date(change.date),
             )
         )
+    if args.save_profile:
+        print(_("profile “{name}” saved in the database.").format(name=saved.name))
     if args.dry_run:
         print(_("dry run: nothing was written."))
     if args.report:

@@ -39,6 +39,7 @@ invoice's total and discount are the sums of its lines unless the file gives the
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -46,16 +47,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ARRAY,
+    DateTime,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy import any_ as sql_any
+from sqlalchemy.orm import Session, selectinload
 
-from app.dms.fields import FileKind, fields_for
+from app.dms.fields import TABLES, FileKind, fields_for
 from app.dms.profile import Profile
 from app.dms.sniff import Layout, sniff
 from app.dms.validate import ImportRow, OwnerChange, Validation, ValidationReport
 from app.errors import CibleError
 from app.i18n import _
 from app.models.activity import InvoiceLine, VehicleSale, WorkshopInvoice
+from app.models.base import utcnow
 from app.models.db import Database
 from app.models.dealership import (
     DISPLAY_NAME_INPUTS,
@@ -78,8 +93,11 @@ from app.models.textfold import fold
 
 __all__ = ["ImportCancelled", "ImportResult", "OwnerChange", "import_file", "import_source"]
 
-#: Rows written per batch (and parameters per ``IN (...)`` list, portable to every database).
-BATCH = 500
+#: Rows written per batch (and parameters per ``IN (...)`` list: well under the 32,766 bound
+#: parameters of SQLite and the 65,535 of PostgreSQL).
+BATCH = 2000
+#: Folded texts remembered (names, towns and models repeat: each is folded once).
+FOLD_MEMO = 200_000
 
 CUSTOMER: Table = Customer.__table__
 VEHICLE: Table = Vehicle.__table__
@@ -178,7 +196,7 @@ def import_file(
     kind = FileKind(kind)
     today = today or dt.date.today()
     if layout is None:
-        layout = sniff(path)
+        layout = sniff(path, sheet=profile.sheet if profile is not None else None)
         if profile is not None:
             layout = profile.layout_for(layout)
             from app.dms.sniff import with_headers
@@ -341,6 +359,18 @@ class _Writer:
             if {f"customer.optout_{ch.value}", f"customer.optout_{ch.value}_date"} & mapped
         ]
         self._basis = "customer.marketing_basis" in mapped
+        #: Table prefix → [(column, field key, nullable)]: what :meth:`_values` reads.
+        self._plans: dict[str, list[tuple[str, str, bool]]] = {
+            table: [(c, k, bool(TABLES[table].c[c].nullable)) for c, k in columns.items()]
+            for table, columns in self.columns.items()
+        }
+        self._folded: dict[str, str | None] = {}
+        self._dialect = session.get_bind().dialect
+        #: The one timestamp of the import's new and updated rows (created_at, updated_at).
+        self._now = utcnow()
+        self._statements: dict[tuple, Any] = {}
+        #: Row number → (site id, DMS reference) of the rows being written.
+        self._keys: dict[int, tuple[int | None, str]] = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -349,16 +379,21 @@ class _Writer:
         self.counts[table][outcome] += n
 
     def _site_id(self, code: Any) -> int | None:
-        if code in (None, ""):
+        if code is None or code == "":
             return self.default_site
-        code = str(code).strip().upper()
         found = self._sites.get(code)
+        if found is not None:
+            return found
+        clean = str(code).strip().upper()
+        found = self._sites.get(clean)
         if found is None:
             found = self.session.execute(
                 insert(SITE)
-                .values(code=code, name=code, country=self.country, subdivision=self.subdivision)
+                .values(code=clean, name=clean, country=self.country, subdivision=self.subdivision)
                 .returning(SITE.c.id)
             ).scalar_one()
+            self._sites[clean] = found
+        if isinstance(code, str):
             self._sites[code] = found
         elif self.subdivision and code not in self._subdivided:
             self._subdivided.add(code)
@@ -372,26 +407,69 @@ class _Writer:
     def _values(self, table: str, row: ImportRow) -> dict[str, Any]:
         """The stored columns of *table* the row sets (None clears a mapped empty cell; a value
         dropped by a warning is left out, so the stored one stays)."""
-        dropped = {p.field for p in row.warnings if p.field}
+        got = row.values
+        dropped = {p.field for p in row.warnings if p.field} if row.warnings else ()
         values: dict[str, Any] = {}
-        for column, key in self.columns.get(table, {}).items():
-            if key in row.values:
-                value = row.values[key]
+        for column, key, nullable in self._plans.get(table, ()):
+            if key in got:
+                value = got[key]
                 if isinstance(value, str):
                     value = value.strip() or None
                 values[column] = value
-            elif key not in dropped and _nullable(table, column):
+            elif nullable and key not in dropped:
                 values[column] = None
-        if (
-            table == "customer"
-            and row.values.get("customer.is_company")
-            and "is_company" not in values
-        ):
+        if table == "customer" and got.get("customer.is_company") and "is_company" not in values:
             values["is_company"] = True
-        for column, folded in FOLDS.get(table, {}).items():
-            if column in values:
-                values[folded] = fold(values[column])
+        folds = FOLDS.get(table)
+        if folds:
+            memo = self._folded
+            for column, twin in folds.items():
+                if column in values:
+                    text = values[column]
+                    try:
+                        values[twin] = memo[text]
+                    except KeyError:
+                        values[twin] = fold(text)
+                        if len(memo) < FOLD_MEMO:
+                            memo[text] = values[twin]
         return values
+
+    def customer_values(self, row: ImportRow) -> dict[str, Any]:
+        """**The one place a customer's stored columns are built from a row**, for new and
+        updated customers alike (a column derived from the others is added here, so that it is
+        written and compared with the rest). The key (site, DMS reference) and, for a new
+        customer, its country default come from :meth:`write_customers`."""
+        return self._values("customer", row)
+
+    def _merged_values(self, rows: list[ImportRow]) -> dict[str, Any]:
+        """A customer's columns from the rows naming them, in file order (the later row wins)."""
+        values = self.customer_values(rows[0])
+        for row in rows[1:]:
+            values.update(self.customer_values(row))
+        return values
+
+    def _literal(self, column: Any, value: Any) -> Any:
+        """*value* written in the SQL of *column*'s dialect (for constants only, never data)."""
+        sql = literal(value, column.type).compile(
+            dialect=self._dialect, compile_kwargs={"literal_binds": True}
+        )
+        return literal_column(str(sql), column.type)
+
+    def _constants(self, table: Table, given: Iterable[str], *, update: bool = False) -> dict:
+        """The columns a written row leaves to their defaults (``onupdate`` with *update*),
+        as SQL literals in the statement: the same for every row, so not bound for each one.
+        A timestamp default is the import's one time; other computed defaults stay bound."""
+        given = set(given)
+        constants: dict[str, Any] = {}
+        for column in table.columns:
+            default = column.onupdate if update else column.default
+            if column.name in given or default is None:
+                continue
+            if default.is_scalar:
+                constants[column.name] = self._literal(column, default.arg)
+            elif default.is_callable and isinstance(column.type, DateTime):
+                constants[column.name] = self._literal(column, self._now)
+        return constants
 
     def _upsert(
         self,
@@ -402,9 +480,11 @@ class _Writer:
         defaults: Callable[[Any, dict[str, Any]], dict[str, Any]],
         *,
         fill_only: bool = False,
+        lookup: Callable[[list], dict[Any, int]] | None = None,
     ) -> dict[Any, int]:
         """Insert the records not in *existing*, update those whose values differ (with
-        *fill_only*, existing records are left as they are); return key → id.
+        *fill_only*, existing records are left as they are); return key → id (the new records'
+        ids read back by *lookup(keys)*, one query per batch; without it, only the existing').
         *defaults(key, values)* gives a new record's other columns.
         :attr:`outcome` tells, by key, ``"new"``, ``"updated"`` or ``"unchanged"``."""
         ids: dict[Any, int] = {}
@@ -425,27 +505,28 @@ class _Writer:
                 self.outcome[key] = "unchanged"
             self.count(name, self.outcome[key])
         if new_rows:
-            ids.update(self._insert(table, new_keys, new_rows))
+            self._insert(table, new_rows)
+            if lookup is not None:
+                ids.update(lookup(new_keys))
             self.count(name, "new", len(new_rows))
             self.outcome.update(dict.fromkeys(new_keys, "new"))
         self._update(table, changed)
         return ids
 
-    def _insert(self, table: Table, keys: list, rows: list[dict[str, Any]]) -> dict[Any, int]:
-        ids: dict[Any, int] = {}
-        # Rows with the same columns go together (one statement each).
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for index, row in enumerate(rows):
-            groups.setdefault(tuple(sorted(row)), []).append(index)
-        for columns, indexes in groups.items():
-            for part in _chunks(indexes):
-                stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-                result = self.session.execute(
-                    stmt, [{c: rows[i][c] for c in columns} for i in part]
-                )
-                for index, id_ in zip(part, result.scalars(), strict=True):
-                    ids[keys[index]] = id_
-        return ids
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """``INSERT`` the rows, one ``executemany`` per set of columns (no ``RETURNING``: the
+        ids are read back with the batch's look-up)."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(tuple(row), []).append(row)
+        connection = self.session.connection()
+        for columns, params in groups.items():
+            key = ("insert", table.name, columns)
+            stmt = self._statements.get(key)
+            if stmt is None:
+                stmt = insert(table).values(self._constants(table, columns))
+                self._statements[key] = stmt
+            connection.execute(stmt, params)
 
     def _update(self, table: Table, changed: list[tuple[int, dict[str, Any]]]) -> None:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -453,14 +534,33 @@ class _Writer:
             groups.setdefault(tuple(sorted(values)), []).append(
                 {"_id": id_, **{f"_{c}": v for c, v in values.items()}}
             )
+        connection = self.session.connection()
         for columns, params in groups.items():
-            stmt = (
-                update(table)
-                .where(table.c.id == bindparam("_id"))
-                .values({c: bindparam(f"_{c}") for c in columns})
-            )
-            for part in _chunks(params):
-                self.session.connection().execute(stmt, part)
+            key = ("update", table.name, columns)
+            stmt = self._statements.get(key)
+            if stmt is None:
+                stmt = (
+                    update(table)
+                    .where(table.c.id == bindparam("_id"))
+                    .values(
+                        {c: bindparam(f"_{c}") for c in columns}
+                        | self._constants(table, columns, update=True)
+                    )
+                )
+                self._statements[key] = stmt
+            connection.execute(stmt, params)
+
+    def _among(self, column: Any, values: list) -> Any:
+        """``column IN values`` with the values bound as **one** parameter: a JSON array read
+        by ``json_each`` on SQLite, an array (``= ANY``) on PostgreSQL; a plain ``IN`` list on
+        other databases. One statement whatever the number of values (no per-value rendering)."""
+        name = self._dialect.name
+        if name == "sqlite":
+            each = func.json_each(literal(json.dumps(values), String)).table_valued("value")
+            return column.in_(select(each.c.value).scalar_subquery())
+        if name == "postgresql":
+            return column == sql_any(literal(values, ARRAY(column.type)))
+        return column.in_(values)
 
     def _select_in(
         self, table: Table, columns: list, column, values: Iterable
@@ -468,8 +568,29 @@ class _Writer:
         found = []
         values = list(dict.fromkeys(v for v in values if v is not None))
         for part in _chunks(values):
-            for row in self.session.execute(select(*columns).where(column.in_(part))).mappings():
-                found.append(dict(row))
+            found += self._fetch(select(*columns).where(self._among(column, part)))
+        return found
+
+    def _fetch(self, query: Any) -> list[dict[str, Any]]:
+        """The rows of *query* as dicts (plain tuples zipped with the names: no ORM)."""
+        result = self.session.connection().execute(query)
+        names = tuple(result.keys())
+        return [dict(zip(names, row, strict=True)) for row in result]
+
+    def _select_by_site(
+        self, table: Table, columns: list, column: Any, values: Iterable
+    ) -> list[dict[str, Any]]:
+        """The rows of *table* whose *column* is among *values*, on any site or none: looked up
+        through the table's unique (site, *column*) index, one query per site-less part."""
+        found: list[dict[str, Any]] = []
+        values = list(dict.fromkeys(v for v in values if v is not None))
+        sites = sorted(set(self._sites.values()))
+        where = [table.c.site_id.is_(None)]
+        if sites:
+            where.append(table.c.site_id.in_(sites))
+        for part in _chunks(values):
+            for site in where:
+                found += self._fetch(select(*columns).where(site, self._among(column, part)))
         return found
 
     # -- customers --------------------------------------------------------------------------
@@ -477,24 +598,41 @@ class _Writer:
     def _customer_key(self, row: ImportRow) -> tuple[int | None, str]:
         """(site id, DMS reference); the site is the customer's, else the vehicle's, the
         invoice's or the sale's, else the import's (None: any site, see write_customers)."""
-        values = row.values
-        code = next(
-            (values[k] for k in _SITE_KEYS if values.get(k) not in (None, "")),
-            None,
-        )
-        return self._site_id(code), str(values["customer.dms_ref"]).strip()
+        key = self._keys.get(row.number)
+        if key is None:
+            values = row.values
+            code = next(
+                (values[k] for k in _SITE_KEYS if values.get(k) not in (None, "")),
+                None,
+            )
+            key = self._keys[row.number] = (
+                self._site_id(code),
+                str(values["customer.dms_ref"]).strip(),
+            )
+        return key
 
     def write_customers(self, rows: list[ImportRow]) -> dict[tuple[int | None, str], int]:
         """Upsert the customers the rows name (the later row wins); return key → id."""
+        self._keys.clear()  # the rows' keys, kept while their batch is written
+        # The owner's columns of a vehicles, invoices or sales file create a customer Cible
+        # does not know yet; a known customer is changed by the customers file only.
+        fill_only = self.kind is not FileKind.CUSTOMERS
         records: dict[tuple, dict[str, Any]] = {}
+        named: dict[tuple, list[ImportRow]] = {}
         permissions: dict[tuple, list[IncomingPermission]] = {}
+        with_permissions = bool(self._permission_channels) or self._basis
         for row in rows:
             key = self._customer_key(row)
-            values = self._values("customer", row)
-            records[key] = {**records.get(key, {}), **values}
-            incoming = self._incoming(row)
-            if incoming:
-                permissions[key] = incoming
+            named.setdefault(key, []).append(row)
+            if with_permissions:
+                incoming = self._incoming(row)
+                if incoming:
+                    permissions[key] = incoming
+        if not fill_only:
+            for key, its_rows in named.items():
+                records[key] = self._merged_values(its_rows)
+        # Only the keys are read back for a fill-only file: its known customers stay as they are.
+        # The name columns are read too: an update that changes a name recomputes the sort key.
         columns = sorted({c for v in records.values() for c in v} | DISPLAY_NAME_COLUMNS)
         wanted = [
             CUSTOMER.c.id,
@@ -504,21 +642,21 @@ class _Writer:
         ]
         wanted += [CUSTOMER.c[f"optout_{ch.value}"] for ch in self._permission_channels]
         wanted += [CUSTOMER.c[f"optout_{ch.value}_date"] for ch in self._permission_channels]
-        refs = [ref for _site, ref in records]
+        refs = [ref for _site, ref in named]
         existing = {
             (r["site_id"], r["dms_ref"]): r
-            for r in self._select_in(CUSTOMER, wanted, CUSTOMER.c.dms_ref, refs)
+            for r in self._select_by_site(CUSTOMER, wanted, CUSTOMER.c.dms_ref, refs)
         }
         # No site known: the reference alone, when one customer of any site holds it.
         holders: dict[str, list[dict]] = {}
         for r in existing.values():
             holders.setdefault(r["dms_ref"], []).append(r)
-        for key in records:
+        for key in named:
             if key[0] is None and key not in existing and len(holders.get(key[1], ())) == 1:
                 existing[key] = holders[key[1]][0]
-        missing = [k for k in records if k not in existing]
+        missing = [k for k in named if k not in existing]
         if missing:
-            aliases = self._select_in(
+            aliases = self._select_by_site(
                 ALIAS,
                 [ALIAS.c.site_id, ALIAS.c.dms_ref, ALIAS.c.customer_id],
                 ALIAS.c.dms_ref,
@@ -533,6 +671,11 @@ class _Writer:
                 for key in missing:
                     if key in survivors and survivors[key] in by_id:
                         existing[key] = by_id[survivors[key]]
+        if fill_only:  # the values of the new customers only
+            records = {
+                key: {} if key in existing else self._merged_values(its_rows)
+                for key, its_rows in named.items()
+            }
         for key, values in records.items():
             with_display_name(values, existing.get(key))
         ids = self._upsert(
@@ -545,13 +688,27 @@ class _Writer:
                 "dms_ref": key[1],
                 "country": values.get("country") or self.country,
             },
-            # The owner's columns of a vehicles, invoices or sales file create a customer Cible
-            # does not know yet; a known customer is changed by the customers file only.
-            fill_only=self.kind is not FileKind.CUSTOMERS,
+            fill_only=fill_only,
+            lookup=self._customer_ids,
         )
         if permissions:
             self._apply_permissions(permissions, ids, existing)
         return ids
+
+    def _customer_ids(self, keys: list[tuple[int | None, str]]) -> dict[tuple, int]:
+        """The ids of the customers just written under *keys* (site id, DMS reference)."""
+        wanted = set(keys)
+        rows = self._select_by_site(
+            CUSTOMER,
+            [CUSTOMER.c.id, CUSTOMER.c.site_id, CUSTOMER.c.dms_ref],
+            CUSTOMER.c.dms_ref,
+            [ref for _site, ref in keys],
+        )
+        return {
+            (r["site_id"], r["dms_ref"]): r["id"]
+            for r in rows
+            if (r["site_id"], r["dms_ref"]) in wanted
+        }
 
     def _incoming(self, row: ImportRow) -> list[IncomingPermission]:
         incoming = []
@@ -582,11 +739,24 @@ class _Writer:
 
     def _apply_permissions(self, permissions, ids, existing) -> None:
         outcome = self.outcome
-        for key, incoming in permissions.items():
-            held = existing.get(key)
-            if held is not None and all(self._nothing_new(item, held) for item in incoming):
-                continue
-            customer = self.session.get(Customer, ids[key])
+        news = {
+            key: incoming
+            for key, incoming in permissions.items()
+            if existing.get(key) is None
+            or not all(self._nothing_new(item, existing[key]) for item in incoming)
+        }
+        # The customers concerned, with their history and site, in one query per part.
+        loaded: dict[int, Customer] = {}
+        wanted = [ids[key] for key in news]
+        for part in _chunks(wanted):
+            query = (
+                select(Customer)
+                .where(Customer.id.in_(part))
+                .options(selectinload(Customer.permission_events), selectinload(Customer.site))
+            )
+            loaded.update((c.id, c) for c in self.session.scalars(query))
+        for key, incoming in news.items():
+            customer = loaded[ids[key]]
             recorded = apply_import_permissions(
                 self.session, customer, incoming, self.source, self.today, self.who
             )
@@ -643,7 +813,10 @@ class _VehicleWriter(_Writer):
         """Upsert the rows' vehicles (by VIN, then plate); return row number → vehicle id."""
         vins = [r.values.get("vehicle.vin") for r in rows]
         plates = [r.values.get("vehicle.plate") for r in rows]
-        columns = sorted({c for r in rows for c in self._values("vehicle", r)})
+        columns = sorted(
+            {c for c, _k, _n in self._plans.get("vehicle", ())}
+            | {twin for c, twin in FOLDS["vehicle"].items() if c in self.columns.get("vehicle", {})}
+        )
         wanted = [VEHICLE.c.id, VEHICLE.c.owner_id, VEHICLE.c.site_id, VEHICLE.c.vin,
                   VEHICLE.c.plate, *(VEHICLE.c[c] for c in columns if c not in ("vin", "plate"))]  # fmt: skip
         by_vin = {r["vin"]: r for r in self._select_in(VEHICLE, wanted, VEHICLE.c.vin, vins)}
@@ -686,7 +859,11 @@ class _VehicleWriter(_Writer):
                 values = {}
             if "vehicle.site_code" in self.mapped and row.values.get("vehicle.site_code"):
                 values["site_id"] = self._site_id(row.values["vehicle.site_code"])
-            records[key] = {**records.get(key, {}), **values}
+            held = records.get(key)
+            if held is None:
+                records[key] = values
+            else:
+                held.update(values)
             owners[key] = (owner, row)
         ids = self._upsert(
             VEHICLE,
@@ -697,9 +874,24 @@ class _VehicleWriter(_Writer):
                 "owner_id": owners[key][0],
                 "site_id": values.get("site_id", self._customer_key(owners[key][1])[0]),
             },
+            lookup=self._vehicle_ids,
         )
         self._owners(ids, existing, owners, history)
         return {number: ids[key] for number, key in keys.items()}
+
+    def _vehicle_ids(self, keys: list[tuple[str, str]]) -> dict[tuple, int]:
+        """The ids of the vehicles just written under *keys* (``("vin", VIN)`` or, for a
+        vehicle without a VIN, ``("plate", plate)``)."""
+        ids: dict[tuple, int] = {}
+        vins = [value for how, value in keys if how == "vin"]
+        plates = [value for how, value in keys if how == "plate"]
+        columns = [VEHICLE.c.id, VEHICLE.c.vin, VEHICLE.c.plate]
+        for r in self._select_in(VEHICLE, columns, VEHICLE.c.vin, vins):
+            ids[("vin", r["vin"])] = r["id"]
+        for r in self._select_in(VEHICLE, columns, VEHICLE.c.plate, plates):
+            if r["vin"] is None:
+                ids.setdefault(("plate", r["plate"]), r["id"])
+        return ids
 
     def _history(self, vehicle_ids: list[int]) -> dict[int, list[dict]]:
         history: dict[int, list[dict]] = {}
@@ -740,7 +932,7 @@ class _VehicleWriter(_Writer):
             elif found["owner_id"] is None:
                 moving.append((key, owner, row))
         if opened:
-            self.session.execute(insert(OWNERSHIP), opened)
+            self._insert(OWNERSHIP, opened)
         if not moving:
             return
         people = {
@@ -753,6 +945,9 @@ class _VehicleWriter(_Writer):
                 [o for _k, o, _r in moving] + [existing[k]["owner_id"] for k, _o, _r in moving],
             )
         }  # fmt: skip
+        closed: list[tuple[int, dict[str, Any]]] = []
+        started: list[dict[str, Any]] = []
+        moved: list[tuple[int, dict[str, Any]]] = []
         for key, owner, row in moving:
             vehicle_id = ids[key]
             former = existing[key]["owner_id"]
@@ -763,16 +958,9 @@ class _VehicleWriter(_Writer):
             day = wanted or self.today
             if current_start is not None and day < current_start:
                 day = current_start
-            for r in open_rows:
-                self.session.execute(
-                    update(OWNERSHIP).where(OWNERSHIP.c.id == r["id"]).values(end_date=day)
-                )
-            self.session.execute(
-                insert(OWNERSHIP).values(vehicle_id=vehicle_id, customer_id=owner, start_date=day)
-            )
-            self.session.execute(
-                update(VEHICLE).where(VEHICLE.c.id == vehicle_id).values(owner_id=owner)
-            )
+            closed += [(r["id"], {"end_date": day}) for r in open_rows]
+            started.append({"vehicle_id": vehicle_id, "customer_id": owner, "start_date": day})
+            moved.append((vehicle_id, {"owner_id": owner}))
             if self.outcome.get(key) == "unchanged":
                 self.outcome[key] = "updated"
                 self.count("vehicle", "unchanged", -1)
@@ -794,6 +982,10 @@ class _VehicleWriter(_Writer):
                     date=day,
                 )
             )
+        # A vehicle appears once per wave (_waves): these touch distinct rows.
+        self._update(OWNERSHIP, closed)
+        self._insert(OWNERSHIP, started)
+        self._update(VEHICLE, moved)
 
 
 def _name(person: dict | None) -> str:
@@ -854,7 +1046,11 @@ class _InvoiceWriter(_VehicleWriter):
             values["customer_id"] = customers[self._customer_key(row)]
             if row.number in vehicles:
                 values["vehicle_id"] = vehicles[row.number]
-            records[key] = {**records.get(key, {}), **values}
+            held = records.get(key)
+            if held is None:
+                records[key] = values
+            else:
+                held.update(values)
         numbers = [number for _site, number in records]
         columns = sorted({c for v in records.values() for c in v})
         wanted = [
@@ -865,7 +1061,7 @@ class _InvoiceWriter(_VehicleWriter):
         ]
         existing = {
             (r["site_id"], r["number"]): r
-            for r in self._select_in(INVOICE, wanted, INVOICE.c.number, numbers)
+            for r in self._select_by_site(INVOICE, wanted, INVOICE.c.number, numbers)
         }
         ids = self._upsert(
             INVOICE,
@@ -873,6 +1069,7 @@ class _InvoiceWriter(_VehicleWriter):
             records,
             existing,
             lambda key, values: {"site_id": key[0], "number": key[1]},
+            lookup=self._invoice_ids,
         )
         for key, outcome in self.outcome.items():
             self._seen.add(ids[key])
@@ -917,6 +1114,20 @@ class _InvoiceWriter(_VehicleWriter):
         for key, outcome in self.outcome.items():
             if outcome != "unchanged":
                 self._lines_changed.add(key[0])
+
+    def _invoice_ids(self, keys: list[tuple[int | None, str]]) -> dict[tuple, int]:
+        wanted = set(keys)
+        rows = self._select_by_site(
+            INVOICE,
+            [INVOICE.c.id, INVOICE.c.site_id, INVOICE.c.number],
+            INVOICE.c.number,
+            [number for _site, number in keys],
+        )
+        return {
+            (r["site_id"], r["number"]): r["id"]
+            for r in rows
+            if (r["site_id"], r["number"]) in wanted
+        }
 
     def finish(self) -> None:
         totals = {}
@@ -974,13 +1185,17 @@ class _SaleWriter(_VehicleWriter):
             key = (site, str(order).strip()) if order else (site, None, vehicle, customer)
             values = self._values("sale", row)
             values.update(customer_id=customer, vehicle_id=vehicle)
-            records[key] = {**records.get(key, {}), **values}
+            held = records.get(key)
+            if held is None:
+                records[key] = values
+            else:
+                held.update(values)
         columns = sorted({c for v in records.values() for c in v})
         wanted = [SALE.c.id, SALE.c.site_id, SALE.c.order_number, *(SALE.c[c] for c in columns
                   if c not in ("order_number",))]  # fmt: skip
         existing: dict[tuple, dict] = {}
         numbers = [k[1] for k in records if k[1] is not None]
-        for r in self._select_in(SALE, wanted, SALE.c.order_number, numbers):
+        for r in self._select_by_site(SALE, wanted, SALE.c.order_number, numbers):
             existing[(r["site_id"], r["order_number"])] = r
         if any(k[1] is None for k in records):
             vehicle_ids = [k[2] for k in records if k[1] is None]
@@ -998,12 +1213,6 @@ class _SaleWriter(_VehicleWriter):
                 "price_cents": values.get("price_cents") or 0,
             },
         )
-
-
-def _nullable(table: str, column: str) -> bool:
-    from app.dms.fields import TABLES
-
-    return bool(TABLES[table].c[column].nullable)
 
 
 _WRITERS: dict[FileKind, type[_Writer]] = {

@@ -7,7 +7,10 @@ sites) or stored in the database (the upsert step keeps them in ``Setting`` rows
     {"format": "cible-dms-profile", "version": 1, "name": "Irium clients",
      "kind": "customers", "country": "FR", "site_code": "TRS",
      "encoding": "cp1252", "separator": ";", "header_row": 0,
-     "date_orders": {}, "columns": {"N° client": "customer.dms_ref", "CP": "customer.postal_code"}}
+     "date_orders": {}, "columns": {"N° client": "customer.dms_ref", "CP": "customer.postal_code"},
+     "sheet": null}
+
+``sheet`` names the sheet of a workbook to read (null: the first one).
 
 Columns are mapped by header (compared folded), not by position: a DMS that adds or moves a
 column still matches. The next file whose headers hold all of a profile's mapped headers gets
@@ -16,6 +19,7 @@ that profile (:func:`match_profile`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,6 +45,8 @@ class Profile:
     separator: str | None = None
     header_row: int | None = None
     date_orders: dict[str, str] = field(default_factory=dict)
+    #: The sheet of a workbook to read, by name (None: the first sheet).
+    sheet: str | None = None
 
     def to_dict(self) -> dict:
         data = {"format": FORMAT, "version": VERSION, **asdict(self)}
@@ -86,6 +92,7 @@ class Profile:
             separator=data.get("separator"),
             header_row=data.get("header_row"),
             date_orders=dict(data.get("date_orders") or {}),
+            sheet=str(data["sheet"]) if data.get("sheet") else None,
         )
 
     @classmethod
@@ -117,6 +124,8 @@ class Profile:
             options.setdefault("separator", layout.separator)
         if layout is not None:
             options.setdefault("header_row", layout.header_row)
+            if layout.sheet_name is not None:
+                options.setdefault("sheet", layout.sheet_name)
         return cls(name=name, kind=FileKind(kind), columns=columns, **options)
 
     def signature(self) -> frozenset[str]:
@@ -143,13 +152,17 @@ class Profile:
         return mapping
 
     def layout_for(self, sniffed: Layout) -> Layout:
-        """The sniffed layout with the profile's encoding, separator and header row."""
+        """The sniffed layout with the profile's encoding, separator and header row (a
+        workbook's sheet is chosen when sniffing: :func:`~app.dms.sniff.sniff` with
+        :attr:`sheet`)."""
         if sniffed.format != "csv":
             return sniffed
-        return Layout(sniffed.format, self.encoding or sniffed.encoding,
-                      self.separator or sniffed.separator, sniffed.quotechar,
-                      sniffed.header_row if self.header_row is None else self.header_row,
-                      sniffed.sheet, sniffed.headers)  # fmt: skip
+        return dataclasses.replace(
+            sniffed,
+            encoding=self.encoding or sniffed.encoding,
+            separator=self.separator or sniffed.separator,
+            header_row=sniffed.header_row if self.header_row is None else self.header_row,
+        )
 
 
 def save_profile(profile: Profile, path: Path | str) -> None:
@@ -191,3 +204,32 @@ def match_profile(headers: list[str] | tuple[str, ...], profiles: list[Profile])
         if score > best_score:
             best, best_score = profile, score
     return best
+
+
+def match_file(
+    path: Path | str, layout: Layout, profiles: list[Profile]
+) -> tuple[Profile | None, Layout]:
+    """The profile for a file and the layout to read it with: :func:`match_profile` on the
+    sniffed headers; for a workbook, the sheet the profile names (a profile saved from the
+    second sheet of a workbook is found when the first sheet is something else). *layout* is
+    returned when the file has no other sheet to read."""
+    from app.dms.sniff import sniff
+
+    def on_its_sheet(profile: Profile) -> Layout | None:
+        if not profile.sheet or profile.sheet not in layout.sheets:
+            return None
+        if profile.sheet == layout.sheet_name:
+            return layout
+        other = sniff(path, sheet=profile.sheet)
+        return other if match_profile(other.headers, [profile]) is profile else None
+
+    found = match_profile(layout.headers, profiles)
+    if found is not None:
+        return found, on_its_sheet(found) or layout
+    if layout.format == "csv":
+        return None, layout
+    for profile in profiles:
+        other = on_its_sheet(profile)
+        if other is not None and other is not layout:
+            return profile, other
+    return None, layout

@@ -78,6 +78,19 @@ def _separator_name(separator: str) -> str:
     return {"\t": _("tab")}.get(separator, f"“{separator}”")
 
 
+def sheet_names(path: Path | str) -> tuple[str, ...]:
+    """The names of a workbook's sheets, in order (an :class:`~app.errors.ImportFileError` if
+    it cannot be read as a workbook)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return tuple(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as error:  # calamine raises its own errors for damaged files
+        raise file_error(
+            path, _("the file cannot be read as an Excel workbook ({reason}).").format(reason=error)
+        ) from None
+
+
 def _sheet_rows(path: Path, layout: Layout) -> Iterator[tuple[int, list[Any]]]:
     from python_calamine import CalamineWorkbook
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import os
 from dataclasses import dataclass, field
@@ -34,8 +35,10 @@ HEADER_SEARCH = 10
 
 @dataclass(frozen=True)
 class Layout:
-    """How to read an extract. ``format`` is ``"csv"``, ``"xlsx"`` or ``"xls"``; the other
-    attributes only matter for ``"csv"`` (``header_row`` for all: 0-based row of the headers)."""
+    """How to read an extract. ``format`` is ``"csv"``, ``"xlsx"`` or ``"xls"``; encoding,
+    separator and quote only matter for ``"csv"``, ``sheet`` (0-based index into ``sheets``,
+    the workbook's sheet names) for a workbook; ``header_row`` for all: 0-based row of the
+    headers."""
 
     format: str
     encoding: str = "utf-8"
@@ -45,6 +48,15 @@ class Layout:
     sheet: int = 0
     #: The header row as read (filled by :func:`sniff`).
     headers: tuple[str, ...] = field(default=())
+    #: A workbook's sheet names, in the workbook's order (filled by :func:`sniff`).
+    sheets: tuple[str, ...] = field(default=())
+
+    @property
+    def sheet_name(self) -> str | None:
+        """The name of the sheet read (None for a text file)."""
+        if self.format == "csv" or not self.sheets:
+            return None
+        return self.sheets[self.sheet]
 
 
 def file_error(
@@ -172,12 +184,44 @@ def detect_header_row(rows: list[list[str]]) -> int:
     return 0
 
 
-def sniff(path: Path | str) -> Layout:
-    """The :class:`Layout` of an extract, headers included."""
-    from app.dms.read import read_rows
+def find_sheet(path: Path | str, sheets: tuple[str, ...], wanted: str) -> int:
+    """The index of the sheet named *wanted* (the exact name, else the one name that matches
+    it without regard to case and spaces); an :class:`ImportFileError` naming the workbook's
+    sheets when none does."""
+    if wanted in sheets:
+        return sheets.index(wanted)
+    loose = [
+        i for i, name in enumerate(sheets) if name.strip().casefold() == wanted.strip().casefold()
+    ]
+    if len(loose) == 1:
+        return loose[0]
+    raise file_error(
+        path,
+        _("the workbook has no sheet “{sheet}”; its sheets are: {sheets}.").format(
+            sheet=wanted, sheets=_sheet_list(sheets)
+        ),
+    )
+
+
+def _sheet_list(sheets: tuple[str, ...]) -> str:
+    """“Clients”, “Véhicules” (quoted as the language quotes)."""
+    return ", ".join(_("“{sheet}”").format(sheet=name) for name in sheets)
+
+
+def sniff(path: Path | str, sheet: str | None = None) -> Layout:
+    """The :class:`Layout` of an extract, headers included. For a workbook, *sheet* names the
+    sheet to read (the first one when None); a text file has no sheets (*sheet* is refused)."""
+    from app.dms.read import read_rows, sheet_names
 
     path = Path(path)
     kind = detect_format(path)
+    if kind == "csv" and sheet:
+        raise file_error(
+            path,
+            _("this is a text file, it has no sheets: leave out the sheet “{sheet}”.").format(
+                sheet=sheet
+            ),
+        )
     if kind == "csv":
         with open(path, "rb") as handle:
             sample = handle.read(SAMPLE_BYTES)
@@ -191,16 +235,24 @@ def sniff(path: Path | str) -> Layout:
         rows = list(csv.reader(io.StringIO(text), delimiter=separator))[:HEADER_SEARCH]
         layout = Layout("csv", encoding, separator)
     else:
-        layout = Layout(kind)
+        sheets = sheet_names(path)
+        index = find_sheet(path, sheets, sheet) if sheet else 0
+        layout = Layout(kind, sheet=index, sheets=sheets)
         rows = []
         for _number, row in read_rows(path, layout, limit=HEADER_SEARCH):
             rows.append(row)
         if not rows:
+            if layout.sheet_name and len(sheets) > 1:
+                raise file_error(
+                    path,
+                    _("the sheet “{sheet}” is empty; the workbook's sheets are: {sheets}.").format(
+                        sheet=layout.sheet_name, sheets=_sheet_list(sheets)
+                    ),
+                )
             raise file_error(path, _("the file is empty."))
     header_row = detect_header_row([[str(c) for c in r] for r in rows])
     headers = tuple(str(c).strip() for c in rows[header_row]) if rows else ()
-    return Layout(layout.format, layout.encoding, layout.separator, layout.quotechar,
-                  header_row, layout.sheet, headers)  # fmt: skip
+    return dataclasses.replace(layout, header_row=header_row, headers=headers)
 
 
 def with_headers(path: Path | str, layout: Layout) -> Layout:
@@ -209,13 +261,5 @@ def with_headers(path: Path | str, layout: Layout) -> Layout:
 
     for number, row in read_rows(path, layout, start=layout.header_row, limit=1):
         del number
-        return Layout(
-            layout.format,
-            layout.encoding,
-            layout.separator,
-            layout.quotechar,
-            layout.header_row,
-            layout.sheet,
-            tuple(str(c).strip() for c in row),
-        )
+        return dataclasses.replace(layout, headers=tuple(str(c).strip() for c in row))
     raise file_error(path, _("there is no row {row}.").format(row=layout.header_row + 1))

@@ -292,8 +292,10 @@ class Validation:
                     if len(memo) < MEMO:
                         memo[key] = found
                 value, reason = found
-                if reason is None and plain and not (
-                    f.max_length and isinstance(value, str) and len(value) > f.max_length
+                if (
+                    reason is None
+                    and plain
+                    and not (f.max_length and isinstance(value, str) and len(value) > f.max_length)
                 ):
                     values[index][f.key] = value
                     continue

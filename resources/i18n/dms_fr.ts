@@ -123,8 +123,27 @@
         <translation>Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %4 colonnes.</translation>
     </message>
     <message>
+        <source>Read as an Excel workbook: sheet “%3”, headers on row %1, %2 columns.</source>
+        <translation>Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %2 colonnes.</translation>
+    </message>
+    <message>
+        <source>“%1”</source>
+        <translation>« %1 »</translation>
+    </message>
+    <message>
+        <source>Its sheets: %1 (choose another on the next page).</source>
+        <translation>Ses feuilles : %1 (choisissez-en une autre à la page suivante).</translation>
+    </message>
+    <message numerus="yes">
+        <source>The workbook has %n sheet(s): choose one on the next page.</source>
+        <translation type="vanished">
+            <numerusform>Le classeur a %n feuille : choisissez-la à la page suivante.</numerusform>
+            <numerusform>Le classeur a %n feuilles : choisissez-en une à la page suivante.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Read as an Excel workbook: headers on row %1, %2 columns.</source>
-        <translation>Lu comme classeur Excel : en-têtes ligne %1, %2 colonnes.</translation>
+        <translation type="vanished">Lu comme classeur Excel : en-têtes ligne %1, %2 colonnes.</translation>
     </message>
     <message>
         <source>Its columns are those of the saved profile “%1”: it is applied.</source>
@@ -455,8 +474,16 @@
         <translation>&amp;En-têtes à la ligne :</translation>
     </message>
     <message>
+        <source>S&amp;heet:</source>
+        <translation>&amp;Feuille :</translation>
+    </message>
+    <message>
+        <source>An Excel workbook has no encoding nor separator: choose the sheet that holds the extract.</source>
+        <translation>Un classeur Excel n’a ni encodage ni séparateur : choisissez la feuille qui contient l’extraction.</translation>
+    </message>
+    <message>
         <source>An Excel workbook has no encoding nor separator: only its first sheet is read.</source>
-        <translation>Un classeur Excel n’a ni encodage ni séparateur : seule sa première feuille est lue.</translation>
+        <translation type="vanished">Un classeur Excel n’a ni encodage ni séparateur : seule sa première feuille est lue.</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,7 @@ from app.models.db import open_database
 from app.models.dealership import Customer, CustomerAlias, Ownership, Site, Vehicle
 from app.models.enums import Channel, InvoiceType
 from app.models.permissions import record_refusal
+from tests.dms.conftest import fingerprint, snapshot, sqlite_only
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 TODAY = dt.date(2026, 12, 2)
@@ -50,7 +51,7 @@ def write_csv(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def test_examples_on_an_empty_database(database, db_path):
+def test_examples_on_an_empty_database(database):
     outcomes = {name: run(database, EXAMPLES / name, kind) for name, kind in FILES}
     got = {n: (r.new, r.updated, r.unchanged, r.rejected) for n, r in outcomes.items()}
     assert got == {
@@ -85,11 +86,11 @@ def test_examples_on_an_empty_database(database, db_path):
             range(1, len(invoice.lines) + 1)
         )
         assert session.query(VehicleSale).count() == 6
-    before = dump(db_path)
+    before = snapshot(database)
     for name, kind in FILES:
         again = run(database, EXAMPLES / name, kind)
         assert (again.new, again.updated, again.changes) == (0, 0, []), name
-    assert dump(db_path) == before
+    assert snapshot(database) == before
 
 
 def test_change_of_owner(database, tmp_path):
@@ -178,12 +179,16 @@ def test_warranty_and_internal_invoices(database, tmp_path):
     }
 
 
-def test_dry_run_and_cancel_leave_the_database_byte_identical(database, db_path, tmp_path):
+def test_dry_run_and_cancel_leave_the_database_byte_identical(
+    database, db_path, tmp_path, monkeypatch
+):
+    from app.dms import load
+
+    monkeypatch.setattr(load, "BATCH", 500)  # three batches
     lines = ["N° client;Site;Nom;CP"] + [f"{i};TRS;NOM{i};37000" for i in range(1, 1300)]
     path = write_csv(tmp_path / "big.csv", lines)
     run(database, EXAMPLES / "clients_irium.csv", FileKind.CUSTOMERS)
-    database.dispose()
-    before = db_path.read_bytes()
+    before = fingerprint(database, db_path)
     dry = run(database, path, FileKind.CUSTOMERS, dry_run=True)
     assert dry.new == 1299 and dry.dry_run
     calls = []
@@ -202,9 +207,8 @@ def test_dry_run_and_cancel_leave_the_database_byte_identical(database, db_path,
             progress=lambda d, t: seen.append((d, t)),
         )
     assert seen and seen[-1][1] == 1299
-    database.dispose()
-    assert db_path.read_bytes() == before
-    with open_database(db_path).session() as session:
+    assert fingerprint(database, db_path) == before
+    with database.session() as session:
         assert session.query(Customer).count() == 13
 
 
@@ -213,6 +217,7 @@ def test_an_error_rolls_everything_back(database, db_path, tmp_path, monkeypatch
     path = write_csv(tmp_path / "big.csv", lines)
     from app.dms import load
 
+    monkeypatch.setattr(load, "BATCH", 500)  # two batches
     original = load._CustomerWriter.write
     calls = []
 
@@ -229,6 +234,7 @@ def test_an_error_rolls_everything_back(database, db_path, tmp_path, monkeypatch
         assert session.query(Customer).count() == 0
 
 
+@sqlite_only
 def test_examples_on_a_demo_database(tmp_path):
     db = tmp_path / "demo.sqlite"
     assert main(["demo", "--db", str(db), "--customers", "300", "--today", "2026-11-23"]) == 0

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from app.dms.fields import FileKind, suggest_mapping
 from app.dms.load import import_file
 from app.dms.sniff import sniff
-from app.models.db import open_database
 from app.models.dealership import Customer
 from app.models.enums import Channel
 from app.models.permissions import record_refusal
+from tests.dms.conftest import fingerprint, fresh_database
 
 TODAY = dt.date(2026, 12, 2)
 HEADER = "N° client;Site;Civilité;Nom;Prénom;CP;Ville;Portable;E-mail;Refus SMS;Refus e-mail"
@@ -68,16 +68,14 @@ def test_reimport_is_a_no_op(tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("noop")
     path = _write(folder / "clients.csv", data)
     db_path = folder / "cible.sqlite"
-    database = open_database(db_path)
+    database = fresh_database(db_path)
     try:
         first = _import(database, path)
-        database.dispose()
-        before = _dump(db_path)
+        before = fingerprint(database, db_path)
         second = _import(database, path)
         assert (second.new, second.updated) == (0, 0)
         assert second.unchanged == first.new + first.updated + first.unchanged
-        database.dispose()
-        assert _dump(db_path) == before
+        assert fingerprint(database, db_path) == before
     finally:
         database.dispose()
 
@@ -92,7 +90,7 @@ def test_reimport_is_a_no_op(tmp_path_factory, data):
 )
 def test_a_refusal_is_never_lost(tmp_path_factory, data, channel, day):
     folder = tmp_path_factory.mktemp("refusal")
-    database = open_database(folder / "cible.sqlite")
+    database = fresh_database(folder / "cible.sqlite")
     try:
         _import(database, _write(folder / "a.csv", data))
         with database.session() as session:

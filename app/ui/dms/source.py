@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
 from app.dms.fields import FileKind, guess_kind
 from app.dms.normalise import as_text
-from app.dms.profile import match_profile
+from app.dms.profile import match_file
 from app.dms.read import Preview, preview
 from app.dms.sniff import Layout, sniff, with_headers
 from app.errors import CibleError
@@ -167,8 +168,7 @@ class FilePage(QWizardPage):
         self.error.hide()
         self.info.clear()
         try:
-            layout = sniff(path)
-            profile = match_profile(layout.headers, self.profiles().profiles())
+            profile, layout = match_file(path, sniff(path), self.profiles().profiles())
             if profile is not None:
                 adjusted = profile.layout_for(layout)
                 if adjusted != layout:
@@ -203,10 +203,17 @@ class FilePage(QWizardPage):
                 .replace("%4", str(len(shown.headers)))
             )
         else:
-            text = self.tr("Read as an Excel workbook: headers on row %1, %2 columns.")
-            text = text.replace("%1", str(layout.header_row + 1)).replace(
-                "%2", str(len(shown.headers))
+            text = self.tr("Read as an Excel workbook: sheet “%3”, headers on row %1, %2 columns.")
+            text = (
+                text.replace("%1", str(layout.header_row + 1))
+                .replace("%2", str(len(shown.headers)))
+                .replace("%3", layout.sheet_name or "")
             )
+            if len(layout.sheets) > 1:
+                names = ", ".join(self.tr("“%1”").replace("%1", n) for n in layout.sheets)
+                text += " " + self.tr("Its sheets: %1 (choose another on the next page).").replace(
+                    "%1", names
+                )
         if profile is not None:
             text += " " + self.tr(
                 "Its columns are those of the saved profile “%1”: it is applied."
@@ -239,7 +246,8 @@ def separator_label(separator: str) -> str:
 
 
 class PreviewPage(QWizardPage):
-    """The first rows as Cible reads them; encoding, separator and header row changeable."""
+    """The first rows as Cible reads them; encoding, separator and header row changeable (the
+    sheet, for a workbook)."""
 
     def __init__(self, state: ImportState) -> None:
         super().__init__()
@@ -263,11 +271,15 @@ class PreviewPage(QWizardPage):
         self.header_spin = QSpinBox()
         self.header_spin.setObjectName("header_spin")
         self.header_spin.setRange(1, 50)
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setObjectName("sheet_combo")
+        self.sheet_combo.setMinimumContentsLength(12)
         self.format_note = QLabel()
         self.format_note.setWordWrap(True)
         self.encoding_combo.currentIndexChanged.connect(self.reread)
         self.separator_combo.currentIndexChanged.connect(self.reread)
         self.header_spin.valueChanged.connect(self.reread)
+        self.sheet_combo.currentIndexChanged.connect(self.choose_sheet)
 
         controls = QHBoxLayout()
         form1 = QFormLayout()
@@ -276,8 +288,15 @@ class PreviewPage(QWizardPage):
         form2.addRow(self.tr("&Separator:"), self.separator_combo)
         form3 = QFormLayout()
         form3.addRow(self.tr("&Headers on row:"), self.header_spin)
-        for form in (form1, form2, form3):
-            controls.addLayout(form)
+        self.sheet_form = QWidget()
+        form4 = QFormLayout(self.sheet_form)
+        form4.setContentsMargins(0, 0, 0, 0)
+        form4.addRow(self.tr("S&heet:"), self.sheet_combo)
+        for form in (self.sheet_form, form1, form2, form3):
+            if isinstance(form, QWidget):
+                controls.addWidget(form)
+            else:
+                controls.addLayout(form)
         controls.addStretch(1)
 
         self.table = QTableWidget()
@@ -299,10 +318,15 @@ class PreviewPage(QWizardPage):
         layout = self.state.layout
         if layout is None:
             return
-        widgets = (self.encoding_combo, self.separator_combo, self.header_spin)
+        widgets = (self.encoding_combo, self.separator_combo, self.header_spin, self.sheet_combo)
         for widget in widgets:
             widget.blockSignals(True)
         try:
+            self.sheet_combo.clear()
+            for name in layout.sheets:
+                self.sheet_combo.addItem(name, name)
+            if layout.sheets:
+                self.sheet_combo.setCurrentIndex(layout.sheet)
             if self.encoding_combo.findData(layout.encoding) < 0:
                 self.encoding_combo.addItem(layout.encoding, layout.encoding)
             self.encoding_combo.setCurrentIndex(self.encoding_combo.findData(layout.encoding))
@@ -314,11 +338,13 @@ class PreviewPage(QWizardPage):
         text = layout.format == "csv"
         self.encoding_combo.setEnabled(text)
         self.separator_combo.setEnabled(text)
+        self.sheet_form.setVisible(not text)
         self.format_note.setText(
             ""
             if text
             else self.tr(
-                "An Excel workbook has no encoding nor separator: only its first sheet is read."
+                "An Excel workbook has no encoding nor separator: choose the sheet that holds "
+                "the extract."
             )
         )
         self.format_note.setVisible(not text)
@@ -335,6 +361,35 @@ class PreviewPage(QWizardPage):
             header_row=self.header_spin.value() - 1,
         )
 
+    def choose_sheet(self) -> None:
+        """Read the chosen sheet of the workbook (its header row found again)."""
+        state = self.state
+        name = self.sheet_combo.currentData()
+        if state.path is None or state.layout is None or not name:
+            return
+        self.error.hide()
+        try:
+            layout = sniff(state.path, sheet=name)
+        except Exception as error:  # noqa: BLE001 - said in one line, never a traceback
+            self._unreadable(error)
+            return
+        self.header_spin.blockSignals(True)
+        self.header_spin.setValue(layout.header_row + 1)
+        self.header_spin.blockSignals(False)
+        state.layout = layout
+        self.reread()
+
+    def _unreadable(self, error: BaseException) -> None:
+        state = self.state
+        assert state.path is not None
+        state.preview = None
+        self.error.setText(read_error(state.path, error))
+        self.error.show()
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.completeChanged.emit()
+
     def reread(self) -> None:
         """Read the file again with the chosen encoding, separator and header row."""
         state = self.state
@@ -346,14 +401,8 @@ class PreviewPage(QWizardPage):
             layout = with_headers(state.path, layout)
             shown = preview(state.path, layout)
         except Exception as error:  # noqa: BLE001 - said in one line, never a traceback
-            state.preview = None
             state.layout = layout
-            self.error.setText(read_error(state.path, error))
-            self.error.show()
-            self.table.clear()
-            self.table.setRowCount(0)
-            self.table.setColumnCount(0)
-            self.completeChanged.emit()
+            self._unreadable(error)
             return
         state.layout, state.preview = layout, shown
         state.report = state.check_result = None

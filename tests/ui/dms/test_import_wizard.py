@@ -464,3 +464,41 @@ def test_the_wizard_speaks_french(qtbot, database, manager, qapp, store, tmp_pat
         assert wizard.mapping_page.combos[0].currentText() == "Client › Code client *"
     finally:
         install_translators("en", qapp)
+
+
+def test_the_sheet_of_a_workbook_is_chosen_and_kept_in_the_profile(
+    qtbot, database, manager, english, store, tmp_path
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "Lisez-moi"
+    book.active.append(["Extraction DCS", "du 02/12/2026"])
+    sheet = book.create_sheet("Clients")
+    sheet.append(["N° client", "Nom", "Prénom", "CP"])
+    sheet.append(["000123", "DUPRÉ", "Jean", "01000"])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    wizard = make_wizard(qtbot, database, manager, store)
+    assert wizard.file_page.set_file(path)
+    assert "“Lisez-moi”" in wizard.file_page.info.text()
+    assert "Its sheets: “Lisez-moi”, “Clients”" in wizard.file_page.info.text()
+    click_next(qtbot, wizard)
+    page = wizard.preview_page
+    assert page.sheet_form.isVisible() and not page.encoding_combo.isEnabled()
+    assert [page.sheet_combo.itemText(i) for i in range(page.sheet_combo.count())] == [
+        "Lisez-moi",
+        "Clients",
+    ]
+    assert page.table.horizontalHeaderItem(0).text() == "Extraction DCS"
+    page.sheet_combo.setCurrentIndex(1)
+    assert page.table.horizontalHeaderItem(0).text() == "N° client"
+    assert page.table.item(0, 0).text() == "000123"  # a code stays text
+    assert wizard.state.layout.sheet_name == "Clients"
+    click_next(qtbot, wizard)
+    assert wizard.state.mapping[0] == "customer.dms_ref"
+    profile = wizard.mapping_page.save_profile("DCS clients")
+    assert profile is not None and profile.sheet == "Clients"
+    # the next wizard on the same workbook goes to the profile's sheet by itself
+    again = make_wizard(qtbot, database, manager, store)
+    assert again.file_page.set_file(path)
+    assert again.state.layout.sheet_name == "Clients"
+    assert "DCS clients" in again.file_page.info.text()
