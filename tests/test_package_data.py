@@ -69,7 +69,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_has_the_package_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for pattern in SHIPPED:
-        expected = {f"app/{p.relative_to(ROOT / 'app').as_posix()}" for p in (ROOT / "app").glob(pattern)}
+        expected = {
+            f"app/{p.relative_to(ROOT / 'app').as_posix()}" for p in (ROOT / "app").glob(pattern)
+        }
         assert expected, pattern
         assert expected <= names, sorted(expected - names)
 
@@ -91,7 +93,9 @@ def test_an_installed_wheel_finds_its_resources(wheel: Path, tmp_path: Path) -> 
     found = json.loads(run.stdout)
     assert Path(found["app"]).is_relative_to(env_dir), found["app"]  # the installed copy
     assert found["qm"] == sorted(p.name for p in (ROOT / "app/resources/i18n").glob("*_fr.qm"))
-    assert found["templates"] == sorted(p.name for p in (ROOT / "app/resources/templates").glob("*.docx"))
+    assert found["templates"] == sorted(
+        p.name for p in (ROOT / "app/resources/templates").glob("*.docx")
+    )
     assert "clients_irium.csv" in found["examples"]
     assert found["icon"] is True
     assert found["french"] == "commandes :"
