@@ -1,6 +1,6 @@
 ; Cible's Windows installer. Built by build.py (python3 packaging/windows/build.py), which passes
 ;   /DVERSION=x.y.z  /DSTAGE=<folder with cible.exe, cible-cli.exe, python\, lib\>
-;   /DOUTFILE=<...\Cible-Setup-x.y.z.exe>  /DICON=<cible.ico>
+;   /DOUTFILE=<...\Cible-Setup-x.y.z.exe>  /DICON=<cible.ico>  [/DCOMPRESSOR=zlib: the smoke test's fast build]
 ;
 ; Per-user install by default, no administrator rights: %LOCALAPPDATA%\Programs\Cible, shortcuts,
 ; .cible association and uninstall entry under HKEY_CURRENT_USER. For all users of the computer
@@ -14,8 +14,13 @@
 
 Unicode true
 Target amd64-unicode
-SetCompressor /SOLID lzma
-SetCompressorDictSize 64
+!ifndef COMPRESSOR
+  !define COMPRESSOR lzma
+!endif
+SetCompressor /SOLID ${COMPRESSOR}
+!if ${COMPRESSOR} == lzma
+  SetCompressorDictSize 64
+!endif
 RequestExecutionLevel user
 ManifestDPIAware true
 

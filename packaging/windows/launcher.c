@@ -4,6 +4,7 @@
  *   cible.exe      -mwindows -DCIBLE_GUI  runs python\pythonw.exe -m app ARGS (no console window)
  *   cible-cli.exe  console                 runs python\python.exe  -m app ARGS and returns its exit
  *                                           code (for Windows Task Scheduler and scripts)
+ * cible-cli.exe writes UTF-8 when its output is redirected (PYTHONIOENCODING, unless set).
  * The child inherits the standard handles (a scheduled task's redirection reaches Python), runs in
  * a job object that is closed with the launcher (stopping the task stops Python), and the launcher
  * ignores Ctrl+C so that Python handles it (exit code 130) and the launcher reports that code.
@@ -65,6 +66,10 @@ static int run(void) {
     ZeroMemory(&startup, sizeof startup);
     startup.cb = sizeof startup;
 #ifndef CIBLE_GUI
+    /* Output redirected to a file (a scheduled task's log) or a pipe is UTF-8, not the ANSI code
+       page, which cannot write every character of Cible's messages (≥, ≤…). */
+    if (GetEnvironmentVariableW(L"PYTHONIOENCODING", NULL, 0) == 0)
+        SetEnvironmentVariableW(L"PYTHONIOENCODING", L"utf-8");
     SetConsoleCtrlHandler(NULL, TRUE);
     startup.dwFlags = STARTF_USESTDHANDLES;
     startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
