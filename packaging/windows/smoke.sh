@@ -20,7 +20,7 @@ START=$SECONDS
 say() { echo "[smoke $((SECONDS - START))s] $*"; }
 fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
 
-CACHE=${CIBLE_BUILD_CACHE:-$HOME/.cache/cible-build}
+CACHE=${CIBLE_BUILD_CACHE:-${HOME:-/root}/.cache/cible-build}
 mkdir -p "$CACHE"
 WORK=$(mktemp -d "$CACHE/smoke.XXXXXX")   # removed at the end (not in /tmp: shared machines clean it)
 export WINEPREFIX="$WORK/prefix" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
@@ -41,7 +41,7 @@ SIZE_MB=$(( $(stat -c %s "$SETUP") / 1000000 ))
 say "installer (zlib): $SIZE_MB MB"
 (( SIZE_MB < 120 )) || fail "the installer is $SIZE_MB MB (limit 120 MB)"
 # a virtual screen for Wine's windows (and Qt's)
-for n in $(seq 90 120); do [ -e "/tmp/.X11-unix/X$n" ] || { DISPLAY_NUM=$n; break; }; done
+for n in $(seq 90 130); do [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { DISPLAY_NUM=$n; break; }; done
 Xvfb ":$DISPLAY_NUM" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
 XVFB_PID=$!
 export DISPLAY=":$DISPLAY_NUM"
