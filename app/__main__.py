@@ -1,6 +1,7 @@
 """``python -m app`` / ``cible``: the window, or a command for scripts and scheduled tasks.
 
 python -m app [--db PATH] [--demo] [--lang fr|en]       open the window
+python -m app [options] TARGET.cible                    open the window on a target file
 python -m app COMMAND ...                               run a command (see --help)
 """
 
@@ -38,6 +39,12 @@ def _available() -> dict[str, tuple[str, str]]:
     return found
 
 
+def _is_target_file(arg: str) -> bool:
+    from app.query.targetfile import SUFFIXES
+
+    return arg.lower().endswith(SUFFIXES)
+
+
 def _usage() -> str:
     lines = [
         _("usage: python -m app [--db PATH] [--demo] [--lang fr|en]"),
@@ -61,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = _available()
     if argv and not argv[0].startswith("-"):
         name = argv[0]
+        if name not in commands and _is_target_file(name):
+            from app.ui.application import run_gui
+
+            return run_gui(argv)  # a double-clicked target file (Windows file association)
         if name not in commands:
             print(
                 _("cible: error: unknown command {name!r}\n{usage}").format(

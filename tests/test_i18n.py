@@ -179,7 +179,7 @@ def test_every_area_is_translated_and_built(area: str) -> None:
     if shutil.which("pyside6-lupdate") is None:
         pytest.fail("pyside6-lupdate not found (it comes with PySide6)")
     if not tool.ts_path(area).exists():
-        pytest.skip(f"{area}: no resources/i18n/{area}_fr.ts yet (python tools/i18n.py {area})")
+        pytest.skip(f"{area}: no app/resources/i18n/{area}_fr.ts yet (python tools/i18n.py {area})")
     assert tool.check([area]) == []
 
 
@@ -266,7 +266,7 @@ def test_fill_rejects_unknown_messages(scratch_tool) -> None:
 
 
 def test_check_reports_unfinished_and_stale(scratch_tool, tmp_path: Path) -> None:
-    shutil.copyfile(ROOT / "resources" / "i18n" / "core_fr.ts", scratch_tool.ts_path("core"))
+    shutil.copyfile(ROOT / "app" / "resources" / "i18n" / "core_fr.ts", scratch_tool.ts_path("core"))
     problems = scratch_tool.check(["core"])
     assert len(problems) == 1 and "core_fr.qm: out of date" in problems[0]
     scratch_tool.lrelease(scratch_tool.ts_path("core"), scratch_tool.qm_path("core"))

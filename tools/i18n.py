@@ -1,4 +1,4 @@
-"""Translations: extract, fill, build and check Cible's ``resources/i18n/<area>_fr.ts`` files.
+"""Translations: extract, fill, build and check Cible's ``app/resources/i18n/<area>_fr.ts`` files.
 
     python tools/i18n.py                  update every area's .ts from the sources, build the .qm
     python tools/i18n.py core sms         the same for some areas only
@@ -14,7 +14,7 @@ Write ``\\n``, ``\\t`` and ``\\\\`` for a newline, a tab and a backslash. So the
     python tools/i18n.py todo sms > todo.tsv   # fill the last column in any editor
     python tools/i18n.py fill sms < todo.tsv   # writes the .ts and builds the .qm
 
-Qt Linguist (``pyside6-linguist resources/i18n/sms_fr.ts``) works too; run this tool after it.
+Qt Linguist (``pyside6-linguist app/resources/i18n/sms_fr.ts``) works too; run this tool after it.
 An area exists when its source folder does; each area owns one .ts per language.
 """
 
@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tsv import escape, unescape  # noqa: E402  (tools/tsv.py, shared with the other tool)
 
 ROOT = Path(__file__).resolve().parents[1]
-I18N_DIR = ROOT / "resources" / "i18n"
+I18N_DIR = ROOT / "app" / "resources" / "i18n"
 LANGUAGES = ("fr",)
 
 #: Area → (source folder, recursive?). ``core`` is the top level of app/ui only.

@@ -1,4 +1,4 @@
-"""Write the French starter letters of the mail merge into resources/templates/.
+"""Write the French starter letters of the mail merge into app/resources/templates/.
 
     python tools/make_word_templates.py
 

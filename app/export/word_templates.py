@@ -1,6 +1,6 @@
 """Starter letters for the mail merge, and the "New template" letter listing the merge fields.
 
-``resources/templates/`` ships four French letters built by :func:`build_starter` (run
+``app/resources/templates/`` ships four French letters built by :func:`build_starter` (run
 ``python tools/make_word_templates.py`` to write them again): a service reminder, a technical
 inspection (CT) reminder, an invitation to open days and a win-back offer. Their merge fields are
 «Bloc adresse», «Formule d'appel», «Date du jour» and vehicle fields of the catalog, so they
@@ -24,8 +24,9 @@ from app import files
 from app.export.word import HELPERS_BY_KEY, MergeField, available_merge_fields
 from app.i18n import N_, _, pgettext
 from app.query.target import Target
+from app.resources import TEMPLATES_DIR
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "templates"
+RESOURCES = TEMPLATES_DIR
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Target files: the JSON format managers use to share targets between sites.
+"""Target files: the JSON format managers use to share targets between sites (``NAME.cible``;
+``NAME.json`` files are read too).
 
 The format is documented for users in ``docs/target-format.md``.
 """
@@ -17,6 +18,11 @@ from app.query.target import Target
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
+
+#: The extension of target files written by Cible (Windows opens them in Cible with a double
+#: click); files ending in ``.json`` (written before) are read the same way.
+SUFFIX = ".cible"
+SUFFIXES = (".cible", ".json")
 
 #: A target file is a few kilobytes; anything this large is not one (and would not run).
 MAX_FILE_BYTES = 2 * 1024 * 1024

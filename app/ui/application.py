@@ -1,6 +1,9 @@
 """Start-up of the window: options, language, the database, the demo data, the main window.
 
-    python -m app [--db PATH | --demo] [--lang fr|en]
+    python -m app [--db PATH | --demo] [--lang fr|en] [TARGET.cible]
+
+A target file given (Windows passes the double-clicked ``.cible`` file) is imported into the
+window once the database is open, as Target › Import would.
 
 Bad input (a file that is not a Cible database, a read-only location, a database made by a newer
 Cible, a damaged file) gives a message box and the same line on stderr, exit code 2; the file is
@@ -17,11 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import i18n
 from app.cli.common import ArgumentParser, CommandError, error_line
 from app.errors import CibleError
+from app.resources import ICON_PNG
 from app.ui import tasks
 from app.ui.i18n import install_translators
 from app.ui.main_window import MainWindow, run_and_wait
@@ -60,6 +65,10 @@ def build_parser() -> ArgumentParser:
         "--lang", choices=i18n.LANGUAGES,
         help="language of the window (default: the system's, French or English)",
     )  # fmt: skip
+    parser.add_argument(
+        "target", nargs="?", metavar="TARGET.cible",
+        help="a target file to open in the window (.cible, or .json as written before)",
+    )  # fmt: skip
     parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
     return parser
 
@@ -71,6 +80,8 @@ def _application() -> QApplication:
     app.setApplicationName("Cible")
     app.setOrganizationName("Cible")
     app.setApplicationDisplayName("Cible")
+    if ICON_PNG.is_file():
+        app.setWindowIcon(QIcon(str(ICON_PNG)))
     return app  # type: ignore[return-value]
 
 
@@ -181,6 +192,8 @@ def launch(argv: list[str]) -> MainWindow | int:
     if database.backup is not None:
         print(f"cible: upgraded the database; previous version saved in {database.backup}", file=sys.stderr)
     window.show_database(database, demo=args.demo)
+    if args.target:
+        window.targeting.import_file(args.target)
     if probe:
         _probe_target(window)
     return window

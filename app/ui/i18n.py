@@ -1,4 +1,4 @@
-"""Qt translators: Cible's own ``resources/i18n/<area>_<lang>.qm`` plus Qt's ``qtbase_<lang>.qm``.
+"""Qt translators: Cible's own ``app/resources/i18n/<area>_<lang>.qm`` plus Qt's ``qtbase_<lang>.qm``.
 
 Each area of the UI (core, targeting, exports, sms) ships its own ``.ts``/``.qm`` pair, built by
 ``python tools/i18n.py``; every ``*_<lang>.qm`` found is installed, so a new area needs no change
@@ -12,10 +12,10 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app import i18n
+from app.resources import I18N_DIR
 
-# ``resources/`` at the top of the source tree (next to the ``app`` package).
-RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
-TRANSLATIONS_DIR = RESOURCES_DIR / "i18n"
+# ``app/resources/`` (package data: a wheel and the Windows installer have it too).
+TRANSLATIONS_DIR = I18N_DIR
 
 _installed: list[QTranslator] = []
 

@@ -98,6 +98,10 @@ class MessageBar(QFrame):
         return box
 
 
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def version() -> str:
     from importlib import metadata  # not at start-up: it costs ~50 ms of imports
 
@@ -457,11 +461,27 @@ class MainWindow(QMainWindow):
                 "Customer and vehicle targeting for car-dealership back offices: select customers and vehicles, then reach them by letter, Excel list, SMS or phone."
             )
             + "</p><p>"
-            + self.tr("Database: %1").replace(
-                "%1", self.database.location.replace("&", "&amp;").replace("<", "&lt;")
-            )
+            + self.tr("Database: %1").replace("%1", _html(self.database.location))
+            + "</p><p>"
+            + "<br>".join(_html(line) for line in self.locations())
             + f"</p><p><small>Python {platform.python_version()} · Qt {qVersion()}</small></p>"
         )
+
+    def locations(self) -> list[str]:
+        """Where the user's files live (About): data folder, settings, backups."""
+        from app.models.db import data_dir
+
+        if self.database.path is not None:
+            backups = self.tr("%1, next to the database (NAME.backup-DATE-TIME.sqlite)").replace(
+                "%1", str(self.database.path.parent)
+            )
+        else:
+            backups = self.tr("kept by the database server (its administrator makes them)")
+        return [
+            self.tr("Data folder: %1").replace("%1", str(data_dir())),
+            self.tr("Settings: %1").replace("%1", QSettings().fileName()),
+            self.tr("Backups: %1").replace("%1", backups),
+        ]
 
     # -- window state -----------------------------------------------------------------------
     def _restore_geometry(self) -> None:

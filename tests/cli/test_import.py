@@ -15,7 +15,7 @@ from app.dms.profile_store import load_profiles
 from app.dms.profile_store import save_profile as store_profile
 from app.models.db import open_database
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "resources" / "examples"
 
 
 def _count(db: Path, table: str) -> int:

@@ -1,4 +1,4 @@
-"""The demo extracts of resources/examples/ read as their README says."""
+"""The demo extracts of app/resources/examples/ read as their README says."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from app.dms.fields import FileKind, guess_kind, suggest_mapping
 from app.dms.sniff import sniff
 from app.dms.validate import validate_file
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "resources" / "examples"
 
 
 @pytest.mark.parametrize("name,kind,read,rejected,warnings", [

@@ -22,7 +22,7 @@ from app.models.enums import Channel, InvoiceType
 from app.models.permissions import record_refusal
 from tests.dms.conftest import fingerprint, snapshot, sqlite_only
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "resources" / "examples"
 TODAY = dt.date(2026, 12, 2)
 FILES = [
     ("clients_irium.csv", FileKind.CUSTOMERS),

@@ -18,7 +18,7 @@ from app.errors import ImportFileError
 from app.models.db import open_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "resources" / "examples"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 

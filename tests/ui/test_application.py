@@ -324,3 +324,25 @@ def test_demo_with_the_real_generator(qtbot, monkeypatch) -> None:
     assert window.targeting.count is not None and window.targeting.count >= customers
     assert demo is sys.modules["app.models.demo"]
     close(window)
+
+
+def test_a_double_clicked_target_file_opens_in_the_window(
+    qtbot, db_path: Path, tmp_path, monkeypatch
+) -> None:
+    """Windows runs ``cible.exe "X.cible"`` for a double-clicked target file (the installer's
+    association): the window opens on the database with that target imported."""
+    from app.__main__ import _is_target_file
+    from app.query.target import Target
+    from app.query.targetfile import save_target_file
+
+    path = tmp_path / "Relance CT.cible"
+    save_target_file(Target(name="Relance CT", columns=["customer.last_name"]), path)
+    assert _is_target_file(str(path)) and _is_target_file("OLD.JSON")
+    assert not _is_target_file("run-target")
+    window = opened(qtbot, launch(["--db", str(db_path), "--lang", "en", str(path)]))
+    assert window.targeting.current_target().columns == ["customer.last_name"]
+    assert "Imported from" in window.targeting.messages()[-1].text()
+    assert not window.windowIcon().isNull()  # Cible's icon, from the package data
+    # imported, not saved: closing asks (answered "Discard" here)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Discard)
+    close(window)

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 from sqlalchemy import insert
 
@@ -20,7 +21,7 @@ from app.models import (
     VehicleSale,
     WorkshopInvoice,
 )
-from app.models.db import head_revision, open_database
+from app.models.db import data_dir, head_revision, open_database
 from app.models.enums import (
     ContactChannel,
     FinancingType,
@@ -255,6 +256,10 @@ def test_about_and_quit(qtbot, database, manager, english, monkeypatch) -> None:
     window.about_action.trigger()
     assert shown and shown[0].startswith("About Cible|<h3>Cible ")
     assert str(database.path) in shown[0]
+    # where the user's files live: the data folder (platformdirs), the settings, the backups
+    assert f"Data folder: {data_dir()}" in shown[0]
+    assert f"Settings: {QSettings().fileName()}" in shown[0]
+    assert f"Backups: {database.path.parent}, next to the database" in shown[0]
     window.quit_action.trigger()
     assert not window.isVisible()
 

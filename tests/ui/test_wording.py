@@ -15,7 +15,7 @@ from app.ui.targeting.criteria_model import CriteriaTreeModel
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("ts", sorted((ROOT / "resources" / "i18n").glob("*_fr.ts")), ids=lambda p: p.name)
+@pytest.mark.parametrize("ts", sorted((ROOT / "app" / "resources" / "i18n").glob("*_fr.ts")), ids=lambda p: p.name)
 def test_french_translations_use_the_typographic_apostrophe(ts: Path) -> None:
     translations = re.findall(r"<translation[^>]*>(.*?)</translation>", ts.read_text(), re.S)
     assert translations

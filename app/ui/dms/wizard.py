@@ -26,11 +26,9 @@ from app.dms.read import Preview
 from app.dms.sniff import Layout
 from app.dms.validate import ValidationReport
 from app.models.db import Database
+from app.resources import EXAMPLES_DIR
 from app.ui import tasks
-from app.ui.i18n import RESOURCES_DIR
 
-#: The example extracts shipped for the demo database.
-EXAMPLES_DIR = RESOURCES_DIR / "examples"
 #: Where the folder of the last import is remembered.
 SETTINGS_FOLDER = "dms_import/folder"
 #: Where the folder of the last profile file is remembered.

@@ -1,6 +1,6 @@
 """The targeting window's screen: criteria, live count, results grid, saved targets.
 
-Translation area ``targeting`` (``resources/i18n/targeting_fr.ts``).
+Translation area ``targeting`` (``app/resources/i18n/targeting_fr.ts``).
 """
 
 from app.ui.targeting.screen import TargetingScreen

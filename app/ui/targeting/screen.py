@@ -51,6 +51,7 @@ from app.query.saved import (
     save_target,
 )
 from app.query.target import DEFAULT_COLUMNS, SortKey, Target
+from app.query.targetfile import SUFFIX as TARGET_SUFFIX
 from app.query.targetfile import load_target_file, save_target_file
 from app.ui import tasks
 from app.ui.targeting.criteria_editor import CriteriaEditor
@@ -827,7 +828,7 @@ class TargetingScreen(QWidget):
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
                 self, self.tr("Import a target file"), str(Path.home()),
-                self.tr("Cible targets (*.json);;All files (*)"),
+                self.tr("Cible targets (*.cible *.json);;All files (*)"),
             )  # fmt: skip
             if not path:
                 return False
@@ -851,13 +852,15 @@ class TargetingScreen(QWidget):
 
     def export_file(self, path: str | Path | None = None) -> bool:
         if path is None:
-            suggested = Path.home() / f"{_file_stem(self.display_name())}.json"
+            suggested = Path.home() / f"{_file_stem(self.display_name())}{TARGET_SUFFIX}"
             path, _ = QFileDialog.getSaveFileName(
                 self, self.tr("Export to a target file"), str(suggested),
-                self.tr("Cible targets (*.json)"),
+                self.tr("Cible targets (*.cible)"),
             )  # fmt: skip
             if not path:
                 return False
+            if not Path(path).suffix:  # a name typed without its extension
+                path = f"{path}{TARGET_SUFFIX}"
         try:
             if self.database is not None:
                 with self.database.engine.connect() as conn:  # removed customers by reference

@@ -242,7 +242,7 @@
     </message>
     <message>
         <source>Customers</source>
-        <extracomment>The example extracts shipped for the demo database. Where the folder of the last import is remembered. Where the folder of the last profile file is remembered. Column index → field key. The profile applied (matched by the headers, loaded, or just saved). What the check found beyond the report (the dry-run import&apos;s result, when there is one).</extracomment>
+        <extracomment>Where the folder of the last import is remembered. Where the folder of the last profile file is remembered. Column index → field key. The profile applied (matched by the headers, loaded, or just saved). What the check found beyond the report (the dry-run import&apos;s result, when there is one).</extracomment>
         <translation>Clients</translation>
     </message>
     <message>

@@ -306,6 +306,26 @@
         <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
+        <source>%1, next to the database (NAME.backup-DATE-TIME.sqlite)</source>
+        <translation>%1, à côté de la base (NOM.backup-DATE-HEURE.sqlite)</translation>
+    </message>
+    <message>
+        <source>kept by the database server (its administrator makes them)</source>
+        <translation>sur le serveur de base de données (faites par son administrateur)</translation>
+    </message>
+    <message>
+        <source>Data folder: %1</source>
+        <translation>Dossier des données : %1</translation>
+    </message>
+    <message>
+        <source>Settings: %1</source>
+        <translation>Paramètres : %1</translation>
+    </message>
+    <message>
+        <source>Backups: %1</source>
+        <translation>Sauvegardes : %1</translation>
+    </message>
+    <message>
         <source>&amp;Import from the DMS…</source>
         <translation>&amp;Importer depuis le DMS…</translation>
     </message>

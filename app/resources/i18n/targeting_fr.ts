@@ -682,8 +682,16 @@
         <translation>Importer un fichier de cible</translation>
     </message>
     <message>
+        <source>Cible targets (*.cible *.json);;All files (*)</source>
+        <translation>Cibles (*.cible *.json);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Cible targets (*.cible)</source>
+        <translation>Cibles (*.cible)</translation>
+    </message>
+    <message>
         <source>Cible targets (*.json);;All files (*)</source>
-        <translation>Cibles (*.json);;Tous les fichiers (*)</translation>
+        <translation type="vanished">Cibles (*.json);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>This file cannot be imported.</source>
@@ -699,7 +707,7 @@
     </message>
     <message>
         <source>Cible targets (*.json)</source>
-        <translation>Cibles (*.json)</translation>
+        <translation type="vanished">Cibles (*.json)</translation>
     </message>
     <message>
         <source>The target file could not be written.</source>
