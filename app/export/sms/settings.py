@@ -22,6 +22,9 @@ from app.models.activity import Setting
 from app.models.demo import DEMO_SETTING
 
 SETTING_KEY = "sms"
+#: The highest "maximum number of segments" the settings accept (providers concatenate up to
+#: about ten parts; phones show longer ones badly).
+MAX_SEGMENTS_LIMIT = 10
 GATEWAYS = ("http", "outbox")
 
 
@@ -138,6 +141,9 @@ class SmsSettings:
     #: Accents of the customers' data that would force UCS-2 are replaced (LEFÈVRE → LEFEVRE):
     #: one accented capital in a name would otherwise halve the characters of that SMS.
     gsm_safe_values: bool = True
+    #: A message longer than this many segments is refused (a 2,000-character text would go
+    #: as 14 billed segments to everyone).
+    max_segments: int = 3
     windows: dict[str, SendWindow] = field(default_factory=default_windows)
     #: The database is a demo one (invented customers whose random phone numbers may belong
     #: to real people): set by :func:`load_settings`, never saved; the HTTP gateway refuses it.
@@ -181,6 +187,12 @@ class SmsSettings:
             )
         if self.recent_days < 0:
             raise SettingsError(_("The number of days since the last SMS cannot be negative."))
+        if not 1 <= self.max_segments <= MAX_SEGMENTS_LIMIT:
+            raise SettingsError(
+                _("The maximum number of segments must be between 1 and {n}.").format(
+                    n=MAX_SEGMENTS_LIMIT
+                )
+            )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -213,6 +225,14 @@ class SmsSettings:
             )
         settings = cls(http=http, windows=windows, **values)
         settings.recent_days = int(settings.recent_days)
+        try:
+            settings.max_segments = int(settings.max_segments)
+        except (TypeError, ValueError):
+            raise SettingsError(
+                _("The maximum number of segments {value!r} is not a number.").format(
+                    value=settings.max_segments
+                )
+            ) from None
         settings.validate()
         return settings
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.errors import CibleError
 from app.export.sms.gateway import store_secret
 from app.export.sms.settings import (
+    MAX_SEGMENTS_LIMIT,
     HttpConfig,
     SettingsError,
     SmsSettings,
@@ -130,6 +131,16 @@ class SmsSettingsDialog(QDialog):
         form.addRow(self.tr("Opt-out mention"), self._required(self.optout_edit))
         form.addRow(self.tr("Price per segment (€)"), self.price_edit)
         form.addRow(self.tr("Skip marketing SMS to customers texted in the last"), self.recent_spin)
+        self.max_segments_spin = QSpinBox()
+        self.max_segments_spin.setRange(1, MAX_SEGMENTS_LIMIT)
+        self.max_segments_spin.setToolTip(
+            self.tr(
+                "A longer message is refused before sending: each segment is billed. "
+                "One segment is 160 characters (153 each when there are several), 70 with an "
+                "accent such as ê (67)."
+            )
+        )
+        form.addRow(self.tr("Maximum segments per SMS"), self.max_segments_spin)
         self.gsm_safe_check = QCheckBox(
             self.tr("Replace the accents of names and data that would force UCS-2 (È → E)")
         )
@@ -283,6 +294,7 @@ class SmsSettingsDialog(QDialog):
         self.optout_edit.setText(settings.optout_mention)
         self.price_edit.setText(price_text(settings.price_per_segment))
         self.recent_spin.setValue(settings.recent_days)
+        self.max_segments_spin.setValue(settings.max_segments)
         self.gsm_safe_check.setChecked(settings.gsm_safe_values)
         self.gateway_combo.setCurrentIndex(self.gateway_combo.findData(settings.gateway))
         self.outbox_edit.setText(settings.outbox_dir)
@@ -403,6 +415,7 @@ class SmsSettingsDialog(QDialog):
             http=http,
             outbox_dir=self.outbox_edit.text().strip(),
             recent_days=self.recent_spin.value(),
+            max_segments=self.max_segments_spin.value(),
             gsm_safe_values=self.gsm_safe_check.isChecked(),
             windows=windows,
         )
