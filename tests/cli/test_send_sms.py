@@ -198,6 +198,9 @@ def test_at_schedules_the_send(setup, capsys) -> None:
         (["--template", "VEHICULE TERMINE", "--kind", "service"], "--kind goes with --text"),
         (["--text", "a", "--value", "oops"], "write FIELD=VALUE"),
         (["--text", "RDV {date rdv}", "--kind", "service"], "Give a value for {date rdv}"),
+        (["--text", "x" * 2000, "--kind", "service"], "7 messages are longer than 3 segments"),
+        (["--text", "x" * 2000, "--dry-run"], "messages are longer than 3 segments (up to 14)"),
+        (["--text", "Bonjour {nom", "--kind", "service"], "on its own"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(setup, capsys, args, message) -> None:
@@ -275,3 +278,19 @@ def test_a_rerun_after_a_crash_never_sends_twice(setup, capsys, choice) -> None:
         assert len(statuses) == 7  # the new send made no message: everyone has this one
         assert len(delivered) == 4
     assert len(set(delivered)) == len(delivered)  # nobody twice
+
+
+def test_empty_merge_fields_are_listed_and_sent_only_when_asked(setup, capsys) -> None:
+    db, path, target = setup
+    args = ["send-sms", target, "--db", path, "--text", "Votre {modèle} est prêt", "--kind",
+            "service", "--lang", "en"]  # fmt: skip
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Required merge fields filled: 3 (-5)" in out
+    assert "  - Tamm (+37251234567): required field empty: {modèle}" in out.splitlines()
+    assert "You are about to send 3 SMS" in out
+    assert main([*args, "--dry-run", "--send-empty-fields"]) == 0
+    out = capsys.readouterr().out
+    assert "Required merge fields filled (empty ones sent too): 8 (-0)" in out
+    assert "You are about to send 7 SMS" in out
+    assert counts(db)[:2] == (0, 0)

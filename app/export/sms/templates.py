@@ -270,7 +270,7 @@ STARTER_TEMPLATES: tuple[Starter, ...] = (
         "VEHICULE TERMINE",
         SmsKind.SERVICE,
         "{civilité} {nom}, les travaux sur votre {modèle} sont terminés. Vous pouvez venir le "
-        "récupérer dès maintenant. Merci de votre confiance. {site}",
+        "récupérer dès maintenant. {site}",
         1,
     ),
 )
