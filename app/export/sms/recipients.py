@@ -149,8 +149,8 @@ class SmsPlan:
     requested: dt.datetime
     #: Per market: the time messages go (aware); later than requested outside the window.
     send_times: dict[str, dt.datetime] = field(default_factory=dict)
-    #: Recipients whose message has a required merge field empty, with those fields (left out
-    #: unless the user chose to send them too).
+    #: Recipients whose message has a required merge field empty, with those fields: sent when
+    #: the user chose to send them too, else those that would then be sent (one per number).
     empty: list[tuple[Recipient, list[str]]] = field(default_factory=list)
     #: The user chose to send the messages with an empty required merge field too.
     send_empty: bool = False
@@ -655,6 +655,14 @@ def apply_body(
                 ),
             )
     _one_per_number(plan_funnel, lang)
+    if empty:  # those that go (or would go, if chosen) once one SMS per number is applied
+        numbers: set[str] = set()
+        goes: set[int] = set()
+        for r in funnel.kept:
+            if r.phone.e164 not in numbers:
+                numbers.add(r.phone.e164)
+                goes.add(id(r))
+        empty = [(r, fields) for r, fields in empty if id(r) in goes]
     if any(not r.text.strip() for r in plan_funnel.kept):
         raise TemplateError(_("The message is empty once the merge fields are filled."))
     send_times: dict[str, dt.datetime] = {}
