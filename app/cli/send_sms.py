@@ -93,9 +93,7 @@ def _parser() -> ArgumentParser:
     parser.add_argument(
         "--send-empty-fields",
         action="store_true",
-        help=_(
-            "also send the messages whose required merge fields are empty (left out otherwise)"
-        ),
+        help=_("also send the messages whose required merge fields are empty (left out otherwise)"),
     )
     parser.add_argument(
         "--dry-run", action="store_true", help=_("show what would be sent; send nothing")

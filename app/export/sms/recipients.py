@@ -650,9 +650,7 @@ def apply_body(
             plan_funnel.keep(
                 "filled",
                 _label("filled", lang),
-                lambda r: (
-                    _empty_reason(missing_of[id(r)], lang) if id(r) in missing_of else None
-                ),
+                lambda r: _empty_reason(missing_of[id(r)], lang) if id(r) in missing_of else None,
             )
     _one_per_number(plan_funnel, lang)
     if empty:  # those that go (or would go, if chosen) once one SMS per number is applied
