@@ -576,3 +576,15 @@ def test_open_a_reply_then_mark_it_as_read(qtbot, log_db, manager, monkeypatch) 
     with db.session() as s:
         unread = s.scalars(select(SmsReply).where(SmsReply.handled_at.is_(None))).all()
     assert [r.text for r in unread] == ["C'est combien ?", "STOP"]
+
+
+def test_settings_dialog_sets_the_maximum_of_segments(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_settings(qtbot, db, manager)
+    assert dialog.max_segments_spin.value() == 3  # the default
+    assert (dialog.max_segments_spin.minimum(), dialog.max_segments_spin.maximum()) == (1, 10)
+    dialog.max_segments_spin.setValue(2)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    with db.session() as s:
+        assert load_settings(s).max_segments == 2
