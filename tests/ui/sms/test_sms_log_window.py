@@ -372,6 +372,8 @@ def _select_unknown(qtbot, window: SmsLogWindow) -> None:
         qtbot.mouseClick(window.show_unknown_button, Qt.MouseButton.LeftButton)
     assert set(column(window, "status")) == {"Unknown: may have been sent"}
     window.view.selectAll()
+    assert window.selected_unknown(), "the unknown messages are selected"
+    assert window.send_again_button.isEnabled()
 
 
 def _status(db, message_id: int) -> SmsStatus:
@@ -438,7 +440,7 @@ def test_send_unknown_messages_again(qtbot, log_db, manager, yes) -> None:
         old_key = s.get(SmsMessage, ids[0]).idempotency_key
     window = open_log(qtbot, db, manager)
     _select_unknown(qtbot, window)
-    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+    with qtbot.waitSignal(window.done, timeout=30_000) as blocker:
         qtbot.mouseClick(window.send_again_button, Qt.MouseButton.LeftButton)
     assert "get the SMS twice" in yes[0]
     assert blocker.args[0] == "1 messages will be sent again with the pending SMS."
