@@ -17,6 +17,13 @@ numbers that already have this message, and for marketing any number that had a 
 in the last days of the setting (7 by default), messages waiting included.
 
 ``--value "date rdv=14/05/2026"`` gives the value of a merge field typed when sending.
+
+A message whose required merge field is empty for a customer (``{modèle}`` of a customer without
+a vehicle; ``{nom}`` falls back to the company name, ``{civilité}`` and ``{prénom}`` may be
+empty) is left out and listed in the funnel; ``--send-empty-fields`` sends those messages too.
+A message longer than the maximum number of segments of the SMS settings (3 by default) is
+refused: exit 2, one line saying how many messages are too long, nothing written.
+
 Bad input prints one line and exits with code 2, nothing written; a gateway that cannot be
 reached leaves the messages pending and exits with code 1.
 """
@@ -82,6 +89,11 @@ def _parser() -> ArgumentParser:
         help=_('value of a merge field typed when sending, e.g. "{example}"').format(
             example="date rdv=14/05/2026"
         ),
+    )
+    parser.add_argument(
+        "--send-empty-fields",
+        action="store_true",
+        help=_("also send the messages whose required merge fields are empty (left out otherwise)"),
     )
     parser.add_argument(
         "--dry-run", action="store_true", help=_("show what would be sent; send nothing")
@@ -155,7 +167,7 @@ def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
     """The lines the dry run (and the send) prints."""
     lines = plan.funnel.summary_lines()
     for step in plan.funnel.steps:
-        if step.key in ("valid", "mobile"):
+        if step.key in ("valid", "mobile", "filled"):
             for who, reason in step.dropped:
                 lines.append("  - " + _("{who}: {reason}", lang).format(who=who, reason=reason))
     longest = plan.longest
@@ -231,6 +243,26 @@ def main(argv: list[str]) -> int:
                 body, kind, template_name = template.body, template.kind, template.name
             else:
                 body, kind, template_name = args.text, SmsKind(args.kind or "marketing"), None
+
+        def make_plan() -> SmsPlan:
+            with database.engine.connect() as conn:
+                made = plan_send(
+                    conn,
+                    target,
+                    body,
+                    kind,
+                    settings,
+                    asked=values,
+                    at=at,
+                    lang=lang,
+                    send_empty=args.send_empty_fields,
+                )
+            too_long = made.segment_error(settings, lang)
+            if too_long:
+                raise CommandError(too_long)
+            return made
+
+        plan = make_plan()  # a message too long is refused before anything is done
         gateway = None if args.dry_run else make_gateway(database, settings)
         with database.session() as session:
             waiting = waiting_sends(session)
@@ -270,8 +302,8 @@ def main(argv: list[str]) -> int:
                 if resumed.stopped:
                     print(stopped_line(resumed.stopped), file=sys.stderr)
                     return 1
-        with database.engine.connect() as conn:
-            plan = plan_send(conn, target, body, kind, settings, asked=values, at=at, lang=lang)
+        if waiting and args.pending in ("cancel", "resume") and not args.dry_run:
+            plan = make_plan()  # the log changed: the funnel is read again
         for line in describe_plan(plan, settings, lang):
             print(line)
         if args.dry_run:

@@ -56,7 +56,7 @@ def test_dry_run_prints_the_funnel_encoding_segments_and_cost(setup, capsys) -> 
     out = capsys.readouterr().out
     assert code == 0
     lines = out.splitlines()
-    assert lines[:10] == [
+    assert lines[:11] == [
         "Rows in the target: 13",
         "One SMS per customer: 12 (-1)",
         "With a phone number: 11 (-1)",
@@ -66,6 +66,7 @@ def test_dry_run_prints_the_funnel_encoding_segments_and_cost(setup, capsys) -> 
         "With a marketing legal basis: 7 (-1)",
         "No SMS in the last 7 days: 7 (-0)",
         "Not the same message again: 7 (-0)",
+        "Required merge fields filled: 7 (-0)",
         "One SMS per number: 6 (-1)",
     ]
     assert "  - Petit (0612): invalid number: 0612" in lines
@@ -81,7 +82,8 @@ def test_dry_run_in_french_names_the_character_that_forces_ucs2(setup, capsys) -
     _, path, target = setup
     text = "Votre {modèle} est prêt – à bientôt"
     code = main(
-        ["send-sms", target, "--db", path, "--text", text, "--kind", "service", "--dry-run", "--lang", "fr"]
+        ["send-sms", target, "--db", path, "--text", text, "--kind", "service", "--dry-run", "--lang", "fr",
+         "--send-empty-fields"]
     )  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
@@ -116,7 +118,7 @@ def test_template_and_values(setup, capsys) -> None:
 
 def test_send_through_the_outbox(setup, capsys) -> None:
     db, path, target = setup
-    text, kind = "Votre {modèle} est prêt", "service"  # service: the send window does not apply
+    text, kind = "Votre véhicule est prêt", "service"  # service: the send window does not apply
     code = main(
         ["send-sms", target, "--db", path, "--text", text, "--kind", kind, "--campaign", "PO mai"]
     )
@@ -196,6 +198,9 @@ def test_at_schedules_the_send(setup, capsys) -> None:
         (["--template", "VEHICULE TERMINE", "--kind", "service"], "--kind goes with --text"),
         (["--text", "a", "--value", "oops"], "write FIELD=VALUE"),
         (["--text", "RDV {date rdv}", "--kind", "service"], "Give a value for {date rdv}"),
+        (["--text", "x" * 2000, "--kind", "service"], "7 messages are longer than 3 segments"),
+        (["--text", "x" * 2000, "--dry-run"], "messages are longer than 3 segments (up to 14)"),
+        (["--text", "Bonjour {nom", "--kind", "service"], "on its own"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(setup, capsys, args, message) -> None:
@@ -273,3 +278,19 @@ def test_a_rerun_after_a_crash_never_sends_twice(setup, capsys, choice) -> None:
         assert len(statuses) == 7  # the new send made no message: everyone has this one
         assert len(delivered) == 4
     assert len(set(delivered)) == len(delivered)  # nobody twice
+
+
+def test_empty_merge_fields_are_listed_and_sent_only_when_asked(setup, capsys) -> None:
+    db, path, target = setup
+    args = ["send-sms", target, "--db", path, "--text", "Votre {modèle} est prêt", "--kind",
+            "service", "--lang", "en"]  # fmt: skip
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Required merge fields filled: 3 (-5)" in out
+    assert "  - Tamm (+37251234567): required field empty: {modèle}" in out.splitlines()
+    assert "You are about to send 3 SMS" in out
+    assert main([*args, "--dry-run", "--send-empty-fields"]) == 0
+    out = capsys.readouterr().out
+    assert "Required merge fields filled (empty ones sent too): 8 (-0)" in out
+    assert "You are about to send 7 SMS" in out
+    assert counts(db)[:2] == (0, 0)

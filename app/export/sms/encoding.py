@@ -6,8 +6,13 @@
 * UCS-2: as soon as one character is outside GSM-7, the whole message is UCS-2, counted in UTF-16
   code units (an emoji outside the Basic Multilingual Plane counts 2). 70 per message, 67 per
   segment when concatenated.
-* A character never straddles two segments: an extension character (2 units) or a surrogate pair
-  that does not fit in what is left of a segment starts the next one.
+* A character as people see it (a grapheme cluster: a flag, an emoji with its skin tone, a ZWJ
+  family, a letter with its combining accents, CR LF) never straddles two segments, as in
+  Twilio's segment calculator: a cluster that does not fit in what is left of a segment starts
+  the next one. Only a cluster longer than a whole segment is cut, between code points (a
+  surrogate pair, an extension character are never cut). Clusters are found with the ``regex``
+  package (``\\X``, Unicode's extended grapheme clusters), and they are what the character count
+  shows.
 
 Lower-case ``ç`` is mapped differently by implementations (shared/COMPLIANCE.md §2): Cible treats
 it as UCS-2 and offers ``c`` instead. No Qt here.
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+
+import regex
 
 GSM7 = "GSM-7"
 UCS2 = "UCS-2"
@@ -143,12 +150,30 @@ def make_gsm_safe(text: str, only: str | None = None) -> str:
     return "".join(out)
 
 
+_CLUSTER = regex.compile(r"\X")
+
+
+def clusters(text: str) -> list[str]:
+    """*text* as characters as people see them (extended grapheme clusters)."""
+    if text.isascii():  # only CR LF holds two ASCII code points
+        if "\r\n" not in text:
+            return list(text)
+    return _CLUSTER.findall(text)
+
+
+def character_count(text: str) -> int:
+    """How many characters people see in *text* (👨‍👩‍👧‍👦 is one, so is 🇫🇷 and é written e + ◌́)."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")
+    return len(_CLUSTER.findall(text))
+
+
 @dataclass(frozen=True)
 class SmsLength:
     """How a text goes over the network."""
 
     encoding: str
-    #: Characters as the user sees them (Python code points).
+    #: Characters as the user sees them (grapheme clusters).
     characters: int
     #: GSM-7 units or UTF-16 code units.
     units: int
@@ -165,15 +190,41 @@ class SmsLength:
         return self.offending[0] if self.offending else None
 
 
-def _segments(widths: list[int], capacity: int) -> tuple[int, int]:
-    """(segments, units free in the last one) when characters never straddle two segments."""
-    segments, used = 1, 0
-    for width in widths:
-        if used + width > capacity:
-            segments += 1
-            used = 0
-        used += width
-    return segments, capacity - used
+def _pieces(text: str, ucs2: bool, capacity: int) -> list[tuple[str, int]]:
+    """(piece, units) to pack: the grapheme clusters of *text*, a cluster longer than a whole
+    segment cut into its code points."""
+    width = utf16_units if ucs2 else gsm_units
+    pieces: list[tuple[str, int]] = []
+    for cluster in clusters(text):
+        units = sum(width(ch) for ch in cluster) if len(cluster) > 1 else width(cluster)
+        if units > capacity:
+            pieces.extend((ch, width(ch)) for ch in cluster)
+        else:
+            pieces.append((cluster, units))
+    return pieces
+
+
+def _pack(pieces: list[tuple[str, int]], capacity: int) -> list[tuple[int, int]]:
+    """Segments as (first piece, units used), a piece never straddling two of them."""
+    segments: list[tuple[int, int]] = []
+    start, used = 0, 0
+    for i, (_piece, units) in enumerate(pieces):
+        if used + units > capacity:
+            segments.append((start, used))
+            start, used = i, 0
+        used += units
+    segments.append((start, used))
+    return segments
+
+
+def split_segments(text: str) -> list[str]:
+    """The text of each segment of *text*, as the network carries it (see the module's doc)."""
+    length = analyse(text)
+    if length.segments == 1:
+        return [text]
+    pieces = _pieces(text, length.encoding == UCS2, length.per_segment)
+    starts = [start for start, _used in _pack(pieces, length.per_segment)] + [len(pieces)]
+    return ["".join(p for p, _u in pieces[a:b]) for a, b in zip(starts, starts[1:], strict=False)]
 
 
 def analyse(text: str) -> SmsLength:
@@ -183,18 +234,19 @@ def analyse(text: str) -> SmsLength:
     if offending:
         single, multi, encoding = SINGLE_UCS2, MULTI_UCS2, UCS2
         wide = [ch for ch in distinct if ord(ch) > 0xFFFF]
-        units = len(text) + sum(text.count(ch) for ch in wide)
     else:
         single, multi, encoding = SINGLE_GSM, MULTI_GSM, GSM7
         wide = [ch for ch in distinct if ch in GSM_EXTENSION]
-        units = len(text) + sum(text.count(ch) for ch in wide)
+    units = len(text) + sum(text.count(ch) for ch in wide)
+    characters = character_count(text)
     if units <= single:
-        return SmsLength(encoding, len(text), units, 1, single, single - units, offending)
-    if not wide:  # every character is one unit: plain division
+        return SmsLength(encoding, characters, units, 1, single, single - units, offending)
+    if not wide and characters == len(text):  # one unit per piece: plain division
         segments = -(-units // multi)
         return SmsLength(
-            encoding, len(text), units, segments, multi, segments * multi - units, offending
+            encoding, characters, units, segments, multi, segments * multi - units, offending
         )
-    width = utf16_units if offending else gsm_units
-    segments, remaining = _segments([width(ch) for ch in text], multi)
-    return SmsLength(encoding, len(text), units, segments, multi, remaining, offending)
+    packed = _pack(_pieces(text, bool(offending), multi), multi)
+    return SmsLength(
+        encoding, characters, units, len(packed), multi, multi - packed[-1][1], offending
+    )

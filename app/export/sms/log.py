@@ -1,4 +1,5 @@
-"""The sent-SMS log: filters, rows for the window, CSV export. No Qt here.
+"""The sent-SMS log: filters, rows for the window, CSV export, and what waits for a person —
+messages whose outcome is unknown and replies nobody has read. No Qt here.
 
 Dates are stored in UTC and shown in the computer's local time.
 """
@@ -12,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
@@ -20,7 +22,7 @@ from app.errors import CibleError
 from app.export.sms.phones import display
 from app.export.sms.windows import market_region
 from app.i18n import _, format_datetime, pgettext
-from app.models.sms import SmsBatch, SmsMessage, SmsStatus
+from app.models.sms import SmsBatch, SmsMessage, SmsReply, SmsStatus
 from app.query.catalog import current_language
 
 #: The log's columns: (key, heading in English; :func:`column_label` translates it).
@@ -227,3 +229,103 @@ def export_log_csv(
             _("Cannot write {out}: {detail}.").format(out=out, detail=error.strerror or error)
         ) from None
     return count
+
+
+# -- what waits for a person --------------------------------------------------------------------
+
+
+def count_unknown(conn: Connection) -> int:
+    """Messages whose outcome is unknown: handed to the provider, no answer came back. Cible
+    never sends them again on its own (README, "What Cible guarantees"): the provider is asked
+    by reference when its API allows, else a person decides in the SMS log."""
+    query = select(func.count()).select_from(SmsMessage)
+    return int(conn.execute(query.where(SmsMessage.status == SmsStatus.UNKNOWN)).scalar_one())
+
+
+@dataclass(frozen=True)
+class ReplyRow:
+    """A reply with what it answers: the latest message Cible sent to that number."""
+
+    id: int
+    phone: str
+    text: str
+    received_at: dt.datetime | None
+    #: When a person marked it as read (``None``: unread).
+    handled_at: dt.datetime | None
+    #: The customer of the latest message to that number ("" if none).
+    customer_name: str = ""
+    customer_id: int | None = None
+    campaign: str = ""
+    answered_text: str = ""
+    answered_at: dt.datetime | None = None
+    market: str = "FR"
+
+    @property
+    def unread(self) -> bool:
+        return self.handled_at is None
+
+    def shown_phone(self) -> str:
+        return display(self.phone, market_region(self.market))
+
+
+def _unread_filter():
+    return and_(SmsReply.is_stop.is_(False), SmsReply.handled_at.is_(None))
+
+
+def count_unread_replies(conn: Connection) -> int:
+    query = select(func.count()).select_from(SmsReply).where(_unread_filter())
+    return int(conn.execute(query).scalar_one())
+
+
+def read_replies(
+    conn: Connection, *, unread_only: bool = True, limit: int = 2000
+) -> list[ReplyRow]:
+    """Replies that are not opt-outs (those are applied at once), newest first, each with the
+    latest message sent to its number."""
+    query = select(SmsReply).where(SmsReply.is_stop.is_(False))
+    if unread_only:
+        query = query.where(SmsReply.handled_at.is_(None))
+    when = func.coalesce(SmsReply.received_at, SmsReply.read_at)
+    replies = conn.execute(query.order_by(when.desc(), SmsReply.id.desc()).limit(limit)).all()
+    phones = sorted({r.phone for r in replies})
+    latest: dict[str, Any] = {}
+    sent = func.coalesce(SmsMessage.sent_at, SmsMessage.created_at)
+    for start in range(0, len(phones), 500):
+        rows = conn.execute(
+            select(
+                SmsMessage.phone,
+                SmsMessage.customer_id,
+                SmsMessage.customer_name,
+                SmsMessage.text,
+                SmsMessage.market,
+                sent.label("sent"),
+                SmsBatch.campaign,
+            )
+            .join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
+            .where(
+                SmsMessage.phone.in_(phones[start : start + 500]),
+                SmsMessage.status.notin_((SmsStatus.CANCELLED, SmsStatus.SCHEDULED)),
+            )
+            .order_by(sent, SmsMessage.id)
+        )
+        for row in rows:
+            latest[row.phone] = row  # ordered: the last one wins
+    result = []
+    for r in replies:
+        m = latest.get(r.phone)
+        result.append(
+            ReplyRow(
+                r.id,
+                r.phone,
+                r.text,
+                r.received_at,
+                r.handled_at,
+                customer_name=m.customer_name if m is not None else "",
+                customer_id=m.customer_id if m is not None else None,
+                campaign=m.campaign if m is not None else "",
+                answered_text=m.text if m is not None else "",
+                answered_at=m.sent if m is not None else None,
+                market=m.market if m is not None else "FR",
+            )
+        )
+    return result

@@ -17,9 +17,15 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
    number once — nor any SMS to the customer in the contact history;
 8. the same message (same text) is not already waiting for or sent to that number in that time
    (a send made again after a crash), whatever its kind;
-9. one SMS per number (customers sharing a phone), among those still in.
+9. the message's required merge fields are filled (``{nom}`` falls back to the company name;
+   ``{civilité}`` and ``{prénom}`` may be empty): unless the user chooses to send those messages
+   too, they are left out — "Bonjour . Suite à des travaux…" never goes;
+10. one SMS per number (customers sharing a phone), among those still in.
 
-The longest rendered message decides the segment count shown; the cost is the total of every
+Steps 1–8 read the database (:func:`build_funnel`); 9 and 10 depend on the message and are
+applied with it (:func:`apply_body`, at every keystroke of the window). The longest rendered
+message decides the segment count shown; a message over the maximum number of segments (a
+setting, 3 by default) is refused (:meth:`SmsPlan.segment_error`); the cost is the total of every
 message's segments times the price per segment. No Qt here.
 """
 
@@ -45,6 +51,7 @@ from app.export.sms.templates import (
     has_mention,
     placeholders,
     render,
+    required_fields,
     with_optout,
 )
 from app.export.sms.windows import market_for_site, window_for
@@ -73,6 +80,8 @@ _LABELS: dict[str, str] = {
     "basis": N_("With a marketing legal basis"),
     "duplicate": N_("One SMS per number"),
     "same": N_("Not the same message again"),
+    "filled": N_("Required merge fields filled"),
+    "filled_anyway": N_("Required merge fields filled (empty ones sent too)"),
 }
 #: Why a step leaves someone out.
 _REASONS: dict[str, str] = {
@@ -92,6 +101,12 @@ _REASONS: dict[str, str] = {
     "waiting": N_("marketing SMS to this number waiting (send of {date})"),
     "same": N_("the same message to this number already in the send of {date}"),
 }
+
+
+def _empty_reason(fields: list[str], lang: str) -> str:
+    return ngettext(
+        "required field empty: {fields}", "required fields empty: {fields}", len(fields), lang
+    ).format(fields=", ".join("{" + f + "}" for f in fields))
 
 
 def _label(key: str, lang: str) -> str:
@@ -134,6 +149,11 @@ class SmsPlan:
     requested: dt.datetime
     #: Per market: the time messages go (aware); later than requested outside the window.
     send_times: dict[str, dt.datetime] = field(default_factory=dict)
+    #: Recipients whose message has a required merge field empty, with those fields: sent when
+    #: the user chose to send them too, else those that would then be sent (one per number).
+    empty: list[tuple[Recipient, list[str]]] = field(default_factory=list)
+    #: The user chose to send the messages with an empty required merge field too.
+    send_empty: bool = False
 
     @property
     def recipients(self) -> list[Recipient]:
@@ -181,6 +201,29 @@ class SmsPlan:
 
     def cost_cents(self, settings: SmsSettings) -> int:
         return settings.cost_cents(self.total_segments)
+
+    def over_limit(self, max_segments: int) -> list[Recipient]:
+        """The recipients whose message takes more than *max_segments* segments."""
+        return [r for r in self.recipients if r.length and r.length.segments > max_segments]
+
+    def segment_error(self, settings: SmsSettings, lang: str | None = None) -> str | None:
+        """Why this send is refused for its length (``None``: every message fits)."""
+        over = self.over_limit(settings.max_segments)
+        if not over:
+            return None
+        longest = max(r.length.segments for r in over if r.length)
+        return ngettext(
+            "{n} message is longer than {max} segments (up to {longest}): shorten the text or "
+            "raise the maximum in the SMS settings.",
+            "{n} messages are longer than {max} segments (up to {longest}): shorten the text or "
+            "raise the maximum in the SMS settings.",
+            len(over),
+            lang,
+        ).format(
+            n=format_count(len(over), lang),
+            max=format_count(settings.max_segments, lang),
+            longest=format_count(longest, lang),
+        )
 
 
 def customer_name(row: Any) -> str:
@@ -342,11 +385,13 @@ def plan_send(
     today: dt.date | None = None,
     lang: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    send_empty: bool = False,
 ) -> SmsPlan:
     """The funnel, rendered messages and send times of *body* for *target*.
 
     *at* (aware, or naive local time) is when the user wants it sent; *now* defaults to the
     clock. *progress(done, total)* is called between batches (it may raise to cancel).
+    *send_empty*: send the messages whose required merge fields are empty too.
     """
     check_body(body)
     check_asked(body, asked)
@@ -363,7 +408,9 @@ def plan_send(
         lang=lang,
         progress=progress,
     )
-    return apply_body(funnel, body, kind, settings, requested, asked=asked)
+    return apply_body(
+        funnel, body, kind, settings, requested, asked=asked, send_empty=send_empty, lang=lang
+    )
 
 
 def check_asked(body: str, asked: dict[str, str] | None) -> None:
@@ -395,8 +442,9 @@ def build_funnel(
     """The recipients of *target* (with the values of *merge_names*) and the time asked for.
 
     Reads the database; the message itself is applied by :func:`apply_body` (cheap: the
-    window's live preview calls it at every keystroke). With *body*, numbers that already have
-    that message (waiting or sent lately) are left out.
+    window's live preview calls it at every keystroke), with the steps that depend on it
+    (required merge fields filled, then one SMS per number). With *body*, numbers that already
+    have that message (waiting or sent lately) are left out.
     """
     kind = SmsKind(kind)
     lang = current_language(lang)
@@ -431,6 +479,8 @@ def build_funnel(
             name: fields[columns.index(key)].format_value(values[key], lang)
             for name, key in zip(names, merge_keys, strict=True)
         }
+        if "nom" in merge and not merge["nom"].strip() and fact is not None:
+            merge["nom"] = fact.company_name or ""  # a company: its name
         if settings.gsm_safe_values:
             merge = {name: make_gsm_safe(value) for name, value in merge.items()}
         candidates.append(
@@ -529,6 +579,10 @@ def build_funnel(
                 else None
             ),
         )
+    return funnel, requested
+
+
+def _one_per_number(funnel: Funnel[Recipient], lang: str) -> None:
     by_number: dict[str, Recipient] = {}
 
     def duplicate(r: Recipient) -> str | None:
@@ -539,7 +593,6 @@ def build_funnel(
         return None
 
     funnel.keep("duplicate", _label("duplicate", lang), duplicate)
-    return funnel, requested
 
 
 def apply_body(
@@ -550,10 +603,18 @@ def apply_body(
     requested: dt.datetime,
     *,
     asked: dict[str, str] | None = None,
+    send_empty: bool = False,
+    lang: str | None = None,
 ) -> SmsPlan:
     """Render *body* for every recipient of *funnel* (opt-out mention included), measure the
-    messages and work out when each market may receive them."""
+    messages and work out when each market may receive them.
+
+    *funnel* (from :func:`build_funnel`) is not changed: the plan's funnel is a copy with the
+    steps that depend on the message — required merge fields filled (recipients with one
+    empty are left out unless *send_empty*), then one SMS per number.
+    """
     kind = SmsKind(kind)
+    lang = current_language(lang)
     check_body(body)
     if kind is SmsKind.MARKETING and not settings.sender_name.strip():
         raise TemplateError(
@@ -570,20 +631,46 @@ def apply_body(
             with_optout("", kind, mention)  # raises: a marketing SMS needs the mention
         if not has_mention(body, mention):
             suffix = "\n" + mention
+    required = [n for n in required_fields(body) if catalog_key(n) is not None]
+    empty: list[tuple[Recipient, list[str]]] = []
     for r in funnel.kept:
         values = r.values
         if asked_names:
             values = {**values, **{n: asked.get(n, "") for n in asked_names}}
         text = render(body, values)
         r.text = text + suffix if text else suffix.lstrip("\n")
-        if not r.text.strip():
-            raise TemplateError(_("The message is empty once the merge fields are filled."))
         r.length = analyse(r.text)
+        if required:
+            missing = [n for n in required if not str(values.get(n) or "").strip()]
+            if missing:
+                empty.append((r, missing))
+    plan_funnel: Funnel[Recipient] = Funnel(list(funnel.kept), list(funnel.steps))
+    if required:
+        missing_of = {id(r): fields for r, fields in empty}
+        if send_empty:
+            plan_funnel.keep("filled", _label("filled_anyway", lang), lambda r: None)
+        else:
+            plan_funnel.keep(
+                "filled",
+                _label("filled", lang),
+                lambda r: _empty_reason(missing_of[id(r)], lang) if id(r) in missing_of else None,
+            )
+    _one_per_number(plan_funnel, lang)
+    if empty:  # those that go (or would go, if chosen) once one SMS per number is applied
+        numbers: set[str] = set()
+        goes: set[int] = set()
+        for r in funnel.kept:
+            if r.phone.e164 not in numbers:
+                numbers.add(r.phone.e164)
+                goes.add(id(r))
+        empty = [(r, fields) for r, fields in empty if id(r) in goes]
+    if any(not r.text.strip() for r in plan_funnel.kept):
+        raise TemplateError(_("The message is empty once the merge fields are filled."))
     send_times: dict[str, dt.datetime] = {}
-    for market in sorted({r.market for r in funnel.kept}):
+    for market in sorted({r.market for r in plan_funnel.kept}):
         if kind is SmsKind.MARKETING:
             window = window_for(settings.windows, market)
             send_times[market] = window.next_allowed(requested, market)
         else:
             send_times[market] = requested
-    return SmsPlan(kind, body, funnel, requested, send_times)
+    return SmsPlan(kind, body, plan_funnel, requested, send_times, empty, send_empty)

@@ -25,6 +25,9 @@ SETTING_KEY = "sms"
 #: Provider presets (:data:`app.export.sms.providers.PRESETS` describes each).
 PRESETS = ("ovh", "smsmode", "brevo", "twilio")
 GATEWAYS = ("http", "outbox", *PRESETS)
+#: The highest "maximum number of segments" the settings accept (providers concatenate up to
+#: about ten parts; phones show longer ones badly).
+MAX_SEGMENTS_LIMIT = 10
 
 
 class SettingsError(CibleError):
@@ -146,6 +149,9 @@ class SmsSettings:
     #: Provider presets (:mod:`app.export.sms.providers`): the values typed for each (account,
     #: service name...; never a secret: those are in the keyring), by preset key.
     providers: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: A message longer than this many segments is refused (a 2,000-character text would go
+    #: as 14 billed segments to everyone).
+    max_segments: int = 3
     windows: dict[str, SendWindow] = field(default_factory=default_windows)
     #: The database is a demo one (invented customers whose random phone numbers may belong
     #: to real people): set by :func:`load_settings`, never saved; the HTTP gateway refuses it.
@@ -196,6 +202,12 @@ class SmsSettings:
         for key, values in self.providers.items():
             if key not in PRESETS or not isinstance(values, dict):
                 raise SettingsError(_("Unknown SMS provider {key!r}.").format(key=key))
+        if not 1 <= self.max_segments <= MAX_SEGMENTS_LIMIT:
+            raise SettingsError(
+                _("The maximum number of segments must be between 1 and {n}.").format(
+                    n=MAX_SEGMENTS_LIMIT
+                )
+            )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -235,6 +247,14 @@ class SmsSettings:
             else vs
             for k, vs in (settings.providers or {}).items()
         }
+        try:
+            settings.max_segments = int(settings.max_segments)
+        except (TypeError, ValueError):
+            raise SettingsError(
+                _("The maximum number of segments {value!r} is not a number.").format(
+                    value=settings.max_segments
+                )
+            ) from None
         settings.validate()
         return settings
 

@@ -7,6 +7,13 @@ as the target's columns and formatted like them (dates DD/MM/YYYY). Any catalog 
 
 Two fields have no column in the data: ``{date rdv}`` and ``{heure rdv}`` (the appointment of an
 appointment confirmation). Their values are typed when sending and are the same for everyone.
+
+``{{`` and ``}}`` write a literal brace; a brace on its own is refused (a ``{nom`` left half
+typed would otherwise go out as it is). ``{nom}`` falls back to the company name for a company
+without a contact name. Every merge field of a message is *required* except
+:data:`OPTIONAL_FIELDS` (``{civilité}``, ``{prénom}``: a company has none and the sentence reads
+well without them): a recipient whose required field is empty is left out of the send (a step
+of the funnel) unless the user chooses to send those messages too.
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from app.models.sms import SmsKind, SmsTemplate
 from app.models.textfold import fold
 from app.query.catalog import FIELDS
 
-_PLACEHOLDER = re.compile(r"\{([^{}\n]{1,60})\}")
+#: ``{{`` and ``}}`` (literal braces), a merge field, or a brace on its own (refused).
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]{1,60})\}|[{}]")
 
 
 class TemplateError(CibleError):
@@ -49,6 +57,9 @@ MERGE_FIELDS: dict[str, str] = {
 }
 #: Merge fields typed when sending (the same value for every recipient).
 ASKED_FIELDS: tuple[str, ...] = ("date rdv", "heure rdv")
+#: Merge fields that may be empty: the message reads well without them ("Bonjour {civilité}
+#: {nom}" for a company). Every other merge field of a message is required.
+OPTIONAL_FIELDS: frozenset[str] = frozenset({"civilité", "prénom"})
 
 _BY_FOLD: dict[str, str] = {fold(name) or "": name for name in (*MERGE_FIELDS, *ASKED_FIELDS)}
 
@@ -82,9 +93,20 @@ def canonical(name: str) -> str:
 def placeholders(body: str) -> list[str]:
     """The merge fields of *body* (canonical names, each once, in order)."""
     seen: dict[str, None] = {}
-    for match in _PLACEHOLDER.finditer(body):
-        seen[canonical(match.group(1))] = None
+    for _literal, name in compile_body(body):
+        if name is not None:
+            seen[name] = None
     return list(seen)
+
+
+def required_fields(body: str) -> list[str]:
+    """The merge fields of *body* that must not be empty (all but :data:`OPTIONAL_FIELDS`)."""
+    return [n for n in placeholders(body) if n not in OPTIONAL_FIELDS]
+
+
+def escape(text: str) -> str:
+    """*text* as a template that writes it as it is (braces doubled)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def catalog_key(name: str) -> str | None:
@@ -106,14 +128,47 @@ def asked_fields(body: str) -> list[str]:
 
 @lru_cache(maxsize=64)
 def compile_body(body: str) -> tuple[tuple[str, str | None], ...]:
-    """*body* as (literal text, canonical merge field or ``None``) pieces, parsed once."""
+    """*body* as (literal text, canonical merge field or ``None``) pieces, parsed once.
+
+    ``{{`` and ``}}`` become literal braces; a brace on its own raises :class:`TemplateError`.
+    """
     pieces: list[tuple[str, str | None]] = []
+    literal: list[str] = []
     position = 0
-    for match in _PLACEHOLDER.finditer(body):
-        pieces.append((body[position : match.start()], canonical(match.group(1))))
+    for match in _TOKEN.finditer(body):
+        literal.append(body[position : match.start()])
         position = match.end()
-    pieces.append((body[position:], None))
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            literal.append(token[0])
+        elif match.group(1) is not None:
+            pieces.append(("".join(literal), canonical(match.group(1))))
+            literal = []
+        else:
+            line = body.count("\n", 0, match.start()) + 1
+            raise TemplateError(
+                _(
+                    "A {brace} on its own (line {line}): write a merge field as {example}, and "
+                    "{double} for a brace in the text."
+                ).format(
+                    brace=token,
+                    line=line,
+                    example="{nom}",
+                    double="{{" if token == "{" else "}}",
+                )
+            )
+    literal.append(body[position:])
+    pieces.append(("".join(literal), None))
     return tuple(pieces)
+
+
+def substitute(body: str, values: dict[str, str]) -> str:
+    """*body* with each merge field replaced by ``values[canonical name]`` ("" if missing) and
+    ``{{``/``}}`` by braces; nothing else changes (values are never read as templates)."""
+    return "".join(
+        literal + ((values.get(name) or "") if name is not None else "")
+        for literal, name in compile_body(body)
+    )
 
 
 _SPACES = re.compile(r"[ \t]{2,}")
@@ -124,15 +179,17 @@ def render(body: str, values: dict[str, str]) -> str:
 
     Spaces doubled by an empty value are reduced to one; lines are trimmed.
     """
-    text = "".join(
-        literal + ((values.get(name) or "") if name is not None else "")
-        for literal, name in compile_body(body)
-    )
+    text = substitute(body, values)
     if "  " in text or "\t" in text:
         text = _SPACES.sub(" ", text)
     if "\n" in text:
         return "\n".join(line.strip() for line in text.split("\n")).strip()
     return text.strip()
+
+
+def empty_required(body: str, values: dict[str, str]) -> list[str]:
+    """The required merge fields of *body* whose value in *values* is empty."""
+    return [n for n in required_fields(body) if not str(values.get(n) or "").strip()]
 
 
 def has_mention(text: str, mention: str) -> bool:
@@ -167,48 +224,88 @@ def check_body(body: str) -> None:
 
 # -- starter templates (seed 003, section 2.8) --------------------------------------------------
 
-STARTER_TEMPLATES: tuple[tuple[str, SmsKind, str], ...] = (
-    (
+
+@dataclass(frozen=True)
+class Starter:
+    """A template shipped with Cible. Its text is GSM-7 (no ô, ê, ç, ’: one of them would make
+    every message UCS-2, 70 characters instead of 160) and fits :attr:`segments` with typical
+    values and, for marketing, the opt-out mention (tests/export/sms/test_sms_starters.py)."""
+
+    name: str
+    kind: SmsKind
+    body: str
+    segments: int
+
+
+STARTER_TEMPLATES: tuple[Starter, ...] = (
+    Starter(
         "AUTRES TRAVAUX",
         SmsKind.SERVICE,
         "Bonjour {civilité} {nom}. Suite à des travaux imprévus sur votre {modèle}, merci de "
         "nous contacter. {site}",
+        1,
     ),
-    (
+    Starter(
         "CONFIRMATION RDV",
         SmsKind.SERVICE,
         "Bonjour {civilité} {nom}, nous vous confirmons le rendez-vous pour votre {modèle} le "
-        "{date rdv} à {heure rdv}. A bientôt. {site}",
+        "{date rdv} à {heure rdv}. {site}",
+        1,
     ),
-    (
+    Starter(
         "CONTROLE TECHNIQUE",
         SmsKind.MARKETING,
-        "Bonjour {civilité} {nom}. Le contrôle technique de votre {modèle} arrive à échéance le "
-        "{date ct}. Nous vous proposons un pré-contrôle gratuit. {site}",
+        "Bonjour {civilité} {nom}. Le CT (visite technique) de votre {modèle} est à faire avant "
+        "le {date ct}. Nous vous proposons un diagnostic gratuit. {site}",
+        2,
     ),
-    (
+    Starter(
         "SORTIE NOUVEAU MODELE VN",
         SmsKind.MARKETING,
         "Bonjour {civilité} {nom}, votre garage {site} vous invite à ses portes ouvertes à "
         "l'occasion de la sortie du nouveau modèle.",
+        2,
     ),
-    (
+    Starter(
         "VEHICULE TERMINE",
         SmsKind.SERVICE,
         "{civilité} {nom}, les travaux sur votre {modèle} sont terminés. Vous pouvez venir le "
-        "récupérer dès maintenant. A bientôt. {site}",
+        "récupérer dès maintenant. {site}",
+        1,
     ),
 )
 
+#: The starters' texts before they were GSM-7 ("A bientôt", "contrôle"): a saved template still
+#: holding one of them unchanged is brought up to date (:func:`ensure_starter_templates`).
+OLD_STARTER_BODIES: dict[str, str] = {
+    "Bonjour {civilité} {nom}, nous vous confirmons le rendez-vous pour votre {modèle} le "
+    "{date rdv} à {heure rdv}. A bientôt. {site}": "CONFIRMATION RDV",
+    "Bonjour {civilité} {nom}. Le contrôle technique de votre {modèle} arrive à échéance le "
+    "{date ct}. Nous vous proposons un pré-contrôle gratuit. {site}": "CONTROLE TECHNIQUE",
+    "{civilité} {nom}, les travaux sur votre {modèle} sont terminés. Vous pouvez venir le "
+    "récupérer dès maintenant. A bientôt. {site}": "VEHICULE TERMINE",
+}
+
 
 def ensure_starter_templates(session: Session) -> int:
-    """Add the starter templates when there is no template at all; return how many were added."""
-    if session.scalars(select(SmsTemplate.id).limit(1)).first() is not None:
-        return 0
-    for name, kind, body in STARTER_TEMPLATES:
-        session.add(SmsTemplate(name=name, kind=kind, body=body))
-    session.flush()
-    return len(STARTER_TEMPLATES)
+    """Add the starter templates when there is no template at all, and bring saved starters
+    that nobody edited up to their GSM-7 text; return how many were added or updated."""
+    templates = session.scalars(select(SmsTemplate)).all()
+    if not templates:
+        for starter in STARTER_TEMPLATES:
+            session.add(SmsTemplate(name=starter.name, kind=starter.kind, body=starter.body))
+        session.flush()
+        return len(STARTER_TEMPLATES)
+    by_name = {starter.name: starter for starter in STARTER_TEMPLATES}
+    updated = 0
+    for template in templates:
+        name = OLD_STARTER_BODIES.get(template.body)
+        if name is not None and name in by_name:
+            template.body = by_name[name].body
+            updated += 1
+    if updated:
+        session.flush()
+    return updated
 
 
 @dataclass(frozen=True)
@@ -231,7 +328,7 @@ def find_template(session: Session, name: str) -> TemplateInfo:
     if saved:
         known = [TemplateInfo(t.id, t.name, SmsKind(t.kind), t.body) for t in saved]
     else:
-        known = [TemplateInfo(0, n, k, b) for n, k, b in STARTER_TEMPLATES]
+        known = [TemplateInfo(0, t.name, t.kind, t.body) for t in STARTER_TEMPLATES]
     for info in known:
         if info.name == name:
             return info

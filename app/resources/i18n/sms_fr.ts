@@ -64,6 +64,86 @@
         <translation>Annuler les messages de l’envoi sélectionné qui ne sont pas encore partis</translation>
     </message>
     <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>Replies</source>
+        <translation>Réponses</translation>
+    </message>
+    <message>
+        <source>Show them</source>
+        <translation>Les afficher</translation>
+    </message>
+    <message>
+        <source>Ask the provider</source>
+        <translation>Interroger le prestataire</translation>
+    </message>
+    <message>
+        <source>Ask the provider, by Cible&apos;s reference, whether it has these messages (possible when the SMS settings have a lookup URL)</source>
+        <translation>Demander au prestataire, par la référence de Cible, s’il a ces messages (possible quand les paramètres SMS ont une URL de recherche)</translation>
+    </message>
+    <message>
+        <source>Mark as sent…</source>
+        <translation>Marquer comme envoyés…</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s portal shows them, or the customer got them</source>
+        <translation>Le portail du prestataire les montre, ou le client les a reçus</translation>
+    </message>
+    <message>
+        <source>Mark as not sent…</source>
+        <translation>Marquer comme non envoyés…</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s portal does not have them: they will not be sent</source>
+        <translation>Le portail du prestataire ne les a pas : ils ne seront pas envoyés</translation>
+    </message>
+    <message>
+        <source>Send again…</source>
+        <translation>Renvoyer…</translation>
+    </message>
+    <message>
+        <source>Send them with the next pending SMS: the customer may get them twice</source>
+        <translation>Les envoyer avec les prochains SMS en attente : le client peut les recevoir deux fois</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Reçue le</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Téléphone</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Réponse</translation>
+    </message>
+    <message>
+        <source>In answer to</source>
+        <translation>En réponse à</translation>
+    </message>
+    <message>
+        <source>Show the replies already read</source>
+        <translation>Afficher les réponses déjà lues</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>Ouvrir…</translation>
+    </message>
+    <message>
+        <source>Mark as read</source>
+        <translation>Marquer comme lue</translation>
+    </message>
+    <message>
+        <source>Replies that are not an opt-out. STOP and the like put the number on the suppression list at once and are not listed here.</source>
+        <translation>Les réponses qui ne sont pas une opposition. STOP et équivalents mettent aussitôt le numéro sur la liste d’opposition et n’apparaissent pas ici.</translation>
+    </message>
+    <message>
         <source>any date</source>
         <translation>toute date</translation>
     </message>
@@ -78,6 +158,73 @@
     <message>
         <source>Cannot read the SMS log: %1</source>
         <translation>Impossible de lire le journal des SMS&#xa0;: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) with an unknown outcome: the provider took them and no answer came back, so they may have gone. Cible never sends them again on its own: select them, then decide.</source>
+        <translation>
+            <numerusform>%n message à l’issue inconnue : le prestataire l’a pris sans jamais répondre, il est peut-être parti. Cible ne le renvoie jamais de lui-même : sélectionnez-le, puis décidez.</numerusform>
+            <numerusform>%n messages à l’issue inconnue : le prestataire les a pris sans jamais répondre, ils sont peut-être partis. Cible ne les renvoie jamais de lui-même : sélectionnez-les, puis décidez.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 du %2</translation>
+    </message>
+    <message>
+        <source>Replies (%1 unread)</source>
+        <translation>Réponses (%1 non lues)</translation>
+    </message>
+    <message>
+        <source>Your provider cannot be asked about a message by its reference (no lookup URL in the SMS settings): check its portal, then mark the messages as sent or not sent.</source>
+        <translation>Votre prestataire ne peut pas être interrogé sur un message par sa référence (pas d’URL de recherche dans les paramètres SMS) : consultez son portail, puis marquez les messages comme envoyés ou non envoyés.</translation>
+    </message>
+    <message>
+        <source>The provider was asked: %1 messages settled.</source>
+        <translation>Prestataire interrogé : %1 messages réglés.</translation>
+    </message>
+    <message>
+        <source>Record %1 messages as sent? Do it when the provider&apos;s portal shows them or the customers got them: they go into the contact history.</source>
+        <translation>Enregistrer %1 messages comme envoyés ? À faire quand le portail du prestataire les montre ou que les clients les ont reçus : ils entrent dans l’historique des contacts.</translation>
+    </message>
+    <message>
+        <source>Record %1 messages as not sent? Do it when the provider&apos;s portal does not have them. They will not be sent; use “Send again…” to send them.</source>
+        <translation>Enregistrer %1 messages comme non envoyés ? À faire quand le portail du prestataire ne les a pas. Ils ne seront pas envoyés ; utilisez « Renvoyer… » pour les envoyer.</translation>
+    </message>
+    <message>
+        <source>%1 messages recorded as sent.</source>
+        <translation>%1 messages enregistrés comme envoyés.</translation>
+    </message>
+    <message>
+        <source>%1 messages recorded as not sent.</source>
+        <translation>%1 messages enregistrés comme non envoyés.</translation>
+    </message>
+    <message>
+        <source>Send %1 messages again? If the provider did take them, these customers get the SMS twice: check the provider&apos;s portal first. They leave with the next pending SMS (“Send pending SMS now”), refusals and the send window checked again.</source>
+        <translation>Renvoyer %1 messages ? Si le prestataire les a bien pris, ces clients recevront le SMS deux fois : vérifiez d’abord sur son portail. Ils partiront avec les prochains SMS en attente (« Envoyer les SMS en attente »), refus et plage d’envoi vérifiés à nouveau.</translation>
+    </message>
+    <message>
+        <source>%1 messages will be sent again with the pending SMS.</source>
+        <translation>%1 messages seront renvoyés avec les SMS en attente.</translation>
+    </message>
+    <message>
+        <source>Reply from %1</source>
+        <translation>Réponse du %1</translation>
+    </message>
+    <message>
+        <source>a number Cible has not written to</source>
+        <translation>un numéro auquel Cible n’a pas écrit</translation>
+    </message>
+    <message>
+        <source>From %1 (%2), received %3.</source>
+        <translation>De %1 (%2), reçue le %3.</translation>
+    </message>
+    <message>
+        <source>In answer to “%1” (%2):</source>
+        <translation>En réponse à « %1 » (%2) :</translation>
+    </message>
+    <message>
+        <source>%1 replies marked as read.</source>
+        <translation>%1 réponses marquées comme lues.</translation>
     </message>
     <message>
         <source>Cancel the messages of the send “%1” that have not left yet?</source>
@@ -161,6 +308,10 @@
     <message>
         <source>Values for everyone</source>
         <translation>Valeurs communes à tous</translation>
+    </message>
+    <message>
+        <source>A required merge field is empty for these customers (e.g. {modèle} without a vehicle): their message would read “Votre  est prêt”. {civilité} and {prénom} may be empty; {nom} is the company name for a company.</source>
+        <translation>Un champ de fusion obligatoire est vide pour ces clients (par ex. {modèle} sans véhicule) : leur message serait « Votre  est prêt ». {civilité} et {prénom} peuvent être vides ; {nom} est la raison sociale pour une société.</translation>
     </message>
     <message>
         <source>Template:</source>
@@ -259,6 +410,10 @@
         <translation>Personne dans cette cible ne peut recevoir ce SMS.</translation>
     </message>
     <message>
+        <source>Also send the %1 messages with an empty merge field</source>
+        <translation>Envoyer aussi les %1 messages avec un champ de fusion vide</translation>
+    </message>
+    <message>
         <source>GSM-7: 160 characters per SMS, 153 per segment.</source>
         <translation>Encodage GSM-7&#xa0;: 160 caractères par SMS, 153 par segment.</translation>
     </message>
@@ -291,12 +446,20 @@
         <translation>… et %1 autres</translation>
     </message>
     <message>
+        <source>Not sent: %1</source>
+        <translation>Non envoyé : %1</translation>
+    </message>
+    <message>
         <source>You are about to send %1 SMS (%2 segments, estimated cost %3).</source>
         <translation>Vous allez envoyer %1 SMS (%2 segments, coût estimé %3).</translation>
     </message>
     <message>
         <source>Message:</source>
         <translation>Message&#xa0;:</translation>
+    </message>
+    <message>
+        <source>%1 messages are sent with an empty merge field.</source>
+        <translation>%1 messages partent avec un champ de fusion vide.</translation>
     </message>
     <message>
         <source>Cannot read the SMS log: %1</source>
@@ -441,6 +604,14 @@
     <message>
         <source>Skip marketing SMS to customers texted in the last</source>
         <translation>Pas de SMS marketing aux clients ayant reçu un SMS depuis</translation>
+    </message>
+    <message>
+        <source>A longer message is refused before sending: each segment is billed. One segment is 160 characters (153 each when there are several), 70 with an accent such as ê (67).</source>
+        <translation>Un message plus long est refusé avant l’envoi : chaque segment est facturé. Un segment fait 160 caractères (153 chacun quand il y en a plusieurs), 70 avec un accent comme ê (67).</translation>
+    </message>
+    <message>
+        <source>Maximum segments per SMS</source>
+        <translation>Segments au plus par SMS</translation>
     </message>
     <message>
         <source>Replace the accents of names and data that would force UCS-2 (È → E)</source>

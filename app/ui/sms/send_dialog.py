@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QDateTime, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -180,6 +181,17 @@ class SmsSendDialog(QDialog):
         self.replace_button.setObjectName("replace_button")
         self.replace_button.clicked.connect(self.replace_offending)
         self.replace_button.setVisible(False)
+        self.send_empty_check = QCheckBox()
+        self.send_empty_check.setObjectName("send_empty_check")
+        self.send_empty_check.setToolTip(
+            self.tr(
+                "A required merge field is empty for these customers (e.g. {modèle} without a "
+                "vehicle): their message would read “Votre  est prêt”. "
+                "{civilité} and {prénom} may be empty; {nom} is the company name for a company."
+            )
+        )
+        self.send_empty_check.setVisible(False)
+        self.send_empty_check.toggled.connect(self._schedule_preview)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
         self.error_label.setWordWrap(True)
@@ -210,6 +222,7 @@ class SmsSendDialog(QDialog):
         left.addWidget(self.asked_box)
         left.addWidget(self.count_label)
         left.addLayout(encoding_row)
+        left.addWidget(self.send_empty_check)
         left.addWidget(self.error_label)
 
         self.recipient_combo = QComboBox()
@@ -546,7 +559,14 @@ class SmsSendDialog(QDialog):
         asked = {n: v or "{" + n + "}" for n, v in self.asked_values().items()}
         try:
             self.plan = apply_body(
-                self.funnel, body, self.kind, self.settings, self.requested_time(), asked=asked
+                self.funnel,
+                body,
+                self.kind,
+                self.settings,
+                self.requested_time(),
+                asked=asked,
+                send_empty=self.send_empty_check.isChecked(),
+                lang=i18n.language(),
             )
         except CibleError as error:
             self._invalid(str(error))
@@ -591,11 +611,25 @@ class SmsSendDialog(QDialog):
         )
         self._show_window(plan)
         self._show_funnel(plan.funnel)
+        self._show_empty(plan)
         self._show_recipient()
-        ready = plan.count > 0 and not self.busy
+        too_long = plan.segment_error(self.settings, i18n.language())
+        if too_long:
+            self.error_label.setText(too_long)
+        ready = plan.count > 0 and not self.busy and not too_long
         self.send_button.setEnabled(ready)
         if plan.count == 0:
             self.status_label.setText(self.tr("Nobody in this target can receive this SMS."))
+
+    def _show_empty(self, plan: SmsPlan) -> None:
+        """The choice to send the messages whose required merge field is empty too."""
+        count = len(plan.empty)
+        self.send_empty_check.setVisible(count > 0 or self.send_empty_check.isChecked())
+        self.send_empty_check.setText(
+            self.tr("Also send the %1 messages with an empty merge field").replace(
+                "%1", i18n.format_count(count)
+            )
+        )
 
     def _show_encoding(self, plan: SmsPlan) -> None:
         offending = plan.offending or analyse(self.body).offending
@@ -685,16 +719,19 @@ class SmsSendDialog(QDialog):
             previous = step.count
 
     def _show_recipient(self, *args: Any) -> None:
-        if self._filling or self.plan is None:
+        if self._filling or self.plan is None or self.funnel is None:
             return
-        index = self.recipient_combo.currentIndex()
-        recipients = self.plan.recipients
-        if not 0 <= index < len(recipients):
+        customer_id = self.recipient_combo.currentData()
+        r = next((r for r in self.funnel.kept if r.customer_id == customer_id), None)
+        if r is None:
             self.preview.setPlainText("")
             self.preview_count.setText("")
             return
-        r = recipients[index]
-        self.preview.setPlainText(r.text)
+        text = r.text
+        reason = self._left_out(r)
+        if reason is not None:  # shown as it would read, and why it does not go
+            text += "\n\n" + self.tr("Not sent: %1").replace("%1", reason)
+        self.preview.setPlainText(text)
         if r.length is not None:
             self.preview_count.setText(
                 self.tr("%1 characters, %2, %3 segment(s)")
@@ -702,6 +739,16 @@ class SmsSendDialog(QDialog):
                 .replace("%2", r.length.encoding)
                 .replace("%3", i18n.format_count(r.length.segments))
             )
+
+    def _left_out(self, recipient: Recipient) -> str | None:
+        """Why the plan leaves *recipient* out (a step that depends on the message)."""
+        assert self.plan is not None
+        for step in self.plan.funnel.steps:
+            if step.key in ("filled", "duplicate"):
+                for who, reason in step.dropped:
+                    if who is recipient:
+                        return reason
+        return None
 
     # -- sending ----------------------------------------------------------------------------
     def confirmation_text(self) -> str:
@@ -719,6 +766,13 @@ class SmsSendDialog(QDialog):
         assert plan is not None
         lines = [self.tr("Message:"), self.body, ""]
         lines += plan.funnel.summary_lines()
+        if plan.empty and plan.send_empty:
+            lines += [
+                "",
+                self.tr("%1 messages are sent with an empty merge field.").replace(
+                    "%1", i18n.format_count(len(plan.empty))
+                ),
+            ]
         if self.window_label.text():
             lines += ["", self.window_label.text()]
         return "\n".join(lines)
@@ -727,6 +781,10 @@ class SmsSendDialog(QDialog):
         """Confirm, then send in the background."""
         self.update_preview()
         if self.plan is None or self.plan.count == 0 or self.busy:
+            return
+        too_long = self.plan.segment_error(self.settings, i18n.language())
+        if too_long:
+            self.error_label.setText(too_long)
             return
         try:
             check_asked(self.body, self.asked_values())
@@ -785,6 +843,7 @@ class SmsSendDialog(QDialog):
         first with the messages of earlier sends still waiting (see :meth:`ask_waiting`)."""
         database, target = self.database, self.target
         body, kind, asked = self.body, self.kind, self.asked_values()
+        send_empty = self.send_empty_check.isChecked()
         at = self.requested_time() if self.at_radio.isChecked() else None
         template = self.template_combo.currentText()
         template_name = template if template == self.name_edit.text().strip() else None
@@ -811,7 +870,12 @@ class SmsSendDialog(QDialog):
                     progress=lambda done, total: ctx.check_cancelled(),
                 )
             with database.engine.connect() as conn:  # refusals are read again now
-                plan = plan_send(conn, target, body, kind, settings, asked=asked, at=at)
+                plan = plan_send(
+                    conn, target, body, kind, settings, asked=asked, at=at, send_empty=send_empty
+                )
+            too_long = plan.segment_error(settings)
+            if too_long:  # the data changed since the preview: nothing is written
+                raise TemplateError(too_long)
             with database.session() as session:
                 batch = create_batch(
                     session,

@@ -38,6 +38,7 @@ from app.errors import CibleError
 from app.export.sms.gateway import HttpGateway, load_secret, store_secret
 from app.export.sms.providers import PRESETS, preset_secrets, send_test_sms, store_preset_secrets
 from app.export.sms.settings import (
+    MAX_SEGMENTS_LIMIT,
     HttpConfig,
     SettingsError,
     SmsSettings,
@@ -152,6 +153,16 @@ class SmsSettingsDialog(QDialog):
             )
         )
         form.addRow(self.tr("Waiting messages expire after"), self.expire_spin)
+        self.max_segments_spin = QSpinBox()
+        self.max_segments_spin.setRange(1, MAX_SEGMENTS_LIMIT)
+        self.max_segments_spin.setToolTip(
+            self.tr(
+                "A longer message is refused before sending: each segment is billed. "
+                "One segment is 160 characters (153 each when there are several), 70 with an "
+                "accent such as ê (67)."
+            )
+        )
+        form.addRow(self.tr("Maximum segments per SMS"), self.max_segments_spin)
         self.gsm_safe_check = QCheckBox(
             self.tr("Replace the accents of names and data that would force UCS-2 (È → E)")
         )
@@ -406,6 +417,7 @@ class SmsSettingsDialog(QDialog):
         self.expire_spin.setValue(settings.expire_days)
         self._provider_values = {}
         self._shown_preset = None
+        self.max_segments_spin.setValue(settings.max_segments)
         self.gsm_safe_check.setChecked(settings.gsm_safe_values)
         self.gateway_combo.setCurrentIndex(self.gateway_combo.findData(settings.gateway))
         self.outbox_edit.setText(settings.outbox_dir)
@@ -532,6 +544,7 @@ class SmsSettingsDialog(QDialog):
             recent_days=self.recent_spin.value(),
             expire_days=self.expire_spin.value(),
             providers={k: v for k, v in providers.items() if k in PRESETS},
+            max_segments=self.max_segments_spin.value(),
             gsm_safe_values=self.gsm_safe_check.isChecked(),
             windows=windows,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from app.export.sms.encoding import (
     gsm_replacement,
     make_gsm_safe,
     non_gsm_characters,
+    split_segments,
 )
 
 
@@ -150,15 +152,22 @@ def test_gsm_safe_text_only_keeps_characters_without_replacement(text: str) -> N
 
 
 def _reference(text: str) -> tuple[str, int, int, int]:
-    """Character by character, as the network does it: (encoding, units, segments, remaining)."""
+    """Cluster by cluster, as Twilio's calculator does it: (encoding, units, segments, remaining).
+
+    Written independently of the module: clusters with ``regex``'s ``\\X`` on every text."""
     ucs2 = any(not (ch in GSM_BASIC or ch in GSM_EXTENSION) for ch in text)
-    widths = [
-        (2 if ord(ch) > 0xFFFF else 1) if ucs2 else (2 if ch in GSM_EXTENSION else 1) for ch in text
-    ]
+
+    def width(ch: str) -> int:
+        return (2 if ord(ch) > 0xFFFF else 1) if ucs2 else (2 if ch in GSM_EXTENSION else 1)
+
     single, multi = (70, 67) if ucs2 else (160, 153)
-    units = sum(widths)
+    units = sum(width(ch) for ch in text)
     if units <= single:
         return (UCS2 if ucs2 else GSM7), units, 1, single - units
+    widths = []
+    for cluster in regex.findall(r"\X", text):
+        w = sum(width(ch) for ch in cluster)
+        widths += [width(ch) for ch in cluster] if w > multi else [w]
     segments, used = 1, 0
     for w in widths:
         if used + w > multi:
@@ -172,8 +181,94 @@ _mixed = st.text(
     max_size=700,
 )
 
+#: Characters as people see them that are more than one code point.
+CLUSTERS = [
+    "🇫🇷",  # a flag: two regional indicators
+    "🇨🇭",
+    "👍🏽",  # a skin tone
+    "👨‍👩‍👧‍👦",  # a ZWJ family (11 UTF-16 units)
+    "🏳️‍🌈",
+    "e\u0301",  # e + combining acute
+    "o\u0302\u0323",  # two combining marks
+    "\r\n",
+    "😀",
+]
+_clustered = st.lists(
+    st.one_of(st.sampled_from(CLUSTERS), st.sampled_from(sorted(GSM_BASIC - {"\r", "\n"}))),
+    max_size=160,
+).map("".join)
+_gsm_with_crlf = st.lists(st.sampled_from(["a", "€", "\r\n", "é"]), max_size=200).map("".join)
 
-@given(st.one_of(_mixed, st.text(max_size=400)))
+
+@given(st.one_of(_mixed, _clustered, _gsm_with_crlf, st.text(max_size=400)))
 def test_fast_counting_matches_the_character_by_character_reference(text: str) -> None:
     length = analyse(text)
     assert (length.encoding, length.units, length.segments, length.remaining) == _reference(text)
+
+
+def _boundaries(parts: list[str]) -> set[int]:
+    ends, position = {0}, 0
+    for part in parts:
+        position += len(part)
+        ends.add(position)
+    return ends
+
+
+@given(st.one_of(_clustered, _gsm_with_crlf, _mixed, st.text(max_size=300)))
+def test_segments_give_back_the_text_fit_and_keep_clusters_whole(text: str) -> None:
+    length = analyse(text)
+    parts = split_segments(text)
+    assert "".join(parts) == text
+    assert len(parts) == length.segments
+    if length.encoding == UCS2:
+        limit = 70 if len(parts) == 1 else 67
+        for part in parts:  # UTF-16 code units: a surrogate pair counts 2
+            assert len(part.encode("utf-16-le")) // 2 <= limit
+    else:
+        limit = 160 if len(parts) == 1 else 153
+        for part in parts:
+            assert len(part) + sum(ch in GSM_EXTENSION for ch in part) <= limit
+    # every cut falls between two clusters, unless a cluster alone is longer than a segment
+    clusters = regex.findall(r"\X", text)
+    if all(len(c.encode("utf-16-le")) // 2 <= 67 for c in clusters):
+        assert _boundaries(parts) <= _boundaries(clusters)
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_a_cluster_is_never_split_between_two_segments(cluster: str) -> None:
+    for filler in range(60, 70):  # the cluster lands across the end of the first segment
+        text = "ê" * filler + cluster + "ê" * 80
+        parts = split_segments(text)
+        assert "".join(parts) == text
+        assert any(cluster in part for part in parts), (filler, cluster)
+
+
+@pytest.mark.parametrize(
+    ("text", "characters"),
+    [
+        ("👨‍👩‍👧‍👦", 1),
+        ("🇫🇷🇨🇭", 2),
+        ("👍🏽 ok", 4),
+        ("e\u0301te\u0301", 3),
+        ("a\r\nb", 3),
+        ("Bonjour", 7),
+        ("", 0),
+    ],
+)
+def test_characters_are_counted_as_people_see_them(text: str, characters: int) -> None:
+    assert analyse(text).characters == characters
+
+
+def test_flags_are_kept_together_as_twilio_does() -> None:
+    # 33 flags = 132 UTF-16 units: 16 flags (64 units) fit in each 67-unit segment
+    text = "🇫🇷" * 33
+    parts = split_segments(text)
+    assert [len(p.encode("utf-16-le")) // 2 for p in parts] == [64, 64, 4]
+    assert analyse(text).segments == 3
+
+
+def test_a_cluster_longer_than_a_segment_is_cut_between_code_points() -> None:
+    text = "a" + "\u0301" * 100  # one cluster of 101 code points
+    parts = split_segments(text)
+    assert "".join(parts) == text
+    assert [len(p) for p in parts] == [67, 34]

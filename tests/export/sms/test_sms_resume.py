@@ -57,7 +57,7 @@ def test_killed_mid_send_then_resumed_everyone_gets_exactly_one(sms_db, provider
     # honour idempotency keys: a second POST would be a second SMS)
     provider.state.script = ["ok"] * 9 + ["hold"]
     command = (
-        "send-sms", str(target), "--db", db_path, "--text", "Votre {modèle} est prêt, {nom}.",
+        "send-sms", str(target), "--db", db_path, "--text", "Votre véhicule est prêt, {nom}.",
         "--kind", "service", "--campaign", "Atelier",
     )  # fmt: skip
     sending = _run(*command)

@@ -343,7 +343,7 @@ def test_starter_templates_and_saving(database) -> None:
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(SmsTemplate)) == 0
         names = [t.name for t in list_templates(s)]
-    assert sorted(names) == sorted(n for n, _, _ in STARTER_TEMPLATES)
+    assert sorted(names) == sorted(t.name for t in STARTER_TEMPLATES)
     with database.session() as s:
         saved = save_template(s, "Relance CT", SmsKind.MARKETING, "Bonjour {nom}, CT le {date ct}")
         with pytest.raises(TemplateError, match="already"):

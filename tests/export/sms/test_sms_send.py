@@ -62,6 +62,7 @@ def test_marketing_funnel_counts_and_reasons(sms_db) -> None:
         ("basis", 7),
         ("recent", 7),  # no marketing SMS in the last 7 days (the default)
         ("same", 7),
+        ("filled", 7),  # {nom} is filled for everyone
         ("duplicate", 6),
     ]
     reasons = {
@@ -96,7 +97,8 @@ def load_settings_of(db):
 def test_service_messages_skip_the_marketing_rules(sms_db) -> None:
     db, ids = sms_db
     save_sms_settings(db)
-    result = plan(db, "Votre {modèle} est prêt.", SmsKind.SERVICE)
+    # those without a vehicle too (their message would read "Votre est prêt.")
+    result = plan(db, "Votre {modèle} est prêt.", SmsKind.SERVICE, send_empty=True)
     assert "basis" not in [s.key for s in result.funnel.steps]
     got = {names_by_id(ids)[r.customer_id] for r in result.recipients}
     assert got == MARKETING_RECIPIENTS | {"moreau"}
@@ -134,8 +136,8 @@ def test_recently_contacted_customers_are_left_out(sms_db) -> None:
             )
         )
     result = plan(db)
-    assert [s.key for s in result.funnel.steps][-3:] == ["recent", "same", "duplicate"]
-    recent = result.funnel.steps[-3]
+    assert [s.key for s in result.funnel.steps][-4:] == ["recent", "same", "filled", "duplicate"]
+    recent = result.funnel.steps[-4]
     assert recent.label == "No SMS in the last 30 days"
     assert [(r.customer_id, why) for r, why in recent.dropped] == [
         (ids["rossi"], "SMS sent on 01/05/2026")

@@ -16,8 +16,8 @@ from app.export.sms.gateway import OutboxGateway, load_secret
 from app.export.sms.recipients import plan_send
 from app.export.sms.sender import create_batch, send_due
 from app.export.sms.settings import load_settings
-from app.models import Setting
-from app.models.sms import SmsKind, SmsMessage, SmsStatus
+from app.models import ContactHistory, Setting
+from app.models.sms import SmsKind, SmsMessage, SmsReply, SmsStatus
 from app.ui.sms import PendingSmsRunner, SmsLogWindow, SmsSettingsDialog
 
 LATER = NOW + dt.timedelta(minutes=1)
@@ -355,3 +355,258 @@ def test_a_message_waiting_too_long_expires_and_the_log_says_so(
     assert blocker.args[0].startswith("0 sent, 0 written to the outbox file")
     qtbot.waitUntil(lambda: set(column(window, "status")) == {"Expired, not sent"}, timeout=10_000)
     assert not list(tmp_path.glob("cible-sms-outbox-*"))
+
+
+# -- what waits for a person: unknown outcomes and replies --------------------------------------
+
+
+def _make_unknown(db, count: int = 2) -> list[int]:
+    """The first messages handed to the outbox become "unknown" (no answer came back)."""
+    with db.session() as s:
+        rows = s.scalars(
+            select(SmsMessage)
+            .where(SmsMessage.status == SmsStatus.EXPORTED)
+            .order_by(SmsMessage.id)
+            .limit(count)
+        ).all()
+        for m in rows:
+            m.status = SmsStatus.UNKNOWN
+            m.reason = "no answer from the provider"
+        return [m.id for m in rows]
+
+
+@pytest.fixture
+def yes(monkeypatch):
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def _select_unknown(qtbot, window: SmsLogWindow) -> None:
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        qtbot.mouseClick(window.show_unknown_button, Qt.MouseButton.LeftButton)
+    assert set(column(window, "status")) == {"Unknown: may have been sent"}
+    window.view.selectAll()
+    assert window.selected_unknown(), "the unknown messages are selected"
+    assert window.send_again_button.isEnabled()
+
+
+def _status(db, message_id: int) -> SmsStatus:
+    with db.session() as s:
+        return s.get(SmsMessage, message_id).status
+
+
+def test_unknown_messages_are_shown_with_what_to_do(qtbot, log_db, manager) -> None:
+    db, _ = log_db
+    window = open_log(qtbot, db, manager)
+    assert not window.unknown_bar.isVisibleTo(window)  # nothing to settle
+    _make_unknown(db)
+    reload(qtbot, window, lambda: None)
+    assert window.unknown_bar.isVisibleTo(window)
+    assert window.unknown_label.text().startswith("2 message(s) with an unknown outcome")
+    assert not window.mark_sent_button.isEnabled()  # nothing chosen yet
+    _select_unknown(qtbot, window)
+    assert window.model.rowCount() == 2
+    for button in (window.mark_sent_button, window.mark_not_sent_button, window.send_again_button):
+        assert button.isEnabled()
+
+
+def test_mark_unknown_messages_as_sent(qtbot, log_db, manager, yes) -> None:
+    db, _ = log_db
+    ids = _make_unknown(db)
+    history = _history_count(db)
+    window = open_log(qtbot, db, manager)
+    _select_unknown(qtbot, window)
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        qtbot.mouseClick(window.mark_sent_button, Qt.MouseButton.LeftButton)
+    assert yes[0].startswith("Record 2 messages as sent?")
+    assert _history_count(db) == history + 2
+    assert blocker.args[0] == "2 messages recorded as sent."
+    assert [_status(db, i) for i in ids] == [SmsStatus.SENT] * 2
+    with db.session() as s:  # in the customers' contact history
+        history = s.scalars(select(ContactHistory)).all()
+        customers = {s.get(SmsMessage, i).customer_id for i in ids}
+    assert customers <= {h.customer_id for h in history}
+    qtbot.waitUntil(lambda: not window.unknown_bar.isVisibleTo(window), timeout=10_000)
+
+
+def test_mark_unknown_messages_as_not_sent(qtbot, log_db, manager, yes) -> None:
+    db, _ = log_db
+    ids = _make_unknown(db)
+    before = _history_count(db)
+    window = open_log(qtbot, db, manager)
+    _select_unknown(qtbot, window)
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        qtbot.mouseClick(window.mark_not_sent_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] == "2 messages recorded as not sent."
+    assert [_status(db, i) for i in ids] == [SmsStatus.FAILED] * 2
+    assert _history_count(db) == before  # nothing added to the contact history
+
+
+def _history_count(db) -> int:
+    with db.session() as s:
+        return len(s.scalars(select(ContactHistory)).all())
+
+
+def test_send_unknown_messages_again(qtbot, log_db, manager, yes) -> None:
+    db, _ = log_db
+    ids = _make_unknown(db, 1)
+    with db.session() as s:
+        old_key = s.get(SmsMessage, ids[0]).idempotency_key
+    window = open_log(qtbot, db, manager)
+    _select_unknown(qtbot, window)
+    with qtbot.waitSignal(window.done, timeout=30_000) as blocker:
+        qtbot.mouseClick(window.send_again_button, Qt.MouseButton.LeftButton)
+    assert "get the SMS twice" in yes[0]
+    assert blocker.args[0] == "1 messages will be sent again with the pending SMS."
+    with db.session() as s:
+        message = s.get(SmsMessage, ids[0])
+        assert message.status is SmsStatus.PENDING
+        assert message.idempotency_key != old_key  # the provider may hold the old one
+
+
+def test_answering_no_changes_nothing(qtbot, log_db, manager, monkeypatch) -> None:
+    db, _ = log_db
+    ids = _make_unknown(db)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    window = open_log(qtbot, db, manager)
+    _select_unknown(qtbot, window)
+    for button in (window.mark_sent_button, window.mark_not_sent_button, window.send_again_button):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not window.busy
+    assert [_status(db, i) for i in ids] == [SmsStatus.UNKNOWN] * 2
+
+
+def test_ask_the_provider_about_unknown_messages(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        with SmsProvider() as provider:
+            save_sms_settings(db, gateway="http", http=provider.config(auth="none"))
+            batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")
+            with db.session() as s:
+                first, second = s.scalars(select(SmsMessage).order_by(SmsMessage.id)).all()[:2]
+                for m in (first, second):
+                    m.status = SmsStatus.UNKNOWN
+                # the provider got the first one (its answer was lost), never the second
+                provider.state.accepted[first.idempotency_key] = "P-1"
+                provider.state.delivered["P-1"] = (first.phone, first.text)
+                ids = (first.id, second.id)
+            window = open_log(qtbot, db, manager)
+            assert window.unknown_bar.isVisibleTo(window)
+            with qtbot.waitSignal(window.done, timeout=20_000) as blocker:
+                qtbot.mouseClick(window.ask_provider_button, Qt.MouseButton.LeftButton)
+            assert blocker.args[0] == "The provider was asked: 1 messages settled."
+            assert [_status(db, i) for i in ids] == [SmsStatus.SENT, SmsStatus.UNKNOWN]
+
+            save_sms_settings(db, gateway="http", http=provider.config(auth="none", lookup_url=""))
+            with qtbot.waitSignal(window.done, timeout=20_000) as blocker:
+                qtbot.mouseClick(window.ask_provider_button, Qt.MouseButton.LeftButton)
+            assert blocker.args[0].startswith("Your provider cannot be asked about a message")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def _add_replies(db) -> None:
+    with db.session() as s:
+        s.add_all(
+            [
+                SmsReply(
+                    phone=PHONES["dupre"],
+                    text="Je passerai jeudi,\nmerci",
+                    text_hash="a1",
+                    received_at=dt.datetime(2026, 5, 21, 8, 0),
+                ),
+                SmsReply(
+                    phone=PHONES["martin"],
+                    text="C'est combien ?",
+                    text_hash="a2",
+                    received_at=dt.datetime(2026, 5, 21, 9, 0),
+                ),
+                SmsReply(  # an opt-out: applied at once, never listed
+                    phone=PHONES["rossi"],
+                    text="STOP",
+                    text_hash="a3",
+                    received_at=dt.datetime(2026, 5, 21, 9, 30),
+                    is_stop=True,
+                ),
+            ]
+        )
+
+
+def _reply_texts(window: SmsLogWindow) -> list[str]:
+    view = window.replies_view
+    return [view.topLevelItem(i).text(3) for i in range(view.topLevelItemCount())]
+
+
+def test_unread_replies_are_listed_with_what_they_answer(qtbot, log_db, manager) -> None:
+    db, _ = log_db
+    _add_replies(db)
+    window = open_log(qtbot, db, manager)
+    assert window.tabs.tabText(1) == "Replies (2 unread)"
+    assert _reply_texts(window) == ["C'est combien ?", "Je passerai jeudi, ⏎ merci"]
+    item = window.replies_view.topLevelItem(1)
+    assert item.text(2) == "Dupré Jean"
+    assert item.text(4).startswith("Atelier of ")  # the latest message sent to that number
+    assert not window.open_reply_button.isEnabled() and not window.mark_read_button.isEnabled()
+
+
+def test_mark_replies_as_read(qtbot, log_db, manager) -> None:
+    db, _ = log_db
+    _add_replies(db)
+    window = open_log(qtbot, db, manager)
+    window.tabs.setCurrentIndex(1)
+    window.replies_view.topLevelItem(0).setSelected(True)
+    assert window.mark_read_button.isEnabled()
+    with qtbot.waitSignal(window.done, timeout=10_000) as blocker:
+        qtbot.mouseClick(window.mark_read_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0] == "1 replies marked as read."
+    qtbot.waitUntil(lambda: window.tabs.tabText(1) == "Replies (1 unread)", timeout=10_000)
+    assert _reply_texts(window) == ["Je passerai jeudi, ⏎ merci"]
+    with qtbot.waitSignal(window.loaded, timeout=10_000):
+        window.show_read_check.setChecked(True)  # the read ones come back on demand
+    qtbot.waitUntil(lambda: len(_reply_texts(window)) == 2, timeout=10_000)
+
+
+def test_open_a_reply_then_mark_it_as_read(qtbot, log_db, manager, monkeypatch) -> None:
+    db, _ = log_db
+    _add_replies(db)
+    window = open_log(qtbot, db, manager)
+    window.tabs.setCurrentIndex(1)
+    window.replies_view.topLevelItem(1).setSelected(True)
+    shown: dict[str, str] = {}
+
+    def exec_(box: QMessageBox) -> int:
+        shown["text"], shown["info"] = box.text(), box.informativeText()
+        [mark] = [b for b in box.buttons() if b.text() == "Mark as read"]
+        mark.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    with qtbot.waitSignal(window.done, timeout=10_000):
+        qtbot.mouseClick(window.open_reply_button, Qt.MouseButton.LeftButton)
+    assert shown["text"] == "Je passerai jeudi,\nmerci"
+    assert shown["info"].startswith("From Dupré Jean (06 12 34 56 78), received 21/05/2026")
+    assert "In answer to “Atelier”" in shown["info"]
+    assert "Votre voiture est prête" in shown["info"]
+    with db.session() as s:
+        unread = s.scalars(select(SmsReply).where(SmsReply.handled_at.is_(None))).all()
+    assert [r.text for r in unread] == ["C'est combien ?", "STOP"]
+
+
+def test_settings_dialog_sets_the_maximum_of_segments(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_settings(qtbot, db, manager)
+    assert dialog.max_segments_spin.value() == 3  # the default
+    assert (dialog.max_segments_spin.minimum(), dialog.max_segments_spin.maximum()) == (1, 10)
+    dialog.max_segments_spin.setValue(2)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save()
+    with db.session() as s:
+        assert load_settings(s).max_segments == 2

@@ -76,8 +76,11 @@ def test_opens_with_the_starter_templates_and_the_funnel(qtbot, sms_db, manager)
     assert dialog.body.startswith("Bonjour {civilité} {nom}. Suite à des travaux imprévus")
     assert dialog.kind_combo.currentData() == "service"
     assert funnel_rows(dialog)[0] == ("Rows in the target", "13")
-    assert funnel_rows(dialog)[-1] == ("One SMS per number", "7 (−1)")
-    assert dialog.recipient_combo.count() == 7
+    # the starter uses {modèle}: the customers without a vehicle are left out and counted
+    assert funnel_rows(dialog)[-2] == ("Required merge fields filled", "3 (−5)")
+    assert funnel_rows(dialog)[-1] == ("One SMS per number", "3")
+    assert dialog.send_empty_check.isVisibleTo(dialog)
+    assert dialog.recipient_combo.count() == 8
     assert dialog.send_button.isEnabled()
     with db.session() as s:  # the starter templates are now saved
         assert len(s.scalars(select(SmsTemplate)).all()) == 5
@@ -103,7 +106,7 @@ def test_marketing_adds_the_legal_basis_step_and_the_optout_mention(qtbot, sms_d
     set_kind(dialog, "marketing", qtbot)
     type_message(qtbot, dialog, "Portes ouvertes samedi")
     assert ("With a marketing legal basis", "7 (−1)") in funnel_rows(dialog)
-    assert dialog.recipient_combo.count() == 6
+    assert dialog.recipient_combo.count() == 7  # Martin-Bis too: "Not sent: same number…"
     assert dialog.preview.toPlainText() == "Portes ouvertes samedi\nSTOP au 36111"
 
 
@@ -248,11 +251,18 @@ def test_confirm_then_send_to_the_outbox(qtbot, sms_db, manager, confirm, tmp_pa
     dialog = open_dialog(qtbot, db, manager)
     dialog.select_template("VEHICULE TERMINE")
     dialog.campaign_edit.setText("Atelier")
+    dialog.update_preview()
+    # {modèle} is empty for the customers without a vehicle: left out unless chosen
+    assert dialog.send_empty_check.text().startswith(
+        "Also send the 4 messages with an empty merge field"
+    )
+    dialog.send_empty_check.setChecked(True)
     with qtbot.waitSignal(dialog.sent, timeout=20_000) as blocker:
         qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
-    # "A bientôt": ô forces UCS-2, and the message takes 2 segments of 67
-    assert confirm["text"] == "You are about to send 7 SMS (14 segments, estimated cost €0.70)."
+    # the starter is GSM-7 (it said "A bientôt": ô made it UCS-2, 2 segments of 67 each)
+    assert confirm["text"] == "You are about to send 7 SMS (7 segments, estimated cost €0.35)."
     assert "One SMS per number: 7 (-1)" in confirm["details"]
+    assert "4 messages are sent with an empty merge field." in confirm["details"]
     result = blocker.args[0]
     assert result.summary.exported == 7
     assert dialog.status_label.text() == "SMS sending finished: 7 written to the outbox file."
@@ -289,7 +299,8 @@ def test_send_later(qtbot, sms_db, manager, confirm, tmp_path) -> None:
     dialog.at_edit.setDateTime(later)
     with qtbot.waitSignal(dialog.sent, timeout=20_000):
         qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
-    assert dialog.status_label.text() == "SMS sending finished: 7 waiting for their time."
+    # AUTRES TRAVAUX uses {modèle}: the three customers with a vehicle
+    assert dialog.status_label.text() == "SMS sending finished: 3 waiting for their time."
     with db.session() as s:
         messages = s.scalars(select(SmsMessage)).all()
     assert {m.status for m in messages} == {SmsStatus.SCHEDULED}
@@ -319,13 +330,13 @@ def test_cancel_while_sending(qtbot, sms_db, manager, confirm) -> None:
     finally:
         keyring.set_keyring(previous)
     assert dialog.status_label.text() == (
-        "Sending cancelled: 6 messages not sent (see the SMS log)."
+        "Sending cancelled: 2 messages not sent (see the SMS log)."
     )
     with db.session() as s:
         statuses = sorted(m.status.value for m in s.scalars(select(SmsMessage)))
     # the message the provider took without answering is never posted again: "unknown" (the
     # provider is asked about it by reference on the next run, or a person decides)
-    assert statuses == ["cancelled"] * 6 + ["unknown"]
+    assert statuses == ["cancelled"] * 2 + ["unknown"]
 
 
 def test_gateway_errors_are_shown(qtbot, sms_db, manager, confirm, tmp_path) -> None:
@@ -419,3 +430,47 @@ def test_the_recipients_panel_gets_a_fair_share_of_the_width(qtbot, sms_db, mana
     assert right >= 0.4 * (editor + right)
     dialog.splitter.moveSplitter(dialog.splitter.width(), 1)  # dragged to the right edge
     assert dialog.splitter.sizes()[1] >= 360
+
+
+def test_a_message_over_the_maximum_of_segments_cannot_be_sent(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, max_segments=2)
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Bonjour {nom}. " + "x" * 400)
+    assert dialog.error_label.text() == (
+        "7 messages are longer than 2 segments (up to 3): shorten the text or raise the "
+        "maximum in the SMS settings."
+    )
+    assert not dialog.send_button.isEnabled()
+    dialog.send()  # even when asked directly, nothing is made
+    with db.session() as s:
+        assert s.scalars(select(SmsMessage)).first() is None
+    type_message(qtbot, dialog, "Bonjour {nom}. " + "x" * 200)
+    assert dialog.error_label.text() == ""
+    assert dialog.send_button.isEnabled()
+
+
+def test_a_message_left_out_for_an_empty_field_is_previewed_with_the_reason(
+    qtbot, sms_db, manager
+) -> None:
+    db, ids = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Votre {modèle} est prêt, {nom}.")
+    dialog.recipient_combo.setCurrentIndex(dialog.recipient_combo.findData(ids["tamm"]))
+    assert dialog.preview.toPlainText() == (
+        "Votre est prêt, Tamm.\n\nNot sent: required field empty: {modèle}"
+    )
+    assert not dialog.send_empty_check.isChecked()
+    assert dialog.cost_label.text().startswith("3 SMS")
+    dialog.send_empty_check.setChecked(True)
+    dialog.update_preview()
+    assert dialog.preview.toPlainText() == "Votre est prêt, Tamm."
+    assert dialog.cost_label.text().startswith("7 SMS")
+
+
+def test_the_counter_counts_characters_as_people_see_them(qtbot, sms_db, manager) -> None:
+    db, _ = sms_db
+    dialog = open_dialog(qtbot, db, manager)
+    type_message(qtbot, dialog, "Merci 👨‍👩‍👧‍👦🇫🇷👍🏽")
+    # 5 letters, a space, a family, a flag and a thumb with its skin tone
+    assert dialog.count_label.text().startswith("Longest message: 9 characters, UCS-2, 1")
