@@ -46,6 +46,8 @@ Where each part lives:
   each field's text (helpers, switches, IF conditions);
 * :mod:`~app.export.word.letters` writes letters, :mod:`~app.export.word.labels` lays out
   labels, :mod:`~app.export.word.pdf` converts to PDF;
+* :mod:`~app.export.word.checks` finds, before writing, what a reader would catch in the
+  letters (``[text]`` left to fill in, past due dates, empty site details, cut labels);
 * :mod:`~app.export.word.merge` runs the whole merge and records it in the contact history.
 """
 
@@ -53,6 +55,7 @@ from __future__ import annotations
 
 import shutil  # noqa: F401  (tests replace shutil.which through this module)
 
+from app.export.word.checks import Precheck
 from app.export.word.compute import (
     FieldRef,
     IfField,
@@ -75,6 +78,7 @@ from app.export.word.merge import (
     _letters,
     _needed_columns,
     merge_target,
+    precheck_merge,
     record_mailing,
 )
 from app.export.word.parse import _Compiler
@@ -95,6 +99,7 @@ __all__ = [
     "MergeError",
     "MergeField",
     "MergeResult",
+    "Precheck",
     "UnknownMergeFieldError",
     "_Compiler",
     "_Values",
@@ -107,6 +112,7 @@ __all__ = [
     "merge_target",
     "pdf_converter",
     "pdf_unavailable_reason",
+    "precheck_merge",
     "record_mailing",
     "resolve_field_name",
     "write_labels",
