@@ -102,8 +102,8 @@ def cut_labels_warning(names: Sequence[str], layout: str, lang: str | None = Non
 def placeholders_refused(file: str, placeholders: Sequence[str], lang: str | None = None) -> str:
     """The command line's refusal of a template with placeholders (see ``--allow-placeholders``)."""
     return _(
-        "{file}: {warning} Replace them in the template, or write the letters anyway with "
-        "--allow-placeholders.",
+        "{file}: {warning} Replace the text in brackets in the template, or write the letters "
+        "anyway with --allow-placeholders.",
         lang,
     ).format(file=file, warning=placeholder_warning(placeholders, lang))
 
