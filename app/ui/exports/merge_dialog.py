@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -179,7 +181,22 @@ class MailMergeDialog(QDialog):
         self.fields_label = QLabel()
         self.fields_label.setObjectName("fields_label")
         self.fields_label.setWordWrap(True)
-        form.addRow(self.fields_label)
+        self.fields_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # a long list of fields scrolls instead of squeezing the rest of the column
+        fields_scroll = QScrollArea()
+        fields_scroll.setObjectName("fields_scroll")
+        fields_scroll.setWidget(self.fields_label)
+        fields_scroll.setWidgetResizable(True)
+        fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        fields_scroll.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 4)
+        fields_scroll.setMaximumHeight(4 * self.fontMetrics().lineSpacing() + 4)
+        form.addRow(fields_scroll)
+        self.placeholders_label = QLabel()
+        self.placeholders_label.setObjectName("placeholders_label")
+        self.placeholders_label.setWordWrap(True)
+        self.placeholders_label.setStyleSheet("color: #8a5300")
+        self.placeholders_label.hide()
+        form.addRow(self.placeholders_label)
         left.addWidget(template_box)
 
         # letters or labels
@@ -483,6 +500,7 @@ class MailMergeDialog(QDialog):
         """Read the template's merge fields now: unknown ones are shown before any merge."""
         path = self.template_path()
         self._template_problem = None
+        self.placeholders_label.hide()
         if path is None:
             if self.labels() and not self.label_template_check.isChecked():
                 self.fields_label.setText(self.tr("Labels show the address block."))
@@ -510,13 +528,16 @@ class MailMergeDialog(QDialog):
                     if names
                     else self.tr("This template has no merge field.")
                 )
+                self.fields_label.setStyleSheet("")
+                self.fields_label.setText(text)
                 placeholders = template.placeholders
                 if placeholders:  # shown now, asked about again before writing
-                    text += "\n" + self.tr("Text in brackets to fill in: %1").replace(
-                        "%1", ", ".join(placeholders)
+                    self.placeholders_label.setText(
+                        self.tr("Text in brackets to fill in: %1").replace(
+                            "%1", ", ".join(placeholders)
+                        )
                     )
-                self.fields_label.setStyleSheet("color: #8a5300" if placeholders else "")
-                self.fields_label.setText(text)
+                self.placeholders_label.setVisible(bool(placeholders))
         self._update_buttons()
 
     def _new_template(self) -> None:
@@ -728,9 +749,11 @@ class MailMergeDialog(QDialog):
                 + "\n\n"
                 + lines
                 + "\n\n"
-                + self.tr("Write the %1 documents anyway?").replace(
-                    "%1", i18n.format_count(check.count)
-                )
+                + (
+                    self.tr("Write the %1 labels anyway?")
+                    if options["labels"]
+                    else self.tr("Write the %1 letters anyway?")
+                ).replace("%1", i18n.format_count(check.count))
             )
             if not self._confirm(question):
                 self._say(

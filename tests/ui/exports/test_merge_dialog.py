@@ -186,7 +186,7 @@ def test_labels_that_would_be_cut_are_named(qtbot, garage, manager, english, ans
     # before writing, the labels that will be cut are named and the user may go back...
     merge_and_wait(qtbot, dlg)
     cut = "1 label is too long for a 3x8 label even in 7 pt and will be cut: Monsieur Jean DUPRÉ."
-    assert answers["asked"] == [f"Before writing:\n\n• {cut}\n\nWrite the 6 documents anyway?"]
+    assert answers["asked"] == [f"Before writing:\n\n• {cut}\n\nWrite the 6 labels anyway?"]
     assert dlg.last_check is not None and dlg.last_check.cut_labels == ["Monsieur Jean DUPRÉ"]
     assert not (tmp_path / "labels.docx").exists()
     assert dlg.status_label.text() == f"Nothing written. Before writing:\n• {cut}"
@@ -326,9 +326,8 @@ def test_text_in_brackets_is_shown_and_asked_about_before_writing(
     """Issue 12, point 14: a starter letter with [dates] to fill in is flagged, not written
     unless the user says so."""
     dialog.template_combo.setCurrentIndex(dialog.template_combo.findText("Open days"))
-    assert dialog.fields_label.text().splitlines()[-1] == (
-        "Text in brackets to fill in: [dates], [heures]"
-    )
+    assert dialog.placeholders_label.text() == "Text in brackets to fill in: [dates], [heures]"
+    assert dialog.placeholders_label.isVisible()
     out = tmp_path / "portes.docx"
     dialog.path_edit.setText(str(out))
     merge_and_wait(qtbot, dialog)  # answered No
