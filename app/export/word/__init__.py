@@ -9,6 +9,10 @@ A template is a .docx made in Word or LibreOffice. Its merge fields can be
 * ``IF`` fields around merge fields (``{ IF { MERGEFIELD Civilité } = "Madame" "Chère Madame"
   "Cher Monsieur" }``), computed for each letter; other fields (page numbers...) stay as they
   are, and a merge field inside any other field is refused when the template is read;
+* Word's ``ADDRESSBLOCK`` and ``GREETINGLINE`` (its mail-merge wizard's blocks), merged as
+  Cible's address block and salutation, never their cached preview; ADDRESSBLOCK's ``\\c``
+  (country line: 0 never, 1 always, 2 unless one of the ``\\e`` countries) and the ``_COMPANY_``
+  of its ``\\f`` format (a person's company under their name) are honoured;
 * ``«Nom»`` or ``{nom}`` placeholders typed in the text, also when Word has split them across
   several runs (the merged value takes the formatting of the placeholder's first character).
   The name touches its marks: French quotation marks with spaces inside (``« Printemps »``)
