@@ -1126,3 +1126,24 @@ def test_the_precheck_names_the_labels_the_merge_will_cut(tmp_path) -> None:
     assert result.cut_labels == ["Monsieur Jean DUPRÉ"]
     assert check.cut_labels == result.cut_labels
     assert check.warnings("en") == [w for w in result.warnings if "label" in w]
+
+
+def test_letters_whose_header_reads_the_same_share_one_header_part(mailing, tmp_path) -> None:
+    """The site's letterhead is the same for every customer of a site: one header part, not one
+    per letter (5,000 letters made 10,000 parts); a header naming the customer is per letter."""
+    db, _ = mailing
+    for header, distinct in (("«Site - Nom» — «Site - Téléphone»", 1), ("Dossier {Nom}", 6)):
+        result, doc = merge(
+            db,
+            tmp_path,
+            [paragraph(run("Bonjour {Nom}"))],
+            template_kw={"header": [paragraph(run(header))]},
+        )
+        refs = [s._sectPr.find(qn("w:headerReference")).get(qn("r:id")) for s in doc.sections]
+        assert len(refs) == result.count == 6
+        assert len(set(refs)) == distinct, header
+        texts = {doc.part.related_parts[r].element.xpath("string(.)") for r in refs}
+        if distinct == 1:
+            assert texts == {"Garage de Tours — 02 47 20 45 60"}
+        else:
+            assert "Dossier Dupré" in texts and len(texts) == 6
