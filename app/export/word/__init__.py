@@ -39,7 +39,8 @@ heights matching common label sheets (:data:`LABEL_LAYOUTS`) and a first-label o
 partly used sheet. The label's content is the address block, or the body of a template. A label
 whose text would not fit (estimated from its lines, font sizes and a conservative character
 width) is shrunk down to 7 pt; those still cut are named in ``MergeResult.cut_labels`` and
-``warnings`` (the sheet is still written).
+``warnings`` (the sheet is still written), and found before writing by :func:`precheck_merge`
+with the same computation.
 
 Where each part lives:
 
