@@ -390,7 +390,6 @@ CONTACT_CHANNEL_VALUES = _enum(
 GROUPS: tuple[Group, ...] = (
     Group("customer", "Client", "Customer"),
     Group("account", "Compte", "Account"),
-    Group("site", "Coordonnées du site", "Site details"),
     Group("last_invoicing", "Dernière facturation", "Last invoicing"),
     Group("addresses", "Adresses – Téléphones", "Addresses – Phones"),
     Group("permissions", "Permissions (CNIL)", "Permissions (CNIL)"),
@@ -400,6 +399,8 @@ GROUPS: tuple[Group, ...] = (
     Group("sale", "Vente & financement", "Sale & financing"),
     Group("workshop", "Factures atelier", "Workshop invoices"),
     Group("contacts", "Contacts", "Contacts"),
+    # last: what the customer's site's letters print about it (File › Sites…), seldom a criterion
+    Group("site", "Coordonnées du site", "Site details"),
 )
 GROUPS_BY_KEY: dict[str, Group] = {g.key: g for g in GROUPS}
 

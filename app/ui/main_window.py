@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         self.import_action.triggered.connect(self.show_import)
         file_menu.addAction(self.import_action)
         self.sites_action = QAction(self.tr("&Sites…"), self)
+        self.sites_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
         self.sites_action.setStatusTip(
             self.tr("Each site's address, phone, e-mail and links, as its letters print them")
         )
