@@ -1,6 +1,7 @@
 """``python -m app merge-word TARGET.json --db PATH --template T.docx --out FILE.docx
 [--labels 3x7|3x8|2x7 [--offset N]] [--per-vehicle] [--household] [--not-contacted-days N]
-[--pdf FILE.pdf] [--record CAMPAIGN] [--today YYYY-MM-DD] [--lang fr|en]``
+[--pdf FILE.pdf] [--record CAMPAIGN] [--allow-placeholders] [--today YYYY-MM-DD]
+[--lang fr|en]``
 
 Merges a target file into a Word template: one letter per customer (``--per-vehicle``: per
 vehicle), letters separated by page breaks, in one new .docx — or address labels on A4 sheets
@@ -11,6 +12,13 @@ long even in 7 pt are named in a warning on stderr; the sheet is written and the
 The postal permissions funnel runs first and its counts are printed, with why people dropped
 out: usable postal address, one per customer (``--household``: per household), no postal refusal
 as recorded now, no contact in the last N days (``--not-contacted-days N``).
+
+Checks before writing: a template that still holds text in square brackets for its author to
+fill in (``[Nom du garage]``, ``[dates]``) is refused, naming each one (exit 2, nothing written),
+unless ``--allow-placeholders`` (then a warning on stderr). Letters printing a due date (next
+service, CT) already past, or an empty detail of the customer's site (``«Site - Téléphone»``),
+are counted by field in a warning line on stderr; they do not stop the merge (a reminder of an
+overdue CT may be what was meant).
 
 ``--pdf FILE.pdf`` also writes a PDF with LibreOffice (an error if it is not installed).
 ``--record CAMPAIGN`` records one postal contact per letter in the contact history.
@@ -82,6 +90,11 @@ def _parser() -> ArgumentParser:
         "--record",
         metavar="CAMPAIGN",
         help="record one postal contact per letter in the contact history, under this campaign",
+    )
+    parser.add_argument(
+        "--allow-placeholders",
+        action="store_true",
+        help="write the letters even if the template still holds [text in brackets] to fill in",
     )
     parser.add_argument(
         "--today", metavar="YYYY-MM-DD", help="the date of the letters and of relative criteria"
@@ -164,6 +177,7 @@ def main(argv: list[str]) -> int:
                 pdf=pdf,
                 lang=letters_lang,
                 funnel_lang=lang,
+                allow_placeholders=args.allow_placeholders,
             )
         if args.record:
             with database.session() as session:

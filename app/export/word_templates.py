@@ -3,8 +3,10 @@
 ``app/resources/templates/`` ships four French letters built by :func:`build_starter` (run
 ``python tools/make_word_templates.py`` to write them again): a service reminder, a technical
 inspection (CT) reminder, an invitation to open days and a win-back offer. Their merge fields are
-«Bloc adresse», «Formule d'appel», «Date du jour» and vehicle fields of the catalog, so they
-work with any target. When Cible runs from an installation without the resources folder, the
+«Bloc adresse», «Formule d'appel», «Date du jour», vehicle fields and the customer's site's
+details («Site - Téléphone»...) of the catalog, so they work with any target. The open days
+(``[dates]``, ``[heures]``) and the win-back offer (``[offre…]``, ``[date]``) keep text in
+brackets for the garage to fill in; the merge warns about it before writing. When Cible runs from an installation without the resources folder, the
 letters are built on first use in the user's data folder.
 
 No Qt here.
@@ -23,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from app import files
 from app.export.word import HELPERS_BY_KEY, MergeField, available_merge_fields
 from app.i18n import N_, _, pgettext
+from app.query.catalog import get_field
 from app.query.target import Target
 from app.resources import TEMPLATES_DIR
 
@@ -49,10 +52,12 @@ STARTERS: tuple[StarterTemplate, ...] = (
     StarterTemplate("win_back", N_("Win-back offer"), "offre_reconquete.docx"),
 )
 
-_PLACE = "[Ville]"
-_SIGNATURE = ["Le service après-vente", "[Nom du garage] — [téléphone]"]
+_PLACE = "«Site - Ville»"
+_SIGNATURE = ["Le service après-vente", "«Site - Nom» — «Site - Téléphone»"]
 
-# key → (subject, paragraphs); «...» are merge fields, [...] text for the garage to fill in.
+# key → (subject, paragraphs); «...» are merge fields (the «Site - …» ones print the customer's
+# site's details, File › Sites…), [...] text for the garage to fill in: the merge warns about
+# what is left in brackets before writing.
 _LETTERS: dict[str, tuple[str, list[str]]] = {
     "service": (
         "Objet : l'entretien de votre «Marque» «Modèle» («Immatriculation»)",
@@ -63,8 +68,8 @@ _LETTERS: dict[str, tuple[str, list[str]]] = {
             "de revente.",
             "Nos techniciens vous accueillent du lundi au samedi. Sur simple réservation, un "
             "véhicule de courtoisie est mis à votre disposition pendant l'intervention.",
-            "Pour prendre rendez-vous, appelez notre accueil atelier au [téléphone] ou présentez "
-            "ce courrier à l'accueil : [avantage proposé].",
+            "Pour prendre rendez-vous, appelez notre accueil atelier au «Site - Téléphone» ou "
+            "réservez en ligne : «Site - Lien de réservation».",
         ],
     ),
     "inspection": (
@@ -77,14 +82,15 @@ _LETTERS: dict[str, tuple[str, list[str]]] = {
             "véhicule de «Âge du véhicule» : freins, éclairage, pneumatiques, suspensions et "
             "pollution. Nous pouvons aussi conduire votre véhicule au centre de contrôle pour "
             "vous.",
-            "Prenez rendez-vous dès maintenant au [téléphone].",
+            "Prenez rendez-vous dès maintenant au «Site - Téléphone» ou en ligne : "
+            "«Site - Lien de réservation».",
         ],
     ),
     "open_days": (
         "Objet : nos journées portes ouvertes du [dates]",
         [
             "Nous avons le plaisir de vous inviter à nos journées portes ouvertes, les [dates], "
-            "de [heures], au [adresse du garage].",
+            "de [heures], au «Site - Adresse», «Site - Code postal» «Site - Ville».",
             "Vous y découvrirez nos nouveautés, pourrez les essayer librement et profiterez "
             "d'offres réservées à nos clients, dont une estimation gratuite de votre "
             "«Marque» «Modèle».",
@@ -100,14 +106,30 @@ _LETTERS: dict[str, tuple[str, list[str]]] = {
             "la main-d'œuvre de votre prochain entretien], valable jusqu'au [date], sur "
             "présentation de ce courrier.",
             "Nos techniciens connaissent votre véhicule et utilisent des pièces d'origine "
-            "garanties. Appelez-nous au [téléphone] pour prendre rendez-vous.",
+            "garanties. Appelez-nous au «Site - Téléphone» pour prendre rendez-vous.",
         ],
     ),
 }
 
 
+def _site(column: str, lang: str) -> str:
+    """The merge field of the customer's site's *column*, named in *lang* (``«Site - Ville»``)."""
+    return f"«{get_field(f'customer.site_{column}').label(lang)}»"
+
+
+def _letterhead(lang: str) -> tuple[str, str]:
+    """The site's name, address and phone; its e-mail and website (merge fields)."""
+    name = f"«{get_field('customer.site').aliases[0 if lang == 'fr' else 1]}»"
+    first = (
+        f"{name} — {_site('address', lang)}, {_site('postal_code', lang)} "
+        f"{_site('city', lang)} — {_site('phone', lang)}"
+    )
+    return first, f"{_site('email', lang)} — {_site('website', lang)}"
+
+
 def _base_document(lang: str = "fr"):
-    """A blank A4 letter with the garage's letterhead and the GDPR notice, in *lang*."""
+    """A blank A4 letter with the site's letterhead (merge fields) and the GDPR notice, in
+    *lang*."""
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -116,16 +138,19 @@ def _base_document(lang: str = "fr"):
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
     style.paragraph_format.space_after = Pt(6)
+    first, second = _letterhead(lang)
     header = section.header.paragraphs[0]
-    # Translators: a new letter's letterhead; the [...] are for the garage to fill in.
-    header.text = _("[Garage name] — [address] — [phone]", lang)
+    header.text = first
     header.runs[0].bold = True
+    contact = section.header.add_paragraph(second)
+    contact.runs[0].font.size = Pt(9)
     footer = section.footer.paragraphs[0]
+    # Translators: {email} is the merge field of the site's e-mail («Site - E-mail»).
     footer.text = _(
-        "Under the GDPR, you can object to receiving our letters by writing to "
-        "[address or e-mail of the garage].",
+        "Under the GDPR, you can object to receiving our letters by writing to us at the "
+        "address above or at {email}.",
         lang,
-    )
+    ).format(email=_site("email", lang))
     footer.runs[0].font.size = Pt(8)
     footer.runs[0].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
     return doc

@@ -102,6 +102,11 @@ class Site(Base):
     #: ISO 3166-2 subdivision ("CH-VD", "CA-QC"): provincial and cantonal rules (SMS windows).
     subdivision: Mapped[str | None] = mapped_column(String(6))
     phone: Mapped[str40 | None]
+    # What the site's letters print about it (merge fields «Site - …», File › Sites…).
+    email: Mapped[str200 | None]
+    website: Mapped[str200 | None]
+    #: The page where customers book a workshop appointment online.
+    booking_url: Mapped[str200 | None]
 
 
 class Customer(Base):

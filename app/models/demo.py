@@ -2203,7 +2203,10 @@ def _sites_rows() -> list[dict]:
     return [
         {"id": i + 1, "code": s.code, "name": s.name, "address": s.address,
          "postal_code": s.postal_code, "city": s.city, "country": s.country,
-         "subdivision": s.subdivision, "phone": s.phone}
+         "subdivision": s.subdivision, "phone": s.phone,
+         "email": f"atelier.{s.code.lower()}@loire-automobiles.example",
+         "website": f"https://www.loire-automobiles.example/{s.code.lower()}",
+         "booking_url": f"https://www.loire-automobiles.example/{s.code.lower()}/rendez-vous"}
         for i, s in enumerate(_SITES)
     ]  # fmt: skip
 

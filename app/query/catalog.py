@@ -241,6 +241,11 @@ class Field:
     #: Codes and numbers written without accents (postal code, phones, plate, VIN...): a %
     #: search only needs ``upper()``, not the accent fold, so it stays plain SQL.
     codes: bool = False
+    #: A date by which something is to be done (next service, CT): a letter printing it
+    #: already past is flagged before the merge writes anything.
+    due: bool = False
+    #: More names a letter's merge field may use for this field (``Site - Nom``).
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str | None = None) -> str:
         return self.fr if current_language(lang) == "fr" else self.en
@@ -397,6 +402,8 @@ GROUPS: tuple[Group, ...] = (
     Group("sale", "Vente & financement", "Sale & financing"),
     Group("workshop", "Factures atelier", "Workshop invoices"),
     Group("contacts", "Contacts", "Contacts"),
+    # last: what the customer's site's letters print about it (File › Sites…), seldom a criterion
+    Group("site", "Coordonnées du site", "Site details"),
 )
 GROUPS_BY_KEY: dict[str, Group] = {g.key: g for g in GROUPS}
 
@@ -566,11 +573,13 @@ def _last_contact(s: Sources) -> ColumnElement:
 
 
 def _site_name(column: str, entity: str) -> Compute:
+    """A column of the customer's (or the vehicle's) site."""
+
     def compute(s: Sources) -> ColumnElement:
         site = SITE.alias()
         owner = s.customer if entity == "customer" else s.vehicle
         return (
-            select(site.c.name)
+            select(site.c[column])
             .where(site.c.id == owner.c.site_id)
             .correlate_except(site)
             .scalar_subquery()
@@ -773,6 +782,21 @@ _FIELD_LIST: tuple[Field, ...] = (
         C,
         _site_name("name", "customer"),
         values_from_db=True,
+        aliases=("Site - Nom", "Site - Name"),
+    ),
+    # Coordonnées du site: what the customer's site's letters print about it (File › Sites…)
+    *(
+        _f(f"customer.site_{column}", "site", T, f"Site - {fr}", f"Site - {en}", C,
+           _site_name(column, "customer"), codes=codes)
+        for column, fr, en, codes in (
+            ("address", "Adresse", "Address", False),
+            ("postal_code", "Code postal", "Postal code", True),
+            ("city", "Ville", "City", False),
+            ("phone", "Téléphone", "Phone", True),
+            ("email", "E-mail", "E-mail", True),
+            ("website", "Site web", "Website", True),
+            ("booking_url", "Lien de réservation", "Booking link", True),
+        )
     ),
     _f(
         "customer.created_at",
@@ -1222,6 +1246,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         "Next service date",
         V,
         _vcol("next_service_date"),
+        due=True,
     ),
     _f(
         "vehicle.inspection_due_date",
@@ -1231,6 +1256,7 @@ _FIELD_LIST: tuple[Field, ...] = (
         "Roadworthiness test due (CT)",
         V,
         _vcol("inspection_due_date"),
+        due=True,
     ),
     _f(
         "vehicle.warranty_end",

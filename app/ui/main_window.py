@@ -1,6 +1,6 @@
 """The main window: the targeting screen on the open database.
 
-Menus: File (Open database…, Database overview…, Duplicate customers…, Import from the DMS…, Quit), then the targeting screen's Target,
+Menus: File (Open database…, Database overview…, Duplicate customers…, Import from the DMS…, Sites…, Quit), then the targeting screen's Target,
 Query and List menus, Export and SMS (:mod:`app.ui.outputs`), then Help. Warnings about the database (network share, no WAL) and notices
 (backup made before an upgrade, demo data) are shown in bars above the screen.
 """
@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         self.database: Database = database  # type: ignore[assignment]  # None until shown
         self.overview_dialog: DatabaseOverviewDialog | None = None
         self.duplicates_dialog: DuplicatesDialog | None = None
+        self.sites_dialog: QWidget | None = None
         self.import_wizard = None
         self.targeting: TargetingScreen | None = None  # type: ignore[assignment]
         self.outputs: OutputMenus | None = None  # type: ignore[assignment]
@@ -280,6 +281,13 @@ class MainWindow(QMainWindow):
         )
         self.import_action.triggered.connect(self.show_import)
         file_menu.addAction(self.import_action)
+        self.sites_action = QAction(self.tr("&Sites…"), self)
+        self.sites_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.sites_action.setStatusTip(
+            self.tr("Each site's address, phone, e-mail and links, as its letters print them")
+        )
+        self.sites_action.triggered.connect(self.show_sites)
+        file_menu.addAction(self.sites_action)
         file_menu.addSeparator()
         self.quit_action = QAction(self.tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -313,6 +321,17 @@ class MainWindow(QMainWindow):
         self.overview_dialog = DatabaseOverviewDialog(self.database, self, task_manager=self._tasks)
         self.overview_dialog.show()
         return self.overview_dialog
+
+    def show_sites(self) -> QWidget:
+        """File › Sites…: each site's own details (what letters print about it)."""
+        from app.ui.sites import SitesDialog
+
+        if self.sites_dialog is not None:
+            self.sites_dialog.close()
+            self.sites_dialog.deleteLater()
+        self.sites_dialog = SitesDialog(self.database, self)
+        self.sites_dialog.show()
+        return self.sites_dialog
 
     def show_duplicates(self) -> DuplicatesDialog:
         """Duplicate customers: probable pairs, the merge screen, past merges."""
@@ -423,6 +442,10 @@ class MainWindow(QMainWindow):
             self.duplicates_dialog.close()
             self.duplicates_dialog.deleteLater()
             self.duplicates_dialog = None
+        if self.sites_dialog is not None:
+            self.sites_dialog.close()
+            self.sites_dialog.deleteLater()
+            self.sites_dialog = None
         if self.import_wizard is not None:
             self.import_wizard.close()
         old.dispose()
@@ -504,6 +527,8 @@ class MainWindow(QMainWindow):
             self.overview_dialog.close()
         if self.duplicates_dialog is not None:
             self.duplicates_dialog.close()
+        if self.sites_dialog is not None:
+            self.sites_dialog.close()
         if self.import_wizard is not None:
             self.import_wizard.close()
         super().closeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -320,3 +321,35 @@ def test_registered_as_python_m_app_merge_word(db_file, target_file, template, t
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert out.exists()
+
+
+def test_placeholders_stop_the_command_unless_allowed_and_past_dates_warn(
+    db_file, target_file, tmp_path, capsys
+) -> None:
+    db, _ = db_file
+    template = make_template(
+        tmp_path / "po.docx",
+        [paragraph(run("{Nom}, venez le [dates] ; CT le «Date contrôle technique (CT)»"))],
+    )
+    out = tmp_path / "po_out.docx"
+    argv = [str(target_file), "--db", str(db), "--template", str(template), "--out", str(out)]
+    code, stdout, err = call([*argv, "--lang", "en"], capsys)
+    assert code == 2 and not out.exists()
+    assert err.strip().splitlines() == [
+        "cible: error: po.docx: The template still holds 1 text in brackets to fill in: [dates]. "
+        "Replace the text in brackets in the template, or write the letters anyway with "
+        "--allow-placeholders."
+    ]
+    # a year later every CT date of the sample is past: a warning, not a refusal
+    code, stdout, err = call(
+        [*argv, "--lang", "en", "--allow-placeholders", "--today", "2025-12-31", "--per-vehicle"],
+        capsys,
+    )
+    assert code == 0 and out.exists()
+    lines = err.strip().splitlines()
+    assert lines[0] == "Warning: The template still holds 1 text in brackets to fill in: [dates]."
+    assert re.fullmatch(
+        r"Warning: \d+ letters? prints? a «Roadworthiness test due \(CT\)» already past "
+        r"\(before 31/12/2025\)\.",
+        lines[1],
+    ), lines[1]

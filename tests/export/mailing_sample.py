@@ -9,13 +9,13 @@ import datetime as dt
 
 from sqlalchemy import update
 
-from app.models import Customer, Vehicle
+from app.models import Customer, Site, Vehicle
 from app.models.db import Database
 from app.query.criteria import Group
 from app.query.target import Target
 from tests.query.conftest import TODAY, build_sample
 
-__all__ = ["TODAY", "ADDRESSES", "build_mailing_sample", "everyone"]
+__all__ = ["TODAY", "ADDRESSES", "SITE_DETAILS", "build_mailing_sample", "everyone"]
 
 #: name → (address1, postal code, city); customers not listed keep the sample's data.
 ADDRESSES = {
@@ -30,11 +30,26 @@ ADDRESSES = {
 }
 
 
+#: The details of the sample's site (Garage de Tours), printed by the «Site - …» merge fields.
+SITE_DETAILS = {
+    "address": "145 avenue de Grammont",
+    "postal_code": "37000",
+    "city": "Tours",
+    "phone": "02 47 20 45 60",
+    "email": "atelier@garage-tours.example",
+    "website": "https://garage-tours.example",
+    "booking_url": "https://garage-tours.example/rdv",
+}
+
+
 def build_mailing_sample(db: Database) -> dict[str, int]:
     """The sample of tests/query/conftest.py plus addresses, Madame Gasnier (same home as
     Monsieur Gasnier, written differently) and a couple ("Monsieur et Madame Petit")."""
     ids = build_sample(db)
     with db.session() as s:
+        s.execute(update(Site).where(Site.code == "TRS").values(**SITE_DETAILS))
+        tours = s.query(Site.id).filter(Site.code == "TRS").scalar()
+        s.execute(update(Customer).values(site_id=tours))  # every letter is sent from Tours
         for name, (line, postal_code, city) in ADDRESSES.items():
             s.execute(
                 update(Customer)
@@ -49,6 +64,7 @@ def build_mailing_sample(db: Database) -> dict[str, int]:
             address1="8, grande rue",
             postal_code="78660",
             city="Ablis",
+            site_id=tours,
         )
         couple = Customer(
             dms_ref="C12",
@@ -59,6 +75,7 @@ def build_mailing_sample(db: Database) -> dict[str, int]:
             address2="Bâtiment B",
             postal_code="37300",
             city="Joué-lès-Tours",
+            site_id=tours,
         )
         s.add_all([mrs, couple])
         s.flush()

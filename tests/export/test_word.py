@@ -649,10 +649,24 @@ def test_shipped_starter_letters_merge_with_any_target(mailing, tmp_path, key) -
     no_fields_left(doc)
     first = letter_paragraphs(doc)[0]
     assert first[0] == "Monsieur Jean DUPRÉ12 rue Nationale37000 TOURS"
-    assert first[1] == "[Ville], le 15 juin 2024"
+    assert first[1] == "Tours, le 15 juin 2024"
     assert "Monsieur," in first
     assert any("RENAULT CLIO" in p for p in first)
     assert len(doc.sections) == result.count
+    # the letterhead and the signature are the site's, from its details
+    header = doc.sections[0].header.paragraphs
+    assert header[0].text == (
+        "Garage de Tours — 145 avenue de Grammont, 37000 Tours — 02 47 20 45 60"
+    )
+    assert header[1].text == "atelier@garage-tours.example — https://garage-tours.example"
+    assert any("Garage de Tours — 02 47 20 45 60" in p for p in first)
+    assert not re.search(r"\[(Nom du garage|adresse|téléphone|avantage proposé)\]", all_text(doc))
+    left = {"service": [], "inspection": [], "open_days": ["[dates]", "[heures]"]}
+    if key in left:
+        assert LetterTemplate(path).placeholders == left[key]
+        assert bool(left[key]) == any("in brackets" in w for w in result.warnings)
+    if key in ("service", "inspection"):
+        assert any("https://garage-tours.example/rdv" in p for p in first)
 
 
 def test_starter_letters_are_built_when_the_resources_are_missing(tmp_path, monkeypatch) -> None:
@@ -876,7 +890,9 @@ def test_libreoffice_prints_one_page_per_letter_and_one_sheet_per_full_page_of_l
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for LibreOffice")
-def test_the_pdf_is_converted_next_to_the_output_and_moved_into_place(tmp_path, monkeypatch) -> None:
+def test_the_pdf_is_converted_next_to_the_output_and_moved_into_place(
+    tmp_path, monkeypatch
+) -> None:
     """LibreOffice's output and profile go to a scratch folder next to the PDF, not the shared
     temporary folder; the PDF replaces an older one only when complete, keeping its mode."""
     fake = tmp_path / "bin" / "soffice"
@@ -984,3 +1000,150 @@ def test_a_label_that_shrinks_fits_at_its_new_size(lines) -> None:
         assert label_text_height([p], layout) <= layout.height - 2
     else:
         assert sizes == [LABEL_FLOOR_HALF_POINTS]
+
+
+# --- the site's details and the checks before writing ------------------------------------------
+
+
+def test_site_fields_merge_the_customers_sites_details(mailing, tmp_path) -> None:
+    db, _ = mailing
+    result, doc = merge(
+        db,
+        tmp_path,
+        [
+            paragraph(run("«Site - Nom» «Site - Adresse» «Site - Code postal» «Site - Ville»")),
+            paragraph(simple("Site - Téléphone"), run(" {Site - E-mail} «Site_-_Site_web»")),
+            paragraph(run("«Site - Lien de réservation»")),
+        ],
+    )
+    no_fields_left(doc)
+    assert letter_paragraphs(doc)[0][:3] == [
+        "Garage de Tours 145 avenue de Grammont 37000 Tours",
+        "02 47 20 45 60 atelier@garage-tours.example https://garage-tours.example",
+        "https://garage-tours.example/rdv",
+    ]
+    assert result.check is not None and not result.check
+    assert result.warnings == []
+
+
+def test_placeholders_are_listed_and_refused_only_when_asked(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = make_template(
+        tmp_path / "t.docx",
+        [
+            paragraph(run("Bonjour {Nom}, nos portes ouvertes du [da"), run("tes] à [heures].")),
+            paragraph(run("Références [1] et [ ] et [12/06] ne sont pas à remplir ; [dates].")),
+        ],
+        header=[paragraph(run("[Nom du garage]"))],
+    )
+    assert LetterTemplate(template).placeholders == ["[dates]", "[heures]", "[Nom du garage]"]
+    out = tmp_path / "out.docx"
+    with db.engine.connect() as conn:
+        with pytest.raises(MergeError, match=r"\[dates\], \[heures\], \[Nom du garage\]"):
+            merge_target(
+                conn, everyone(), out, template=template, today=TODAY, allow_placeholders=False
+            )
+        assert not out.exists()
+        result = merge_target(conn, everyone(), out, template=template, today=TODAY)
+    assert out.exists()
+    assert result.check is not None and result.check.placeholders == [
+        "[dates]",
+        "[heures]",
+        "[Nom du garage]",
+    ]
+    assert any("3 texts in brackets" in w for w in result.warnings)
+
+
+def test_letters_printing_a_past_due_date_are_counted_by_field(mailing, tmp_path) -> None:
+    db, _ = mailing
+    paragraphs = [paragraph(run("CT avant le «Date contrôle technique (CT)», {Marque}"))]
+    # the sample's CT dates: 01/07/2024 (Dupré's Clio) and others; on 15/06/2024 none is past
+    result, _doc = merge(db, tmp_path, paragraphs, per_vehicle=True)
+    assert result.check is not None and result.check.overdue == {}
+    later = TODAY.replace(year=TODAY.year + 1)
+    with db.engine.connect() as conn:
+        rows = [
+            (x.row.values, x.row.vehicle_id)
+            for x in word._letters(
+                postal_funnel(
+                    conn,
+                    everyone(),
+                    today=later,
+                    columns=["vehicle.inspection_due_date"],
+                ),
+                True,
+            )
+            if x.row is not None
+        ]
+    past = sum(1 for values, _v in rows if values[0] is not None and values[0] < later)
+    assert past > 0
+    template = make_template(tmp_path / "ct.docx", paragraphs)
+    with db.engine.connect() as conn:
+        check = word.precheck_merge(
+            conn, everyone(), template=template, today=later, per_vehicle=True
+        )
+    assert check.overdue == {"vehicle.inspection_due_date": past}
+    [line] = check.warnings("fr")
+    assert line.startswith(f"{past} lettre")
+    assert "«Date contrôle technique (CT)»" in line and "15/06/2025" in line
+
+
+def test_empty_site_details_are_counted(mailing, tmp_path) -> None:
+    db, _ = mailing
+    template = make_template(tmp_path / "t.docx", [paragraph(run("{Nom} {Site - Ville}"))])
+    with db.engine.connect() as conn:
+        full = word.precheck_merge(conn, everyone(), template=template, today=TODAY)
+        assert full.empty_site == {}
+        conn.execute(
+            __import__("sqlalchemy").text("UPDATE site SET city = NULL WHERE code = 'TRS'")
+        )
+        empty = word.precheck_merge(conn, everyone(), template=template, today=TODAY)
+        conn.rollback()
+    assert empty.empty_site == {"customer.site_city": empty.count} and empty.count == 6
+    assert "File › Sites…" in empty.warnings("en")[0]
+
+
+def test_the_precheck_names_the_labels_the_merge_will_cut(tmp_path) -> None:
+    from app.models import Customer
+
+    db = open_database(tmp_path / "long.sqlite")
+    ids = build_mailing_sample(db)
+    with db.session() as s:
+        s.execute(
+            __import__("sqlalchemy")
+            .update(Customer)
+            .where(Customer.id == ids["dupre"])
+            .values(
+                address1="Résidence " + "des Très Longs Noms de Rues " * 8,
+                address2="Bâtiment " + "de la Grande Cour Intérieure " * 8,
+                address3="Lieu-dit " + "Les Hauts Plateaux du Levant " * 8,
+            )
+        )
+    with db.engine.connect() as conn:
+        check = word.precheck_merge(conn, everyone(), labels="3x8", today=TODAY)
+        result = merge_target(conn, everyone(), tmp_path / "l.docx", labels="3x8", today=TODAY)
+    db.dispose()
+    assert result.cut_labels == ["Monsieur Jean DUPRÉ"]
+    assert check.cut_labels == result.cut_labels
+    assert check.warnings("en") == [w for w in result.warnings if "label" in w]
+
+
+def test_letters_whose_header_reads_the_same_share_one_header_part(mailing, tmp_path) -> None:
+    """The site's letterhead is the same for every customer of a site: one header part, not one
+    per letter (5,000 letters made 10,000 parts); a header naming the customer is per letter."""
+    db, _ = mailing
+    for header, distinct in (("«Site - Nom» — «Site - Téléphone»", 1), ("Dossier {Nom}", 6)):
+        result, doc = merge(
+            db,
+            tmp_path,
+            [paragraph(run("Bonjour {Nom}"))],
+            template_kw={"header": [paragraph(run(header))]},
+        )
+        refs = [s._sectPr.find(qn("w:headerReference")).get(qn("r:id")) for s in doc.sections]
+        assert len(refs) == result.count == 6
+        assert len(set(refs)) == distinct, header
+        texts = {doc.part.related_parts[r].element.xpath("string(.)") for r in refs}
+        if distinct == 1:
+            assert texts == {"Garage de Tours — 02 47 20 45 60"}
+        else:
+            assert "Dossier Dupré" in texts and len(texts) == 6

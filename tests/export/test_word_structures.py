@@ -122,6 +122,76 @@ def test_address_block_and_greeting_line_never_print_the_preview(mailing, tmp_pa
     assert first[2] == "Monsieur,"
 
 
+def test_address_block_country_and_company_switches(tmp_path) -> None:
+    """ADDRESSBLOCK's switches as Microsoft documents them ("Field codes: AddressBlock field"):
+    ``\\c 0`` never prints the country, ``\\c 1`` always, ``\\c 2`` unless it is one of the
+    ``\\e`` countries; ``<<_COMPANY_>>`` in the ``\\f`` format adds a person's company."""
+    from sqlalchemy import update
+
+    from app.models import Customer
+
+    db = open_database(tmp_path / "abc.sqlite")
+    ids = build_mailing_sample(db)
+    with db.session() as s:
+        s.execute(
+            update(Customer)
+            .where(Customer.id == ids["martin"])
+            .values(country="BE", postal_code="1000", city="Bruxelles", address1="Rue Haute 5")
+        )
+        s.execute(
+            update(Customer).where(Customer.id == ids["dupre"]).values(company_name="Dupré SARL")
+        )
+    fmt = '\\f "<<_TITLE0_ >><<_FIRST0_ >><<_LAST0_>>\n<<_COMPANY_\n>><<_STREET1_\n>><<_POSTAL_ >><<_CITY_>><<\n_COUNTRY_>>"'
+    template = build(
+        tmp_path / "t.docx",
+        [
+            para(fld(f'ADDRESSBLOCK {fmt} \\l 1036 \\c 2 \\e "France" \\d', "M. X")),
+            para(text("--")),
+            para(fld('ADDRESSBLOCK \\f "<<_LAST0_>>" \\c 1', "X")),
+            para(text("--")),
+            para(fld('ADDRESSBLOCK \\c 0', "X")),
+            para(text("--")),
+            para(fld("ADDRESSBLOCK", "X")),
+        ],
+    )  # fmt: skip
+    out = tmp_path / "o.docx"
+    with db.engine.connect() as conn:
+        result = merge_target(conn, everyone(), out, template=template, today=TODAY, lang="fr")
+    db.dispose()
+    letters: list[list[str]] = [[]]
+    for p in Document(str(out)).element.body.iter(qn("w:p")):
+        letters[-1].append(
+            "".join(
+                "\n" if el.tag == qn("w:br") else el.text or ""
+                for el in p.iter(qn("w:t"), qn("w:br"))
+            )
+        )
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            letters.append([])
+    cells = {customer: lines for (customer, _v), lines in zip(result.letters, letters, strict=False)}
+
+    def blocks(customer: int) -> list[list[str]]:
+        found: list[list[str]] = [[]]
+        for line in cells[customer]:
+            if line == "--":
+                found.append([])
+            elif line:
+                found[-1].append(line)
+        return found
+
+    dupre, martin = blocks(ids["dupre"]), blocks(ids["martin"])
+    # \c 2 \e "France": a French address has no country line, a Belgian one has BELGIQUE
+    assert dupre[0] == ["Monsieur Jean DUPRÉ\nDupré SARL\n12 rue Nationale\n37000 TOURS"]
+    assert martin[0][0].endswith("1000 BRUXELLES\nBELGIQUE")
+    # \c 1: always, FRANCE included; no _COMPANY_ in its format: no company line
+    assert dupre[1] == ["Monsieur Jean DUPRÉ\n12 rue Nationale\n37000 TOURS\nFRANCE"]
+    # \c 0: never
+    assert martin[2][0].endswith("1000 BRUXELLES")
+    # no switch: Cible's own block (the country's code when it is not France)
+    assert dupre[3] == ["Monsieur Jean DUPRÉ\n12 rue Nationale\n37000 TOURS"]
+    assert martin[3][0].endswith("1000 BRUXELLES\nBE")
+
+
 # --- 4. footnotes, endnotes, text boxes ---------------------------------------------------------
 
 

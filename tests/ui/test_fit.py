@@ -24,6 +24,7 @@ def _windows(database, manager):
     from app.ui.exports.merge_dialog import MailMergeDialog
     from app.ui.main_window import MainWindow
     from app.ui.overview import DatabaseOverviewDialog
+    from app.ui.sites import SitesDialog
     from app.ui.sms.log_window import SmsLogWindow
     from app.ui.sms.send_dialog import SmsSendDialog
     from app.ui.sms.settings_dialog import SmsSettingsDialog
@@ -44,6 +45,7 @@ def _windows(database, manager):
         SmsSendDialog(database, target, main, task_manager=manager),
         SmsSettingsDialog(database, main, task_manager=manager),
         SmsLogWindow(database, main, task_manager=manager),
+        SitesDialog(database, main),
     )
     yield from main.help_windows()
 

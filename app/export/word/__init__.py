@@ -9,6 +9,10 @@ A template is a .docx made in Word or LibreOffice. Its merge fields can be
 * ``IF`` fields around merge fields (``{ IF { MERGEFIELD Civilité } = "Madame" "Chère Madame"
   "Cher Monsieur" }``), computed for each letter; other fields (page numbers...) stay as they
   are, and a merge field inside any other field is refused when the template is read;
+* Word's ``ADDRESSBLOCK`` and ``GREETINGLINE`` (its mail-merge wizard's blocks), merged as
+  Cible's address block and salutation, never their cached preview; ADDRESSBLOCK's ``\\c``
+  (country line: 0 never, 1 always, 2 unless one of the ``\\e`` countries) and the ``_COMPANY_``
+  of its ``\\f`` format (a person's company under their name) are honoured;
 * ``«Nom»`` or ``{nom}`` placeholders typed in the text, also when Word has split them across
   several runs (the merged value takes the formatting of the placeholder's first character).
   The name touches its marks: French quotation marks with spaces inside (``« Printemps »``)
@@ -35,7 +39,8 @@ heights matching common label sheets (:data:`LABEL_LAYOUTS`) and a first-label o
 partly used sheet. The label's content is the address block, or the body of a template. A label
 whose text would not fit (estimated from its lines, font sizes and a conservative character
 width) is shrunk down to 7 pt; those still cut are named in ``MergeResult.cut_labels`` and
-``warnings`` (the sheet is still written).
+``warnings`` (the sheet is still written), and found before writing by :func:`precheck_merge`
+with the same computation.
 
 Where each part lives:
 
@@ -46,6 +51,8 @@ Where each part lives:
   each field's text (helpers, switches, IF conditions);
 * :mod:`~app.export.word.letters` writes letters, :mod:`~app.export.word.labels` lays out
   labels, :mod:`~app.export.word.pdf` converts to PDF;
+* :mod:`~app.export.word.checks` finds, before writing, what a reader would catch in the
+  letters (``[text]`` left to fill in, past due dates, empty site details, cut labels);
 * :mod:`~app.export.word.merge` runs the whole merge and records it in the contact history.
 """
 
@@ -53,6 +60,7 @@ from __future__ import annotations
 
 import shutil  # noqa: F401  (tests replace shutil.which through this module)
 
+from app.export.word.checks import Precheck
 from app.export.word.compute import (
     FieldRef,
     IfField,
@@ -75,6 +83,7 @@ from app.export.word.merge import (
     _letters,
     _needed_columns,
     merge_target,
+    precheck_merge,
     record_mailing,
 )
 from app.export.word.parse import _Compiler
@@ -95,6 +104,7 @@ __all__ = [
     "MergeError",
     "MergeField",
     "MergeResult",
+    "Precheck",
     "UnknownMergeFieldError",
     "_Compiler",
     "_Values",
@@ -107,6 +117,7 @@ __all__ = [
     "merge_target",
     "pdf_converter",
     "pdf_unavailable_reason",
+    "precheck_merge",
     "record_mailing",
     "resolve_field_name",
     "write_labels",

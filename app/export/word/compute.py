@@ -116,6 +116,55 @@ def _household_title(recipient: PostalRecipient, others: dict[int, Any]) -> str 
     return None
 
 
+@dataclass(frozen=True)
+class AddressBlockOptions:
+    """The switches of Word's ``ADDRESSBLOCK`` that change what Cible's address block prints
+    (Microsoft's "Field codes: AddressBlock field"): ``\\c`` 0 never prints the country, 1
+    always, 2 unless it is one of the ``\\e`` countries; the ``\\f`` format's ``_COMPANY_``
+    adds a person's company name under their name."""
+
+    #: ``\\c``: 0, 1 or 2; ``None`` without the switch (Cible's rule: the country when it is
+    #: not France).
+    country: int | None = None
+    #: ``\\e``: the countries left out with ``\\c 2``, as written (names or ISO codes).
+    exclude: tuple[str, ...] = ()
+    #: The ``\\f`` format has ``<<_COMPANY_>>``.
+    company: bool = False
+
+
+def _country_name(code: str, lang: str) -> str:
+    from babel import Locale
+
+    try:
+        return Locale.parse(lang).territories.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def _is_country(code: str, names: Sequence[str]) -> bool:
+    """Whether *names* (``\\e`` texts: ``France``, ``FRANCE``, ``FR``, ``Suisse``) name *code*."""
+    wanted = {(fold(n.strip()) or "").lower() for n in names if n.strip()}
+    known = {code.lower()} | {
+        (fold(_country_name(code, lang)) or "").lower() for lang in ("fr", "en", "de")
+    }
+    return bool(wanted & known)
+
+
+def address_block(name: str, address: Any, options: AddressBlockOptions, lang: str) -> list[str]:
+    """The lines of Word's ADDRESSBLOCK for *address* with *options* (at most seven)."""
+    lines = [name]
+    if options.company and address.company and not address.is_company:
+        lines.append(address.company)
+    lines += [*address.lines, f"{address.postal_code} {address.city.upper()}".strip()]
+    code = (address.country or "FR").upper()
+    if options.country is None:
+        if code != "FR":
+            lines.append(code)
+    elif options.country == 1 or (options.country == 2 and not _is_country(code, options.exclude)):
+        lines.append(_country_name(code, lang).upper())
+    return [line for line in lines if line][:7]
+
+
 @dataclass
 class FieldRef:
     """One merge field found in the template."""
@@ -134,6 +183,8 @@ class FieldRef:
     number_picture: str = ""
     #: How many NEXT fields come before this field on the page (which record it shows).
     record: int = 0
+    #: Word's ADDRESSBLOCK: its country and company switches.
+    block: AddressBlockOptions | None = None
 
     def nested(self) -> list[FieldRef]:
         """The merge fields an IF field reads, nested IF fields included."""
@@ -261,11 +312,25 @@ class _Values:
             if ref.date_picture or ref.number_picture:
                 return ref.apply(_XML_BAD.sub("", self.picture(ref, letter)))
             key = ref.key or ""
+            if ref.block is not None:
+                held = f"{key}{ref.block}"
+                if held not in cache:
+                    cache[held] = _XML_BAD.sub("", self.block(ref.block, letter))
+                return ref.apply(cache[held])
             if key not in cache:
                 cache[key] = _XML_BAD.sub("", self.value(key, letter))
             return ref.apply(cache[key])
 
         return [value_of(ref) for ref in self.refs]
+
+    def block(self, options: AddressBlockOptions, letter: Letter) -> str:
+        """Word's ADDRESSBLOCK: Cible's address block with the field's switches."""
+        address = letter.recipient.address
+        name = address.recipient
+        couple = _household_title(letter.recipient, self.addresses)
+        if couple and not address.is_company:
+            name = f"{couple} {address.last_name.upper()}"
+        return "\n".join(address_block(name, address, options, self.lang))
 
     def record_field(self, ref: FieldRef, letter: Letter) -> str:
         if ref.kind in ("mergerec", "mergeseq"):

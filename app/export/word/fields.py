@@ -91,7 +91,7 @@ def _build_index() -> list[dict[str, list[str]]]:
             continue
         keys.setdefault(_norm(f.key), []).append(f.key)
         ends.setdefault(_norm(f.key.split(".", 1)[1]), []).append(f.key)
-        for label in (f.fr, f.en):
+        for label in (f.fr, f.en, *f.aliases):
             bucket = labels.setdefault(_norm(label), [])
             if f.key not in bucket:
                 bucket.append(f.key)

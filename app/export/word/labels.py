@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -377,42 +378,32 @@ def _check_offset(layout: LabelLayout, offset: int) -> None:
         )
 
 
-def write_labels(
-    template: LetterTemplate | None,
-    letters: Sequence[Letter],
-    values: Callable[[Letter], list[str]],
-    out: str | os.PathLike[str],
-    layout: LabelLayout,
-    *,
-    offset: int = 0,
-    progress: Callable[[int, int, str], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> list[Letter]:
-    """One label per item of *letters*, the first *offset* labels of the first sheet left blank.
-
-    The label's content is *template*'s body (its merge fields filled) or, without a template,
-    the address block (``values`` must then give the address block as token 0). A label whose
-    text is too long or too tall for the label is shrunk down to 7 pt; returns the letters
-    whose label would still be cut (known before the file is written).
-    """
-    _check_offset(layout, offset)
-    out = Path(out)
+def _label_source(template: LetterTemplate | None, layout: LabelLayout) -> tuple[Any, list]:
+    """The document the sheet is written into and a label's content: *template*'s body (its
+    section breaks taken out) or the address block paragraph (token 0)."""
     if template is not None:
-        document = template.document
         content = [c for c in template.content if c.tag in (W_P, W_TBL)]
         for c in content:  # section breaks inside the label would break the sheet
             for ppr_sect in list(c.iter(W_SECTPR)):
                 ppr_sect.getparent().remove(ppr_sect)
-    else:
-        document = Document()
-        size = 18 if layout.height < 35 else 20
-        content = [_address_paragraph(size)]
-    body = document.element.body
-    for child in list(body):
-        body.remove(child)
-    total = len(letters)
-    cells: list[list[etree._Element] | None] = [None] * offset
+        return template.document, content
+    size = 18 if layout.height < 35 else 20
+    return Document(), [_address_paragraph(size)]
+
+
+def _label_cells(
+    template: LetterTemplate | None,
+    letters: Sequence[Letter],
+    values: Callable[[Letter], list[str]],
+    layout: LabelLayout,
+    progress: Callable[[int, int, str], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> tuple[Any, list[list[etree._Element]], list[Letter]]:
+    """Each letter's label, filled and shrunk to fit: (document, cells, letters still cut)."""
+    document, content = _label_source(template, layout)
     default = _default_size(document)
+    total = len(letters)
+    cells: list[list[etree._Element]] = []
     cut: list[Letter] = []
     drawing_id = 1000
     for n, letter in enumerate(letters, start=1):
@@ -431,6 +422,50 @@ def write_labels(
         if not shrink_to_fit(paragraphs, layout, default):
             cut.append(letter)
         cells.append(copies)
+    return document, cells, cut
+
+
+def labels_cut(
+    template: LetterTemplate | None,
+    letters: Sequence[Letter],
+    values: Callable[[Letter], list[str]],
+    layout: LabelLayout,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Letter]:
+    """The letters whose label would be cut even in 7 pt, computed as :func:`write_labels`
+    lays them out, without writing anything (*template* is used up: read it again to write)."""
+    return _label_cells(template, letters, values, layout, progress, cancelled)[2]
+
+
+def write_labels(
+    template: LetterTemplate | None,
+    letters: Sequence[Letter],
+    values: Callable[[Letter], list[str]],
+    out: str | os.PathLike[str],
+    layout: LabelLayout,
+    *,
+    offset: int = 0,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[Letter]:
+    """One label per item of *letters*, the first *offset* labels of the first sheet left blank.
+
+    The label's content is *template*'s body (its merge fields filled) or, without a template,
+    the address block (``values`` must then give the address block as token 0). A label whose
+    text is too long or too tall for the label is shrunk down to 7 pt; returns the letters
+    whose label would still be cut (:func:`labels_cut` tells the same before writing).
+    """
+    _check_offset(layout, offset)
+    out = Path(out)
+    document, filled, cut = _label_cells(template, letters, values, layout, progress, cancelled)
+    body = document.element.body
+    for child in list(body):
+        body.remove(child)
+    total = len(letters)
+    cells: list[list[etree._Element] | None] = [None] * offset
+    cells.extend(filled)
     body.append(_label_table(layout, cells))
     body.append(_tail_paragraph())
     body.append(_label_sect_pr(template.sect_pr if template else None, layout))

@@ -18,12 +18,14 @@ from app.export.word.compute import Letter
 from app.export.word.errors import MergeError, _report
 from app.export.word.template import LetterTemplate
 from app.export.word.xml import (
+    _TOKEN,
     R_ID,
     W_FTR_REF,
     W_HDR_REF,
     W_P,
     W_PPR,
     W_SECTPR,
+    W_T,
     WP_DOCPR,
     _fill,
 )
@@ -57,16 +59,35 @@ class _StoryCopies:
         self.counter = 0
         used = {str(p.partname) for p in self.part.package.iter_parts()}
         self.used_names = used
+        #: The tokens each story prints, and the copies made so far by the values they print:
+        #: letters whose header says the same (the site's letterhead) share one copy.
+        self.tokens = {
+            s.rel_id: sorted(
+                {
+                    int(m.group(1))
+                    for t in s.part.element.iter(W_T)
+                    if t.text
+                    for m in _TOKEN.finditer(t.text)
+                }
+            )
+            for s in self.stories
+        }
+        self.made: dict[tuple[str, tuple[str, ...]], str] = {}
 
     def __bool__(self) -> bool:
         return bool(self.stories)
 
     def make(self, values: Sequence[str]) -> dict[str, str]:
-        """Copies of the field-bearing stories for one letter: old rId → new rId."""
+        """The field-bearing stories for one letter, filled (a copy made once per distinct
+        text): old rId → new rId."""
         from docx.parts.hdrftr import FooterPart, HeaderPart
 
         mapping = {}
         for story in self.stories:
+            key = (story.rel_id, tuple(values[i] for i in self.tokens[story.rel_id]))
+            if key in self.made:
+                mapping[story.rel_id] = self.made[key]
+                continue
             self.counter += 1
             header = story.reltype == RT.HEADER
             kind = "header" if header else "footer"
@@ -81,6 +102,7 @@ class _StoryCopies:
             new_id = f"rIdCible{self.counter}"
             self.part.rels.add_relationship(story.reltype, new_part, new_id)
             mapping[story.rel_id] = new_id
+            self.made[key] = new_id
         return mapping
 
 

@@ -12,14 +12,21 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from app.export.postal import PostalFunnel, postal_funnel
+from app.export.word.checks import Precheck, letter_checks, placeholders_refused
 from app.export.word.compute import FieldRef, Letter, _Values
 from app.export.word.errors import MergeError, _report
 from app.export.word.fields import _HELPER_COLUMNS, HELPERS_BY_KEY
-from app.export.word.labels import LABEL_LAYOUTS, LabelLayout, _check_offset, write_labels
+from app.export.word.labels import (
+    LABEL_LAYOUTS,
+    LabelLayout,
+    _check_offset,
+    labels_cut,
+    write_labels,
+)
 from app.export.word.letters import write_letters
 from app.export.word.pdf import check_pdf_path, convert_to_pdf
 from app.export.word.template import LetterTemplate
-from app.i18n import _, format_count, ngettext, normalize_language
+from app.i18n import _, normalize_language
 from app.models.activity import ContactHistory
 from app.models.base import utcnow
 from app.models.enums import ContactChannel
@@ -42,6 +49,8 @@ class MergeResult:
     warnings: list[str] = field(default_factory=list)
     #: Recipients (name lines) whose label is cut even with its text shrunk to 7 pt.
     cut_labels: list[str] = field(default_factory=list)
+    #: What was checked before printing (placeholders, past due dates...).
+    check: Precheck | None = None
 
     @property
     def count(self) -> int:
@@ -69,55 +78,56 @@ def _needed_columns(target: Target, keys: Iterable[str]) -> list[str]:
     return columns
 
 
-def merge_target(
-    conn: Connection,
-    target: Target,
-    out: str | os.PathLike[str],
-    *,
-    template: str | os.PathLike[str] | None = None,
-    today: dt.date | None = None,
-    per_vehicle: bool = False,
-    household: bool = False,
-    contacted_within_days: int | None = None,
-    labels: LabelLayout | str | None = None,
-    offset: int = 0,
-    pdf: str | os.PathLike[str] | None = None,
-    lang: str = "fr",
-    funnel_lang: str | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> MergeResult:
-    """Merge *target* into letters (``template``) or labels (``labels``) written to *out*.
+@dataclass
+class _Plan:
+    """A merge read and counted, not yet written."""
 
-    The template's fields are checked first (:class:`UnknownMergeFieldError`), then the postal
-    funnel runs and the document is written. ``progress(done, total, text)`` may raise to stop;
-    ``cancelled()`` returning true stops with :class:`MergeCancelled`. Nothing is written to *out*
-    unless the merge completes. ``lang`` is the letters' language (dates, yes/no, enum labels);
-    ``funnel_lang`` that of the funnel's steps and reasons (default: the application's).
-    """
-    today = today or dt.date.today()
-    lang = normalize_language(lang)
-    out = Path(out)
+    template: LetterTemplate | None
+    layout: LabelLayout | None
+    keys: list[str]
+    columns: list[str]
+    funnel: PostalFunnel
+    letters: list[Letter]
+    values: _Values
+
+
+def _layout(labels: LabelLayout | str | None, offset: int, lang: str | None) -> LabelLayout | None:
     if isinstance(labels, str) and labels not in LABEL_LAYOUTS:
         raise MergeError(
-            _("Unknown label layout {layout!r}: use {layouts}.", funnel_lang).format(
+            _("Unknown label layout {layout!r}: use {layouts}.", lang).format(
                 layout=labels, layouts=", ".join(LABEL_LAYOUTS)
             )
         )
     layout = LABEL_LAYOUTS[labels] if isinstance(labels, str) else labels
     if layout is not None:
         _check_offset(layout, offset)
+    return layout
+
+
+def _read_template(
+    template: str | os.PathLike[str] | None, layout: LabelLayout | None, lang: str | None
+) -> LetterTemplate | None:
     if template is None and layout is None:
-        raise MergeError(_("A letter needs a template (.docx).", funnel_lang))
-    if template is not None and Path(template).resolve() == out.resolve():
-        raise MergeError(
-            _(
-                "{path} is the template itself: write the letters to another file.", funnel_lang
-            ).format(path=out)
-        )
-    if pdf is not None:
-        check_pdf_path(pdf, funnel_lang)
-    letter_template = LetterTemplate(template) if template is not None else None
+        raise MergeError(_("A letter needs a template (.docx).", lang))
+    return LetterTemplate(template) if template is not None else None
+
+
+def _plan(
+    conn: Connection,
+    target: Target,
+    letter_template: LetterTemplate | None,
+    layout: LabelLayout | None,
+    *,
+    today: dt.date,
+    per_vehicle: bool,
+    household: bool,
+    contacted_within_days: int | None,
+    lang: str,
+    funnel_lang: str | None,
+    progress: Callable[[int, int, str], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> _Plan:
+    """Match the template's fields, run the postal funnel, make the letters."""
     if letter_template is not None:
         keys = letter_template.resolve(target)
         refs = letter_template.refs
@@ -150,43 +160,158 @@ def merge_target(
 
         every_address.update(read_addresses(conn, others))
     values = _Values(refs, columns, today, lang, every_address)
-    cut: list[Letter] = []
+    return _Plan(letter_template, layout, keys, columns, funnel, letters, values)
+
+
+def _checks(plan: _Plan, today: dt.date) -> Precheck:
+    check = Precheck(count=len(plan.letters), today=today)
+    if plan.template is not None:
+        check.placeholders = plan.template.placeholders
+    letter_checks(check, plan.letters, plan.keys, plan.columns, today)
+    if plan.layout is not None:
+        check.layout = plan.layout.key
+    return check
+
+
+def precheck_merge(
+    conn: Connection,
+    target: Target,
+    *,
+    template: str | os.PathLike[str] | None = None,
+    today: dt.date | None = None,
+    per_vehicle: bool = False,
+    household: bool = False,
+    contacted_within_days: int | None = None,
+    labels: LabelLayout | str | None = None,
+    offset: int = 0,
+    lang: str = "fr",
+    funnel_lang: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Precheck:
+    """What :func:`merge_target` with the same options would warn about, found without writing
+    anything: placeholders left in the template, past due dates, empty site details, labels cut
+    even in 7 pt (the same fit computation as the labels themselves). Raises as
+    :func:`merge_target` does for a template or options it would refuse."""
+    today = today or dt.date.today()
+    lang = normalize_language(lang)
+    layout = _layout(labels, offset, funnel_lang)
+    letter_template = _read_template(template, layout, funnel_lang)
+    plan = _plan(
+        conn,
+        target,
+        letter_template,
+        layout,
+        today=today,
+        per_vehicle=per_vehicle,
+        household=household,
+        contacted_within_days=contacted_within_days,
+        lang=lang,
+        funnel_lang=funnel_lang,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    check = _checks(plan, today)
+    if layout is not None:
+        cut = labels_cut(letter_template, plan.letters, plan.values, layout, cancelled=cancelled)
+        check.cut_labels = [x.recipient.address.recipient for x in cut]
+    return check
+
+
+def merge_target(
+    conn: Connection,
+    target: Target,
+    out: str | os.PathLike[str],
+    *,
+    template: str | os.PathLike[str] | None = None,
+    today: dt.date | None = None,
+    per_vehicle: bool = False,
+    household: bool = False,
+    contacted_within_days: int | None = None,
+    labels: LabelLayout | str | None = None,
+    offset: int = 0,
+    pdf: str | os.PathLike[str] | None = None,
+    lang: str = "fr",
+    funnel_lang: str | None = None,
+    allow_placeholders: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> MergeResult:
+    """Merge *target* into letters (``template``) or labels (``labels``) written to *out*.
+
+    The template's fields are checked first (:class:`UnknownMergeFieldError`), then the postal
+    funnel runs and the document is written. ``progress(done, total, text)`` may raise to stop;
+    ``cancelled()`` returning true stops with :class:`MergeCancelled`. Nothing is written to *out*
+    unless the merge completes. ``lang`` is the letters' language (dates, yes/no, enum labels);
+    ``funnel_lang`` that of the funnel's steps and reasons (default: the application's).
+
+    ``MergeResult.warnings`` says what to look at before printing (see :class:`Precheck`):
+    ``[text]`` left in the template (refused before anything is done when
+    ``allow_placeholders`` is false), past due dates, empty site details, labels cut even in
+    7 pt, a template without merge fields. :func:`precheck_merge` finds the same without
+    writing.
+    """
+    today = today or dt.date.today()
+    lang = normalize_language(lang)
+    out = Path(out)
+    layout = _layout(labels, offset, funnel_lang)
+    if template is not None and Path(template).resolve() == out.resolve():
+        raise MergeError(
+            _(
+                "{path} is the template itself: write the letters to another file.", funnel_lang
+            ).format(path=out)
+        )
+    if pdf is not None:
+        check_pdf_path(pdf, funnel_lang)
+    letter_template = _read_template(template, layout, funnel_lang)
+    if letter_template is not None and not allow_placeholders and letter_template.placeholders:
+        raise MergeError(
+            placeholders_refused(
+                Path(template or "").name, letter_template.placeholders, funnel_lang
+            )
+        )
+    plan = _plan(
+        conn,
+        target,
+        letter_template,
+        layout,
+        today=today,
+        per_vehicle=per_vehicle,
+        household=household,
+        contacted_within_days=contacted_within_days,
+        lang=lang,
+        funnel_lang=funnel_lang,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    check = _checks(plan, today)
+    letters = plan.letters
     if layout is not None:
         cut = write_labels(
             letter_template,
             letters,
-            values,
+            plan.values,
             out,
             layout,
             offset=offset,
             progress=progress,
             cancelled=cancelled,
         )
+        check.cut_labels = [x.recipient.address.recipient for x in cut]
     else:
         assert letter_template is not None
-        write_letters(letter_template, letters, values, out, progress=progress, cancelled=cancelled)
+        write_letters(
+            letter_template, letters, plan.values, out, progress=progress, cancelled=cancelled
+        )
     result = MergeResult(
         path=out,
-        funnel=funnel,
+        funnel=plan.funnel,
         letters=[(x.recipient.customer_id, x.row.vehicle_id if x.row else None) for x in letters],
         labels=layout is not None,
-        cut_labels=[x.recipient.address.recipient for x in cut],
+        cut_labels=check.cut_labels,
+        check=check,
     )
-    if cut:
-        result.warnings.append(
-            ngettext(
-                "{n} label is too long for a {layout} label even in 7 pt and will be cut: "
-                "{names}.",
-                "{n} labels are too long for a {layout} label even in 7 pt and will be cut: "
-                "{names}.",
-                len(cut),
-                funnel_lang,
-            ).format(
-                n=format_count(len(cut), funnel_lang),
-                layout=layout.key if layout is not None else "",
-                names=", ".join(result.cut_labels),
-            )
-        )
+    result.warnings.extend(check.warnings(funnel_lang))
     if letter_template is not None and not letter_template.field_names:
         result.warnings.append(
             _(

@@ -7,7 +7,13 @@ from typing import Any
 
 from lxml import etree
 
-from app.export.word.compute import _IF_OPERATORS, FieldRef, IfField, Parts
+from app.export.word.compute import (
+    _IF_OPERATORS,
+    AddressBlockOptions,
+    FieldRef,
+    IfField,
+    Parts,
+)
 from app.export.word.xml import (
     _BOOKMARKS,
     _UNIQUE_ATTRIBUTES,
@@ -131,6 +137,22 @@ def _switches(ref: FieldRef, text: str) -> FieldRef:
     return ref
 
 
+def _address_block_options(text: str) -> AddressBlockOptions:
+    """ADDRESSBLOCK's ``\\c`` (country: 0, 1, 2), ``\\e`` (countries left out, one switch
+    each) and whether its ``\\f`` format has the company name."""
+    country = re.search(r"\\c\s*\"?\s*([012])", text)
+    excluded = tuple(
+        quoted if quoted else bare
+        for quoted, bare in re.findall(r'\\e\s*(?:"([^"]*)"|(\S+))', text)
+    )
+    fmt = re.search(r'\\f\s*"([^"]*)"', text)
+    return AddressBlockOptions(
+        country=int(country.group(1)) if country else None,
+        exclude=excluded,
+        company=bool(fmt and "_COMPANY_" in fmt.group(1).upper()),
+    )
+
+
 def _greeting(text: str) -> FieldRef:
     """Word's GREETINGLINE: the salutation (with the name when its format has one) and the
     punctuation of its format (``\\f "<<_BEFORE_ Cher >><<_TITLE0_ >><<_LAST0_>><<,_AFTER_ >>"``)."""
@@ -160,7 +182,12 @@ def _parse_instr(instr: str) -> FieldRef | None:
         return None
     name, rest = word.group(1).upper(), word.group(2)
     if name == "ADDRESSBLOCK":
-        return FieldRef(name="ADDRESSBLOCK", kind="mergefield", key="letter.address_block")
+        return FieldRef(
+            name="ADDRESSBLOCK",
+            kind="mergefield",
+            key="letter.address_block",
+            block=_address_block_options(rest),
+        )
     if name == "GREETINGLINE":
         return _greeting(rest)
     if name in _RECORD_FIELDS:

@@ -27,6 +27,7 @@ from app.export.word.xml import (
     W_FLDSIMPLE,
     W_INSTR,
     W_INSTR_ATTR,
+    W_P,
     W_SECTPR,
     W_T,
     WP_DOCPR,
@@ -225,6 +226,32 @@ class LetterTemplate:
         return found
 
     @property
+    def placeholders(self) -> list[str]:
+        """Text in square brackets left for the author to fill in (``[Nom du garage]``,
+        ``[dates]``), each once, in reading order: body, headers and footers, notes."""
+        roots = [
+            *self.content,
+            *(story.part.element for story in self.stories),
+            *(notes.root for notes in self.notes),
+        ]
+        found: dict[str, None] = {}
+        seen: set[int] = set()
+        for root in roots:
+            for p in [root] if root.tag == W_P else root.iter(W_P):
+                if id(p) in seen:
+                    continue
+                inner = list(p.iter(W_P))  # a text box's paragraphs are read on their own
+                seen.update(id(x) for x in inner)
+                text = "".join(
+                    t.text or ""
+                    for t in p.iter(W_T)
+                    if not any(t in x.iter(W_T) for x in inner[1:])
+                )
+                for match in _PLACEHOLDER.finditer(_TOKEN.sub(" ", text)):
+                    found.setdefault(" ".join(match.group(0).split()), None)
+        return list(found)
+
+    @property
     def field_names(self) -> list[str]:
         """The merge field names as written in the template, each once, in reading order."""
         seen: dict[str, None] = {}
@@ -256,6 +283,9 @@ class LetterTemplate:
             raise UnknownMergeFieldError(list(unknown))
         return list(keys)
 
+
+#: ``[text]`` with at least one letter, on one line: what a template's author left to fill in.
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{0,80}?[^\W\d_][^\[\]\n]{0,80}?\]")
 
 _IF_EXAMPLE = '{ IF { MERGEFIELD Civilité } = "Madame" "Chère Madame" "Cher Monsieur" }'
 

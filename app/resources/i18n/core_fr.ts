@@ -5,6 +5,7 @@
     <name>Application</name>
     <message>
         <source>Opening the database…</source>
+        <extracomment>What the window needs beyond Qt, imported in the background once the window is on screen (SQLAlchemy and the models among them: about half a second; issue 10, point 15).</extracomment>
         <translation>Ouverture de la base de données…</translation>
     </message>
     <message>
@@ -296,6 +297,14 @@
     <message>
         <source>Find customers entered twice and merge them</source>
         <translation>Trouver les clients saisis deux fois et les fusionner</translation>
+    </message>
+    <message>
+        <source>&amp;Sites…</source>
+        <translation>&amp;Sites…</translation>
+    </message>
+    <message>
+        <source>Each site&apos;s address, phone, e-mail and links, as its letters print them</source>
+        <translation>L’adresse, le téléphone, l’e-mail et les liens de chaque site, tels que ses courriers les impriment</translation>
     </message>
     <message>
         <source>&amp;User guide (French)</source>
@@ -678,6 +687,38 @@
     <message>
         <source>Key</source>
         <translation>Touche</translation>
+    </message>
+</context>
+<context>
+    <name>SitesDialog</name>
+    <message>
+        <source>Sites</source>
+        <translation>Sites</translation>
+    </message>
+    <message>
+        <source>What the letters print about the site that sends them (the customer&apos;s site): the merge fields «Site - Name», «Site - Phone»…</source>
+        <translation>Ce que les courriers impriment sur le site qui les envoie (le site du client) : les champs de fusion «Site - Nom», «Site - Téléphone»…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <extracomment>One line edit per detail of SITE_FIELDS, by column.</extracomment>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>Annuler les modifications</translation>
+    </message>
+    <message>
+        <source>No site yet: sites come with the import from the DMS.</source>
+        <translation>Aucun site pour l’instant : les sites arrivent avec l’import du DMS.</translation>
+    </message>
+    <message>
+        <source>Details of %1 saved.</source>
+        <translation>Coordonnées de %1 enregistrées.</translation>
+    </message>
+    <message>
+        <source>Save the changes to this site&apos;s details?</source>
+        <translation>Enregistrer les modifications des coordonnées de ce site ?</translation>
     </message>
 </context>
 <context>

@@ -200,7 +200,7 @@
     <name>MailMergeDialog</name>
     <message>
         <source>Mail merge</source>
-        <extracomment>Combo data of the &quot;a file of my own&quot; entry. The last merge that completed (for the &quot;record&quot; button, callers and tests). The funnel last shown.</extracomment>
+        <extracomment>Combo data of the &quot;a file of my own&quot; entry. The last merge that completed (for the &quot;record&quot; button, callers and tests). The funnel last shown. What the last check before writing found.</extracomment>
         <translation>Publipostage</translation>
     </message>
     <message>
@@ -352,6 +352,14 @@
         <translation> jours</translation>
     </message>
     <message>
+        <source>Write the %1 labels anyway?</source>
+        <translation>Écrire quand même les %1 étiquettes ?</translation>
+    </message>
+    <message>
+        <source>Write the %1 letters anyway?</source>
+        <translation>Écrire quand même les %1 lettres ?</translation>
+    </message>
+    <message>
         <source>Step</source>
         <translation type="vanished">Étape</translation>
     </message>
@@ -424,6 +432,10 @@
         <translation>Ce modèle ne contient aucun champ de fusion.</translation>
     </message>
     <message>
+        <source>Text in brackets to fill in: %1</source>
+        <translation>Texte entre crochets à compléter : %1</translation>
+    </message>
+    <message>
         <source>New template</source>
         <translation>Nouveau modèle</translation>
     </message>
@@ -478,6 +490,18 @@
     <message>
         <source>%1 already exists. Replace it?</source>
         <translation>%1 existe déjà. Remplacer&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Checking the letters…</source>
+        <translation>Vérification des lettres…</translation>
+    </message>
+    <message>
+        <source>Before writing:</source>
+        <translation>Avant d’écrire :</translation>
+    </message>
+    <message>
+        <source>Nothing written.</source>
+        <translation>Rien n’a été écrit.</translation>
     </message>
     <message>
         <source>Writing %1…</source>

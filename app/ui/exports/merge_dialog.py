@@ -8,6 +8,12 @@ is written; the output .docx (and PDF when LibreOffice is installed; otherwise t
 why it is not available); the saved mailings of this target (name, date, description, with a
 warning before replacing one of the same name).
 
+"Merge" first checks the letters without writing anything (:func:`app.export.word.precheck_merge`):
+text in brackets left in the template, letters printing a due date already past or an empty
+detail of the site, labels that would be cut even in 7 pt. If it finds any, they are listed and
+the user writes anyway or goes back. The template's text in brackets is also shown as soon as the
+template is chosen.
+
 The merge runs off the GUI thread (:mod:`app.ui.tasks`) behind a progress dialog with Cancel;
 the document is written to a temporary file and replaces an older one only when complete.
 Afterwards "Record in the contact history" adds one postal contact per letter, so that later
@@ -32,6 +38,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +48,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -55,9 +63,11 @@ from app.export.word import (
     LABEL_LAYOUTS,
     LetterTemplate,
     MergeResult,
+    Precheck,
     UnknownMergeFieldError,
     merge_target,
     pdf_unavailable_reason,
+    precheck_merge,
     record_mailing,
 )
 from app.export.word_templates import starter_templates, write_new_template
@@ -107,6 +117,7 @@ class MailMergeDialog(QDialog):
         self._saved: list[SavedMailing] = []
         self._funnel_task: tasks.Task | None = None
         self._merge_task: tasks.Task | None = None
+        self._precheck_task: tasks.Task | None = None
         self._record_task: tasks.Task | None = None
         self._progress: QProgressDialog | None = None
         self._template_problem: str | None = None
@@ -114,6 +125,8 @@ class MailMergeDialog(QDialog):
         self.last_result: MergeResult | None = None
         #: The funnel last shown.
         self.funnel: PostalFunnel | None = None
+        #: What the last check before writing found.
+        self.last_check: Precheck | None = None
         self.setObjectName("mail_merge_dialog")
         self.setWindowTitle(self.tr("Mail merge"))
         self.setMinimumWidth(960)
@@ -168,7 +181,22 @@ class MailMergeDialog(QDialog):
         self.fields_label = QLabel()
         self.fields_label.setObjectName("fields_label")
         self.fields_label.setWordWrap(True)
-        form.addRow(self.fields_label)
+        self.fields_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # a long list of fields scrolls instead of squeezing the rest of the column
+        fields_scroll = QScrollArea()
+        fields_scroll.setObjectName("fields_scroll")
+        fields_scroll.setWidget(self.fields_label)
+        fields_scroll.setWidgetResizable(True)
+        fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        fields_scroll.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 4)
+        fields_scroll.setMaximumHeight(4 * self.fontMetrics().lineSpacing() + 4)
+        form.addRow(fields_scroll)
+        self.placeholders_label = QLabel()
+        self.placeholders_label.setObjectName("placeholders_label")
+        self.placeholders_label.setWordWrap(True)
+        self.placeholders_label.setStyleSheet("color: #8a5300")
+        self.placeholders_label.hide()
+        form.addRow(self.placeholders_label)
         left.addWidget(template_box)
 
         # letters or labels
@@ -385,7 +413,7 @@ class MailMergeDialog(QDialog):
     def _busy(self) -> bool:
         return any(
             task is not None and not task.is_finished
-            for task in (self._merge_task, self._record_task)
+            for task in (self._precheck_task, self._merge_task, self._record_task)
         )
 
     def _say(self, text: str) -> None:
@@ -472,6 +500,7 @@ class MailMergeDialog(QDialog):
         """Read the template's merge fields now: unknown ones are shown before any merge."""
         path = self.template_path()
         self._template_problem = None
+        self.placeholders_label.hide()
         if path is None:
             if self.labels() and not self.label_template_check.isChecked():
                 self.fields_label.setText(self.tr("Labels show the address block."))
@@ -492,14 +521,23 @@ class MailMergeDialog(QDialog):
                 self.fields_label.setStyleSheet("color: #b00020")
             else:
                 names = template.field_names
-                self.fields_label.setStyleSheet("")
-                self.fields_label.setText(
+                text = (
                     self.tr("%1 merge fields: %2")
                     .replace("%1", i18n.format_count(len(names)))
                     .replace("%2", ", ".join(names))
                     if names
                     else self.tr("This template has no merge field.")
                 )
+                self.fields_label.setStyleSheet("")
+                self.fields_label.setText(text)
+                placeholders = template.placeholders
+                if placeholders:  # shown now, asked about again before writing
+                    self.placeholders_label.setText(
+                        self.tr("Text in brackets to fill in: %1").replace(
+                            "%1", ", ".join(placeholders)
+                        )
+                    )
+                self.placeholders_label.setVisible(bool(placeholders))
         self._update_buttons()
 
     def _new_template(self) -> None:
@@ -665,6 +703,69 @@ class MailMergeDialog(QDialog):
         database, target, today = self.database, self.target, self.today()
         template = self.template_path()
         funnel_lang = i18n.language()
+        checking = QCoreApplication.translate("MailMergeDialog", "Checking the letters…")
+
+        def check(ctx: tasks.TaskContext) -> Precheck:
+            with database.engine.connect() as conn:
+                return precheck_merge(
+                    conn,
+                    target,
+                    template=template,
+                    today=today,
+                    per_vehicle=options["per_vehicle"],
+                    household=options["household"],
+                    contacted_within_days=options["contacted_within_days"],
+                    labels=options["labels"],
+                    offset=options["offset"],
+                    funnel_lang=funnel_lang,
+                    progress=lambda done, total, text: ctx.report(done, total, checking),
+                )
+
+        self._say("")
+        self.last_check = None
+        self._merge_task = None
+        self._precheck_task = self._runner().run(
+            check,
+            lambda result: self._prechecked(result, path, pdf, options),
+            self._merge_failed,
+            on_cancelled=self._cancelled,
+            owner=self,
+        )
+        self._progress = tasks.show_progress(self._precheck_task, checking, self)
+        self._update_buttons()
+
+    def _prechecked(
+        self, check: Precheck, path: Path, pdf: Path | None, options: dict[str, Any]
+    ) -> None:
+        """Before writing: the letters' problems (text in brackets, past due dates, empty site
+        details, cut labels) are shown, and the user writes anyway or goes back."""
+        self.last_check = check
+        self._update_buttons()
+        if check:
+            lines = "\n".join(f"• {w}" for w in check.warnings(i18n.language()))
+            self._say(self.tr("Before writing:") + "\n" + lines)
+            question = (
+                self.tr("Before writing:")
+                + "\n\n"
+                + lines
+                + "\n\n"
+                + (
+                    self.tr("Write the %1 labels anyway?")
+                    if options["labels"]
+                    else self.tr("Write the %1 letters anyway?")
+                ).replace("%1", i18n.format_count(check.count))
+            )
+            if not self._confirm(question):
+                self._say(
+                    self.tr("Nothing written.") + " " + self.tr("Before writing:") + "\n" + lines
+                )
+                return
+        self._write(path, pdf, options)
+
+    def _write(self, path: Path, pdf: Path | None, options: dict[str, Any]) -> None:
+        database, target, today = self.database, self.target, self.today()
+        template = self.template_path()
+        funnel_lang = i18n.language()
         writing = QCoreApplication.translate("MailMergeDialog", "Writing %1…").replace(
             "%1", path.name
         )
@@ -687,7 +788,6 @@ class MailMergeDialog(QDialog):
                     progress=lambda done, total, text: ctx.report(done, total, writing),
                 )
 
-        self._say("")
         self._merge_task = self._runner().run(
             work, self._merged, self._merge_failed, on_cancelled=self._cancelled, owner=self
         )
@@ -728,8 +828,8 @@ class MailMergeDialog(QDialog):
         self._say(self.tr("Merge cancelled; the previous file, if any, is unchanged."))
 
     def current_task(self) -> tasks.Task | None:
-        """The running merge task, if any."""
-        return self._merge_task
+        """The merge's task: the check before writing, then the writing."""
+        return self._merge_task or self._precheck_task
 
     # -- recording in the contact history ---------------------------------------------------
     def record(self) -> None:
@@ -894,7 +994,7 @@ class MailMergeDialog(QDialog):
 
     def done(self, result: int) -> None:  # noqa: D401 - QDialog.done
         """Closing the dialog cancels a running merge (its file is left as it was)."""
-        for task in (self._merge_task, self._funnel_task):
+        for task in (self._precheck_task, self._merge_task, self._funnel_task):
             if task is not None and not task.is_finished:
                 task.cancel()
         super().done(result)

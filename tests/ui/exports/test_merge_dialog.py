@@ -66,11 +66,16 @@ def funnel_rows(dlg: MailMergeDialog) -> list[tuple[str, str]]:
 
 
 def merge_and_wait(qtbot, dlg: MailMergeDialog) -> None:
+    """Click Merge; wait for the check before writing, then for the writing if it starts."""
     qtbot.mouseClick(dlg.merge_button, Qt.MouseButton.LeftButton)
     task = dlg.current_task()
     assert task is not None
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
+    task = dlg.current_task()
+    if task is not None and not task.is_finished:
+        with qtbot.waitSignal(task.finished, timeout=30_000):
+            pass
 
 
 def test_funnel_counts_and_reasons_are_shown_before_writing(qtbot, dialog, tmp_path) -> None:
@@ -178,6 +183,15 @@ def test_labels_that_would_be_cut_are_named(qtbot, garage, manager, english, ans
     dlg.labels_radio.setChecked(True)
     dlg.layout_combo.setCurrentIndex(dlg.layout_combo.findData("3x8"))
     dlg.path_edit.setText(str(tmp_path / "labels.docx"))
+    # before writing, the labels that will be cut are named and the user may go back...
+    merge_and_wait(qtbot, dlg)
+    cut = "1 label is too long for a 3x8 label even in 7 pt and will be cut: Monsieur Jean DUPRÉ."
+    assert answers["asked"] == [f"Before writing:\n\n• {cut}\n\nWrite the 6 labels anyway?"]
+    assert dlg.last_check is not None and dlg.last_check.cut_labels == ["Monsieur Jean DUPRÉ"]
+    assert not (tmp_path / "labels.docx").exists()
+    assert dlg.status_label.text() == f"Nothing written. Before writing:\n• {cut}"
+    # ...or write them anyway
+    answers["queue"].append(QMessageBox.StandardButton.Yes)
     merge_and_wait(qtbot, dlg)
     lines = dlg.status_label.text().splitlines()
     assert lines[0].startswith("6 labels written to")
@@ -304,3 +318,52 @@ def test_new_template_lists_the_fields_and_is_selected(qtbot, dialog, tmp_path) 
     assert dialog.merge_button.isEnabled()
     listed = [row.cells[0].text for row in Document(str(written)).tables[0].rows[1:]]
     assert listed[:3] == ["Civility", "Last name", "First name"]  # the target's columns, English
+
+
+def test_text_in_brackets_is_shown_and_asked_about_before_writing(
+    qtbot, dialog, tmp_path, answers
+) -> None:
+    """Issue 12, point 14: a starter letter with [dates] to fill in is flagged, not written
+    unless the user says so."""
+    dialog.template_combo.setCurrentIndex(dialog.template_combo.findText("Open days"))
+    assert dialog.placeholders_label.text() == "Text in brackets to fill in: [dates], [heures]"
+    assert dialog.placeholders_label.isVisible()
+    out = tmp_path / "portes.docx"
+    dialog.path_edit.setText(str(out))
+    merge_and_wait(qtbot, dialog)  # answered No
+    [question] = answers["asked"]
+    assert "• The template still holds 2 texts in brackets to fill in: [dates], [heures]." in (
+        question
+    )
+    assert not out.exists() and dialog.status_label.text().startswith("Nothing written.")
+    assert dialog.merge_button.isEnabled()
+
+
+def test_past_due_dates_are_counted_before_writing(
+    qtbot, garage, manager, english, answers, tmp_path
+) -> None:
+    import datetime as dt
+
+    db, _ = garage
+    dlg = MailMergeDialog(
+        db, everyone(name="CT"), task_manager=manager, today=dt.date(2025, 12, 31)
+    )
+    dlg.open_check.setChecked(False)
+    qtbot.addWidget(dlg)
+    wait_for_funnel(qtbot, dlg)
+    dlg.template_combo.setCurrentIndex(dlg.template_combo.findText("Technical inspection due"))
+    dlg.per_combo.setCurrentIndex(1)  # one letter per vehicle
+    out = tmp_path / "ct.docx"
+    dlg.path_edit.setText(str(out))
+    answers["queue"].append(QMessageBox.StandardButton.Yes)
+    merge_and_wait(qtbot, dlg)
+    [question] = answers["asked"]
+    check = dlg.last_check
+    assert check is not None and set(check.overdue) == {"vehicle.inspection_due_date"}
+    assert check.overdue["vehicle.inspection_due_date"] == 1  # the sample's one CT date
+    assert (
+        "• 1 letter prints a «Roadworthiness test due (CT)» already past (before 31/12/2025)."
+        in question
+    )
+    assert out.exists()  # written anyway, as asked
+    assert dlg.status_label.text().splitlines()[0].endswith(f"written to {out}.")

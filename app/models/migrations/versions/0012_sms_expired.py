@@ -2,7 +2,7 @@
 setting's number of days of their time; issue 13, point 13)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 
 Schema: ``sms_message.status`` accepts ``expired`` (the CHECK constraint is replaced: a table
 rebuild on SQLite, drop and create on PostgreSQL, as in 0008). ``site.subdivision``, which the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

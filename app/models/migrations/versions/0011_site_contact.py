@@ -1,0 +1,33 @@
+"""The sending site's own details for letters: e-mail, website, booking link (issue 12)
+
+Revision ID: 0011
+Revises: 0010
+
+Schema: ``site.email``, ``site.website``, ``site.booking_url`` (nullable VARCHAR(200)); the
+name, address, postal code, city and phone were there already. Plain ``ADD COLUMN`` on both
+SQLite and PostgreSQL (no table rebuild, no default to backfill).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+_COLUMNS = ("email", "website", "booking_url")
+
+
+def upgrade() -> None:
+    for name in _COLUMNS:
+        op.add_column("site", sa.Column(name, sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    # SQLite before 3.35 cannot drop a column: batch mode rebuilds the table there
+    with op.batch_alter_table("site") as batch:
+        for name in reversed(_COLUMNS):
+            batch.drop_column(name)
