@@ -31,7 +31,7 @@ class SiteField:
     column: str
     #: The label (English, translated by :meth:`label`).
     name: str
-    #: "text", "email" or "url" (how the value is checked).
+    #: "text", "email", "url" or "subdivision" (how the value is checked).
     kind: str = "text"
     required: bool = False
 
@@ -53,9 +53,12 @@ SITE_FIELDS: tuple[SiteField, ...] = (
     SiteField("email", N_("E-mail"), "email"),
     SiteField("website", N_("Website"), "url"),
     SiteField("booking_url", N_("Booking link"), "url"),
+    # The send windows (SMS, calls) follow the canton's or province's holidays and time zone.
+    SiteField("subdivision", N_("Canton, province or department (ISO 3166-2: CH-VD, CA-QC)"), "subdivision"),
 )
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_SUBDIVISION = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
 _URL = re.compile(r"https?://[^\s/.]+(\.[^\s/.]+)+(/\S*)?", re.IGNORECASE)
 
 
@@ -78,6 +81,14 @@ def clean_site_value(field: SiteField, text: str | None, lang: str | None = None
         raise SiteError(
             _("{field}: {value} is not an e-mail address.", lang).format(field=label, value=value)
         )
+    if field.kind == "subdivision":
+        value = value.upper().replace("_", "-").replace(" ", "")
+        if not _SUBDIVISION.fullmatch(value):
+            raise SiteError(
+                _("{field}: {value} is not an ISO 3166-2 code (CH-VD, CA-QC, FR-57).", lang).format(
+                    field=label, value=value
+                )
+            )
     if field.kind == "url" and not _URL.fullmatch(value):
         raise SiteError(
             _("{field}: {value} is not a web address (https://…).", lang).format(

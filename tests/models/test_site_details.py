@@ -31,6 +31,7 @@ def test_every_detail_is_a_column_of_the_site_table() -> None:
         "email",
         "website",
         "booking_url",
+        "subdivision",
     ]
     assert FIELDS["email"].max_length == 200 and FIELDS["postal_code"].max_length == 20
 

@@ -114,17 +114,18 @@ def test_leaving_a_site_with_changes_asks_first(qtbot, two_sites, english, asked
     assert stored(two_sites, "TRS").city == "Tours"
 
 
-def test_a_new_detail_is_one_line_of_site_fields(qtbot, two_sites, english, monkeypatch) -> None:
-    """Another column of the site table (here the subdivision) needs only its SiteField."""
-    from app.models import sites as model
-
-    fields = (*SITE_FIELDS, SiteField("subdivision", N_("Subdivision")))
-    monkeypatch.setattr(model, "SITE_FIELDS", fields)
-    monkeypatch.setattr(sites_module, "SITE_FIELDS", fields)
+def test_the_subdivision_is_edited_and_checked(qtbot, two_sites, english, asked) -> None:
+    """The canton or province (the SMS and call windows follow its holidays): a bad code is
+    refused by name and nothing is stored; a good one is stored in capitals."""
     dialog = make(qtbot, two_sites)
     assert dialog.edits["subdivision"].text() == "FR-41"
     dialog.edits["subdivision"].clear()
-    qtbot.keyClicks(dialog.edits["subdivision"], "FR-37")
+    qtbot.keyClicks(dialog.edits["subdivision"], "vaud")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "is not an ISO 3166-2 code" in (asked["warnings"] or [dialog.status_label.text()])[-1]
+    assert stored(two_sites, "BLO").subdivision == "FR-41"
+    dialog.edits["subdivision"].clear()
+    qtbot.keyClicks(dialog.edits["subdivision"], "fr-37")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert stored(two_sites, "BLO").subdivision == "FR-37"
 
