@@ -15,3 +15,11 @@ def mail_db(database):
 def smtp_server():
     with LocalSmtp() as running:
         yield running
+
+
+@pytest.fixture
+def brevo():
+    from mailkit import FakeBrevo
+
+    with FakeBrevo() as api:
+        yield api

@@ -119,3 +119,92 @@ def build_email_sample(db: Database, today: dt.date = dt.date(2026, 11, 23)) -> 
 
 def everyone() -> Target:
     return Target(name="Tous", grain="customer")
+
+
+# -- a local Brevo API ----------------------------------------------------------------------------
+
+
+class FakeBrevo:
+    """``with FakeBrevo() as api:`` — an HTTP server on 127.0.0.1 answering as Brevo's
+    documentation says: ``POST /v3/smtp/email`` → ``201 {"messageId": "<…>"}`` (``401`` for a
+    wrong ``api-key``, ``400`` for an address in :attr:`refuse`, no answer at all for an address
+    in :attr:`drop`, ``429`` when :attr:`rate_limited`); ``GET /v3/smtp/blockedContacts`` →
+    :attr:`blocked`, paged by ``limit``/``offset``."""
+
+    KEY = "xkeysib-test"
+
+    def __init__(self) -> None:
+        import http.server
+        import json as json_module
+
+        self.requests: list[tuple[str, str, dict, dict]] = []  # method, path, headers, body
+        self.refuse: set[str] = set()
+        self.drop: set[str] = set()
+        self.rate_limited = False
+        self.blocked: list[dict] = []
+        self.idempotency: dict[str, str] = {}
+        api = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self, status: int, body: dict) -> None:
+                data = json_module.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length") or 0)
+                body = json_module.loads(self.rfile.read(length) or b"{}")
+                with lock:
+                    api.requests.append(("POST", self.path, dict(self.headers), body))
+                if self.headers.get("api-key") != FakeBrevo.KEY:
+                    return self._answer(401, {"code": "unauthorized", "message": "Key not found"})
+                if api.rate_limited:
+                    return self._answer(429, {"code": "too_many_requests", "message": "slow down"})
+                to = body["to"][0]["email"]
+                if to in api.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(2)  # received, then no answer: outcome unknown
+                    return
+                if to in api.refuse:
+                    return self._answer(400, {"code": "invalid_parameter", "message": "email is not valid"})
+                key = (body.get("headers") or {}).get("idempotencyKey", "")
+                with lock:
+                    message_id = api.idempotency.setdefault(key or str(len(api.requests)), f"<{len(api.requests)}@smtp-relay.mailin.fr>")
+                return self._answer(201, {"messageId": message_id})
+
+            def do_GET(self) -> None:  # noqa: N802
+                from urllib.parse import parse_qs, urlsplit
+
+                with lock:
+                    api.requests.append(("GET", self.path, dict(self.headers), {}))
+                if self.headers.get("api-key") != FakeBrevo.KEY:
+                    return self._answer(401, {"code": "unauthorized", "message": "Key not found"})
+                query = parse_qs(urlsplit(self.path).query)
+                limit, offset = int(query["limit"][0]), int(query["offset"][0])
+                page = api.blocked[offset : offset + limit]
+                return self._answer(200, {"count": len(api.blocked), "contacts": page})
+
+        lock = threading.Lock()
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v3"
+
+    def sent(self) -> list[dict]:
+        return [body for method, path, _h, body in self.requests if method == "POST" and path == "/v3/smtp/email"]
+
+    def __enter__(self) -> FakeBrevo:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
