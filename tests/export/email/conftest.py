@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mailkit import LocalSmtp, build_email_sample
+from mailkit import LocalSmtp, build_email_sample, imap_server  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
