@@ -172,7 +172,7 @@ class EmailSettingsDialog(QDialog):
         brevo_form.addRow(self.tr("API address"), self.brevo_url_edit)
         hint = QLabel(
             self.tr(
-                "Brevo handles one-click unsubscribes and bounces; “Check now” in the e-mail "
+                "Brevo handles one-click unsubscribes and bounces; “Check the mailbox now” in the e-mail "
                 "log brings them back into Cible's refusals."
             )
         )

@@ -28,6 +28,7 @@ def english(qapp):
     install_translators("en", qapp)
     yield
     i18n.set_language(before)
+    install_translators("en", qapp)
 
 
 @pytest.fixture

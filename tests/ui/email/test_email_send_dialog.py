@@ -7,7 +7,6 @@ import email
 import email.policy
 import threading
 
-import pytest
 from mailkit import everyone
 from sqlalchemy import select
 from test_email_send import settings_for
@@ -247,15 +246,17 @@ def test_without_a_server_the_send_says_so_and_eml_files_are_written(qtbot, mail
         assert session.scalars(select(EmailMessage)).first() is None
 
 
-@pytest.mark.parametrize("lang", ["fr"])
-def test_french_window(qtbot, mail_db, manager, qapp, lang) -> None:
+def test_in_french(qtbot, mail_db, manager, qapp) -> None:
     from app import i18n
     from app.ui.i18n import install_translators
 
     database, _ids = mail_db
-    i18n.set_language(lang)
-    install_translators(lang, qapp)
+    i18n.set_language("fr")
+    install_translators("fr", qapp)
     dialog = open_dialog(qtbot, database, manager)
     assert dialog.windowTitle() == "Envoyer un e-mail"
     assert dialog.eml_button.text() == "Enregistrer en fichiers .eml…"
-    assert dict(funnel_rows(dialog))["Valide"] if False else True
+    assert dict(funnel_rows(dialog))["Adresse valide"] == "6 (−1)"
+    text = dialog.preview_text.toPlainText()
+    assert text.startswith("Monsieur,")  # «Formule d'appel» of M. Dupré
+    assert "Pour ne plus recevoir nos e-mails" in text
