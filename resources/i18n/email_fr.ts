@@ -181,7 +181,15 @@
     </message>
     <message>
         <source>Insert a merge field</source>
-        <translation>Insérer un champ de fusion</translation>
+        <translation type="vanished">Insérer un champ de fusion</translation>
+    </message>
+    <message>
+        <source>Merge field</source>
+        <translation>Champ de fusion</translation>
+    </message>
+    <message>
+        <source>Insert a merge field where you are typing (subject or body)</source>
+        <translation>Insérer un champ de fusion là où vous écrivez (objet ou corps du message)</translation>
     </message>
     <message>
         <source>Import .html…</source>

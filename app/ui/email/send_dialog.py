@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -150,6 +150,7 @@ class EmailSendDialog(QDialog):
         )
         self.body_edit.textChanged.connect(self._schedule_preview)
         self.body_edit.installEventFilter(self)
+        self.body_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 
         self.bold_button = QToolButton()
         self.bold_button.setText(self.tr("Bold"))
@@ -165,7 +166,8 @@ class EmailSendDialog(QDialog):
         self.paragraph_button.clicked.connect(lambda: self.wrap_selection("<p>", "</p>"))
         self.field_button = QToolButton()
         self.field_button.setObjectName("field_button")
-        self.field_button.setText(self.tr("Insert a merge field"))
+        self.field_button.setText(self.tr("Merge field"))
+        self.field_button.setToolTip(self.tr("Insert a merge field where you are typing (subject or body)"))
         self.field_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.field_menu = self._field_menu()
         self.field_button.setMenu(self.field_menu)
@@ -194,8 +196,8 @@ class EmailSendDialog(QDialog):
             format_row.addWidget(button)
         format_row.addWidget(self.field_button)
         format_row.addStretch(1)
-        format_row.addWidget(self.import_button)
         buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.import_button)
         buttons_row.addStretch(1)
         buttons_row.addWidget(self.save_template_button)
         buttons_row.addWidget(self.delete_template_button)
@@ -491,6 +493,7 @@ class EmailSendDialog(QDialog):
     # -- templates --------------------------------------------------------------------------
     def _show_template(self, template: TemplateInfo) -> None:
         self.name_edit.setText(template.name)
+        self.name_edit.setCursorPosition(0)
         self.kind_combo.blockSignals(True)  # the funnel is read once, with the new template
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(template.kind.value))
         self.kind_combo.blockSignals(False)
@@ -592,7 +595,8 @@ class EmailSendDialog(QDialog):
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
         self.body_edit.setPlainText(text)
-        self.name_edit.setText(Path(path).stem)  # a new template: saving never overwrites another
+        self.name_edit.setText(Path(path).stem)
+        self.name_edit.setCursorPosition(0)  # a new template: saving never overwrites another
         self.update_preview()
         return True
 

@@ -320,8 +320,8 @@ class EmailSettingsDialog(QDialog):
 
     def _route_changed(self, *args: Any) -> None:
         brevo = self.brevo_radio.isChecked()
-        self.smtp_box.setEnabled(not brevo)
-        self.brevo_box.setEnabled(brevo)
+        self.smtp_box.setVisible(not brevo)
+        self.brevo_box.setVisible(brevo)
 
     def _preset_chosen(self, index: int) -> None:
         key = self.preset_combo.itemData(index)

@@ -97,7 +97,7 @@ def test_brevo_route_with_its_key_and_its_test_email(qtbot, mail_db, manager, br
         save_settings(session, settings_for(25))
     dialog = open_settings(qtbot, database, manager)
     dialog.brevo_radio.setChecked(True)
-    assert dialog.brevo_box.isEnabled() and not dialog.smtp_box.isEnabled()
+    assert dialog.brevo_box.isVisible() and not dialog.smtp_box.isVisible()
     dialog.brevo_url_edit.setText(brevo.url)
     qtbot.keyClicks(dialog.brevo_key_edit, FakeBrevo.KEY)
     with qtbot.waitSignal(dialog.tested, timeout=20_000):
