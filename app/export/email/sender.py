@@ -48,7 +48,7 @@ from app.models.activity import ContactHistory
 from app.models.base import current_user, to_utc, utcnow
 from app.models.db import Database
 from app.models.dealership import Customer
-from app.models.email import EmailBatch, EmailKind, EmailMessage, EmailStatus
+from app.models.email import EmailBatch, EmailContent, EmailKind, EmailMessage, EmailStatus
 from app.models.enums import Channel, ContactChannel
 
 #: A claim older than this belongs to a sender that is surely gone, whatever its host.
@@ -159,7 +159,7 @@ def create_batch(
                 message_id=built.message_id,
                 token=built.token,
                 subject=built.subject[:200],
-                content=built.content.decode("ascii", errors="surrogateescape"),
+                body=EmailContent(content=built.content.decode("ascii", errors="surrogateescape")),
                 status=EmailStatus.SCHEDULED if when > now_utc else EmailStatus.PENDING,
                 scheduled_for=when,
                 user=user,
@@ -506,7 +506,7 @@ def send_due(
                     continue
                 info = (
                     message.address,
-                    message.content.encode("ascii", errors="surrogateescape"),
+                    message.body.content.encode("ascii", errors="surrogateescape"),
                     message.customer_id,
                     message.vehicle_id,
                     message.user,
