@@ -177,14 +177,16 @@ def main() -> None:
             return summary.sent
 
         def commits() -> int:
-            """What the journal's commits alone cost here: 3 committed one-row updates a message."""
-            table = EmailBatch.__table__
+            """What the journal's commits alone cost: per message of the journal, the three
+            one-row updates ``send_due`` commits (claimed, in_data, sent), nothing else."""
+            table = EmailMessage.__table__
             with database.session() as session:
-                batch_id = session.scalar(select(EmailBatch.id).limit(1))
-            for _ in range(3 * n):
-                with database.engine.begin() as conn:
-                    conn.execute(table.update().where(table.c.id == batch_id).values(user="bench"))
-            return 3 * n
+                ids = list(session.scalars(select(EmailMessage.id)))
+            for message_id in ids:
+                for status in ("claimed", "in_data", "sent"):
+                    with database.engine.begin() as conn:
+                        conn.execute(table.update().where(table.c.id == message_id).values(status=status))
+            return 3 * len(ids)
 
         smtp_ref, _ = median_time(plain_smtp, args.repeat)
         smtp_cible, _ = median_time(cible_smtp, args.repeat)
@@ -205,7 +207,7 @@ def main() -> None:
     )
     print(
         f"       send_due / reference {send_t / smtp_ref:.2f}x; Cible's overhead in send_due"
-        f" {(send_t - smtp_ref) / n * 1000:.2f} ms a message, of which its 3 commits a message"
+        f" {(send_t - smtp_ref) / n * 1000:.2f} ms a message, of which its 3 commits a message (measured alone)"
         f" {commit_t / n * 1000:.2f} ms; without them (send_due - commits) / reference"
         f" {(send_t - commit_t) / smtp_ref:.2f}x"
     )
