@@ -157,11 +157,11 @@
     </message>
     <message>
         <source>&lt;p&gt;«Formule d&apos;appel»,&lt;/p&gt; …</source>
-        <translation>&lt;p&gt;«Formule d&apos;appel»,&lt;/p&gt; …</translation>
+        <translation>&lt;p&gt;«Formule d’appel»,&lt;/p&gt; …</translation>
     </message>
     <message>
         <source>The e-mail in HTML. Merge fields: {marque} or «Formule d&apos;appel»; they are replaced in the text and in links, never in &lt;style&gt;.</source>
-        <translation>L’e-mail en HTML. Champs de fusion&#xa0;: {marque} ou «Formule d&apos;appel»&#xa0;; ils sont remplacés dans le texte et dans les liens, jamais dans &lt;style&gt;.</translation>
+        <translation>L’e-mail en HTML. Champs de fusion&#xa0;: {marque} ou «Formule d’appel»&#xa0;; ils sont remplacés dans le texte et dans les liens, jamais dans &lt;style&gt;.</translation>
     </message>
     <message>
         <source>Bold</source>
