@@ -43,6 +43,7 @@ AREAS: dict[str, tuple[str, bool]] = {
     "targeting": ("app/ui/targeting", True),
     "exports": ("app/ui/exports", True),
     "sms": ("app/ui/sms", True),
+    "email": ("app/ui/email", True),
     "dms": ("app/ui/dms", True),
 }
 

@@ -23,7 +23,8 @@ from app.cli.common import ArgumentParser, CommandError
 from app.errors import DatabaseError
 from app.export.email.eml import save_eml
 from app.export.email.recipients import EmailPlan, plan_send
-from app.export.email.sender import SmtpTransport, create_batch, send_due
+from app.export.email.routes import open_transport
+from app.export.email.sender import create_batch, send_due
 from app.export.email.settings import load_settings
 from app.export.email.templates import compile_template
 from app.i18n import _, format_count, language, normalize_language
@@ -139,7 +140,7 @@ def main(argv: list[str]) -> int:
                 lang=lang,
             )
             batch_id = batch.id
-        summary = send_due(database, SmtpTransport(settings), settings, batch_id=batch_id)
+        summary = send_due(database, open_transport(settings), settings, batch_id=batch_id)
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise DatabaseError(

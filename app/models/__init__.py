@@ -20,6 +20,7 @@ from app.models.dealership import (
 )
 from app.models.email import (  # noqa: F401 - registers the tables
     EmailBatch,
+    EmailContent,
     EmailMessage,
     EmailTemplate,
     InvalidEmail,

@@ -1,9 +1,9 @@
-"""The main window's Export and SMS menus: the dialogs that reach the people of the target.
+"""The main window's Export, SMS and E-mail menus: the dialogs that reach the people of the target.
 
 Each dialog gets the open database and the target on screen (its columns, criteria, sort order
 and removed customers) at the moment the user asks; it checks permissions itself when it runs.
-While a database is open, deferred SMS whose time has come are sent in the background
-(:class:`~app.ui.sms.pending.PendingSmsRunner`).
+While a database is open, deferred SMS and e-mails whose time has come are sent in the background
+(:class:`~app.ui.sms.pending.PendingSmsRunner`, :class:`~app.ui.email.pending.PendingEmailRunner`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.ui import tasks
 
 
 class OutputMenus(QObject):
-    """Builds the Export and SMS menus of *window* and opens their dialogs.
+    """Builds the Export, SMS and E-mail menus of *window* and opens their dialogs.
 
     *target* returns the target on screen; *notify(text, kind)* shows a message bar.
     """
@@ -40,6 +40,7 @@ class OutputMenus(QObject):
         self._tasks = task_manager
         self.database: Database | None = None
         self.pending = None
+        self.pending_email = None
         self.open_windows: list[QWidget] = []
 
         self.export_menu = QMenu(self.tr("E&xport"), window)
@@ -80,6 +81,29 @@ class OutputMenus(QObject):
             self.tr("Gateway, sender name, opt-out mention, price, send windows"),
         )
 
+        self.email_menu = QMenu(self.tr("E-ma&il"), window)
+        self.email_action = self._action(
+            self.email_menu,
+            self.tr("Send an &e-mail…"),
+            "Ctrl+Shift+K",
+            self.send_email,
+            self.tr("Send an e-mail to the target's addresses, now or later, or save .eml files"),
+        )
+        self.email_log_action = self._action(
+            self.email_menu,
+            self.tr("E-mail &log"),
+            "Ctrl+Alt+L",
+            self.email_log,
+            self.tr("Every e-mail sent or waiting, bounces and unsubscribes"),
+        )
+        self.email_settings_action = self._action(
+            self.email_menu,
+            self.tr("E-mail s&ettings…"),
+            "Ctrl+Alt+K",
+            self.email_settings,
+            self.tr("Mail server or Brevo, sender per site, unsubscribe address, mailbox"),
+        )
+
     def _action(
         self, menu: QMenu, text: str, shortcut: str, slot: Callable[[], object], tip: str
     ) -> QAction:
@@ -93,7 +117,7 @@ class OutputMenus(QObject):
         return action
 
     def menus(self) -> list[QMenu]:
-        return [self.export_menu, self.sms_menu]
+        return [self.export_menu, self.sms_menu, self.email_menu]
 
     # -- database -----------------------------------------------------------------------------
     def set_database(self, database: Database) -> None:
@@ -109,12 +133,25 @@ class OutputMenus(QObject):
             )
         )
         self.pending.start()
+        from app.ui.email.pending import PendingEmailRunner
+
+        self.pending_email = PendingEmailRunner(database, self, task_manager=self._tasks)
+        self.pending_email.failed.connect(
+            lambda message: self._notify(
+                self.tr("Deferred e-mails could not be sent: %1").replace("%1", message), "error"
+            )
+        )
+        self.pending_email.start()
 
     def shutdown(self) -> None:
         if self.pending is not None:
             self.pending.stop()
             self.pending.deleteLater()
             self.pending = None
+        if self.pending_email is not None:
+            self.pending_email.stop()
+            self.pending_email.deleteLater()
+            self.pending_email = None
         for widget in self.open_windows:
             widget.close()
         self.open_windows.clear()
@@ -164,3 +201,20 @@ class OutputMenus(QObject):
         from app.ui.sms.settings_dialog import SmsSettingsDialog
 
         return self._open(SmsSettingsDialog(self.database, self._window, task_manager=self._tasks))
+
+    def send_email(self) -> QWidget:
+        from app.ui.email.send_dialog import EmailSendDialog
+
+        return self._open(
+            EmailSendDialog(self.database, self._target(), self._window, task_manager=self._tasks)
+        )
+
+    def email_log(self) -> QWidget:
+        from app.ui.email.log_window import EmailLogWindow
+
+        return self._open(EmailLogWindow(self.database, self._window, task_manager=self._tasks))
+
+    def email_settings(self) -> QWidget:
+        from app.ui.email.settings_dialog import EmailSettingsDialog
+
+        return self._open(EmailSettingsDialog(self.database, self._window, task_manager=self._tasks))

@@ -130,6 +130,7 @@ def test_every_foreign_key_is_indexed(database) -> None:
     for table in insp.get_table_names():
         indexed = {tuple(ix["column_names"])[0] for ix in insp.get_indexes(table)}
         indexed |= {tuple(uq["column_names"])[0] for uq in insp.get_unique_constraints(table)}
+        indexed |= set(insp.get_pk_constraint(table)["constrained_columns"][:1])  # an index too
         for fk in insp.get_foreign_keys(table):
             column = fk["constrained_columns"][0]
             assert column in indexed, f"{table}.{column} has no index"

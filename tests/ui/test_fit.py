@@ -20,6 +20,7 @@ def laptop(monkeypatch):
 
 
 def _windows(database, manager):
+    from app.ui.email import EmailLogWindow, EmailSendDialog, EmailSettingsDialog
     from app.ui.exports.excel_dialog import ExcelExportDialog
     from app.ui.exports.merge_dialog import MailMergeDialog
     from app.ui.main_window import MainWindow
@@ -46,6 +47,9 @@ def _windows(database, manager):
         SmsSettingsDialog(database, main, task_manager=manager),
         SmsLogWindow(database, main, task_manager=manager),
         SitesDialog(database, main),
+        EmailSendDialog(database, target, main, task_manager=manager),
+        EmailSettingsDialog(database, main, task_manager=manager),
+        EmailLogWindow(database, main, task_manager=manager),
     )
     yield from main.help_windows()
 

@@ -1,4 +1,4 @@
-"""The Export and SMS menus of the main window: each opens its dialog on the target on screen."""
+"""The Export, SMS and E-mail menus of the main window: each opens its dialog on the target on screen."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.models.db import open_database
 from app.query.criteria import Condition, Group
+from app.ui.email.log_window import EmailLogWindow
+from app.ui.email.send_dialog import EmailSendDialog
+from app.ui.email.settings_dialog import EmailSettingsDialog
 from app.ui.exports.excel_dialog import ExcelExportDialog
 from app.ui.exports.merge_dialog import MailMergeDialog
 from app.ui.i18n import install_translators
@@ -45,16 +48,22 @@ def _menu_titles(win: MainWindow) -> list[str]:
 
 def test_export_and_sms_menus_come_before_help(window) -> None:
     titles = [t.replace("&", "") for t in _menu_titles(window)]
-    assert titles.index("Export") < titles.index("SMS") < titles.index("Help")
+    assert titles.index("Export") < titles.index("SMS") < titles.index("E-mail") < titles.index("Help")
     shortcuts = {
         a.shortcut().toString()
         for a in (
             window.outputs.excel_action,
             window.outputs.merge_action,
             window.outputs.sms_action,
+            window.outputs.email_action,
+            window.outputs.email_log_action,
+            window.outputs.email_settings_action,
         )
     }
-    assert shortcuts == {"Ctrl+E", "Ctrl+M", "Ctrl+Shift+M"}
+    assert shortcuts == {"Ctrl+E", "Ctrl+M", "Ctrl+Shift+M", "Ctrl+Shift+K", "Ctrl+Alt+L", "Ctrl+Alt+K"}
+    # no shortcut is given twice in the main window
+    every = [a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()]
+    assert len(every) == len(set(every))
 
 
 @pytest.mark.parametrize(
@@ -63,6 +72,7 @@ def test_export_and_sms_menus_come_before_help(window) -> None:
         ("excel_action", ExcelExportDialog),
         ("merge_action", MailMergeDialog),
         ("sms_action", SmsSendDialog),
+        ("email_action", EmailSendDialog),
     ],
 )
 def test_dialogs_get_the_target_on_screen(qtbot, window, action, cls) -> None:
@@ -93,6 +103,15 @@ def test_sms_log_and_settings_open(qtbot, window) -> None:
         widget.close()
 
 
+def test_email_log_and_settings_open(qtbot, window) -> None:
+    window.outputs.email_log_action.trigger()
+    window.outputs.email_settings_action.trigger()
+    kinds = {type(w) for w in window.outputs.open_windows}
+    assert kinds == {EmailLogWindow, EmailSettingsDialog}
+    for widget in list(window.outputs.open_windows):
+        widget.close()
+
+
 def test_pending_sms_are_watched_while_a_database_is_open(window, tmp_path) -> None:
     runner = window.outputs.pending
     assert runner is not None and runner.timer.isActive()
@@ -105,3 +124,5 @@ def test_pending_sms_are_watched_while_a_database_is_open(window, tmp_path) -> N
     # the old database's windows are closed; a new runner watches the new database
     assert window.outputs.open_windows == []
     assert window.outputs.pending is not runner and window.outputs.pending.database.path == other
+    assert window.outputs.pending_email.database.path == other
+    assert window.outputs.pending_email.timer.isActive()

@@ -28,6 +28,7 @@ from flufl.bounce import all_failures
 from sqlalchemy import select
 
 from app.export.email.message import token_in
+from app.export.email.settings import EmailSettings, EmailSettingsError, get_password
 from app.i18n import _
 from app.models import permissions
 from app.models.db import Database
@@ -98,13 +99,15 @@ def unsubscribe(session: Any, address: str, day: dt.date, source: str = UNSUBSCR
     return count
 
 
-def mark_invalid(session: Any, address: str, day: dt.date, reason: str) -> None:
+def mark_invalid(
+    session: Any, address: str, day: dt.date, reason: str, source: str = BOUNCE_SOURCE
+) -> None:
     address = permissions.normalise_email(address)
     if not address:
         return
     row = session.get(InvalidEmail, address)
     if row is None:
-        session.add(InvalidEmail(address=address, since=day, reason=reason[:200], source=BOUNCE_SOURCE))
+        session.add(InvalidEmail(address=address, since=day, reason=reason[:200], source=source))
 
 
 def handle_message(session: Any, raw: bytes, summary: MailboxSummary) -> bool:
@@ -153,3 +156,54 @@ def process_mailbox(database: Database, client: Any, folder: str = "INBOX") -> M
         else:
             summary.ignored += 1
     return summary
+
+
+def check_mailbox(
+    database: Database, settings: EmailSettings, password: str | None = None, timeout: float = 30
+) -> MailboxSummary:
+    """Log in to the site's mailbox (the IMAP settings; the SMTP login and its keyring
+    password) and handle its unread messages. :class:`EmailSettingsError` with one line when
+    the mailbox cannot be used."""
+    from imapclient import IMAPClient
+    from imapclient.exceptions import IMAPClientError, LoginError
+
+    host = settings.imap_host.strip() or settings.host.strip()
+    if not host or not settings.username.strip():
+        raise EmailSettingsError(
+            _("Set the mailbox (IMAP server and login) in the e-mail settings.")
+        )
+    password = password if password is not None else get_password(settings.username)
+    if password is None:
+        raise EmailSettingsError(
+            _("No password is stored for {user}: enter it in the e-mail settings.").format(
+                user=settings.username
+            )
+        )
+    try:
+        client = IMAPClient(host, port=settings.imap_port, ssl=settings.imap_ssl, timeout=timeout)
+    except (OSError, IMAPClientError) as error:
+        raise EmailSettingsError(
+            _("Cannot reach the mailbox {host}:{port}: {error}").format(
+                host=host, port=settings.imap_port, error=error
+            )
+        ) from None
+    try:
+        try:
+            client.login(settings.username, password)
+        except (LoginError, IMAPClientError) as error:
+            raise EmailSettingsError(
+                _("The mailbox refused the login of {user}: {reason}").format(
+                    user=settings.username, reason=error
+                )
+            ) from None
+        try:
+            return process_mailbox(database, client)
+        except (OSError, IMAPClientError) as error:
+            raise EmailSettingsError(
+                _("The mailbox stopped answering: {error}").format(error=error)
+            ) from None
+    finally:
+        try:
+            client.logout()
+        except (OSError, IMAPClientError):
+            pass

@@ -32,6 +32,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -47,7 +48,7 @@ from app.models.activity import ContactHistory
 from app.models.base import current_user, to_utc, utcnow
 from app.models.db import Database
 from app.models.dealership import Customer
-from app.models.email import EmailBatch, EmailKind, EmailMessage, EmailStatus
+from app.models.email import EmailBatch, EmailContent, EmailKind, EmailMessage, EmailStatus
 from app.models.enums import Channel, ContactChannel
 
 #: A claim older than this belongs to a sender that is surely gone, whatever its host.
@@ -158,7 +159,7 @@ def create_batch(
                 message_id=built.message_id,
                 token=built.token,
                 subject=built.subject[:200],
-                content=built.content.decode("ascii", errors="surrogateescape"),
+                body=EmailContent(content=built.content.decode("ascii", errors="surrogateescape")),
                 status=EmailStatus.SCHEDULED if when > now_utc else EmailStatus.PENDING,
                 scheduled_for=when,
                 user=user,
@@ -185,6 +186,16 @@ class ContentRefused(Exception):
 
 class SessionLost(Exception):
     """The connection died: before DATA (nothing delivered) or after (outcome unknown)."""
+
+
+class NotSent(Exception):
+    """The content step failed in a way that proves nothing was accepted (an API that
+    refused the key or the rate, or that could not be reached): the message goes back to
+    ``pending`` and the send stops."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class SmtpTransport:
@@ -287,6 +298,20 @@ def _reply(error: smtplib.SMTPResponseException) -> str:
     if isinstance(text, bytes):
         text = text.decode(errors="replace")
     return f"{error.smtp_code} {' '.join(str(text).split())}"
+
+
+class Transport(Protocol):
+    """How messages leave: :class:`SmtpTransport` or :class:`app.export.email.brevo.BrevoTransport`.
+
+    ``envelope`` may raise :class:`RecipientRefused`, :class:`SessionLost` or
+    :class:`EmailSendError` (nothing handed over); ``data`` may raise :class:`ContentRefused`,
+    :class:`NotSent` (provably not accepted) or :class:`SessionLost` (outcome unknown)."""
+
+    def envelope(self, from_address: str, to_address: str) -> None: ...
+
+    def data(self, content: bytes) -> None: ...
+
+    def close(self) -> None: ...
 
 
 # --- sending the due messages ----------------------------------------------------------------
@@ -420,7 +445,7 @@ def _set(database: Database, message_id: int, owner: str, **values: object) -> N
 
 def send_due(
     database: Database,
-    transport: SmtpTransport,
+    transport: Transport,
     settings: EmailSettings,
     *,
     now: dt.datetime | None = None,
@@ -481,7 +506,7 @@ def send_due(
                     continue
                 info = (
                     message.address,
-                    message.content.encode("ascii", errors="surrogateescape"),
+                    message.body.content.encode("ascii", errors="surrogateescape"),
                     message.customer_id,
                     message.vehicle_id,
                     message.user,
@@ -509,6 +534,10 @@ def send_due(
             _set(database, next_id, owner, status=EmailStatus.IN_DATA, sent_at=utcnow())
             try:
                 transport.data(content)
+            except NotSent as error:
+                _set(database, next_id, owner, status=EmailStatus.PENDING, claimed_by=None, sent_at=None)
+                summary.stopped = error.reason
+                break
             except ContentRefused as refused:
                 _set(database, next_id, owner, status=EmailStatus.FAILED, reason=refused.reason[:200])
                 summary.failed += 1

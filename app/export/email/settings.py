@@ -22,6 +22,11 @@ from app.models.activity import Setting
 SETTING_KEY = "email"
 KEYRING_SERVICE = "Cible e-mail"
 SECURITY = ("starttls", "ssl", "none")
+#: How messages leave: the dealership's SMTP server, or Brevo's transactional e-mail API.
+ROUTES = ("smtp", "brevo")
+BREVO_URL = "https://api.brevo.com/v3"
+#: Keyring account of the Brevo API key (service :data:`KEYRING_SERVICE`).
+BREVO_ACCOUNT = "brevo-api-key"
 
 
 class EmailSettingsError(CibleError):
@@ -81,6 +86,9 @@ class SiteSender:
 @dataclass
 class EmailSettings:
     preset: str = "generic"
+    #: ``smtp`` (the dealership's server) or ``brevo`` (Brevo's API; key in the keyring).
+    route: str = "smtp"
+    brevo_url: str = BREVO_URL
     host: str = ""
     port: int = 587
     security: str = "starttls"
@@ -110,7 +118,14 @@ class EmailSettings:
         self.per_minute, self.per_day = preset.per_minute, preset.per_day
 
     def check(self) -> None:
-        if not self.host.strip():
+        if self.route not in ROUTES:
+            raise EmailSettingsError(
+                _("Unknown sending route {value!r}.").format(value=self.route)
+            )
+        if self.route == "brevo":
+            if not self.brevo_url.strip().lower().startswith(("https://", "http://")):
+                raise EmailSettingsError(_("The Brevo API address must start with https://."))
+        elif not self.host.strip():
             raise EmailSettingsError(_("Set the mail server in the e-mail settings."))
         if self.security not in SECURITY:
             raise EmailSettingsError(

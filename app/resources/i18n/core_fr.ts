@@ -603,8 +603,40 @@
         <translation>Passerelle, nom de l’expéditeur, mention STOP, prix, plages d’envoi</translation>
     </message>
     <message>
+        <source>E-ma&amp;il</source>
+        <translation>E-ma&amp;il</translation>
+    </message>
+    <message>
+        <source>Send an &amp;e-mail…</source>
+        <translation>&amp;Envoyer un e-mail…</translation>
+    </message>
+    <message>
+        <source>Send an e-mail to the target&apos;s addresses, now or later, or save .eml files</source>
+        <translation>Envoyer un e-mail aux adresses de la cible, maintenant ou plus tard, ou enregistrer des fichiers .eml</translation>
+    </message>
+    <message>
+        <source>E-mail &amp;log</source>
+        <translation>&amp;Journal des e-mails</translation>
+    </message>
+    <message>
+        <source>Every e-mail sent or waiting, bounces and unsubscribes</source>
+        <translation>Chaque e-mail envoyé ou en attente, les retours et les désinscriptions</translation>
+    </message>
+    <message>
+        <source>E-mail s&amp;ettings…</source>
+        <translation>Pa&amp;ramètres e-mail…</translation>
+    </message>
+    <message>
+        <source>Mail server or Brevo, sender per site, unsubscribe address, mailbox</source>
+        <translation>Serveur de messagerie ou Brevo, expéditeur par site, adresse de désinscription, boîte aux lettres</translation>
+    </message>
+    <message>
         <source>Deferred SMS could not be sent: %1</source>
         <translation>Les SMS différés n’ont pas pu partir : %1</translation>
+    </message>
+    <message>
+        <source>Deferred e-mails could not be sent: %1</source>
+        <translation>Les e-mails différés n’ont pas pu être envoyés&#xa0;: %1</translation>
     </message>
 </context>
 <context>

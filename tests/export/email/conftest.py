@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mailkit import LocalSmtp, build_email_sample
+from mailkit import LocalSmtp, build_email_sample, imap_server  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -15,3 +15,11 @@ def mail_db(database):
 def smtp_server():
     with LocalSmtp() as running:
         yield running
+
+
+@pytest.fixture
+def brevo():
+    from mailkit import FakeBrevo
+
+    with FakeBrevo() as api:
+        yield api

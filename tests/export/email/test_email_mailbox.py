@@ -5,14 +5,8 @@ address invalid. Skipped when Dovecot is not installed, except in CI (CI set): t
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
-import time
-from pathlib import Path
 
-import pytest
-from mailkit import everyone, free_port
+from mailkit import everyone
 from sqlalchemy import select
 
 from app.export.email.mailbox import UNSUBSCRIBE_SOURCE, process_mailbox
@@ -21,98 +15,6 @@ from app.export.email.sender import create_batch
 from app.export.email.templates import compile_template
 from app.models.dealership import Customer, SuppressionEntry
 from app.models.email import InvalidEmail
-
-DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
-
-
-@pytest.fixture
-def imap_server(tmp_path: Path):
-    if DOVECOT is None:
-        if os.environ.get("CI"):
-            pytest.fail("dovecot is not installed (apt-get install -y dovecot-imapd)")
-        pytest.skip("dovecot is not installed")
-    import pwd
-    import tempfile
-
-    if os.getuid() == 0:  # dovecot's login processes and mail users must not be root
-        login_user, internal_user, internal_group = "dovenull", "dovecot", "dovecot"
-        mail_uid, mail_gid = pwd.getpwnam("dovecot").pw_uid, pwd.getpwnam("dovecot").pw_gid
-    else:
-        me = pwd.getpwuid(os.getuid()).pw_name
-        login_user = internal_user = internal_group = me
-        mail_uid, mail_gid = os.getuid(), os.getgid()
-    # a folder the unprivileged login processes can traverse (pytest's tmp_path is private)
-    root = Path(tempfile.mkdtemp(prefix="cible-dovecot-"))
-    root.chmod(0o755)
-    (root / "run").mkdir()
-    for sub in ("mail", "home"):
-        (root / sub).mkdir()
-        os.chown(root / sub, mail_uid, mail_gid)
-    (root / "passwd").write_text("site@garage.example:{PLAIN}secret::::::\n")
-    (root / "passwd").chmod(0o644)
-    port = free_port()
-    config = root / "dovecot.conf"
-    config.write_text(f"""
-protocols = imap
-listen = 127.0.0.1
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-default_login_user = {login_user}
-default_internal_user = {internal_user}
-default_internal_group = {internal_group}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/passwd
-}}
-userdb {{
-  driver = static
-  args = uid={mail_uid} gid={mail_gid} home={root}/home/%u
-}}
-mail_location = maildir:{root}/mail/%u
-first_valid_uid = 0
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service anvil {{
-  chroot =
-}}
-service imap-login {{
-  chroot =
-}}
-""")
-    process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stderr=subprocess.PIPE)
-    from imapclient import IMAPClient
-
-    client = None
-    for _attempt in range(100):
-        try:
-            client = IMAPClient("127.0.0.1", port=port, ssl=False, timeout=5)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail("dovecot stopped: " + process.stderr.read().decode(errors="replace"))
-            time.sleep(0.1)
-    assert client is not None
-    client.login("site@garage.example", "secret")
-    yield client
-    try:
-        client.logout()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(root, ignore_errors=True) if not os.environ.get("CIBLE_KEEP_DOVECOT") else None
-
-
 
 BOUNCE = b"""From: MAILER-DAEMON@mx.example
 To: atelier@garage-tours.example
