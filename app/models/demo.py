@@ -111,8 +111,9 @@ def _communes(text: str, country: str = "FR") -> tuple[Commune, ...]:
 
 
 #: Real communes with their real postal codes (the demo's addresses use only these).
-COMMUNES: tuple[Commune, ...] = _communes(
-    """
+COMMUNES: tuple[Commune, ...] = (
+    _communes(
+        """
 37000|Tours|0247|30|0
 37100|Tours|0247|15|0
 37200|Tours|0247|12|0
@@ -194,9 +195,10 @@ COMMUNES: tuple[Commune, ...] = _communes(
 36000|Châteauroux|0254|0.5|
 69003|Lyon|0478 0472|0.4|
 """
-) + _communes(
-    # Vaud and Geneva (Swiss postal codes, 0xx area codes).
-    """
+    )
+    + _communes(
+        # Vaud and Geneva (Swiss postal codes, 0xx area codes).
+        """
 1003|Lausanne|021|6|3
 1004|Lausanne|021|5|3
 1005|Lausanne|021|3|3
@@ -214,10 +216,11 @@ COMMUNES: tuple[Commune, ...] = _communes(
 1225|Chêne-Bourg|022|1|4
 1220|Les Avanchets|022|1|4
 """,
-    "CH",
-) + _communes(
-    # Quebec (Canadian postal codes, NANP area codes).
-    """
+        "CH",
+    )
+    + _communes(
+        # Quebec (Canadian postal codes, NANP area codes).
+        """
 H2X 1Y4|Montréal|514 438|4|5
 H3B 2Y5|Montréal|514 438|3|5
 H4P 2N2|Montréal|514 438|2|5
@@ -226,9 +229,9 @@ H7N 5H9|Laval|450 579|3|5
 J4K 2T5|Longueuil|450 579|2|5
 J7V 8P2|Vaudreuil-Dorion|450|1|5
 G1R 4P5|Québec|418 581|1|5
-"""
-    ,
-    "CA",
+""",
+        "CA",
+    )
 )
 
 
@@ -1903,7 +1906,9 @@ class _Generator:
         if in_force and expires is not None and canadian and self.today >= expires:
             in_force = False
         if in_force:
-            row["marketing_basis"] = "legitimate_interest" if basis == "legitimate_interest" else "consent"
+            row["marketing_basis"] = (
+                "legitimate_interest" if basis == "legitimate_interest" else "consent"
+            )
             row["marketing_basis_date"] = day
             row["marketing_basis_source"] = source[:40]
         else:
