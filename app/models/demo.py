@@ -2246,9 +2246,22 @@ def generate_demo(
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
         try:
             _write(conn, generator, customers, seed, today, progress)
+            _install_programs(conn, today)
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
+
+
+def _install_programs(conn: Connection, today: dt.date) -> None:
+    """The default loyalty program of each type (issue 15), the newsletter on the 1st of next
+    month, owned by the after-sales manager."""
+    from sqlalchemy.orm import Session
+
+    from app.programs.defaults import install_defaults
+
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        install_defaults(session, owner="Service après-vente", lang="fr", today=today)
+        session.commit()  # releases the savepoint; the demo's transaction commits it all
 
 
 def _write(

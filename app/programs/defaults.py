@@ -6,6 +6,7 @@ in ``resources/templates/`` (a relative path is looked up there).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.i18n import N_, _
 from app.models.programs import Program, ProgramSchedule, ProgramType
+from app.programs.rules import add_months
 
 _HELLO = "<p>«Formule d'appel»,</p>"
 _SIGN = "<p>Toute l'équipe de {site} vous remercie de votre confiance.</p>"
@@ -184,14 +186,21 @@ def new_program(kind: ProgramType, *, owner: str = "", lang: str | None = None) 
     )
 
 
-def install_defaults(session: Session, *, owner: str = "", lang: str | None = None) -> int:
-    """Add the default program of each type that has no program yet; return how many."""
+def install_defaults(
+    session: Session, *, owner: str = "", lang: str | None = None, today: dt.date | None = None
+) -> int:
+    """Add the default program of each type that has no program yet; return how many. The
+    newsletter is dated the first day of the month after *today*."""
     have = set(session.execute(select(Program.type)).scalars())
     added = 0
     for kind in ProgramType:
         if kind in have:
             continue
-        session.add(new_program(kind, owner=owner, lang=lang))
+        program = new_program(kind, owner=owner, lang=lang)
+        if kind is ProgramType.NEWSLETTER:
+            first = (today or dt.date.today()).replace(day=1)
+            program.schedule_date = add_months(first, 1)
+        session.add(program)
         added += 1
     session.flush()
     return added

@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from app.errors import CibleError
 from app.export.funnel import Funnel
 from app.i18n import _, format_date
-from app.models.activity import ContactHistory, Setting
+from app.models.activity import ContactHistory
 from app.models.base import current_user, utcnow
 from app.models.db import Database
 from app.models.enums import ContactChannel
@@ -200,8 +200,6 @@ def problems(session: Session, program: Program, lang: str | None = None) -> lis
                 from app.export.sms.templates import check_body
 
                 check_body(str(value))
-                if session.get(Setting, "sms") is None:
-                    raise ProgramError(_("no SMS settings (choose a provider or the outbox)", lang))
                 _check_sms(session, str(value), lang)
             elif channel == "email":
                 from app.export.email.settings import load_settings as email_settings
