@@ -199,7 +199,7 @@ def test_extra_criteria_narrow_the_rule(shop) -> None:
     v.brand = "PEUGEOT"
     p = add_program(
         shop.s, ProgramType.INSPECTION,
-        criteria='{"kind": "all", "children": [{"field": "vehicle.brand", "op": "in", "values": ["PEUGEOT"]}]}',
+        criteria='{"group": "all", "children": [{"field": "vehicle.brand", "op": "in", "values": ["PEUGEOT"]}]}',
     )  # fmt: skip
     assert found(shop, p) == {("PEUGEOT", D(2027, 4, 9), TODAY)}
 
