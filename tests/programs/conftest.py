@@ -120,7 +120,10 @@ def shop(database):
         yield Shop(session)
 
 
-def refuse(session, customer: Customer, channel: Channel, day: dt.date = D(2026, 1, 1)) -> None:
+REFUSED_ON = D(2026, 1, 1)
+
+
+def refuse(session, customer: Customer, channel: Channel, day: dt.date = REFUSED_ON) -> None:
     record_refusal(session, customer, channel, day, "test")
 
 

@@ -170,7 +170,8 @@ def test_newsletter_with_a_saved_target_and_a_date(shop, database) -> None:
     from app.query.criteria import Condition, Group, Op
 
     target = Target(
-        name="Les Martin", criteria=Group("all", [Condition("customer.last_name", Op.EQ, ["MARTIN"])])
+        name="Les Martin",
+        criteria=Group("all", [Condition("customer.last_name", Op.EQ, ["MARTIN"])]),
     )
     save_target(shop.s.connection(), target, owner="test")
     from app.models.targets import SavedTarget

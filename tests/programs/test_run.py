@@ -210,7 +210,9 @@ def call_shop(shop):
     configure_channels(shop.s)
     names = ["CONSENT", "CONTRAT", "SANS", "QUATRE", "REFUSAPPEL", "LIGNE"]
     people = {n: shop.customer(n, email=False, basis=False) for n in names}
-    record_basis(shop.s, people["CONSENT"], Channel.PHONE_MOBILE, BasisKind.CONSENT, D(2026, 9, 1), "t")
+    record_basis(
+        shop.s, people["CONSENT"], Channel.PHONE_MOBILE, BasisKind.CONSENT, D(2026, 9, 1), "t"
+    )
     for n in ("QUATRE", "REFUSAPPEL", "LIGNE"):
         record_basis(shop.s, people[n], Channel.PHONE_MOBILE, BasisKind.CONSENT, D(2026, 9, 1), "t")
     refuse(shop.s, people["LIGNE"], Channel.PHONE_MOBILE)
@@ -222,7 +224,9 @@ def call_shop(shop):
     # a contract in progress: financing running
     from app.models.activity import VehicleSale
 
-    sale = shop.s.scalars(select(VehicleSale).where(VehicleSale.customer_id == people["CONTRAT"].id)).one()
+    sale = shop.s.scalars(
+        select(VehicleSale).where(VehicleSale.customer_id == people["CONTRAT"].id)
+    ).one()
     sale.financing_type, sale.financing_end = "loan", D(2030, 9, 10)
     for day in (D(2027, 2, 20), D(2027, 2, 25), D(2027, 3, 1), D(2027, 3, 5)):
         shop.s.add(ContactHistory(customer_id=people["QUATRE"].id, channel=ContactChannel.PHONE,
@@ -239,10 +243,18 @@ def test_call_list_follows_the_call_rules_and_says_why(call_shop, database, out_
     report = run_program(database, pid, TODAY, out_dir=out_dir, lang="en")
     why = dict(report.left_out_list)
     assert set(why) == {people[n].id for n in ("SANS", "QUATRE", "REFUSAPPEL", "LIGNE")}
-    assert "no consent to calls and no contract in progress (since 11/08/2026)" in why[people["SANS"].id]
+    assert (
+        "no consent to calls and no contract in progress (since 11/08/2026)"
+        in why[people["SANS"].id]
+    )
     assert "4 calls in the last 30 days (at most 4)" in why[people["QUATRE"].id]
-    assert "refused during a call on 01/02/2027: not before 02/04/2027" in why[people["REFUSAPPEL"].id]
-    assert "numbers on the phone suppression list" in why[people["LIGNE"].id] or "no phone number" in why[people["LIGNE"].id]
+    assert (
+        "refused during a call on 01/02/2027: not before 02/04/2027" in why[people["REFUSAPPEL"].id]
+    )
+    assert (
+        "numbers on the phone suppression list" in why[people["LIGNE"].id]
+        or "no phone number" in why[people["LIGNE"].id]
+    )
     (path,) = report.outputs["phone"].files
     sheet = openpyxl.load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
