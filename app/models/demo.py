@@ -2246,10 +2246,85 @@ def generate_demo(
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
         try:
             _write(conn, generator, customers, seed, today, progress)
+            _open_orders(conn, customers, seed, today)
             _install_programs(conn, today)
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
+
+
+def _open_orders(conn: Connection, customers: int, seed: int, today: dt.date) -> None:
+    """Orders signed in the last 30 days whose new car is delivered in the next 60 days (one
+    customer in a hundred): the dealership knows the planned delivery date, so the welcome,
+    courtesy-call and thank-you programs have reminders next month too (issue 15).
+
+    The car on order is in the DMS already: a temporary WW plate, its VIN, first registered on
+    the planned delivery day, the customer's from then on (ownership history). Drawn from a
+    random stream of its own: the rest of the demo is the same as without them."""
+    rng = random.Random(f"open-orders:{seed}")
+    c, v, s, o, site = (
+        Customer.__table__, Vehicle.__table__, VehicleSale.__table__, Ownership.__table__,
+        Site.__table__,
+    )  # fmt: skip
+    people = conn.execute(
+        select(c.c.id, c.c.site_id)
+        .where(c.c.is_company.is_(False), c.c.is_fleet.is_(False), c.c.site_id.is_not(None))
+        .order_by(c.c.id)
+    ).all()
+    if not people:
+        return
+    chosen = rng.sample(people, min(len(people), max(2, customers // 100)))
+    codes = dict(conn.execute(select(site.c.id, site.c.code)).all())
+    models: dict[int, list] = {}
+    for row in conn.execute(
+        select(v.c.site_id, v.c.brand, v.c.model, v.c.version, v.c.genre, v.c.category, v.c.energy)
+        .where(v.c.first_registration >= add_months(today, -24))
+        .order_by(v.c.id)
+    ):
+        models.setdefault(row.site_id, []).append(row)
+    vehicle_id = (conn.execute(select(func.max(v.c.id))).scalar() or 0) + 1
+    sale_id = (conn.execute(select(func.max(s.c.id))).scalar() or 0) + 1
+    vehicles, sales, owners = [], [], []
+    for i, (customer_id, site_id) in enumerate(chosen):
+        pool = models.get(site_id) or [r for rows in models.values() for r in rows]
+        if not pool:
+            return
+        m = _pick(rng, pool)
+        order = today - dt.timedelta(days=_ri(rng, 1, 30))
+        delivery = _weekday(today + dt.timedelta(days=_ri(rng, 2, 60)))
+        warranty_years = _MANUFACTURER_WARRANTY_YEARS.get(m.brand, 2)
+        vehicles.append({
+            "id": vehicle_id, "site_id": site_id, "owner_id": customer_id,
+            "plate": f"WW-{i % 1000:03d}-{_PLATE_PAIRS[i // 1000 % len(_PLATE_PAIRS)]}",
+            "vin": f"VF1CMDE{seed % 1000:03d}{i:07d}", "brand": m.brand, "model": m.model,
+            "version": m.version, "genre": m.genre, "category": m.category, "energy": m.energy,
+            "model_year": delivery.year, "first_registration": delivery,
+            "purchase_date": order, "delivery_date": delivery, "is_demo": False,
+            "mileage": 0, "mileage_date": delivery,
+            "next_service_date": add_months(delivery, 12),
+            "inspection_due_date": add_months(delivery, 48),
+            "warranty_end": add_months(delivery, 12 * warranty_years),
+            "extended_warranty_end": None, "mobility_end": add_months(delivery, 24),
+            "status": "in_use", "status_date": None, "driver_civility": None,
+            "driver_last_name": None, "driver_first_name": None,
+            "created_at": dt.datetime.combine(order, dt.time(12, 0)),
+            "model_fold": fold(m.model), "version_fold": fold(m.version),
+        })  # fmt: skip
+        sales.append({
+            "id": sale_id, "order_number": f"BC{codes.get(site_id, 'X')}{order.year % 100:02d}9{i:04d}",
+            "kind": "new", "site_id": site_id, "customer_id": customer_id,
+            "vehicle_id": vehicle_id, "order_date": order, "delivery_date": delivery,
+            "salesperson": None, "fi_manager": None, "price_cents": 2_500_000 + 1000 * i,
+            "financing_type": "cash", "lender": None, "rate": None, "term_months": None,
+            "monthly_payment_cents": None, "financing_start": None, "financing_end": None,
+        })  # fmt: skip
+        owners.append({"vehicle_id": vehicle_id, "customer_id": customer_id,
+                       "start_date": delivery, "end_date": None})  # fmt: skip
+        vehicle_id += 1
+        sale_id += 1
+    conn.execute(insert(v), vehicles)
+    conn.execute(insert(s), sales)
+    conn.execute(insert(o), owners)
 
 
 def _install_programs(conn: Connection, today: dt.date) -> None:

@@ -15,6 +15,7 @@ Nothing here runs anything: the dialog shows or runs the command. No Qt here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 import subprocess
 from xml.sax.saxutils import escape
@@ -27,13 +28,12 @@ TR_LIMIT = 261
 
 
 def _time(at: str) -> tuple[int, int]:
-    try:
-        parsed = dt.time.fromisoformat(at)
-    except ValueError:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", at or "")
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise CibleError(
             _("{value!r} is not a time: use HH:MM, for example 07:30.").format(value=at)
-        ) from None
-    return parsed.hour, parsed.minute
+        )
+    return int(match.group(1)), int(match.group(2))
 
 
 def command_args(python: str, db: str, *, extra: list[str] | None = None) -> list[str]:
@@ -75,6 +75,7 @@ def task_xml(
 ) -> str:
     """Task Scheduler XML for a daily run (write it as UTF-16 for ``schtasks /XML``)."""
     hour, minute = _time(at)
+    description = _("Cible: process the loyalty programs that are due.")
     start = start or dt.date.today()
     args = command_args(python, db)
     arguments = subprocess.list2cmdline(args[1:])
@@ -85,7 +86,7 @@ def task_xml(
 <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
   <RegistrationInfo>
     <Author>{escape(author)}</Author>
-    <Description>{escape(_("Cible: process the loyalty programs that are due."))}</Description>
+    <Description>{escape(description)}</Description>
   </RegistrationInfo>
   <Triggers>
     <CalendarTrigger>
