@@ -255,64 +255,70 @@ def service_select(
     # (b) computed from the last service invoice: only invoices recent enough to matter
     longest = max([i.days for i in settings.service_intervals] or [365])
     horizon = lo - dt.timedelta(days=longest + 730)
+    order = (INVOICE.c.date.desc(), INVOICE.c.id.desc())
     ranked = (
         select(
             INVOICE.c.vehicle_id,
             INVOICE.c.date,
             INVOICE.c.mileage,
-            func.row_number()
-            .over(
-                partition_by=INVOICE.c.vehicle_id,
-                order_by=(INVOICE.c.date.desc(), INVOICE.c.id.desc()),
-            )
-            .label("rn"),
+            func.row_number().over(partition_by=INVOICE.c.vehicle_id, order_by=order).label("rn"),
+            func.lead(INVOICE.c.date).over(partition_by=INVOICE.c.vehicle_id, order_by=order)
+            .label("prev_date"),
+            func.lead(INVOICE.c.mileage).over(partition_by=INVOICE.c.vehicle_id, order_by=order)
+            .label("prev_mileage"),
         )
         .where(
             INVOICE.c.vehicle_id.is_not(None),
             INVOICE.c.invoice_type.in_(service_types),
             INVOICE.c.date >= horizon,
         )
-        .cte("ranked")
+        .subquery("ranked")
     )
-    last = ranked.alias("last")
-    prev = ranked.alias("prev")
-    d1 = daynum(last.c.date)
-    k1 = last.c.mileage
+    # one row per vehicle: its last service, with the reading before it (one pass, no self-join)
+    last = select(ranked).where(ranked.c.rn == 1).subquery("last")
+    # readings, per vehicle, computed once in a subquery (day numbers, km)
     newer = and_(VEHICLE.c.mileage_date > last.c.date, VEHICLE.c.mileage.is_not(None))
-    dn = case((newer, daynum(VEHICLE.c.mileage_date)), else_=d1)
-    kn = case((newer, VEHICLE.c.mileage), else_=k1)
-    has_prev = and_(prev.c.date.is_not(None), prev.c.mileage.is_not(None))
-    d0 = case((has_prev, daynum(prev.c.date)), else_=daynum(VEHICLE.c.first_registration))
-    k0 = case((has_prev, prev.c.mileage), else_=0)
-    km = _interval_case(settings, "km")
-    days = _interval_case(settings, "days")
-    usable = and_(dn > d0, kn > k0, k1.is_not(None))
-    km_due = case(
-        (usable, dn + (km - (kn - k1)) * (dn - d0) * 1.0 / (kn - k0)),
-        else_=None,
-    )
-    time_due = d1 + days
-    due = cast(
-        case((and_(km_due.is_not(None), km_due < time_due), km_due), else_=time_due), Integer
-    )
-    computed = (
+    has_prev = and_(last.c.prev_date.is_not(None), last.c.prev_mileage.is_not(None))
+    readings = (
         select(
             VEHICLE.c.owner_id.label("customer_id"),
             VEHICLE.c.id.label("vehicle_id"),
-            due.label("event"),
+            daynum(last.c.date).label("d1"),
+            last.c.mileage.label("k1"),
+            case((newer, daynum(VEHICLE.c.mileage_date)), else_=daynum(last.c.date)).label("dn"),
+            case((newer, VEHICLE.c.mileage), else_=last.c.mileage).label("kn"),
+            case(
+                (has_prev, daynum(last.c.prev_date)),
+                else_=daynum(VEHICLE.c.first_registration),
+            ).label("d0"),
+            case((has_prev, last.c.prev_mileage), else_=0).label("k0"),
+            _interval_case(settings, "days").label("days"),
+            _interval_case(settings, "km").label("km"),
         )
         .select_from(
-            VEHICLE.join(CUSTOMER, CUSTOMER.c.id == VEHICLE.c.owner_id)
-            .join(last, and_(last.c.vehicle_id == VEHICLE.c.id, last.c.rn == 1))
-            .outerjoin(prev, and_(prev.c.vehicle_id == VEHICLE.c.id, prev.c.rn == 2))
+            last.join(VEHICLE, VEHICLE.c.id == last.c.vehicle_id).join(
+                CUSTOMER, CUSTOMER.c.id == VEHICLE.c.owner_id
+            )
         )
         .where(
             VEHICLE.c.next_service_date.is_(None),
             VEHICLE.c.status == VehicleStatus.IN_USE.value,
             _people(),
-            d1 <= day_number(recent),
-            due.between(lo_n, hi_n),
+            last.c.date <= recent,
         )
+        .subquery("readings")
+    )
+    r = readings.c
+    usable = and_(r.dn > r.d0, r.kn > r.k0, r.k1.is_not(None))
+    km_due = case((usable, r.dn + (r.km - (r.kn - r.k1)) * (r.dn - r.d0) * 1.0 / (r.kn - r.k0)))
+    time_due = r.d1 + r.days
+    dues = select(
+        r.customer_id,
+        r.vehicle_id,
+        cast(case((km_due < time_due, km_due), else_=time_due), Integer).label("event"),
+    ).subquery("dues")
+    computed = select(dues.c.customer_id, dues.c.vehicle_id, dues.c.event).where(
+        dues.c.event.between(lo_n, hi_n)
     )
     return union_all(dms, computed)  # type: ignore[return-value]
 
