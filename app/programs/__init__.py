@@ -46,10 +46,11 @@ cancelled=None, lang=None) -> RunReport``
 ``due_programs(database, today) -> list[int]``
     Programs whose schedule processes them today and that have not run today: offer them at
     start-up.
-``program_series(database, program_id, settings=None, today=None) -> list[RunEffect]``
+``effectiveness.program_series(database, program_id, settings=None) -> list[RunEffect]``
     (:mod:`app.programs.effectiveness`) per run, in date order: contacted, came back, revenue,
     the control group's figures, the difference with its 95 % confidence interval, or
-    ``enough_data`` false ("not enough data yet"): the data of the chart.
+    ``comparison.enough_data`` false ("not enough data yet"): the data of the chart.
+    ``effectiveness.program_total(database, program_id)``: all runs together.
 ``schedule.schtasks_command(...)``, ``schedule.task_xml(...)``, ``schedule.cron_line(...)``
     For the settings dialog: register ``run-programs`` in Windows Task Scheduler, or the cron
     line to show elsewhere.
