@@ -40,15 +40,24 @@ from app.programs.settings import ProgramSettings, load_settings  # noqa: E402
 TODAY = dt.date(2026, 11, 23)
 
 HAND_SQL = """
-WITH last AS (
-  SELECT * FROM (
-    SELECT vehicle_id, date, mileage,
-           ROW_NUMBER() OVER w AS rn, LEAD(date) OVER w AS prev_date,
-           LEAD(mileage) OVER w AS prev_mileage
-    FROM workshop_invoice
-    WHERE vehicle_id IS NOT NULL AND invoice_type IN ('customer', 'warranty') AND date >= :horizon
-    WINDOW w AS (PARTITION BY vehicle_id ORDER BY date DESC, id DESC)
-  ) WHERE rn = 1
+WITH serviced AS MATERIALIZED (
+  SELECT v.id AS vehicle_id,
+         (SELECT max(i.date) FROM workshop_invoice i
+          WHERE i.vehicle_id = v.id AND i.invoice_type IN ('customer', 'warranty')) AS date
+  FROM vehicle v
+  WHERE v.next_service_date IS NULL AND coalesce(v.status, '') = 'in_use'
+), last AS MATERIALIZED (
+  SELECT s.vehicle_id, s.date,
+    (SELECT i.mileage FROM workshop_invoice i WHERE i.vehicle_id = s.vehicle_id
+       AND i.invoice_type IN ('customer', 'warranty') AND i.mileage IS NOT NULL
+       AND i.date = s.date ORDER BY i.date DESC, i.id DESC LIMIT 1) AS mileage,
+    (SELECT i.date FROM workshop_invoice i WHERE i.vehicle_id = s.vehicle_id
+       AND i.invoice_type IN ('customer', 'warranty') AND i.mileage IS NOT NULL
+       AND i.date < s.date ORDER BY i.date DESC, i.id DESC LIMIT 1) AS prev_date,
+    (SELECT i.mileage FROM workshop_invoice i WHERE i.vehicle_id = s.vehicle_id
+       AND i.invoice_type IN ('customer', 'warranty') AND i.mileage IS NOT NULL
+       AND i.date < s.date ORDER BY i.date DESC, i.id DESC LIMIT 1) AS prev_mileage
+  FROM serviced s WHERE s.date BETWEEN :horizon AND :recent
 )
 SELECT v.owner_id, v.id, CAST(julianday(v.next_service_date) - 2440587.5 AS INTEGER)
 FROM vehicle v JOIN customer c ON c.id = v.owner_id
@@ -57,19 +66,20 @@ WHERE v.next_service_date BETWEEN :lo AND :hi AND v.status = 'in_use' AND c.is_f
                   AND i.date > :recent AND i.invoice_type IN ('customer', 'warranty'))
 UNION ALL
 SELECT owner_id, id, due FROM (
-  SELECT v.owner_id, v.id,
+  SELECT owner_id, id,
     CAST(MIN(d1 + days, CASE WHEN dn > d0 AND kn > k0 AND k1 IS NOT NULL
                              THEN dn + (km - (kn - k1)) * (dn - d0) * 1.0 / (kn - k0)
                              ELSE 1e9 END) AS INTEGER) AS due
   FROM (
     SELECT v.owner_id, v.id,
-      julianday(l.date) - 2440587.5 AS d1, l.mileage AS k1,
+      CAST(julianday(l.date) - 2440587.5 AS INTEGER) AS d1, l.mileage AS k1,
       CASE WHEN v.mileage_date > l.date AND v.mileage IS NOT NULL
-           THEN julianday(v.mileage_date) - 2440587.5 ELSE julianday(l.date) - 2440587.5 END AS dn,
+           THEN CAST(julianday(v.mileage_date) - 2440587.5 AS INTEGER)
+           ELSE CAST(julianday(l.date) - 2440587.5 AS INTEGER) END AS dn,
       CASE WHEN v.mileage_date > l.date AND v.mileage IS NOT NULL THEN v.mileage ELSE l.mileage END AS kn,
       CASE WHEN l.prev_date IS NOT NULL AND l.prev_mileage IS NOT NULL
-           THEN julianday(l.prev_date) - 2440587.5
-           ELSE julianday(v.first_registration) - 2440587.5 END AS d0,
+           THEN CAST(julianday(l.prev_date) - 2440587.5 AS INTEGER)
+           ELSE CAST(julianday(v.first_registration) - 2440587.5 AS INTEGER) END AS d0,
       CASE WHEN l.prev_date IS NOT NULL AND l.prev_mileage IS NOT NULL
            THEN l.prev_mileage ELSE 0 END AS k0,
       CASE WHEN upper(v.energy) = 'ELECTRIQUE' THEN 730 ELSE 365 END AS days,
@@ -77,9 +87,8 @@ SELECT owner_id, id, due FROM (
            WHEN upper(v.brand) = 'DACIA' THEN 20000
            WHEN upper(v.energy) = 'DIESEL' THEN 25000 ELSE 20000 END AS km
     FROM last l JOIN vehicle v ON v.id = l.vehicle_id JOIN customer c ON c.id = v.owner_id
-    WHERE v.next_service_date IS NULL AND v.status = 'in_use' AND c.is_fleet = 0
-      AND l.date <= :recent
-  ) v
+    WHERE c.is_fleet = 0
+  )
 ) WHERE due BETWEEN :lo_n AND :hi_n
 """
 
@@ -92,7 +101,7 @@ def _hand(raw: sqlite3.Connection, lo: dt.date, hi: dt.date, settings: ProgramSe
         "lo_n": day_number(lo),
         "hi_n": day_number(hi),
         "recent": (TODAY - dt.timedelta(days=settings.skip_serviced_days)).isoformat(),
-        "horizon": (lo - dt.timedelta(days=longest + 730)).isoformat(),
+        "horizon": (lo - dt.timedelta(days=longest)).isoformat(),
     }
     rows = raw.execute(HAND_SQL, params).fetchall()
     return {(c, v, from_day_number(d)) for c, v, d in rows}

@@ -174,6 +174,12 @@ def _people() -> ColumnElement:
     return CUSTOMER.c.is_fleet.is_(False)
 
 
+def _in_use() -> ColumnElement:
+    """The vehicle is in use, through coalesce: SQLite (without statistics) would otherwise
+    start from the status index (almost every vehicle) instead of the event date's range."""
+    return func.coalesce(VEHICLE.c.status, "") == VehicleStatus.IN_USE.value
+
+
 def _sales(kinds: Sequence[str] | None) -> Select:
     query = select(SALE.c.customer_id, SALE.c.vehicle_id.label("vehicle_id")).select_from(
         SALE.join(CUSTOMER, CUSTOMER.c.id == SALE.c.customer_id)
@@ -194,7 +200,7 @@ def _owned_vehicles(column: ColumnElement, lo: dt.date, hi: dt.date) -> Select:
         .select_from(VEHICLE.join(CUSTOMER, CUSTOMER.c.id == VEHICLE.c.owner_id))
         .where(
             column.between(lo, hi),
-            VEHICLE.c.status == VehicleStatus.IN_USE.value,
+            _in_use(),
             _people(),
         )
     )
@@ -247,35 +253,75 @@ def service_select(
         .select_from(VEHICLE.join(CUSTOMER, CUSTOMER.c.id == VEHICLE.c.owner_id))
         .where(
             VEHICLE.c.next_service_date.between(lo, hi),
-            VEHICLE.c.status == VehicleStatus.IN_USE.value,
+            _in_use(),
             _people(),
             ~serviced_lately,
         )
     )
-    # (b) computed from the last service invoice: only invoices recent enough to matter
+    # (b) computed from the last service invoice. Only a vehicle last serviced between
+    # lo - (its longest interval) and ``recent`` can be due in [lo, hi] (due <= time due).
     longest = max([i.days for i in settings.service_intervals] or [365])
-    horizon = lo - dt.timedelta(days=longest + 730)
-    order = (INVOICE.c.date.desc(), INVOICE.c.id.desc())
-    ranked = (
-        select(
-            INVOICE.c.vehicle_id,
-            INVOICE.c.date,
-            INVOICE.c.mileage,
-            func.row_number().over(partition_by=INVOICE.c.vehicle_id, order_by=order).label("rn"),
-            func.lead(INVOICE.c.date).over(partition_by=INVOICE.c.vehicle_id, order_by=order)
-            .label("prev_date"),
-            func.lead(INVOICE.c.mileage).over(partition_by=INVOICE.c.vehicle_id, order_by=order)
-            .label("prev_mileage"),
-        )
-        .where(
-            INVOICE.c.vehicle_id.is_not(None),
-            INVOICE.c.invoice_type.in_(service_types),
-            INVOICE.c.date >= horizon,
-        )
-        .subquery("ranked")
+    i1 = INVOICE.alias("i1")
+    last_day = (
+        select(func.max(i1.c.date))
+        .where(i1.c.vehicle_id == VEHICLE.c.id, i1.c.invoice_type.in_(service_types))
+        .correlate(VEHICLE)
+        .scalar_subquery()
     )
-    # one row per vehicle: its last service, with the reading before it (one pass, no self-join)
-    last = select(ranked).where(ranked.c.rn == 1).subquery("last")
+    # vehicles without a DMS date and their last service day: an index seek each
+    # (vehicle_id, date); MATERIALIZED so that the seek is made once per vehicle
+    serviced = (
+        select(VEHICLE.c.id.label("vehicle_id"), last_day.label("date"))
+        .where(
+            VEHICLE.c.next_service_date.is_(None),
+            # through coalesce: the next-service index (vehicles without a DMS date), not the
+            # status one (almost every vehicle), for SQLite without statistics
+            func.coalesce(VEHICLE.c.status, "") == VehicleStatus.IN_USE.value,
+        )
+        .cte("serviced")
+        .prefix_with("MATERIALIZED")
+    )
+    recent_services = (
+        select(serviced.c.vehicle_id, serviced.c.date)
+        .where(serviced.c.date.between(lo - dt.timedelta(days=longest), recent))
+        .subquery("recent_services")
+    )
+    i2 = INVOICE.alias("i2")
+    i3 = INVOICE.alias("i3")
+
+    def _reading(column, before: bool) -> ColumnElement:
+        """The mileage (or date) of the vehicle's service invoice on its last service day, or
+        of the one before it: an index seek per vehicle (vehicle_id, date)."""
+        table = i3 if before else i2
+        query = select(table.c[column]).where(
+            table.c.vehicle_id == recent_services.c.vehicle_id,
+            table.c.invoice_type.in_(service_types),
+            table.c.mileage.is_not(None),
+        )
+        if before:
+            query = query.where(table.c.date < recent_services.c.date)
+        else:
+            query = query.where(table.c.date == recent_services.c.date)
+        return (
+            query.order_by(table.c.date.desc(), table.c.id.desc())
+            .limit(1)
+            .correlate(recent_services)
+            .scalar_subquery()
+        )
+
+    # MATERIALIZED (SQLite 3.35+, PostgreSQL 12+): computed once per vehicle, not inlined into
+    # every expression that reads it
+    last = (
+        select(
+            recent_services.c.vehicle_id,
+            recent_services.c.date,
+            _reading("mileage", False).label("mileage"),
+            _reading("date", True).label("prev_date"),
+            _reading("mileage", True).label("prev_mileage"),
+        )
+        .cte("last")
+        .prefix_with("MATERIALIZED")
+    )
     # readings, per vehicle, computed once in a subquery (day numbers, km)
     newer = and_(VEHICLE.c.mileage_date > last.c.date, VEHICLE.c.mileage.is_not(None))
     has_prev = and_(last.c.prev_date.is_not(None), last.c.prev_mileage.is_not(None))
@@ -304,7 +350,6 @@ def service_select(
             VEHICLE.c.next_service_date.is_(None),
             VEHICLE.c.status == VehicleStatus.IN_USE.value,
             _people(),
-            last.c.date <= recent,
         )
         .subquery("readings")
     )
@@ -396,21 +441,21 @@ def rule_query(
         return RuleQuery(q, f"months:{months}")
     if kind is ProgramType.ANNIVERSARY:
         years = int(params.get("max_years", 15))
-        ranges = [
-            SALE.c.delivery_date.between(add_months(lo, -12 * y) - _DAY, add_months(hi, -12 * y))
-            for y in range(1, years + 1)
-        ]
-        q = (
+        # one index range per year (UNION ALL): SQLite does not turn an OR of ranges into one
+        parts = [
             _sales(kinds)
             .add_columns(SALE.c.delivery_date.label("event"))
             .join(VEHICLE, VEHICLE.c.id == SALE.c.vehicle_id)
             .where(
-                or_(*ranges),
+                SALE.c.delivery_date.between(
+                    add_months(lo, -12 * y) - _DAY, add_months(hi, -12 * y)
+                ),
                 VEHICLE.c.owner_id == SALE.c.customer_id,
-                VEHICLE.c.status == VehicleStatus.IN_USE.value,
+                _in_use(),
             )
-        )
-        return RuleQuery(q, "years")
+            for y in range(1, years + 1)
+        ]
+        return RuleQuery(union_all(*parts), "years")  # type: ignore[arg-type]
     if kind is ProgramType.SERVICE:
         skip = int(params.get("skip_serviced_days", settings.skip_serviced_days))
         return RuleQuery(service_select(settings, lo, hi, today, skip), "day")
@@ -434,7 +479,8 @@ def rule_query(
             .select_from(INVOICE.join(CUSTOMER, CUSTOMER.c.id == INVOICE.c.customer_id))
             .where(
                 INVOICE.c.date.between(lo, hi),
-                INVOICE.c.invoice_type == InvoiceType.CUSTOMER.value,
+                # through coalesce: the date's index, not the type's (most invoices)
+                func.coalesce(INVOICE.c.invoice_type, "") == InvoiceType.CUSTOMER.value,
                 _people(),
             )
             .distinct()

@@ -328,10 +328,8 @@ def run_program(
     cancelled: Callable[[], bool] | None = None,
     lang: str | None = None,
     now: dt.datetime | None = None,
-    fail_after_phase1: bool = False,
 ) -> RunReport:
-    """Process *program_id* on *today* (see the module docstring). ``fail_after_phase1`` is for
-    the crash test: it stops as a crash would, between the journal and the files."""
+    """Process *program_id* on *today* (see the module docstring)."""
     with database.session() as session:
         program = session.get(Program, program_id)
         if program is None:
@@ -422,8 +420,6 @@ def run_program(
             )
             return report
         report.run_id = run.id
-    if fail_after_phase1:
-        raise RunCancelled("crash test")
     _phase2(database, report.run_id, folder, report, progress, cancelled, lang)
     report.result = RunResult.DONE
     return report

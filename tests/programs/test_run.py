@@ -17,7 +17,7 @@ from app.models.enums import BasisKind, Channel, ContactChannel
 from app.models.permissions import record_basis
 from app.models.programs import ContactStatus, ProgramContact, ProgramRun, ProgramType, RunResult
 from app.models.sms import SmsBatch, SmsMessage, SmsStatus
-from app.programs import list_programs, run_program, set_paused
+from app.programs import list_programs, run_program, runner, set_paused
 from app.programs.dashboard import due_programs
 from app.programs.runner import RunCancelled
 from tests.programs.conftest import TODAY, D, add_program, configure_channels, refuse
@@ -126,11 +126,16 @@ def test_the_database_refuses_a_second_contact_for_one_event(ct_shop, database) 
 
 
 def test_a_crash_between_the_journal_and_the_files_is_finished_by_the_next_run(
-    ct_shop, database, out_dir
+    ct_shop, database, out_dir, monkeypatch
 ) -> None:
     _shop, _people, pid = ct_shop
-    with pytest.raises(RunCancelled):
-        run_program(database, pid, TODAY, out_dir=out_dir, fail_after_phase1=True)
+
+    def crash(*args, **kwargs):
+        raise SystemExit("the power went off")
+
+    with monkeypatch.context() as m, pytest.raises(SystemExit):
+        m.setattr(runner, "_phase2", crash)
+        run_program(database, pid, TODAY, out_dir=out_dir)
     with database.session() as s:
         run = s.scalars(select(ProgramRun)).one()
         assert run.result is RunResult.RUNNING
