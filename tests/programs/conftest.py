@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from app.export.email.settings import save_settings as save_email
 from app.export.sms.settings import load_settings as sms_settings
 from app.export.sms.settings import save_settings as save_sms
 from app.models.activity import VehicleSale, WorkshopInvoice
+from app.models.db import open_database
 from app.models.dealership import Customer, Ownership, Site, Vehicle
 from app.models.enums import BasisKind, Channel, InvoiceType, PreferredChannel, VehicleStatus
 from app.models.permissions import record_basis, record_refusal
@@ -112,6 +114,26 @@ def add_program(session, kind: ProgramType, **changes) -> Program:
     session.add(program)
     session.flush()
     return program
+
+
+@pytest.fixture
+def database(db_path: Path):
+    """An empty, migrated database: a SQLite file, or with ``CIBLE_TEST_DATABASE_URL`` set
+    (CI: PostgreSQL) that server, emptied first, so that the rules run on PostgreSQL too."""
+    url = os.environ.get("CIBLE_TEST_DATABASE_URL")
+    if url:
+        from sqlalchemy import create_engine, text
+
+        scratch = create_engine(url)
+        with scratch.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        scratch.dispose()
+        db = open_database(url)
+    else:
+        db = open_database(db_path)
+    yield db
+    db.dispose()
 
 
 @pytest.fixture
