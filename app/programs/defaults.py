@@ -85,10 +85,11 @@ DEFAULTS: dict[ProgramType, Default] = {
     ProgramType.SERVICE: Default(
         N_("Service reminders"), -30, "sms,email,post",
         {
-            "sms": "Bonjour {civilité} {nom}, l'entretien de votre {modèle} est à prévoir vers "
-                   "le {date révision}. Prenez rendez-vous avec {site}.",
+            # no date in the text: a due date computed from the invoices is not a merge field
+            "sms": "Bonjour {civilité} {nom}, l'entretien de votre {modèle} est à prévoir dans "
+                   "les prochaines semaines. Prenez rendez-vous avec {site}.",
             "email": _mail("L'entretien de votre {modèle}", "L'entretien de votre {modèle} "
-                           "({immatriculation}) est à prévoir vers le {vehicle.next_service_date}."),
+                           "({immatriculation}) est à prévoir dans les prochaines semaines."),
             "post": "rappel_entretien.docx",
         },
     ),
