@@ -85,6 +85,8 @@ class ChannelOutput:
     batch_id: int | None = None
     #: (customer id, reason) for each reminder this channel's own checks dropped.
     dropped: list[tuple[int, str]] = field(default_factory=list)
+    #: The funnel's count per step, added up over the chunks of a large run.
+    step_counts: dict[str, int] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -478,11 +480,11 @@ def _phase1(
     session.flush()  # the UNIQUE key speaks here
     templates = templates_of(program)
     per_customer = ProgramType(program.type) in CUSTOMER_TYPES
-    if by_channel.get("sms"):
-        _sms(session, program, templates["sms"], by_channel["sms"], contacts, per_customer,
+    for part in chunks(by_channel.get("sms", [])):
+        _sms(session, program, templates["sms"], part, contacts, per_customer,
              report, today, lang, now)  # fmt: skip
-    if by_channel.get("email"):
-        _email(session, program, templates["email"], by_channel["email"], contacts,
+    for part in chunks(by_channel.get("email", [])):
+        _email(session, program, templates["email"], part, contacts,
                per_customer, report, today, lang, now)  # fmt: skip
     report.contacted = sum(o.count for o in report.outputs.values())
     for out in report.outputs.values():
@@ -529,6 +531,40 @@ def _match(
     return ok, why
 
 
+#: At most this many contacts per SMS or e-mail plan and per letters document: each goes into
+#: one query as a list of ids, and SQLite builds for Windows accept 32,766 of them.
+CHUNK = 5000
+
+
+def chunks(items: list[Assignment], size: int | None = None) -> list[list[Assignment]]:
+    """*items* in chunks of about *size* (:data:`CHUNK`), one customer's items always in the
+    same chunk."""
+    size = size or CHUNK
+    groups: dict[int, list[Assignment]] = {}
+    for a in items:
+        groups.setdefault(a.due.customer_id, []).append(a)
+    out: list[list[Assignment]] = [[]]
+    for group in groups.values():
+        if out[-1] and len(out[-1]) + len(group) > size:
+            out.append([])
+        out[-1].extend(group)
+    return [c for c in out if c]
+
+
+def _add_funnel(out: ChannelOutput, funnel: Funnel) -> None:
+    """Add a chunk's funnel to the channel's (counts per step added up)."""
+    counts = out.step_counts
+    for step in funnel.steps:
+        counts[step.label] = counts.get(step.label, 0) + step.count
+    lines, previous = [], None
+    for label, count in counts.items():
+        lines.append(
+            f"{label}: {count}" if previous is None else f"{label}: {count} (-{previous - count})"
+        )
+        previous = count
+    out.funnel = lines
+
+
 def _funnel_dropped(funnel: Funnel) -> list[tuple[Any, str]]:
     return [pair for step in funnel.steps for pair in step.dropped]
 
@@ -569,7 +605,7 @@ def _sms(session, program, body, items, contacts, per_customer, report, today, l
         now=now, lang=lang,
     )  # fmt: skip
     out = report.outputs["sms"]
-    out.funnel = plan.funnel.summary_lines()
+    _add_funnel(out, plan.funnel)
     ok, why = _match(plan.recipients, _funnel_dropped(plan.funnel), items, per_customer)
     ids: dict[int, int] = {}
     if plan.recipients:
@@ -577,7 +613,7 @@ def _sms(session, program, body, items, contacts, per_customer, report, today, l
             session, plan, campaign=program.name, gateway=settings.gateway,
             template_name=program.name[:80], target_name=program.name, now=now,
         )  # fmt: skip
-        out.batch_id = batch.id
+        out.batch_id = out.batch_id or batch.id
         for message_id, customer_id in session.execute(
             select(SmsMessage.id, SmsMessage.customer_id).where(SmsMessage.batch_id == batch.id)
         ):
@@ -607,7 +643,7 @@ def _email(
         session, target, template, EmailKind.MARKETING, settings, today=today, now=now, lang=lang
     )
     out = report.outputs["email"]
-    out.funnel = plan.funnel.summary_lines()
+    _add_funnel(out, plan.funnel)
     ok, why = _match(plan.recipients, _funnel_dropped(plan.funnel), items, per_customer)
     ids: dict[int, int] = {}
     if plan.recipients:
@@ -615,7 +651,7 @@ def _email(
             session, plan, settings, campaign=program.name, template_name=program.name[:80],
             target_name=program.name, now=now, lang=lang,
         )  # fmt: skip
-        out.batch_id = batch.id
+        out.batch_id = out.batch_id or batch.id
         for message_id, customer_id in session.execute(
             select(EmailMessage.id, EmailMessage.customer_id).where(
                 EmailMessage.batch_id == batch.id
@@ -736,14 +772,19 @@ def _letters(
         )
         for c in letters
     ]
-    target = _target_for(items, per_customer, ["customer.last_name"], program.name)
     conn = session.connection()
-    path = folder / f"{stem}_lettres.docx"
-    labels = folder / f"{stem}_etiquettes.docx"
-    merge_target(conn, target, path, template=letter_path(str(template)), today=today, lang="fr",
-                 funnel_lang=lang)  # fmt: skip
-    merge_target(conn, target, labels, labels="3x8", today=today, lang="fr", funnel_lang=lang)
-    return [str(path), str(labels)]
+    parts = chunks(items)
+    files: list[str] = []
+    for n, part in enumerate(parts, 1):
+        target = _target_for(part, per_customer, ["customer.last_name"], program.name)
+        suffix = f"_{n}" if len(parts) > 1 else ""
+        path = folder / f"{stem}_lettres{suffix}.docx"
+        labels = folder / f"{stem}_etiquettes{suffix}.docx"
+        merge_target(conn, target, path, template=letter_path(str(template)), today=today,
+                     lang="fr", funnel_lang=lang)  # fmt: skip
+        merge_target(conn, target, labels, labels="3x8", today=today, lang="fr", funnel_lang=lang)
+        files += [str(path), str(labels)]
+    return files
 
 
 def _call_list(session, program, script, calls, path: Path, lang) -> None:  # type: ignore[no-untyped-def]

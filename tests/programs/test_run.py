@@ -360,3 +360,27 @@ def test_dashboard_lines_pause_and_due_programs(ct_shop, database, out_dir) -> N
     (line,) = list_programs(database, TODAY)
     assert line.last_result is RunResult.DONE and line.due_this_month == 1  # the refuser
     assert due_programs(database, TODAY) == []
+
+
+def test_a_large_run_is_written_in_chunks_one_customer_in_one_chunk(
+    ct_shop, database, out_dir, monkeypatch
+) -> None:
+    shop, _people, pid = ct_shop
+    from app.models.dealership import Site
+
+    with database.session() as s:
+        more = type(shop).__new__(type(shop))  # the fixture's module: its numbering goes on
+        more.s, more.site = s, s.get(Site, shop.site.id)
+        for i in range(5):
+            c = more.customer(f"LOT{i}", preferred="sms")
+            for _ in range(2):
+                more.vehicle(c, inspection_due_date=D(2027, 4, 9))
+    monkeypatch.setattr(runner, "CHUNK", 3)
+    report = run_program(database, pid, TODAY, out_dir=out_dir, lang="en")
+    # one SMS per customer: the second car of each LOT customer is left out, not sent twice
+    assert report.outputs["sms"].count == 6
+    assert report.outputs["sms"].funnel[0] == "Rows in the target: 11"
+    with database.session() as s:
+        assert len(s.scalars(select(SmsBatch)).all()) >= 3
+        assert len({m.customer_id for m in s.scalars(select(SmsMessage))}) == 6
+        assert s.scalar(select(func.count()).select_from(SmsMessage)) == 6
