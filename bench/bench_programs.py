@@ -162,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
 
         service = next(p for p in programs if p.type == ProgramType.SERVICE)
         lo, hi = window(service)
-        lo, hi = lo - dt.timedelta(days=service.offset_days), hi - dt.timedelta(days=service.offset_days)
+        lo, hi = (
+            lo - dt.timedelta(days=service.offset_days),
+            hi - dt.timedelta(days=service.offset_days),
+        )
         engine_best = hand_best = float("inf")
         engine_rows = hand_rows = None
         for _ in range(args.repeat):
