@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send-pending": ("app.cli.send_pending", N_("send the SMS whose scheduled time has come")),
     "send-email": ("app.cli.send_email", N_("send (or dry-run) an e-mail to a target")),
     "import": ("app.cli.import_", N_("import a DMS extract (customers, vehicles, invoices, sales)")),
+    "run-programs": ("app.cli.run_programs", N_("process the loyalty programs that are due")),
 }
 
 

@@ -28,6 +28,11 @@ from app.models.email import (  # noqa: F401 - registers the tables
 from app.models.exports import SavedExcelExport  # noqa: F401 - registers the table
 from app.models.mailings import SavedMailing  # noqa: F401 - registers the table
 from app.models.merges import CustomerMerge
+from app.models.programs import (  # noqa: F401 - registers the tables
+    Program,
+    ProgramContact,
+    ProgramRun,
+)
 from app.models.sms import SmsBatch, SmsMessage, SmsReply, SmsTemplate  # noqa: F401 - registers the tables
 from app.models.targets import SavedTarget
 

@@ -112,8 +112,9 @@ def _communes(text: str, country: str = "FR") -> tuple[Commune, ...]:
 
 
 #: Real communes with their real postal codes (the demo's addresses use only these).
-COMMUNES: tuple[Commune, ...] = _communes(
-    """
+COMMUNES: tuple[Commune, ...] = (
+    _communes(
+        """
 37000|Tours|0247|30|0
 37100|Tours|0247|15|0
 37200|Tours|0247|12|0
@@ -195,9 +196,10 @@ COMMUNES: tuple[Commune, ...] = _communes(
 36000|Châteauroux|0254|0.5|
 69003|Lyon|0478 0472|0.4|
 """
-) + _communes(
-    # Vaud and Geneva (Swiss postal codes, 0xx area codes).
-    """
+    )
+    + _communes(
+        # Vaud and Geneva (Swiss postal codes, 0xx area codes).
+        """
 1003|Lausanne|021|6|3
 1004|Lausanne|021|5|3
 1005|Lausanne|021|3|3
@@ -215,10 +217,11 @@ COMMUNES: tuple[Commune, ...] = _communes(
 1225|Chêne-Bourg|022|1|4
 1220|Les Avanchets|022|1|4
 """,
-    "CH",
-) + _communes(
-    # Quebec (Canadian postal codes, NANP area codes).
-    """
+        "CH",
+    )
+    + _communes(
+        # Quebec (Canadian postal codes, NANP area codes).
+        """
 H2X 1Y4|Montréal|514 438|4|5
 H3B 2Y5|Montréal|514 438|3|5
 H4P 2N2|Montréal|514 438|2|5
@@ -227,9 +230,9 @@ H7N 5H9|Laval|450 579|3|5
 J4K 2T5|Longueuil|450 579|2|5
 J7V 8P2|Vaudreuil-Dorion|450|1|5
 G1R 4P5|Québec|418 581|1|5
-"""
-    ,
-    "CA",
+""",
+        "CA",
+    )
 )
 
 
@@ -1911,7 +1914,9 @@ class _Generator:
         if in_force and expires is not None and canadian and self.today >= expires:
             in_force = False
         if in_force:
-            row["marketing_basis"] = "legitimate_interest" if basis == "legitimate_interest" else "consent"
+            row["marketing_basis"] = (
+                "legitimate_interest" if basis == "legitimate_interest" else "consent"
+            )
             row["marketing_basis_date"] = day
             row["marketing_basis_source"] = source[:40]
         else:
@@ -2253,9 +2258,97 @@ def generate_demo(
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
         try:
             _write(conn, generator, customers, seed, today, progress)
+            _open_orders(conn, customers, seed, today)
+            _install_programs(conn, today)
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
+
+
+def _open_orders(conn: Connection, customers: int, seed: int, today: dt.date) -> None:
+    """Orders signed in the last 30 days whose new car is delivered in the next 60 days (one
+    customer in a hundred): the dealership knows the planned delivery date, so the welcome,
+    courtesy-call and thank-you programs have reminders next month too (issue 15).
+
+    The car on order is in the DMS already: a temporary WW plate, its VIN, first registered on
+    the planned delivery day, the customer's from then on (ownership history). Drawn from a
+    random stream of its own: the rest of the demo is the same as without them."""
+    rng = random.Random(f"open-orders:{seed}")
+    c, v, s, o, site = (
+        Customer.__table__, Vehicle.__table__, VehicleSale.__table__, Ownership.__table__,
+        Site.__table__,
+    )  # fmt: skip
+    people = conn.execute(
+        select(c.c.id, c.c.site_id)
+        .where(c.c.is_company.is_(False), c.c.is_fleet.is_(False), c.c.site_id.is_not(None))
+        .order_by(c.c.id)
+    ).all()
+    if not people:
+        return
+    chosen = rng.sample(people, min(len(people), max(2, customers // 100)))
+    codes = dict(conn.execute(select(site.c.id, site.c.code)).all())
+    models: dict[int, list] = {}
+    for row in conn.execute(
+        select(v.c.site_id, v.c.brand, v.c.model, v.c.version, v.c.genre, v.c.category, v.c.energy)
+        .where(v.c.first_registration >= add_months(today, -24))
+        .order_by(v.c.id)
+    ):
+        models.setdefault(row.site_id, []).append(row)
+    vehicle_id = (conn.execute(select(func.max(v.c.id))).scalar() or 0) + 1
+    sale_id = (conn.execute(select(func.max(s.c.id))).scalar() or 0) + 1
+    vehicles, sales, owners = [], [], []
+    for i, (customer_id, site_id) in enumerate(chosen):
+        pool = models.get(site_id) or [r for rows in models.values() for r in rows]
+        if not pool:
+            return
+        m = _pick(rng, pool)
+        order = today - dt.timedelta(days=_ri(rng, 1, 30))
+        delivery = _weekday(today + dt.timedelta(days=_ri(rng, 2, 60)))
+        warranty_years = _MANUFACTURER_WARRANTY_YEARS.get(m.brand, 2)
+        vehicles.append({
+            "id": vehicle_id, "site_id": site_id, "owner_id": customer_id,
+            "plate": f"WW-{i % 1000:03d}-{_PLATE_PAIRS[i // 1000 % len(_PLATE_PAIRS)]}",
+            "vin": f"VF1CMDE{seed % 1000:03d}{i:07d}", "brand": m.brand, "model": m.model,
+            "version": m.version, "genre": m.genre, "category": m.category, "energy": m.energy,
+            "model_year": delivery.year, "first_registration": delivery,
+            "purchase_date": order, "delivery_date": delivery, "is_demo": False,
+            "mileage": 0, "mileage_date": delivery,
+            "next_service_date": add_months(delivery, 12),
+            "inspection_due_date": add_months(delivery, 48),
+            "warranty_end": add_months(delivery, 12 * warranty_years),
+            "extended_warranty_end": None, "mobility_end": add_months(delivery, 24),
+            "status": "in_use", "status_date": None, "driver_civility": None,
+            "driver_last_name": None, "driver_first_name": None,
+            "created_at": dt.datetime.combine(order, dt.time(12, 0)),
+            "model_fold": fold(m.model), "version_fold": fold(m.version),
+        })  # fmt: skip
+        sales.append({
+            "id": sale_id, "order_number": f"BC{codes.get(site_id, 'X')}{order.year % 100:02d}9{i:04d}",
+            "kind": "new", "site_id": site_id, "customer_id": customer_id,
+            "vehicle_id": vehicle_id, "order_date": order, "delivery_date": delivery,
+            "salesperson": None, "fi_manager": None, "price_cents": 2_500_000 + 1000 * i,
+            "financing_type": "cash", "lender": None, "rate": None, "term_months": None,
+            "monthly_payment_cents": None, "financing_start": None, "financing_end": None,
+        })  # fmt: skip
+        owners.append({"vehicle_id": vehicle_id, "customer_id": customer_id,
+                       "start_date": delivery, "end_date": None})  # fmt: skip
+        vehicle_id += 1
+        sale_id += 1
+    conn.execute(insert(v), vehicles)
+    conn.execute(insert(s), sales)
+    conn.execute(insert(o), owners)
+
+
+def _install_programs(conn: Connection, today: dt.date) -> None:
+    """The default loyalty program of each type (issue 15), the newsletter on the 1st of next
+    month, owned by the after-sales manager."""
+    from sqlalchemy.orm import Session
+
+    from app.programs.defaults import install_defaults
+
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        install_defaults(session, owner="Service après-vente", lang="fr", today=today)
+        session.commit()  # releases the savepoint; the demo's transaction commits it all
 
 
 def _write(

@@ -796,8 +796,12 @@ def iter_rows(
     target = resolve_removed(conn, target)
     today = today or dt.date.today()
     compiled = _compile(target, today, columns, include_removed, False)
-    result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
-        compiled.query, _params(target, compiled)
+    # options for this statement only: Connection.execution_options() would set them on the
+    # connection for good, and a later INSERT on it would get a server-side cursor (PostgreSQL)
+    result = conn.execute(
+        compiled.query,
+        _params(target, compiled),
+        execution_options={"stream_results": True, "yield_per": batch_size},
     )
     try:
         yield from _rows(result, compiled, target, today)

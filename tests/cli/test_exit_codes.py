@@ -1,5 +1,6 @@
 """One exit code table for every command (README, "Exit codes"): 0 done, 1 stopped by an outside
-service, 2 bad input, 3 done with rejected rows (import), 130 interrupted.
+service, 2 bad input, 3 done with rejected rows (import) or with programs skipped
+(run-programs), 130 interrupted.
 
 Codes 1 are tested where a provider stops a send (tests/cli/test_send_sms.py,
 tests/cli/test_send_pending.py); this file checks 0, 2 and 130 for each command.
@@ -49,6 +50,10 @@ def _argv(command: str, folder: Path, db: Path) -> list[str]:
             "--subject", "Bonjour {nom}", "--kind", "service", "--dry-run",
         ],
         "import": ["import", str(_clean_extract(folder)), "--db", str(db)],
+        "run-programs": [
+            "run-programs", "--db", str(db), "--today", "2026-11-23", "--dry-run",
+            "--program", "Appel de courtoisie 24-48 h après livraison",
+        ],
     }[command]  # fmt: skip
 
 
@@ -71,6 +76,7 @@ def test_every_command_is_covered() -> None:
         "send-pending",
         "send-email",
         "import",
+        "run-programs",
     }
 
 

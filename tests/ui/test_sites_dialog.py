@@ -6,10 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.i18n import N_
 from app.models import Site
-from app.models.sites import SITE_FIELDS, SiteField
-from app.ui import sites as sites_module
+from app.models.sites import SITE_FIELDS
 from app.ui.sites import SitesDialog
 
 

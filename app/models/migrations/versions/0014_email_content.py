@@ -5,7 +5,7 @@ A status change rewrote the whole journal row, its 3 KB or more of message conte
 and read once; the row that changes three times a message is now small.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
