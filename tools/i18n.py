@@ -41,6 +41,7 @@ AREAS: dict[str, tuple[str, bool]] = {
     "exports": ("app/ui/exports", True),
     "sms": ("app/ui/sms", True),
     "dms": ("app/ui/dms", True),
+    "programs": ("app/ui/programs", True),
 }
 
 _SKIP_TYPES = {"vanished", "obsolete"}
