@@ -101,7 +101,7 @@ class EffectChart(QWidget):
                 painter.drawText(
                     QRectF(x - slot / 2, plot.bottom() + 2, slot, line),
                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                    i18n.format_date(effect.day)[:5] if len(shown) > 6 else i18n.format_date(effect.day),
+                    i18n.format_date(effect.day) if len(shown) <= 6 else f"{effect.day.month:02d}/{effect.day.year}",
                 )
                 painter.setFont(self.font())
         # legend
