@@ -45,6 +45,7 @@ AREAS: dict[str, tuple[str, bool]] = {
     "sms": ("app/ui/sms", True),
     "email": ("app/ui/email", True),
     "dms": ("app/ui/dms", True),
+    "programs": ("app/ui/programs", True),
 }
 
 _SKIP_TYPES = {"vanished", "obsolete"}

@@ -1,7 +1,7 @@
 """The main window: the targeting screen on the open database.
 
 Menus: File (Open database…, Database overview…, Duplicate customers…, Import from the DMS…, Sites…, Quit), then the targeting screen's Target,
-Query and List menus, Export and SMS (:mod:`app.ui.outputs`), then Help. Warnings about the database (network share, no WAL) and notices
+Query and List menus, Export, SMS and E-mail (:mod:`app.ui.outputs`), Programs (:mod:`app.ui.programs`), then Help. Warnings about the database (network share, no WAL) and notices
 (backup made before an upgrade, demo data) are shown in bars above the screen.
 """
 
@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app import i18n
 from app.errors import CibleError
 from app.ui import tasks
 from app.ui.fit import bound_to_screen, fit_to_screen
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
         self.import_wizard = None
         self.targeting: TargetingScreen | None = None  # type: ignore[assignment]
         self.outputs: OutputMenus | None = None  # type: ignore[assignment]
+        self.programs_window = None
         self._demo = demo
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
@@ -245,6 +248,15 @@ class MainWindow(QMainWindow):
         )
         for menu in self.outputs.menus():
             self.menuBar().insertMenu(help_action, menu)
+        programs_menu = QMenu(self.tr("&Programs"), self)
+        self.programs_action = QAction(self.tr("&Loyalty programs…"), self)
+        self.programs_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.programs_action.setStatusTip(
+            self.tr("Reminders that run by themselves: services, CT, warranty ends, welcomes…")
+        )
+        self.programs_action.triggered.connect(self.show_programs)
+        programs_menu.addAction(self.programs_action)
+        self.menuBar().insertMenu(help_action, programs_menu)
 
     def show_database(self, database: Database, *, demo: bool = False) -> None:
         """Show *database* in a window made without one (start-up)."""
@@ -343,6 +355,46 @@ class MainWindow(QMainWindow):
         self.duplicates_dialog = DuplicatesDialog(self.database, self, task_manager=self._tasks)
         self.duplicates_dialog.show()
         return self.duplicates_dialog
+    def show_programs(self):
+        """Programs › Loyalty programs: the dashboard."""
+        from app.ui.programs import ProgramsWindow
+
+        if self.programs_window is not None:
+            self.programs_window.close()
+            self.programs_window.deleteLater()
+        self.programs_window = ProgramsWindow(self.database, self, task_manager=self._tasks)
+        self.programs_window.show()
+        return self.programs_window
+
+    def offer_due_programs(self, today=None) -> MessageBar | None:
+        """Programs due today that have not run yet: a bar that opens the dashboard."""
+        import datetime as dt
+
+        from app.programs import due_programs
+
+        try:
+            due = due_programs(self.database, today or dt.date.today())
+        except CibleError:
+            return None
+        if not due:
+            return None
+        text = (
+            self.tr("One loyalty program due today has not run yet.")
+            if len(due) == 1
+            else self.tr("%1 loyalty programs due today have not run yet.").replace(
+                "%1", i18n.format_count(len(due))
+            )
+        )
+        bar = self.add_message(text, "info")
+        button = QToolButton()
+        button.setText(self.tr("Open the programs…"))
+        button.setAutoRaise(True)
+        button.clicked.connect(self.show_programs)
+        button.clicked.connect(bar.hide)
+        bar.layout().insertWidget(1, button)
+        bar.open_button = button
+        return bar
+
     def show_import(self):
         """File › Import from the DMS…: the import wizard on this database."""
         from app.ui.dms import ImportWizard
@@ -376,6 +428,7 @@ class MainWindow(QMainWindow):
         self.targeting.set_database(database)
         self.outputs.set_database(database)
         self._update_title()
+        self.offer_due_programs()
 
     def _update_title(self) -> None:
         name = self.database.path.name if self.database.path else self.database.location
@@ -448,6 +501,10 @@ class MainWindow(QMainWindow):
             self.sites_dialog = None
         if self.import_wizard is not None:
             self.import_wizard.close()
+        if self.programs_window is not None:
+            self.programs_window.close()
+            self.programs_window.deleteLater()
+            self.programs_window = None
         old.dispose()
         return True
 
@@ -531,4 +588,6 @@ class MainWindow(QMainWindow):
             self.sites_dialog.close()
         if self.import_wizard is not None:
             self.import_wizard.close()
+        if self.programs_window is not None:
+            self.programs_window.close()
         super().closeEvent(event)

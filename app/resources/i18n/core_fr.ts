@@ -315,6 +315,18 @@
         <translation>&amp;Raccourcis clavier</translation>
     </message>
     <message>
+        <source>One loyalty program due today has not run yet.</source>
+        <translation>Un programme de fidélisation prévu aujourd’hui n’a pas encore tourné.</translation>
+    </message>
+    <message>
+        <source>%1 loyalty programs due today have not run yet.</source>
+        <translation>%1 programmes de fidélisation prévus aujourd’hui n’ont pas encore tourné.</translation>
+    </message>
+    <message>
+        <source>Open the programs…</source>
+        <translation>Ouvrir les programmes…</translation>
+    </message>
+    <message>
         <source>%1, next to the database (NAME.backup-DATE-TIME.sqlite)</source>
         <translation>%1, à côté de la base (NOM.backup-DATE-HEURE.sqlite)</translation>
     </message>
@@ -361,6 +373,18 @@
     <message>
         <source>Opening the database…</source>
         <translation>Ouverture de la base de données…</translation>
+    </message>
+    <message>
+        <source>&amp;Programs</source>
+        <translation>&amp;Programmes</translation>
+    </message>
+    <message>
+        <source>&amp;Loyalty programs…</source>
+        <translation>Programmes de &amp;fidélisation…</translation>
+    </message>
+    <message>
+        <source>Reminders that run by themselves: services, CT, warranty ends, welcomes…</source>
+        <translation>Les relances qui tournent seules : entretiens, CT, fins de garantie, bienvenues…</translation>
     </message>
     <message>
         <source>Cible</source>
