@@ -85,7 +85,9 @@ class Assignment:
 
     def why(self, lang: str | None = None) -> str:
         return "; ".join(
-            f"{channel_label(c, lang)}: {r}" if c in CHANNEL_LABELS else r
+            _("{channel}: {reason}", lang).format(channel=channel_label(c, lang), reason=r)
+            if c in CHANNEL_LABELS
+            else r
             for c, r in self.reasons.items()
         )
 
