@@ -97,7 +97,7 @@ def test_opens_the_given_database_in_english(qtbot, db_path: Path, capsys) -> No
     assert window.targeting.count_label.text() == "0 records"
     assert overview(qtbot, window).value_text("location") == str(db_path)
     assert [a.text() for a in window.menuBar().actions()] == [
-        "&File", "&Target", "&Query", "&List", "E&xport", "&SMS", "E-ma&il", "&Help",
+        "&File", "&Target", "&Query", "&List", "E&xport", "&SMS", "E-ma&il", "&Programs", "&Help",
     ]  # fmt: skip
     assert capsys.readouterr().err == ""
     close(window)

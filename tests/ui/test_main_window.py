@@ -140,7 +140,7 @@ def test_main_window_shows_the_counts(qtbot, database, manager, english) -> None
     assert not window.isWindowModified()
     assert window.messages() == []
     assert [a.text() for a in window.menuBar().actions()] == [
-        "&File", "&Target", "&Query", "&List", "E&xport", "&SMS", "E-ma&il", "&Help",
+        "&File", "&Target", "&Query", "&List", "E&xport", "&SMS", "E-ma&il", "&Programs", "&Help",
     ]  # fmt: skip
     # the targeting screen counts the rows of a new target: Dupont's Clio, and the two
     # companies without a vehicle in use

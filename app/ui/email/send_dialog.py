@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QFontDatabase
+from PySide6.QtGui import QAction, QFontDatabase, QHideEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -426,6 +426,11 @@ class EmailSendDialog(QDialog):
             on_cancelled=lambda: None,
             owner=self,
         )
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        """A closed window previews nothing more (a typing pause may still be pending)."""
+        self._debounce.stop()
+        super().hideEvent(event)
 
     def _loaded(self, result: tuple[Any, ...]) -> None:
         settings, templates, chosen, plan, kind, keys = result

@@ -107,7 +107,7 @@ def test_fields_menu_formatting_and_bad_templates(qtbot, mail_db, manager) -> No
     first_name.trigger()
     qtbot.keyClicks(dialog.body_edit, ")")
     qtbot.keyClicks(dialog.body_edit, "</p>")
-    assert "«Formule d'appel»" in dialog.body
+    assert "«Formule d’appel»" in dialog.body
     with qtbot.waitSignal(dialog.loaded, timeout=20_000):
         dialog.update_preview()  # the model was not read yet: the recipients are read again
     assert "Bonjour Dear Sir (Jean)" in dialog.preview_text.toPlainText()
@@ -127,7 +127,7 @@ def test_fields_menu_formatting_and_bad_templates(qtbot, mail_db, manager) -> No
     dialog._last_edit = dialog.subject_edit
     dialog.subject_edit.setText("Pour ")
     opening.trigger()
-    assert dialog.subject == "Pour «Formule d'appel»"
+    assert dialog.subject == "Pour «Formule d’appel»"
     # bad templates: one clear line, no preview, no send
     for subject, body, expected in [
         ("Bonjour", "<p>{champ inconnu}</p>", "merge field that does not exist: «champ inconnu»"),

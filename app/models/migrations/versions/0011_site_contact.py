@@ -27,7 +27,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # SQLite before 3.35 cannot drop a column: batch mode rebuilds the table there
-    with op.batch_alter_table("site") as batch:
-        for name in reversed(_COLUMNS):
-            batch.drop_column(name)
+    # ALTER TABLE ... DROP COLUMN on both (SQLite 3.35+, as 0010): no copy of the site table,
+    # which SQLite could not drop while customers, vehicles and invoices point at it
+    for name in reversed(_COLUMNS):
+        op.drop_column("site", name)
