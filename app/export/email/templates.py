@@ -29,7 +29,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import css_inline
 import html2text
 import lxml.html
 from lxml import etree
@@ -216,6 +215,10 @@ def estimated_size(compiled: CompiledTemplate) -> int:
 
 def _inline_css(source: str) -> str:
     try:
+        # imported here: opening the window never loads its compiled (Rust) library, which
+        # only a send or a preview needs
+        import css_inline
+
         return css_inline.inline(source)
     except ValueError as error:
         raise EmailTemplateError(
