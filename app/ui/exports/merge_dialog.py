@@ -23,7 +23,6 @@ mailings can leave out people contacted recently.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +70,7 @@ from app.export.word import (
     record_mailing,
 )
 from app.export.word_templates import starter_templates, write_new_template
+from app.models.base import current_user
 from app.models.db import Database
 from app.models.mailings import (
     SavedMailing,
@@ -843,10 +843,7 @@ class MailMergeDialog(QDialog):
             return
         database, template = self.database, str(self.template_path() or "")
         letters = list(result.letters)
-        try:
-            user = getpass.getuser()
-        except (OSError, KeyError):
-            user = ""
+        user = current_user()
 
         def work(ctx: tasks.TaskContext) -> int:
             with database.session() as session:

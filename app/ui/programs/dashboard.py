@@ -13,7 +13,6 @@ The work is :mod:`app.programs` (no Qt); it runs in the background thread (:mod:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.errors import CibleError
+from app.models.base import current_user
 from app.models.db import Database
 from app.models.programs import Program, ProgramType, RunResult
 from app.programs import ProgramLine, RunReport, list_programs, run_now, set_paused
@@ -587,7 +587,7 @@ class ProgramsWindow(QDialog):
         """A new program of *kind*, with the type's defaults, in the editor."""
         from app.ui.programs.editor import ProgramDialog
 
-        program = new_program(kind, owner=_user(), lang=i18n.language())
+        program = new_program(kind, owner=current_user(), lang=i18n.language())
         return self._edit(ProgramDialog(self.database, program, self, today=self.today()))
 
     def open_program(self) -> Any:
@@ -628,11 +628,3 @@ class ProgramsWindow(QDialog):
         self.settings_dialog.open()
         return self.settings_dialog
 
-
-def _user() -> str:
-    from app.models.base import current_user
-
-    try:
-        return current_user() or ""
-    except Exception:  # noqa: BLE001 - no user name is not a reason to stop
-        return os.environ.get("USERNAME", "")
