@@ -46,26 +46,9 @@ from app.models.db import Database
 from app.models.programs import Program, ProgramSchedule, ProgramType
 from app.programs import labels as program_labels
 from app.programs.channels import CHANNELS, channel_label
+from app.programs.rules import EVENT_KINDS
 from app.programs.runner import problems
 from app.ui.fit import fit_to_screen
-
-#: The event each type counts from (for the "days before / after" sentence).
-_EVENT_OF = {
-    ProgramType.PRE_WELCOME: "order",
-    ProgramType.WELCOME: "welcome",
-    ProgramType.COURTESY_CALL: "courtesy_call",
-    ProgramType.COURTESY_6M: "courtesy_6m",
-    ProgramType.ANNIVERSARY: "anniversary",
-    ProgramType.SERVICE: "service_due",
-    ProgramType.INSPECTION: "inspection_due",
-    ProgramType.WARRANTY_END: "warranty_end",
-    ProgramType.EXT_WARRANTY_END: "ext_warranty_end",
-    ProgramType.MOBILITY_END: "mobility_end",
-    ProgramType.THANKS_WORKSHOP: "workshop_visit",
-    ProgramType.THANKS_PURCHASE: "purchase",
-    ProgramType.GREETINGS: "greetings",
-    ProgramType.NEWSLETTER: "newsletter",
-}
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -153,7 +136,7 @@ class ProgramDialog(QDialog):
         self.offset_side.addItem(self.tr("before"), -1)
         self.offset_side.addItem(self.tr("after"), 1)
         self.offset_side.setCurrentIndex(0 if (program.offset_days or 0) < 0 else 1)
-        event = program_labels.event_label(_EVENT_OF[kind], lang)
+        event = program_labels.event_label(EVENT_KINDS[kind], lang)
         offset_row = QHBoxLayout()
         offset_row.addWidget(self.offset_spin)
         offset_row.addWidget(self.offset_side)
