@@ -89,7 +89,9 @@ def test_the_dashboard_lists_programs_with_their_counts_and_problems(
     assert _cell(window, ct, 2) == "Ready"
     news = _row(window, "Lettre d'info")
     assert "Disparue" in _cell(window, news, 2) and "deleted" in _cell(window, news, 2)
-    assert window.model.data(window.model.index(news, 2), Qt.ItemDataRole.ForegroundRole) is not None
+    assert (
+        window.model.data(window.model.index(news, 2), Qt.ItemDataRole.ForegroundRole) is not None
+    )
     window.view.selectRow(news)
     assert not window.run_button.isEnabled() and not window.dry_button.isEnabled()
     window.view.selectRow(ct)
@@ -152,7 +154,9 @@ def test_a_dry_run_records_nothing(qtbot, shop_db, manager, english) -> None:
 
 def test_a_new_program_from_a_type_is_edited_and_saved(qtbot, shop_db, manager, english) -> None:
     window = _window(qtbot, shop_db, manager)
-    action = next(a for a in window.new_menu.actions() if a.data() == ProgramType.WARRANTY_END.value)
+    action = next(
+        a for a in window.new_menu.actions() if a.data() == ProgramType.WARRANTY_END.value
+    )
     action.trigger()
     dialog = window.editor
     assert isinstance(dialog, ProgramDialog) and dialog.isVisible()
@@ -165,7 +169,9 @@ def test_a_new_program_from_a_type_is_edited_and_saved(qtbot, shop_db, manager, 
         wanted = item.data(Qt.ItemDataRole.UserRole) == "sms"
         item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
     dialog.sms_edit.setPlainText("Bonjour {nom}, la garantie de votre {modèle} se termine.")
-    dialog.schedule_combo.setCurrentIndex(dialog.schedule_combo.findData(ProgramSchedule.WEEKLY.value))
+    dialog.schedule_combo.setCurrentIndex(
+        dialog.schedule_combo.findData(ProgramSchedule.WEEKLY.value)
+    )
     assert dialog.weekday_combo.isVisibleTo(dialog) and not dialog.date_edit.isVisibleTo(dialog)
     dialog.weekday_combo.setCurrentIndex(2)
     dialog.control_spin.setValue(10)
@@ -206,7 +212,9 @@ def test_the_editor_refuses_a_name_taken_and_warns_of_problems(
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     assert questions and "Save it anyway" in questions[-1]
     with shop_db.session() as s:  # answered No: nothing changed
-        assert "sms" in json.loads(s.scalar(select(Program.templates).where(Program.name == "CT à faire")))
+        assert "sms" in json.loads(
+            s.scalar(select(Program.templates).where(Program.name == "CT à faire"))
+        )
 
 
 def test_settings_are_saved_and_a_bad_interval_is_named(
@@ -228,8 +236,14 @@ def test_settings_are_saved_and_a_bad_interval_is_named(
     with shop_db.session() as s:
         settings = load_settings(s)
     assert (settings.monthly_cap, settings.came_back_days) == (2, 60)
-    assert settings.service_intervals[-1].brand == "DACIA" and settings.service_intervals[-1].days == 730
-    assert "run-programs" in dialog.command_edit.text() and str(shop_db.path) in dialog.command_edit.text()
+    assert (
+        settings.service_intervals[-1].brand == "DACIA"
+        and settings.service_intervals[-1].days == 730
+    )
+    assert (
+        "run-programs" in dialog.command_edit.text()
+        and str(shop_db.path) in dialog.command_edit.text()
+    )
 
 
 def _effect(day: dt.date, n: int, came: int, control: int = 0, control_came: int = 0) -> RunEffect:
@@ -242,11 +256,20 @@ def test_the_chart_draws_one_pair_of_bars_per_run(qtbot) -> None:
     chart = EffectChart()
     qtbot.addWidget(chart)
     chart.resize(500, 200)
-    chart.set_series([_effect(D(2027, 1, 1), 10, 4, 5, 1), _effect(D(2027, 2, 1), 0, 0), _effect(D(2027, 3, 1), 20, 5)])
+    chart.set_series(
+        [
+            _effect(D(2027, 1, 1), 10, 4, 5, 1),
+            _effect(D(2027, 2, 1), 0, 0),
+            _effect(D(2027, 3, 1), 20, 5),
+        ]
+    )
     assert chart.bars() == [(0.4, 0.2), (0.25, None)]  # a run with nobody is not drawn
     image = chart.grab().toImage()
     blue = sum(
-        1 for x in range(0, 500, 2) for y in range(0, 200, 2) if image.pixelColor(x, y).name() == "#2f6db3"
+        1
+        for x in range(0, 500, 2)
+        for y in range(0, 200, 2)
+        if image.pixelColor(x, y).name() == "#2f6db3"
     )
     assert blue > 50
 

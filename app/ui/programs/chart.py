@@ -66,7 +66,9 @@ class EffectChart(QWidget):
             return
         left = metrics.horizontalAdvance("100 %") + 10
         top, bottom, right = line, 2 * line + 6, 10
-        plot = QRectF(left, top, max(self.width() - left - right, 10), max(self.height() - top - bottom, 10))
+        plot = QRectF(
+            left, top, max(self.width() - left - right, 10), max(self.height() - top - bottom, 10)
+        )
         top_rate = max([r for pair in self.bars() for r in pair if r is not None] + [0.1])
         top_rate = min(1.0, (int(top_rate * 10) + 1) / 10)
         # grid and scale
@@ -101,13 +103,18 @@ class EffectChart(QWidget):
                 painter.drawText(
                     QRectF(x - slot / 2, plot.bottom() + 2, slot, line),
                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                    i18n.format_date(effect.day) if len(shown) <= 6 else f"{effect.day.month:02d}/{effect.day.year}",
+                    i18n.format_date(effect.day)
+                    if len(shown) <= 6
+                    else f"{effect.day.month:02d}/{effect.day.year}",
                 )
                 painter.setFont(self.font())
         # legend
         y = self.height() - line - 2
         x = left
-        for colour, text in ((CONTACTED, self.tr("Contacted: came back")), (CONTROL, self.tr("Control group: came back"))):
+        for colour, text in (
+            (CONTACTED, self.tr("Contacted: came back")),
+            (CONTROL, self.tr("Control group: came back")),
+        ):
             painter.fillRect(QRectF(x, y + line / 4, line / 2, line / 2), colour)
             painter.setPen(self.palette().text().color())
             painter.drawText(int(x + line * 0.75), int(y + metrics.ascent()), text)

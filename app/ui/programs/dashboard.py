@@ -146,7 +146,10 @@ class ProgramsTableModel(QAbstractTableModel):
             if column == self.LAST_RUN:
                 return i18n.format_datetime(line.last_run_at) or self.tr("never")
             return program_labels.result_label(line.last_result, lang) if line.last_result else ""
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.THIS_MONTH, self.NEXT_MONTH):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            self.THIS_MONTH,
+            self.NEXT_MONTH,
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
             if line.problems and column in (self.NAME, self.STATUS):
@@ -175,17 +178,31 @@ def report_html(report: RunReport, *, dry_run: bool = False) -> str:
 
     parts = [f"<h3>{esc(report.program_name)}</h3><p>{esc(report.summary_line(lang))}</p>"]
     if dry_run:
-        parts.append("<p><i>" + esc(QCoreApplication.translate("ProgramsWindow", "Dry run: nothing was recorded, sent or written.")) + "</i></p>")
+        parts.append(
+            "<p><i>"
+            + esc(
+                QCoreApplication.translate(
+                    "ProgramsWindow", "Dry run: nothing was recorded, sent or written."
+                )
+            )
+            + "</i></p>"
+        )
     file_word = QCoreApplication.translate("ProgramsWindow", "File:")
     for channel, output in report.outputs.items():
-        parts.append(f"<h4>{esc(channel_label(channel, lang))} — {i18n.format_count(output.count)}</h4>")
+        parts.append(
+            f"<h4>{esc(channel_label(channel, lang))} — {i18n.format_count(output.count)}</h4>"
+        )
         if output.funnel:
-            parts.append("<ul>" + "".join(f"<li>{esc(step)}</li>" for step in output.funnel) + "</ul>")
+            parts.append(
+                "<ul>" + "".join(f"<li>{esc(step)}</li>" for step in output.funnel) + "</ul>"
+            )
         for path in output.files:
             url = QUrl.fromLocalFile(path).toString()
             parts.append(f'<p>{esc(file_word)} <a href="{url}">{esc(path)}</a></p>')
     if report.left_out_reasons:
-        parts.append("<h4>" + esc(QCoreApplication.translate("ProgramsWindow", "Left out")) + "</h4><ul>")
+        parts.append(
+            "<h4>" + esc(QCoreApplication.translate("ProgramsWindow", "Left out")) + "</h4><ul>"
+        )
         for reason, count in sorted(report.left_out_reasons.items(), key=lambda kv: -kv[1]):
             parts.append(f"<li>{esc(reason)}: {i18n.format_count(count)}</li>")
         parts.append("</ul>")
@@ -199,25 +216,45 @@ def effect_text(total: RunEffect) -> str:
     if not mine.customers and not theirs.customers:
         return QCoreApplication.translate("ProgramsWindow", "No customer contacted yet.")
     text = (
-        QCoreApplication.translate("ProgramsWindow", "Contacted: %1 customers, %2 came back to the workshop (%3), %4 of workshop revenue.")
+        QCoreApplication.translate(
+            "ProgramsWindow",
+            "Contacted: %1 customers, %2 came back to the workshop (%3), %4 of workshop revenue.",
+        )
         .replace("%1", i18n.format_count(mine.customers))
         .replace("%2", i18n.format_count(mine.came_back))
         .replace("%3", i18n.format_percent(mine.rate or 0.0, 1))
         .replace("%4", i18n.format_money(mine.revenue_total_cents, lang))
     )
     if not theirs.customers:
-        return text + " " + QCoreApplication.translate("ProgramsWindow", "No control group: set one in the program to measure what the reminders add.")
+        return (
+            text
+            + " "
+            + QCoreApplication.translate(
+                "ProgramsWindow",
+                "No control group: set one in the program to measure what the reminders add.",
+            )
+        )
     text += " " + (
-        QCoreApplication.translate("ProgramsWindow", "Control group: %1 customers, %2 came back (%3).")
+        QCoreApplication.translate(
+            "ProgramsWindow", "Control group: %1 customers, %2 came back (%3)."
+        )
         .replace("%1", i18n.format_count(theirs.customers))
         .replace("%2", i18n.format_count(theirs.came_back))
         .replace("%3", i18n.format_percent(theirs.rate or 0.0, 1))
     )
     if not comparison.enough_data or comparison.rate_difference is None:
-        return text + " " + QCoreApplication.translate("ProgramsWindow", "Not enough data yet to tell the difference.")
+        return (
+            text
+            + " "
+            + QCoreApplication.translate(
+                "ProgramsWindow", "Not enough data yet to tell the difference."
+            )
+        )
     low, high = comparison.rate_interval or (0.0, 0.0)
     text += " " + (
-        QCoreApplication.translate("ProgramsWindow", "Difference: %1 points (95 % confidence: %2 to %3).")
+        QCoreApplication.translate(
+            "ProgramsWindow", "Difference: %1 points (95 % confidence: %2 to %3)."
+        )
         .replace("%1", i18n.format_number(comparison.rate_difference * 100, 1))
         .replace("%2", i18n.format_number(low * 100, 1))
         .replace("%3", i18n.format_number(high * 100, 1))
@@ -228,7 +265,9 @@ def effect_text(total: RunEffect) -> str:
 class RunReportDialog(QDialog):
     """What a run (or a dry run) did: funnels per channel, files (links open them)."""
 
-    def __init__(self, report: RunReport, parent: QWidget | None = None, *, dry_run: bool = False) -> None:
+    def __init__(
+        self, report: RunReport, parent: QWidget | None = None, *, dry_run: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("program_run_report")
         self.setWindowTitle(
@@ -326,7 +365,9 @@ class ProgramsWindow(QDialog):
         self.pause_button = QPushButton(self.tr("&Pause"))
         self.pause_button.clicked.connect(self.toggle_pause)
         self.dry_button = QPushButton(self.tr("&Preview (dry run)"))
-        self.dry_button.setToolTip(self.tr("What a run would do today, without recording or sending anything"))
+        self.dry_button.setToolTip(
+            self.tr("What a run would do today, without recording or sending anything")
+        )
         self.dry_button.clicked.connect(lambda: self.run_selected(dry_run=True))
         self.run_button = QPushButton(self.tr("&Run now…"))
         self.run_button.clicked.connect(lambda: self.run_selected(dry_run=False))
@@ -457,15 +498,23 @@ class ProgramsWindow(QDialog):
         self.model.set_lines(lines)
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        widest = {ProgramsTableModel.NAME: 230, ProgramsTableModel.TYPE: 200, ProgramsTableModel.STATUS: 280}
+        widest = {
+            ProgramsTableModel.NAME: 230,
+            ProgramsTableModel.TYPE: 200,
+            ProgramsTableModel.STATUS: 280,
+        }
         for column in range(self.model.COLUMNS - 1):
             header.resizeSection(column, min(header.sectionSize(column), widest.get(column, 200)))
         blocked = sum(1 for line in lines if line.problems)
-        text = self.tr("%1 programs, %2 reminders due this month.").replace(
-            "%1", i18n.format_count(len(lines))
-        ).replace("%2", i18n.format_count(sum(line.due_this_month for line in lines)))
+        text = (
+            self.tr("%1 programs, %2 reminders due this month.")
+            .replace("%1", i18n.format_count(len(lines)))
+            .replace("%2", i18n.format_count(sum(line.due_this_month for line in lines)))
+        )
         if blocked:
-            text += " " + self.tr("%1 cannot run: see Status.").replace("%1", i18n.format_count(blocked))
+            text += " " + self.tr("%1 cannot run: see Status.").replace(
+                "%1", i18n.format_count(blocked)
+            )
         if not lines:
             text = self.tr("No program yet: create one with New program.")
         self.status.setText(text)
@@ -557,7 +606,9 @@ class ProgramsWindow(QDialog):
         def stopped() -> None:
             self._idle()
             self.status.setText(
-                self.tr("Run stopped. Nothing was sent twice: the next run finishes what was started.")
+                self.tr(
+                    "Run stopped. Nothing was sent twice: the next run finishes what was started."
+                )
             )
             self._selected_after_refresh = ident
             self.refresh()
@@ -627,4 +678,3 @@ class ProgramsWindow(QDialog):
         self.settings_dialog.saved.connect(self.refresh)
         self.settings_dialog.open()
         return self.settings_dialog
-

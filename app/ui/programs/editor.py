@@ -101,7 +101,9 @@ class ProgramDialog(QDialog):
             self.target_combo.setCurrentIndex(max(index, 0))
         elif program.target_name:
             self.target_combo.addItem(
-                self.tr("Saved target: %1 (deleted: choose another)").replace("%1", program.target_name),
+                self.tr("Saved target: %1 (deleted: choose another)").replace(
+                    "%1", program.target_name
+                ),
                 -1,
             )
             self.target_combo.setCurrentIndex(self.target_combo.count() - 1)
@@ -150,9 +152,14 @@ class ProgramDialog(QDialog):
         )
         self.schedule_combo = QComboBox()
         for schedule in ProgramSchedule:
-            self.schedule_combo.addItem(program_labels.schedule_label(schedule, lang), schedule.value)
+            self.schedule_combo.addItem(
+                program_labels.schedule_label(schedule, lang), schedule.value
+            )
         self.schedule_combo.setCurrentIndex(
-            max(self.schedule_combo.findData(ProgramSchedule(program.schedule or "monthly").value), 0)
+            max(
+                self.schedule_combo.findData(ProgramSchedule(program.schedule or "monthly").value),
+                0,
+            )
         )
         self.weekday_combo = QComboBox()
         for n in range(7):
@@ -193,7 +200,9 @@ class ProgramDialog(QDialog):
             item = QListWidgetItem(channel_label(channel, lang))
             item.setData(Qt.ItemDataRole.UserRole, channel)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if channel in chosen else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if channel in chosen else Qt.CheckState.Unchecked
+            )
             self.channel_list.addItem(item)
         self.channel_list.setMaximumHeight(110)
         self.up_button = QPushButton(self.tr("Up"))
@@ -224,7 +233,9 @@ class ProgramDialog(QDialog):
         letter_row.addWidget(self.letter_edit, 1)
         letter_row.addWidget(browse)
         letter_help = QLabel(
-            self.tr("A name alone (rappel_entretien.docx) is one of the starter letters shipped with Cible.")
+            self.tr(
+                "A name alone (rappel_entretien.docx) is one of the starter letters shipped with Cible."
+            )
         )
         letter_help.setWordWrap(True)
         letter_layout = QVBoxLayout(letter_page)
@@ -237,13 +248,17 @@ class ProgramDialog(QDialog):
         self.email_subject = QLineEdit(str(email.get("subject") or ""))
         self.email_subject.setPlaceholderText(self.tr("Subject"))
         self.email_body = QPlainTextEdit(str(email.get("html") or ""))
-        self.email_body.setPlaceholderText(self.tr("The message (HTML or text), with {merge fields}"))
+        self.email_body.setPlaceholderText(
+            self.tr("The message (HTML or text), with {merge fields}")
+        )
         email_page = QWidget()
         email_layout = QVBoxLayout(email_page)
         email_layout.addWidget(self.email_subject)
         email_layout.addWidget(self.email_body, 1)
         self.script_edit = QPlainTextEdit(str(templates.get("phone") or ""))
-        self.script_edit.setPlaceholderText(self.tr("What to say on the phone (printed on the call list)"))
+        self.script_edit.setPlaceholderText(
+            self.tr("What to say on the phone (printed on the call list)")
+        )
         self.template_tabs = QTabWidget()
         self.template_tabs.addTab(letter_page, channel_label("post", lang))
         self.template_tabs.addTab(email_page, channel_label("email", lang))
@@ -426,7 +441,9 @@ class ProgramDialog(QDialog):
     def show_problems(self) -> list[str]:
         found = self.current_problems()
         self.problems_label.setText(
-            self.tr("This program cannot run yet: %1").replace("%1", "; ".join(found)) if found else ""
+            self.tr("This program cannot run yet: %1").replace("%1", "; ".join(found))
+            if found
+            else ""
         )
         return found
 
@@ -451,7 +468,9 @@ class ProgramDialog(QDialog):
         try:
             with self.database.session() as session:
                 clash = session.scalar(
-                    select(Program.id).where(Program.name == name, Program.id != (self.program.id or 0))
+                    select(Program.id).where(
+                        Program.name == name, Program.id != (self.program.id or 0)
+                    )
                 )
                 if clash is not None:
                     raise CibleError(
@@ -473,7 +492,9 @@ class ProgramDialog(QDialog):
             return
         except IntegrityError:
             QMessageBox.warning(
-                self, self.windowTitle(), self.tr("Another program is already called “%1”.").replace("%1", name)
+                self,
+                self.windowTitle(),
+                self.tr("Another program is already called “%1”.").replace("%1", name),
             )
             return
         self.saved.emit(ident)

@@ -73,7 +73,9 @@ class ProgramSettingsDialog(QDialog):
         self.cap_spin.setValue(self.settings.monthly_cap)
         self.cap_spin.setSpecialValueText(self.tr("no limit"))
         self.cap_spin.setToolTip(
-            self.tr("Marketing contacts per customer per month, all programs, campaigns and channels together")
+            self.tr(
+                "Marketing contacts per customer per month, all programs, campaigns and channels together"
+            )
         )
         self.skip_spin = QSpinBox()
         self.skip_spin.setRange(0, 365)
@@ -95,7 +97,10 @@ class ProgramSettingsDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("At most, per customer and month:"), self.cap_spin)
         form.addRow(self.tr("No service reminder after a service in the last:"), self.skip_spin)
-        form.addRow(self.tr("A contacted customer came back if seen at the workshop within:"), self.came_back_spin)
+        form.addRow(
+            self.tr("A contacted customer came back if seen at the workshop within:"),
+            self.came_back_spin,
+        )
         form.addRow(self.tr("Letters and call lists go to:"), folder_row)
 
         self.intervals = QTableWidget(0, 4)
@@ -116,7 +121,9 @@ class ProgramSettingsDialog(QDialog):
         interval_buttons.addWidget(QLabel(self.tr("An empty brand or energy applies to all.")), 1)
         interval_buttons.addWidget(add)
         interval_buttons.addWidget(remove)
-        service = QGroupBox(self.tr("Service intervals (the DMS's due date comes first when known)"))
+        service = QGroupBox(
+            self.tr("Service intervals (the DMS's due date comes first when known)")
+        )
         service_layout = QVBoxLayout(service)
         service_layout.addWidget(self.intervals)
         service_layout.addLayout(interval_buttons)
@@ -174,7 +181,9 @@ class ProgramSettingsDialog(QDialog):
     def _add_interval(self, interval: ServiceInterval) -> None:
         row = self.intervals.rowCount()
         self.intervals.insertRow(row)
-        for column, value in enumerate((interval.brand, interval.energy, interval.days, interval.km)):
+        for column, value in enumerate(
+            (interval.brand, interval.energy, interval.days, interval.km)
+        ):
             self.intervals.setItem(row, column, QTableWidgetItem(str(value)))
 
     def _remove_interval(self) -> None:
@@ -193,13 +202,19 @@ class ProgramSettingsDialog(QDialog):
                 days, km = int(cells[2] or 0), int(cells[3] or 0)
             except ValueError:
                 raise CibleError(
-                    self.tr("Service intervals, line %1: days and km are whole numbers.").replace("%1", str(row + 1))
+                    self.tr("Service intervals, line %1: days and km are whole numbers.").replace(
+                        "%1", str(row + 1)
+                    )
                 ) from None
             if days <= 0 and km <= 0:
                 raise CibleError(
-                    self.tr("Service intervals, line %1: give a number of days or of km.").replace("%1", str(row + 1))
+                    self.tr("Service intervals, line %1: give a number of days or of km.").replace(
+                        "%1", str(row + 1)
+                    )
                 )
-            out.append(ServiceInterval(brand=cells[0].upper(), energy=cells[1].upper(), days=days, km=km))
+            out.append(
+                ServiceInterval(brand=cells[0].upper(), energy=cells[1].upper(), days=days, km=km)
+            )
         return out
 
     # -- scheduling ---------------------------------------------------------------------------
@@ -213,7 +228,9 @@ class ProgramSettingsDialog(QDialog):
         python = console_python()
         try:
             if sys.platform == "win32":
-                text = subprocess.list2cmdline(schedule.schtasks_command(python, self._db(), at=self._at()))
+                text = subprocess.list2cmdline(
+                    schedule.schtasks_command(python, self._db(), at=self._at())
+                )
             else:
                 text = schedule.cron_line(python, self._db(), at=self._at())
         except CibleError as error:
@@ -248,14 +265,16 @@ class ProgramSettingsDialog(QDialog):
         QMessageBox.information(
             self,
             self.windowTitle(),
-            self.tr("The programs will run every day at %1 (task “%2”).").replace("%1", self._at()).replace(
-                "%2", schedule.TASK_NAME
-            ),
+            self.tr("The programs will run every day at %1 (task “%2”).")
+            .replace("%1", self._at())
+            .replace("%2", schedule.TASK_NAME),
         )
         return True
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.tr("Folder for letters and call lists"), self.folder_edit.text())
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder for letters and call lists"), self.folder_edit.text()
+        )
         if path:
             self.folder_edit.setText(path)
 
