@@ -619,13 +619,10 @@ def _sms(session, program, body, items, contacts, per_customer, report, today, l
         ):
             ids[customer_id] = message_id
     _close(items, contacts, ok, why, out, ids, "sms_message_id", per_customer, lang)
-    for a in items:
-        c = contacts[a.due.key]
-        if c.status is not ContactStatus.CANCELLED and c.sms_message_id is None:
-            c.status = ContactStatus.CANCELLED
-            c.reason = _("one SMS per number: another customer with this number", lang)
-            out.dropped.append((a.due.customer_id, c.reason))
-            out.count -= 1
+    _cancel_unwritten(
+        items, contacts, out, "sms_message_id",
+        _("one SMS per number: another customer with this number", lang),
+    )  # fmt: skip
 
 
 def _email(
@@ -659,11 +656,20 @@ def _email(
         ):
             ids[customer_id] = message_id
     _close(items, contacts, ok, why, out, ids, "email_message_id", per_customer, lang)
+    _cancel_unwritten(
+        items, contacts, out, "email_message_id",
+        _("one e-mail per address: another customer with this address", lang),
+    )  # fmt: skip
+
+
+def _cancel_unwritten(items, contacts, out, id_column: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """Contacts kept by the funnel whose message the journal did not write (the send keeps one
+    message per number or address) are cancelled with *reason*."""
     for a in items:
         c = contacts[a.due.key]
-        if c.status is not ContactStatus.CANCELLED and c.email_message_id is None:
+        if c.status is not ContactStatus.CANCELLED and getattr(c, id_column) is None:
             c.status = ContactStatus.CANCELLED
-            c.reason = _("one e-mail per address: another customer with this address", lang)
+            c.reason = reason
             out.dropped.append((a.due.customer_id, c.reason))
             out.count -= 1
 
