@@ -1,92 +1,37 @@
 """Deferred SMS while the application runs: a timer hands the due messages to the gateway.
 
-The lead starts one :class:`PendingSmsRunner` per open database (for example from the main
-window); ``python -m app send-pending`` does the same from a scheduled task when Cible is closed.
-Both are safe together: a message leaves ``pending`` only with its outcome, and a message handed
-twice keeps its idempotency key.
+The main window's menus start one :class:`PendingSmsRunner` per open database;
+``python -m app send-pending`` does the same from a scheduled task when Cible is closed. Both are
+safe together: a message leaves ``pending`` only with its outcome, and a message handed twice
+keeps its idempotency key.
 """
 
 from __future__ import annotations
-
-from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.export.sms.gateway import open_gateway
 from app.export.sms.sender import SendSummary, count_due, send_due
 from app.export.sms.settings import load_settings
 from app.models.db import Database
 from app.ui import tasks
+from app.ui.pending import DEFAULT_INTERVAL_MS, PendingRunner
 
-DEFAULT_INTERVAL_MS = 5 * 60 * 1000
+__all__ = ["DEFAULT_INTERVAL_MS", "PendingSmsRunner"]
 
 
-class PendingSmsRunner(QObject):
-    """Every *interval_ms*, send the SMS whose time has come (in the background).
+class PendingSmsRunner(PendingRunner):
+    """Every *interval_ms*, send the SMS whose time has come (:class:`SendSummary`)."""
 
-    ``finished(summary)`` after a run that had something to send (a :class:`SendSummary`),
-    ``failed(message)`` when the gateway or the database refused.
-    """
-
-    finished = Signal(object)
-    failed = Signal(str)
-
-    def __init__(
-        self,
-        database: Database,
-        parent: QObject | None = None,
-        *,
-        interval_ms: int = DEFAULT_INTERVAL_MS,
-        task_manager: tasks.TaskManager | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.database = database
-        self._tasks = task_manager
-        self._task: tasks.Task | None = None
-        self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.run_now)
-
-    def start(self) -> None:
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-        if self._task is not None and not self._task.is_finished:
-            self._task.cancel()
-
-    @property
-    def busy(self) -> bool:
-        return self._task is not None and not self._task.is_finished
-
-    def run_now(self) -> None:
-        """One run now (skipped while the previous one is still going)."""
-        if self.busy:
-            return
-        database = self.database
-
-        def work(ctx: tasks.TaskContext) -> SendSummary | None:
-            with database.session() as session:
-                if count_due(session) == 0:
-                    return None
-                settings = load_settings(session)
-            gateway = open_gateway(database.path, settings)
-            return send_due(
-                database,
-                gateway,
-                sender_name=settings.sender_name,
-                windows=settings.windows,
-                expire_days=settings.expire_days,
-                progress=lambda done, total: ctx.check_cancelled(),
-            )
-
-        runner = self._tasks or tasks.manager()
-        self._task = runner.run(
-            work,
-            self._done,
-            lambda error: self.failed.emit(str(error)),
-            on_cancelled=lambda: None,
-            owner=self,
+    def deliver_due(self, database: Database, ctx: tasks.TaskContext) -> SendSummary | None:
+        with database.session() as session:
+            if count_due(session) == 0:
+                return None
+            settings = load_settings(session)
+        gateway = open_gateway(database.path, settings)
+        return send_due(
+            database,
+            gateway,
+            sender_name=settings.sender_name,
+            windows=settings.windows,
+            expire_days=settings.expire_days,
+            progress=lambda done, total: ctx.check_cancelled(),
         )
-
-    def _done(self, summary: SendSummary | None) -> None:
-        if summary is not None:
-            self.finished.emit(summary)
