@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         self.targeting: TargetingScreen | None = None  # type: ignore[assignment]
         self.outputs: OutputMenus | None = None  # type: ignore[assignment]
         self.programs_window = None
+        self.due_programs_bar: MessageBar | None = None
         self._demo = demo
         self.setObjectName("main_window")
         self.setWindowTitle("Cible")
@@ -366,16 +367,37 @@ class MainWindow(QMainWindow):
         self.programs_window.show()
         return self.programs_window
 
-    def offer_due_programs(self, today=None) -> MessageBar | None:
-        """Programs due today that have not run yet: a bar that opens the dashboard."""
+    def offer_due_programs(self, today=None):
+        """Programs due today that have not run yet: a bar that opens the dashboard.
+
+        The question goes to the task runner (one query per dated program) so the window answers
+        while the database is read; :attr:`due_programs_bar` holds the bar once shown. Returns the task.
+        """
         import datetime as dt
 
-        from app.programs import due_programs
+        database = self.database
+        day = today or dt.date.today()
 
-        try:
-            due = due_programs(self.database, today or dt.date.today())
-        except CibleError:
-            return None
+        def work(ctx: tasks.TaskContext) -> list:
+            from app.programs import due_programs
+
+            return list(due_programs(database, day))
+
+        def done(due: list) -> None:
+            if self.database is database:
+                self._show_due_programs(due)
+
+        def failed(error: BaseException) -> None:
+            # a database that cannot answer (older schema, locked) already has its own notice
+            if not isinstance(error, CibleError):
+                import traceback
+
+                traceback.print_exception(error)
+
+        runner = self._tasks or tasks.manager()
+        return runner.run(work, done, failed, owner=self)
+
+    def _show_due_programs(self, due: list) -> MessageBar | None:
         if not due:
             return None
         text = (
@@ -393,6 +415,7 @@ class MainWindow(QMainWindow):
         button.clicked.connect(bar.hide)
         bar.layout().insertWidget(1, button)
         bar.open_button = button
+        self.due_programs_bar = bar
         return bar
 
     def show_import(self):

@@ -289,8 +289,10 @@ def test_the_main_window_offers_programs_due_today(qtbot, shop_db, manager, engl
 
     window = MainWindow(shop_db, task_manager=manager)
     qtbot.addWidget(window)
-    bar = window.offer_due_programs(TODAY)
-    assert bar is not None and bar.text() == "One loyalty program due today has not run yet."
+    window.offer_due_programs(TODAY)  # asked on the task runner, off the GUI thread
+    qtbot.waitUntil(lambda: window.due_programs_bar is not None, timeout=20_000)
+    bar = window.due_programs_bar
+    assert bar.text() == "One loyalty program due today has not run yet."
     bar.open_button.click()
     assert window.programs_window is not None and window.programs_window.isVisible()
     qtbot.waitUntil(lambda: not window.programs_window.busy and bool(window.programs_window.model.lines),
