@@ -150,6 +150,26 @@ def _parse(source: str) -> etree._Element:
     return root
 
 
+def _shown_images(
+    root: etree._Element, images: dict[str, tuple[bytes, str]]
+) -> dict[str, tuple[bytes, str]]:
+    """The images the e-mail shows (``<img src="cid:…">``), each once; an image it shows but
+    that is not stored with it is refused."""
+    shown: dict[str, tuple[bytes, str]] = {}
+    for img in root.iter("img"):
+        src = (img.get("src") or "").strip()
+        if not src.lower().startswith("cid:"):
+            continue
+        cid = src[4:]
+        if cid not in images:
+            raise EmailTemplateError(
+                _("The e-mail shows an image that is not stored with it ({cid}): insert it "
+                  "again.").format(cid=cid)
+            )
+        shown[cid] = images[cid]
+    return shown
+
+
 def compile_template(
     subject: str,
     source_html: str,
@@ -164,6 +184,7 @@ def compile_template(
     if "\n" in subject or "\r" in subject:
         raise EmailTemplateError(_("The subject must be one line."))
     root = _parse(source_html)
+    images = _shown_images(root, images or {})
     slots: list[Slot] = []
     unknown: list[str] = []
     subject_tokens = _tokenise(subject.strip(), slots, unknown, _no_query)
@@ -194,7 +215,7 @@ def compile_template(
     tokenised = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     inlined = _inline_css(tokenised)
     text = _to_text(inlined)
-    compiled = CompiledTemplate(subject_tokens, inlined, text, slots, dict(images or {}))
+    compiled = CompiledTemplate(subject_tokens, inlined, text, slots, images)
     size = estimated_size(compiled)
     if size > max_bytes:
         raise EmailTemplateError(
@@ -234,6 +255,11 @@ def _to_text(source: str) -> str:
     maker.ignore_emphasis = False
     maker.protect_links = True
     return maker.handle(source).strip() + "\n"
+
+
+def html_to_text(source: str) -> str:
+    """The plain-text version of an HTML fragment (a signature), as the text part has it."""
+    return _to_text(source)
 
 
 def helper_value(
