@@ -316,6 +316,15 @@ class EmailBodyEditor(QWidget):
             QEvent.Type.KeyPress,
         ):
             key_event: QKeyEvent = event  # type: ignore[assignment]
+            if (
+                event.type() == QEvent.Type.KeyPress
+                and key_event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and key_event.modifiers() == Qt.KeyboardModifier.NoModifier
+            ):
+                cursor = self.visual_edit.textCursor()
+                if cursor.currentList() is not None and not cursor.block().text():
+                    self.toggle_list()  # Enter on an empty item ends the list
+                    return True
             if key_event.modifiers() == Qt.KeyboardModifier.ControlModifier:
                 for key, name in _OWN_KEYS:
                     if key_event.key() == key:
