@@ -10,7 +10,6 @@ import email.policy
 import re
 
 import pytest
-from mailkit import everyone
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QInputDialog
@@ -259,4 +258,4 @@ def test_the_editor_alone_round_trips_merge_fields(qtbot) -> None:
     html = editor.html()
     assert "qrichtext" not in html
     assert body_of(html) == "\n<p>«Formule d'appel», {nom} et «Site - Lien de réservation»</p>\n</body></html>"
-    assert compile_template("Objet", html).keys == ["letter.opening", "customer.last_name", "site.booking_url"]
+    assert compile_template("Objet", html).keys == ["letter.opening", "customer.last_name", "customer.site_booking_url"]
