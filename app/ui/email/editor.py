@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPlainTextEdit,
+    QSizePolicy,
     QTabWidget,
     QTextEdit,
     QToolBar,
@@ -57,7 +58,7 @@ from app.export.email.richtext import (
 from app.export.email.templates import DEFAULT_MAX_BYTES
 
 VISUAL, SOURCE = 0, 1
-#: Widest image inserted (pixels): about the width of an e-mail in a mail client.
+# widest image inserted (pixels): about the width of an e-mail in a mail client
 MAX_IMAGE_WIDTH = 560
 _OWN_KEYS = {
     (Qt.Key.Key_B, "bold"),
@@ -79,7 +80,7 @@ class EmailBodyEditor(QWidget):
         super().__init__(parent)
         self.compact = compact
         self.images: Images = {}
-        #: The largest e-mail (bytes): an image alone cannot be larger (settings' value).
+        # the largest e-mail (bytes): an image alone cannot be larger (the settings say)
         self.max_bytes = DEFAULT_MAX_BYTES
         self._syncing = False
         self._loaded = ""  # the HTML the visual view was loaded from, given back while unchanged
@@ -193,7 +194,8 @@ class EmailBodyEditor(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.note_label)
         if self.compact:
-            self.tabs.setMaximumHeight(150)
+            self.tabs.setFixedHeight(130)
+            self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     # -- content ----------------------------------------------------------------------------
     @property
@@ -266,8 +268,8 @@ class EmailBodyEditor(QWidget):
             what = self.tr("its HTML, which cannot be read")
         self.note_label.setText(
             self.tr(
-                "This e-mail is edited as HTML: the Text view would lose %1. Remove it to "
-                "write in the Text view."
+                "This e-mail is edited as HTML: the Text view would lose %1. Without that, "
+                "you could write it in the Text view."
             ).replace("%1", what)
         )
         self.note_label.setVisible(True)

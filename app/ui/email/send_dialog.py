@@ -155,7 +155,7 @@ class EmailSendDialog(QDialog):
         self.body_editor.failed.connect(self.error_label_text)
         self.body_editor.visual_edit.installEventFilter(self)
         self.body_editor.html_edit.installEventFilter(self)
-        #: The HTML view of the body (kept under its former name: setting its text shows it).
+        # the HTML view of the body, under its former name (setting its text shows it)
         self.body_edit = self.body_editor.html_edit
         self.field_button = QToolButton()
         self.field_button.setObjectName("field_button")
