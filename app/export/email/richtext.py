@@ -57,6 +57,7 @@ _KEPT: dict[str, frozenset[str]] = {
     "li": frozenset(),
     "img": frozenset({"src", "alt", "width", "height"}),
 }
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DOCUMENT_TAGS = {"html", "head", "body", "meta", "title", "style"}
 _BLOCKS = {"p", "ul", "ol", "li", "body"}
 _BOLD = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)\b", re.IGNORECASE)
@@ -143,13 +144,19 @@ def _fragment(body: etree._Element) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def clean_fragment(source: str) -> str:
+def clean_fragment(source: str, *, images: set[str] | None = None) -> str:
     """The visual editor's HTML (or any HTML) as the plain tags the editor makes, without the
-    document around them: ``<p>…</p>`` lines."""
+    document around them: ``<p>…</p>`` lines. With *images* (content ids), an image that is
+    not one of them is dropped (HTML pasted from a web page)."""
     root = _parse(source)
     if root is None:
         return ""
     body = _body(root)
+    if images is not None:
+        for img in list(body.iter("img")):
+            src = (img.get("src") or "").strip()
+            if not (src.lower().startswith("cid:") and src[4:] in images):
+                img.drop_tree()
     for comment in list(body.iter(etree.Comment, etree.ProcessingInstruction)):
         comment.drop_tree()  # keeps the text after it
     # inline styles become tags, from the innermost element out
@@ -161,10 +168,14 @@ def clean_fragment(source: str) -> str:
         if tag != "img":
             _wrap_content(element, _inline_wrappers(style, tag == "a" or _in_link(element)))
         if tag == "span" or tag not in _KEPT:
-            if tag in {"div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}:
+            if tag in _HEADINGS:  # a title: a bold paragraph
+                _wrap_content(element, ["b"])
+            if tag in _HEADINGS or tag in {"div", "blockquote", "pre", "tr"}:
                 element.tag = "p"
                 element.attrib.clear()
                 continue
+            if tag in {"td", "th"}:  # a cell: its text, then a space
+                element.tail = " " + (element.tail or "")
             if tag in {"script", "style", "head", "title", "meta"}:
                 element.drop_tree()
                 continue

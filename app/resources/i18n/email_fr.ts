@@ -403,6 +403,10 @@
         <translation>Aucun serveur de messagerie n’est réglé&#xa0;: remplissez les paramètres e-mail pour envoyer, ou enregistrez des fichiers .eml.</translation>
     </message>
     <message>
+        <source>Brevo&apos;s API cannot put an image inside the text: the logo arrives as an attachment. Send through the mail server, or use an image on the web (&lt;img src=&quot;https://…&quot;&gt; in the HTML view).</source>
+        <translation>L’API de Brevo ne sait pas placer une image dans le texte&#xa0;: le logo arrive en pièce jointe. Envoyez par le serveur de messagerie, ou utilisez une image en ligne (&lt;img src=&quot;https://…&quot;&gt; dans l’onglet HTML).</translation>
+    </message>
+    <message>
         <source>Template saved.</source>
         <translation>Modèle enregistré.</translation>
     </message>
@@ -768,6 +772,17 @@
     <message>
         <source>Test e-mail sent to %1: check that it arrived (and not among the spam).</source>
         <translation>E-mail de test envoyé à %1&#xa0;: vérifiez qu’il est arrivé (et pas dans les indésirables).</translation>
+    </message>
+</context>
+<context>
+    <name>_VisualEdit</name>
+    <message>
+        <source>the pasted image</source>
+        <translation type="vanished">l’image collée</translation>
+    </message>
+    <message>
+        <source>clipboard.png</source>
+        <translation>presse-papiers.png</translation>
     </message>
 </context>
 </TS>

@@ -18,7 +18,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QBuffer, QEvent, QMimeData, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QFont,
@@ -67,6 +67,33 @@ _OWN_KEYS = {
 }
 
 Images = dict[str, tuple[bytes, str]]
+
+
+class _VisualEdit(QTextEdit):
+    """The visual view: what is pasted comes in as the tags the editor keeps (a page or a Word
+    document brings no fonts, colours or tables), and a pasted picture becomes an image of the
+    e-mail, like "Logo…"."""
+
+    def __init__(self, owner: EmailBodyEditor) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
+        if source.hasImage() and not source.hasHtml():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                buffer = QBuffer()
+                buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+                image.save(buffer, "PNG")
+                self._owner.insert_image_data(bytes(buffer.data()), self.tr("clipboard.png"))
+            return
+        if source.hasHtml():
+            fragment = self._owner.pasted_fragment(source.html())
+            if fragment:
+                self.textCursor().insertHtml(fragment)
+                return
+        if source.hasText():
+            self.textCursor().insertText(source.text())
 
 
 class EmailBodyEditor(QWidget):
@@ -145,7 +172,7 @@ class EmailBodyEditor(QWidget):
         if self.compact:
             self.removeAction(self.logo_action)
 
-        self.visual_edit = QTextEdit()
+        self.visual_edit = _VisualEdit(self)
         self.visual_edit.setObjectName("visual_edit")
         self.visual_edit.setAcceptRichText(True)
         self.visual_edit.setTabChangesFocus(True)
@@ -451,6 +478,11 @@ class EmailBodyEditor(QWidget):
             self.html_edit.insertPlainText(text)
             self.html_edit.setFocus()
 
+    def pasted_fragment(self, source: str) -> str:
+        """What the visual view inserts for pasted HTML: the tags it keeps, without the images
+        that are not the e-mail's own (a web page's pictures would be fetched from elsewhere)."""
+        return clean_fragment(source, images=set(self.images))
+
     def wrap_source(self, before: str, after: str) -> None:
         """HTML view: put the selection between *before* and *after*."""
         cursor = self.html_edit.textCursor()
@@ -478,6 +510,11 @@ class EmailBodyEditor(QWidget):
         except OSError as error:
             self.failed.emit(self.tr("Cannot read the file: %1").replace("%1", str(error)))
             return None
+        return self.insert_image_data(data, name)
+
+    def insert_image_data(self, data: bytes, name: str) -> str | None:
+        """Insert an image (the bytes of a PNG, JPEG or GIF file) at the cursor; see
+        :meth:`insert_image_file`."""
         try:
             subtype = check_image(data, name, self.max_bytes)
         except CibleError as error:

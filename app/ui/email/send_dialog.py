@@ -272,6 +272,7 @@ class EmailSendDialog(QDialog):
 
         self.route_label = QLabel()
         self.route_label.setObjectName("route_label")
+        self.route_label.setTextFormat(Qt.TextFormat.PlainText)
         self.route_label.setWordWrap(True)
         self.status_label = QLabel(self.tr("Reading the recipients…"))
         self.status_label.setObjectName("status_label")
@@ -477,6 +478,12 @@ class EmailSendDialog(QDialog):
             text = self.tr(
                 "No mail server is set: fill in the e-mail settings to send, or save .eml files."
             )
+        if s.route == "brevo" and self.compiled is not None and self.compiled.images:
+            text += " " + self.tr(
+                "Brevo's API cannot put an image inside the text: the logo arrives as an "
+                "attachment. Send through the mail server, or use an image on the web "
+                "(<img src=\"https://…\"> in the HTML view)."
+            )
         self.route_label.setText(text)
 
     def _fill_templates(self, templates: list[TemplateInfo], keep: str = "") -> None:
@@ -648,6 +655,7 @@ class EmailSendDialog(QDialog):
             self._invalid(str(error))
             return
         self.compiled = compiled
+        self._show_route()
         if self.plan is None:
             return
         if set(compiled.keys) - self._loaded_keys:

@@ -10,6 +10,8 @@ import email.policy
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QInputDialog
@@ -259,3 +261,87 @@ def test_the_editor_alone_round_trips_merge_fields(qtbot) -> None:
     assert "qrichtext" not in html
     assert body_of(html) == "\n<p>«Formule d'appel», {nom} et «Site - Lien de réservation»</p>\n</body></html>"
     assert compile_template("Objet", html).keys == ["letter.opening", "customer.last_name", "customer.site_booking_url"]
+
+
+def test_pasting_brings_only_the_editors_tags_and_a_pasted_picture_is_an_image_of_the_email(qtbot, qapp) -> None:
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QColor, QImage
+
+    editor = EmailBodyEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.visual_edit.setFocus()
+    page = QMimeData()
+    page.setHtml(
+        '<h1 style="font-family:Comic Sans MS;color:red">Offre d’hiver</h1>'
+        '<p style="color:#f00;margin:40px">Pour <span style="font-weight:bold">{nom}</span> '
+        '<img src="https://tracker.example/pixel.png"></p>'
+        "<table><tr><td>Pneus</td><td>-20 %</td></tr></table>"
+    )
+    page.setText("Offre d’hiver")
+    qapp.clipboard().setMimeData(page)
+    qtbot.keyClick(editor.visual_edit, Qt.Key.Key_V, CTRL)
+    body = body_of(editor.html())
+    assert "<p><b>Offre d’hiver</b></p>" in body and "<p>Pour <b>{nom}</b>" in body
+    assert "Pneus -20 %" in editor.visual_edit.toPlainText()
+    for gone in ("tracker", "Comic", "color", "margin", "<table", "<td", "<h1"):
+        assert gone not in body, gone
+    # a picture (a logo copied from a program): stored as the e-mail's image
+    picture = QImage(40, 20, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#0b5cab"))
+    copied = QMimeData()
+    copied.setImageData(picture)
+    qapp.clipboard().setMimeData(copied)
+    qtbot.keyClick(editor.visual_edit, Qt.Key.Key_V, CTRL)
+    (cid,) = editor.images
+    data, subtype = editor.images[cid]
+    assert subtype == "png" and data.startswith(b"\x89PNG")
+    assert f'<img src="cid:{cid}" width="40" height="20">' in editor.html()
+
+
+def test_through_brevo_the_window_says_the_logo_is_an_attachment(qtbot, mail_db, manager) -> None:
+    from app.export.email.richtext import house_document
+
+    database, _ids = mail_db
+    use_settings(database, settings_for(2525, route="brevo"))
+    dialog = open_dialog(qtbot, database, manager)
+    dialog.select_template("Merci de votre visite")
+    dialog.update_preview()
+    assert "attachment" not in dialog.route_label.text()
+    dialog.set_body(house_document('<p><img src="cid:l@cible"> Bonjour</p>'), {"l@cible": (png(), "png")})
+    dialog.update_preview()
+    assert "the logo arrives as an attachment" in dialog.route_label.text()
+
+
+_LINE = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="{}«»\u2028\u2029"),
+    max_size=25,
+)
+_FIELD = st.sampled_from(["{nom}", "{marque}", "«Formule d'appel»", "«Formule d’appel»", "{immatriculation}", ""])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.tuples(_LINE, _FIELD, _LINE), min_size=1, max_size=4), bold=st.booleans())
+def test_what_is_typed_comes_back_in_the_html_with_its_merge_fields(qtbot, lines, bold) -> None:
+    """For any text typed in the Text view (one paragraph a line, merge fields in it), the
+    stored HTML has the same paragraphs, the same text and the same merge fields."""
+    import lxml.html
+
+    editor = EmailBodyEditor()
+    qtbot.addWidget(editor)
+    editor.clear()
+    typed = ["".join(parts) for parts in lines]
+    editor.visual_edit.insertPlainText("\n".join(typed))
+    if bold:
+        editor.visual_edit.selectAll()
+        editor.bold_action.trigger()
+    html = editor.html()
+    if not "".join(typed).strip():
+        assert html == ""
+        return
+    assert "qrichtext" not in html and "-qt-" not in html and "<span" not in html
+    root = lxml.html.document_fromstring(html)
+    paragraphs = ["".join(p.itertext()) for p in root.iter("p")]
+    assert paragraphs == typed
+    compiled = compile_template("Objet", html)
+    assert [s.name for s in compiled.slots] == [f.strip("{}«»") for _a, f, _b in lines if f]
