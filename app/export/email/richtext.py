@@ -137,8 +137,28 @@ def _strip_blank_text(element: etree._Element) -> None:
                 el.tail = None
 
 
+_URL_MARK = re.compile(r"Xcib1eU(\d+)Ucib1eX")
+
+
+def _tostring(element: etree._Element) -> str:
+    """*element* as HTML, its links and image sources as written: lxml would percent-encode
+    what is not ASCII there, and a merge field such as «Site - Lien de réservation» in a link
+    would no longer be one."""
+    values: list[str] = []
+    for el in element.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name in ("href", "src"):
+            value = el.get(name)
+            if value is not None:
+                values.append(value)
+                el.set(name, f"Xcib1eU{len(values) - 1}Ucib1eX")
+    text = lxml.html.tostring(element, encoding="unicode")
+    return _URL_MARK.sub(lambda m: html.escape(values[int(m.group(1))], quote=True), text)
+
+
 def _fragment(body: etree._Element) -> str:
-    parts = [lxml.html.tostring(child, encoding="unicode").strip() for child in body]
+    parts = [_tostring(child).strip() for child in body]
     if body.text and body.text.strip():
         parts.insert(0, html.escape(body.text.strip(), quote=False))
     return "\n".join(p for p in parts if p)
@@ -242,7 +262,7 @@ def editor_body(source: str) -> str:
     if root is None:
         return ""
     body = _body(root)
-    inner = [lxml.html.tostring(child, encoding="unicode") for child in body]
+    inner = [_tostring(child) for child in body]
     return html.escape(body.text or "", quote=False) + "".join(inner)
 
 

@@ -202,3 +202,13 @@ def test_the_signature_is_in_both_parts() -> None:
     assert '<div class="signature"><p><b>Jean Dupont</b><br>Atelier</p></div>' in message.get_body(("html",)).get_content()
     assert "**Jean Dupont**" in message.get_body(("plain",)).get_content()
     assert clean_fragment("<p>a <span style='font-weight:600'>b</span></p>") == "<p>a <b>b</b></p>"
+
+
+def test_a_merge_field_in_a_link_stays_a_merge_field() -> None:
+    """lxml writes links percent-encoded («Site - …» would become %C2%ABSite%20-…): not here."""
+    qt = '<p style=" margin-top:0px;"><a href="«Site - Lien de réservation»"><span style=" text-decoration: underline;">réserver</span></a> <a href="https://x.fr/r?v={immatriculation}&amp;n=é"><span>x</span></a></p>'
+    cleaned = clean_editor_html(qt)
+    assert '<a href="«Site - Lien de réservation»">réserver</a>' in cleaned
+    assert '<a href="https://x.fr/r?v={immatriculation}&amp;n=é">x</a>' in cleaned
+    assert compile_template("Objet", cleaned).keys == ["customer.site_booking_url", "vehicle.plate"]
+    assert '<a href="«Site - Lien de réservation»">' in editor_body(cleaned)

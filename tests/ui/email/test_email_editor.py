@@ -261,6 +261,12 @@ def test_the_editor_alone_round_trips_merge_fields(qtbot) -> None:
     assert "qrichtext" not in html
     assert body_of(html) == "\n<p>«Formule d'appel», {nom} et «Site - Lien de réservation»</p>\n</body></html>"
     assert compile_template("Objet", html).keys == ["letter.opening", "customer.last_name", "customer.site_booking_url"]
+    # the booking link as a link's address, by Ctrl+K
+    editor.visual_edit.setFocus()
+    select(editor, "et")
+    editor.insert_link("«Site - Lien de réservation»")
+    assert '<a href="«Site - Lien de réservation»">et</a>' in editor.html()
+    assert [s.key for s in compile_template("Objet", editor.html()).slots].count("customer.site_booking_url") == 2
 
 
 def test_pasting_brings_only_the_editors_tags_and_a_pasted_picture_is_an_image_of_the_email(qtbot, qapp) -> None:
