@@ -45,6 +45,10 @@ T_START, T_END = "Xcib1eT", "Tcib1eX"
 _TOKEN = re.compile(f"{T_START}(\\d+){T_END}")
 _SKIP = {"style", "script"}
 _URL_ATTRIBUTES = {"href", "src", "action"}
+_BLOCK_TAGS = {
+    "body", "p", "div", "li", "ul", "ol", "td", "th", "tr", "table", "blockquote", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+}
 #: Default cap on one message's size (HTML, text, images, headers): bytes.
 DEFAULT_MAX_BYTES = 400_000
 
@@ -150,6 +154,37 @@ def _parse(source: str) -> etree._Element:
     return root
 
 
+def _block_text(block: etree._Element) -> str:
+    """The text a block shows on its lines, its inline elements (bold, a link…) included,
+    its inner blocks not."""
+    parts = [block.text or ""]
+    for child in block:
+        tag = str(child.tag).lower() if isinstance(child.tag, str) else ""
+        if tag == "br":
+            parts.append("\n")
+        elif tag and tag not in _BLOCK_TAGS and tag not in _SKIP:
+            parts.append(_block_text(child))
+        else:
+            parts.append("\n")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _refuse_cut_fields(root: etree._Element) -> None:
+    """A merge field cut by formatting (``<b>«Formule</b> d'appel»``) would be sent as typed:
+    refused, with the field named (every whole field is a token by now)."""
+    for block in root.iter():
+        if isinstance(block.tag, str) and block.tag.lower() in _BLOCK_TAGS:
+            cut = _PLACEHOLDER.search(_block_text(block))
+            if cut is not None:
+                raise EmailTemplateError(
+                    _(
+                        "The merge field {field} is cut by formatting (bold, italic, a link): "
+                        "format it whole."
+                    ).format(field=cut.group(0))
+                )
+
+
 def _shown_images(
     root: etree._Element, images: dict[str, tuple[bytes, str]]
 ) -> dict[str, tuple[bytes, str]]:
@@ -212,6 +247,7 @@ def compile_template(
             element.attrib[name] = _tokenise(value, slots, unknown, in_query)
     if unknown:
         raise _unknown_error(unknown)
+    _refuse_cut_fields(root)
     tokenised = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     inlined = _inline_css(tokenised)
     text = _to_text(inlined)

@@ -212,3 +212,22 @@ def test_a_merge_field_in_a_link_stays_a_merge_field() -> None:
     assert '<a href="https://x.fr/r?v={immatriculation}&amp;n=é">x</a>' in cleaned
     assert compile_template("Objet", cleaned).keys == ["customer.site_booking_url", "vehicle.plate"]
     assert '<a href="«Site - Lien de réservation»">' in editor_body(cleaned)
+
+
+def test_a_merge_field_cut_by_formatting_is_refused_and_a_whole_one_is_not() -> None:
+    for body, field in [
+        ("<p><b>«Formule</b> d'appel», bonjour</p>", "«Formule d'appel»"),
+        ('<ul><li>Votre <a href="https://x.fr">{mar</a>que}</li></ul>', "{marque}"),
+        ("<p>{nom<i>}</i></p>", "{nom}"),
+    ]:
+        with pytest.raises(EmailTemplateError) as error:
+            compile_template("Objet", body)
+        assert str(error.value) == (
+            f"The merge field {field} is cut by formatting (bold, italic, a link): format it whole."
+        )
+    # whole fields in formatting, and braces split over two paragraphs or lines: fine
+    assert compile_template("Objet", "<p><b>«Formule d'appel»</b> <i>{nom}</i></p><p>{</p><p>x}</p>").keys == [
+        "letter.opening",
+        "customer.last_name",
+    ]
+    assert compile_template("Objet", "<p>a {<br>b}</p>").keys == []

@@ -20,6 +20,7 @@ from test_email_send import settings_for
 from test_email_send_dialog import open_dialog, use_settings
 from test_email_settings_and_log import open_settings
 
+from app.errors import CibleError
 from app.export.email.library import list_templates
 from app.export.email.message import build
 from app.export.email.settings import load_settings
@@ -261,6 +262,13 @@ def test_the_editor_alone_round_trips_merge_fields(qtbot) -> None:
     assert "qrichtext" not in html
     assert body_of(html) == "\n<p>«Formule d'appel», {nom} et «Site - Lien de réservation»</p>\n</body></html>"
     assert compile_template("Objet", html).keys == ["letter.opening", "customer.last_name", "customer.site_booking_url"]
+    # half a merge field in bold: it would be sent as typed, so the e-mail is refused, one line
+    found = editor.visual_edit.document().find("«Formule")
+    editor.visual_edit.setTextCursor(found)
+    editor.bold_action.trigger()
+    with pytest.raises(CibleError, match=r"^The merge field «Formule d'appel» is cut by formatting"):
+        compile_template("Objet", editor.html())
+    editor.undo()
     # the booking link as a link's address, by Ctrl+K
     editor.visual_edit.setFocus()
     select(editor, "et")
