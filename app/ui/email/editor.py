@@ -67,6 +67,7 @@ _OWN_KEYS = {
 }
 
 Images = dict[str, tuple[bytes, str]]
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif"}
 
 
 class _VisualEdit(QTextEdit):
@@ -79,9 +80,15 @@ class _VisualEdit(QTextEdit):
         self._owner = owner
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt's name
+        files = [u.toLocalFile() for u in source.urls() if u.isLocalFile()] if source.hasUrls() else []
+        if files and all(Path(f).suffix.lower() in _IMAGE_SUFFIXES for f in files):
+            if not self._owner.compact:  # a signature has no images
+                for path in files:  # image files dropped or pasted: like "Logo…"
+                    self._owner.insert_image_file(path)
+            return
         if source.hasImage() and not source.hasHtml():
             image = source.imageData()
-            if isinstance(image, QImage) and not image.isNull():
+            if not self._owner.compact and isinstance(image, QImage) and not image.isNull():
                 buffer = QBuffer()
                 buffer.open(QBuffer.OpenModeFlag.WriteOnly)
                 image.save(buffer, "PNG")

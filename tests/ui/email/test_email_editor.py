@@ -277,7 +277,11 @@ def test_the_editor_alone_round_trips_merge_fields(qtbot) -> None:
     assert [s.key for s in compile_template("Objet", editor.html()).slots].count("customer.site_booking_url") == 2
 
 
-def test_pasting_brings_only_the_editors_tags_and_a_pasted_picture_is_an_image_of_the_email(qtbot, qapp) -> None:
+#: A 1×1 GIF (Qt reads GIF but does not write it).
+GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+
+
+def test_pasting_brings_only_the_editors_tags_and_a_pasted_picture_is_an_image_of_the_email(qtbot, qapp, tmp_path) -> None:
     from PySide6.QtCore import QMimeData
     from PySide6.QtGui import QColor, QImage
 
@@ -311,6 +315,26 @@ def test_pasting_brings_only_the_editors_tags_and_a_pasted_picture_is_an_image_o
     data, subtype = editor.images[cid]
     assert subtype == "png" and data.startswith(b"\x89PNG")
     assert f'<img src="cid:{cid}" width="40" height="20">' in editor.html()
+    # an image file dropped or pasted from the file manager: like "Logo…"
+    logo = tmp_path / "logo.gif"
+    logo.write_bytes(GIF)
+    dropped = QMimeData()
+    dropped.setUrls([QUrl.fromLocalFile(str(logo))])
+    dropped.setText(str(logo))
+    qapp.clipboard().setMimeData(dropped)
+    qtbot.keyClick(editor.visual_edit, Qt.Key.Key_V, CTRL)
+    assert sorted(subtype for _data, subtype in editor.images.values()) == ["gif", "png"]
+    assert str(logo) not in editor.visual_edit.toPlainText()
+    # a signature has no images: a pasted picture is not taken
+    signature = EmailBodyEditor(compact=True)
+    qtbot.addWidget(signature)
+    signature.show()
+    signature.visual_edit.setFocus()
+    copied = QMimeData()  # the clipboard deleted the one it had
+    copied.setImageData(picture)
+    qapp.clipboard().setMimeData(copied)
+    qtbot.keyClick(signature.visual_edit, Qt.Key.Key_V, CTRL)
+    assert signature.images == {} and "<img" not in signature.visual_edit.toHtml()
 
 
 def test_through_brevo_the_window_says_the_logo_is_an_attachment(qtbot, mail_db, manager) -> None:
