@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app.cli.common import ArgumentParser, CommandError
 from app.errors import DatabaseError
 from app.export.email.eml import save_eml
+from app.export.email.library import template_images
 from app.export.email.recipients import EmailPlan, plan_send
 from app.export.email.routes import open_transport
 from app.export.email.sender import create_batch, send_due
@@ -114,9 +115,13 @@ def main(argv: list[str]) -> int:
                         _("No e-mail template is called {name!r}.", lang).format(name=args.template)
                     )
                 subject, html, kind, template_name = saved.subject, saved.html, saved.kind, saved.name
+                images = template_images(saved)
             else:
                 subject, kind, template_name = args.subject, EmailKind(args.kind or "marketing"), None
-            compiled = compile_template(subject, html or "", max_bytes=settings.max_bytes)
+                images = {}
+            compiled = compile_template(
+                subject, html or "", images=images, max_bytes=settings.max_bytes
+            )
             plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
         for line in describe(plan, lang):
             print(line)

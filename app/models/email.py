@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, intpk, str20, str80, str200, str_enum, utcnow
@@ -68,6 +68,33 @@ class EmailTemplate(Base):
     html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    images: Mapped[list[EmailTemplateImage]] = relationship(
+        back_populates="template",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="EmailTemplateImage.id",
+    )
+
+
+class EmailTemplateImage(Base):
+    """An image a template shows inline (``<img src="cid:CID">``), stored with it and sent as
+    a part of the message (multipart/related)."""
+
+    __tablename__ = "email_template_image"
+    __table_args__ = (UniqueConstraint("template_id", "cid"),)
+
+    id: Mapped[intpk]
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("email_template.id", ondelete="CASCADE"), index=True
+    )
+    #: The content id, without ``cid:`` and angle brackets.
+    cid: Mapped[str80]
+    #: MIME subtype of an ``image/…``: png, jpeg or gif.
+    subtype: Mapped[str20]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    template: Mapped[EmailTemplate] = relationship(back_populates="images")
 
 
 class EmailBatch(Base):

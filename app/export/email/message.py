@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 from app.export.email.settings import SiteSender
-from app.export.email.templates import CompiledTemplate
+from app.export.email.templates import CompiledTemplate, html_to_text
 from app.i18n import _
 from app.models.email import EmailKind
 
@@ -128,6 +128,8 @@ def build(
     message_id = message_id or new_message_id(sender.from_address)
     subject, body_html, body_text = template.render(values)
     body_html = _insert_before_body_end(body_html, _footer_html(sender, token, kind, lang))
+    if not signature_text and sender.signature_html.strip():
+        signature_text = "\n" + html_to_text(sender.signature_html)  # the same signature
     body_text = body_text + (signature_text or "") + _footer_text(sender, token, kind, lang)
     msg = EmailMessage(policy=SMTP)
     msg["From"] = email.utils.formataddr((sender.from_name.strip(), sender.from_address.strip()))

@@ -45,6 +45,10 @@ T_START, T_END = "Xcib1eT", "Tcib1eX"
 _TOKEN = re.compile(f"{T_START}(\\d+){T_END}")
 _SKIP = {"style", "script"}
 _URL_ATTRIBUTES = {"href", "src", "action"}
+_BLOCK_TAGS = {
+    "body", "p", "div", "li", "ul", "ol", "td", "th", "tr", "table", "blockquote", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+}
 #: Default cap on one message's size (HTML, text, images, headers): bytes.
 DEFAULT_MAX_BYTES = 400_000
 
@@ -150,6 +154,57 @@ def _parse(source: str) -> etree._Element:
     return root
 
 
+def _block_text(block: etree._Element) -> str:
+    """The text a block shows on its lines, its inline elements (bold, a link…) included,
+    its inner blocks not."""
+    parts = [block.text or ""]
+    for child in block:
+        tag = str(child.tag).lower() if isinstance(child.tag, str) else ""
+        if tag == "br":
+            parts.append("\n")
+        elif tag and tag not in _BLOCK_TAGS and tag not in _SKIP:
+            parts.append(_block_text(child))
+        else:
+            parts.append("\n")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _refuse_cut_fields(root: etree._Element) -> None:
+    """A merge field cut by formatting (``<b>«Formule</b> d'appel»``) would be sent as typed:
+    refused, with the field named (every whole field is a token by now)."""
+    for block in root.iter():
+        if isinstance(block.tag, str) and block.tag.lower() in _BLOCK_TAGS:
+            cut = _PLACEHOLDER.search(_block_text(block))
+            if cut is not None:
+                raise EmailTemplateError(
+                    _(
+                        "The merge field {field} is cut by formatting (bold, italic, a link): "
+                        "format it whole."
+                    ).format(field=cut.group(0))
+                )
+
+
+def _shown_images(
+    root: etree._Element, images: dict[str, tuple[bytes, str]]
+) -> dict[str, tuple[bytes, str]]:
+    """The images the e-mail shows (``<img src="cid:…">``), each once; an image it shows but
+    that is not stored with it is refused."""
+    shown: dict[str, tuple[bytes, str]] = {}
+    for img in root.iter("img"):
+        src = (img.get("src") or "").strip()
+        if not src.lower().startswith("cid:"):
+            continue
+        cid = src[4:]
+        if cid not in images:
+            raise EmailTemplateError(
+                _("The e-mail shows an image that is not stored with it ({cid}): insert it "
+                  "again.").format(cid=cid)
+            )
+        shown[cid] = images[cid]
+    return shown
+
+
 def compile_template(
     subject: str,
     source_html: str,
@@ -164,6 +219,7 @@ def compile_template(
     if "\n" in subject or "\r" in subject:
         raise EmailTemplateError(_("The subject must be one line."))
     root = _parse(source_html)
+    images = _shown_images(root, images or {})
     slots: list[Slot] = []
     unknown: list[str] = []
     subject_tokens = _tokenise(subject.strip(), slots, unknown, _no_query)
@@ -191,10 +247,11 @@ def compile_template(
             element.attrib[name] = _tokenise(value, slots, unknown, in_query)
     if unknown:
         raise _unknown_error(unknown)
+    _refuse_cut_fields(root)
     tokenised = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
     inlined = _inline_css(tokenised)
     text = _to_text(inlined)
-    compiled = CompiledTemplate(subject_tokens, inlined, text, slots, dict(images or {}))
+    compiled = CompiledTemplate(subject_tokens, inlined, text, slots, images)
     size = estimated_size(compiled)
     if size > max_bytes:
         raise EmailTemplateError(
@@ -234,6 +291,11 @@ def _to_text(source: str) -> str:
     maker.ignore_emphasis = False
     maker.protect_links = True
     return maker.handle(source).strip() + "\n"
+
+
+def html_to_text(source: str) -> str:
+    """The plain-text version of an HTML fragment (a signature), as the text part has it."""
+    return _to_text(source)
 
 
 def helper_value(

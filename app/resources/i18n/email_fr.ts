@@ -2,6 +2,113 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name>EmailBodyEditor</name>
+    <message>
+        <source>Bold</source>
+        <translation>Gras</translation>
+    </message>
+    <message>
+        <source>Italic</source>
+        <translation>Italique</translation>
+    </message>
+    <message>
+        <source>Link…</source>
+        <translation>Lien…</translation>
+    </message>
+    <message>
+        <source>Make the selection a link (web or e-mail address)</source>
+        <translation>Faire de la sélection un lien (adresse web ou e-mail)</translation>
+    </message>
+    <message>
+        <source>• List</source>
+        <translation>• Liste</translation>
+    </message>
+    <message>
+        <source>Bulleted list</source>
+        <translation>Liste à puces</translation>
+    </message>
+    <message>
+        <source>Logo…</source>
+        <translation>Logo…</translation>
+    </message>
+    <message>
+        <source>Insert an image (PNG, JPEG or GIF) sent with the e-mail</source>
+        <translation>Insérer une image (PNG, JPEG ou GIF) envoyée avec l’e-mail</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Texte</translation>
+    </message>
+    <message>
+        <source>HTML</source>
+        <translation>HTML</translation>
+    </message>
+    <message>
+        <source>Write the e-mail as it will look</source>
+        <translation>Écrire l’e-mail tel qu’il sera vu</translation>
+    </message>
+    <message>
+        <source>The e-mail&apos;s HTML: for imported pages and to fine-tune the layout</source>
+        <translation>Le HTML de l’e-mail&#xa0;: pour les pages importées et pour affiner la mise en page</translation>
+    </message>
+    <message>
+        <source>its own style sheet (&lt;style&gt;)</source>
+        <translation>sa feuille de style (&lt;style&gt;)</translation>
+    </message>
+    <message>
+        <source>its layout (&lt;%1&gt;)</source>
+        <translation>sa mise en page (&lt;%1&gt;)</translation>
+    </message>
+    <message>
+        <source>its %1 attributes</source>
+        <translation>ses attributs %1</translation>
+    </message>
+    <message>
+        <source>its HTML, which cannot be read</source>
+        <translation>son HTML, illisible</translation>
+    </message>
+    <message>
+        <source>This e-mail is edited as HTML: the Text view would lose %1. Without that, you could write it in the Text view.</source>
+        <translation>Cet e-mail se modifie en HTML&#xa0;: l’onglet Texte perdrait %1. Sans cela, vous pourriez l’écrire dans l’onglet Texte.</translation>
+    </message>
+    <message>
+        <source>This e-mail is edited as HTML: the Text view would lose %1. Remove it to write in the Text view.</source>
+        <translation type="vanished">Cet e-mail se modifie en HTML&#xa0;: l’onglet Texte perdrait %1. Retirez-la pour écrire dans l’onglet Texte.</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Lien</translation>
+    </message>
+    <message>
+        <source>Address (https://… or mailto:…):</source>
+        <translation>Adresse (https://… ou mailto:…)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Insert a logo</source>
+        <translation>Insérer un logo</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.gif)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.gif)</translation>
+    </message>
+    <message>
+        <source>Cannot read the file: %1</source>
+        <translation>Impossible de lire le fichier&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read as an image.</source>
+        <translation>%1 ne peut pas être lu comme une image.</translation>
+    </message>
+</context>
+<context>
     <name>EmailLogWindow</name>
     <message>
         <source>E-mail log</source>
@@ -156,6 +263,10 @@
         <translation>Objet</translation>
     </message>
     <message>
+        <source>«Formule d&apos;appel», … (merge fields: the Merge field button)</source>
+        <translation>«Formule d’appel», … (champs de fusion&#xa0;: bouton Champ de fusion)</translation>
+    </message>
+    <message>
         <source>&lt;p&gt;«Formule d&apos;appel»,&lt;/p&gt; …</source>
         <translation>&lt;p&gt;«Formule d’appel»,&lt;/p&gt; …</translation>
     </message>
@@ -165,19 +276,19 @@
     </message>
     <message>
         <source>Bold</source>
-        <translation>Gras</translation>
+        <translation type="vanished">Gras</translation>
     </message>
     <message>
         <source>Italic</source>
-        <translation>Italique</translation>
+        <translation type="vanished">Italique</translation>
     </message>
     <message>
         <source>Link…</source>
-        <translation>Lien…</translation>
+        <translation type="vanished">Lien…</translation>
     </message>
     <message>
         <source>Paragraph</source>
-        <translation>Paragraphe</translation>
+        <translation type="vanished">Paragraphe</translation>
     </message>
     <message>
         <source>Insert a merge field</source>
@@ -292,6 +403,10 @@
         <translation>Aucun serveur de messagerie n’est réglé&#xa0;: remplissez les paramètres e-mail pour envoyer, ou enregistrez des fichiers .eml.</translation>
     </message>
     <message>
+        <source>Brevo&apos;s API cannot put an image inside the text: the logo arrives as an attachment. Send through the mail server, or use an image on the web (&lt;img src=&quot;https://…&quot;&gt; in the HTML view).</source>
+        <translation>L’API de Brevo ne sait pas placer une image dans le texte&#xa0;: le logo arrive en pièce jointe. Envoyez par le serveur de messagerie, ou utilisez une image en ligne (&lt;img src=&quot;https://…&quot;&gt; dans l’onglet HTML).</translation>
+    </message>
+    <message>
         <source>Template saved.</source>
         <translation>Modèle enregistré.</translation>
     </message>
@@ -325,11 +440,11 @@
     </message>
     <message>
         <source>Link</source>
-        <translation>Lien</translation>
+        <translation type="vanished">Lien</translation>
     </message>
     <message>
         <source>Address (https://… or mailto:…):</source>
-        <translation>Adresse (https://… ou mailto:…)&#xa0;:</translation>
+        <translation type="vanished">Adresse (https://… ou mailto:…)&#xa0;:</translation>
     </message>
     <message>
         <source>Write the e-mail or choose a template.</source>
@@ -595,6 +710,10 @@
         <translation>Une page HTTPS du site qui enregistre les désinscriptions en un clic (?t=JETON)</translation>
     </message>
     <message>
+        <source>Added at the end of every e-mail of this site</source>
+        <translation>Ajoutée à la fin de chaque e-mail de ce site</translation>
+    </message>
+    <message>
         <source>HTML added at the end of every e-mail</source>
         <translation>HTML ajouté à la fin de chaque e-mail</translation>
     </message>
@@ -653,6 +772,17 @@
     <message>
         <source>Test e-mail sent to %1: check that it arrived (and not among the spam).</source>
         <translation>E-mail de test envoyé à %1&#xa0;: vérifiez qu’il est arrivé (et pas dans les indésirables).</translation>
+    </message>
+</context>
+<context>
+    <name>_VisualEdit</name>
+    <message>
+        <source>the pasted image</source>
+        <translation type="vanished">l’image collée</translation>
+    </message>
+    <message>
+        <source>clipboard.png</source>
+        <translation>presse-papiers.png</translation>
     </message>
 </context>
 </TS>

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QFontDatabase, QHideEvent
+from PySide6.QtGui import QAction, QHideEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -66,6 +65,7 @@ from app.models.email import EmailKind
 from app.query.catalog import FIELDS, GROUPS
 from app.query.target import Target
 from app.ui import tasks
+from app.ui.email.editor import EmailBodyEditor
 from app.ui.fit import fit_to_screen
 
 PREVIEW_RECIPIENTS = 200
@@ -110,7 +110,7 @@ class EmailSendDialog(QDialog):
         self._send_task: tasks.Task | None = None
         self._cancel_info: dict[str, Any] = {}
         self._filling = False
-        self._last_edit: QLineEdit | QPlainTextEdit | None = None
+        self._last_edit: QLineEdit | EmailBodyEditor | None = None
         self.last_result: SendResult | None = None
         self.setWindowTitle(self.tr("Send an e-mail"))
         self._debounce = QTimer(self)
@@ -139,31 +139,24 @@ class EmailSendDialog(QDialog):
         self.subject_edit.setPlaceholderText(self.tr("Subject"))
         self.subject_edit.textChanged.connect(self._schedule_preview)
         self.subject_edit.installEventFilter(self)
-        self.body_edit = QPlainTextEdit()
-        self.body_edit.setObjectName("body_edit")
-        self.body_edit.setPlaceholderText(self.tr("<p>«Formule d'appel»,</p> …"))
-        self.body_edit.setToolTip(
+        self.body_editor = EmailBodyEditor()
+        self.body_editor.setObjectName("body_editor")
+        self.body_editor.visual_edit.setPlaceholderText(
+            self.tr("«Formule d'appel», … (merge fields: the Merge field button)")
+        )
+        self.body_editor.html_edit.setPlaceholderText(self.tr("<p>«Formule d'appel»,</p> …"))
+        self.body_editor.html_edit.setToolTip(
             self.tr(
                 "The e-mail in HTML. Merge fields: {marque} or «Formule d'appel»; they are "
                 "replaced in the text and in links, never in <style>."
             )
         )
-        self.body_edit.textChanged.connect(self._schedule_preview)
-        self.body_edit.installEventFilter(self)
-        self.body_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-
-        self.bold_button = QToolButton()
-        self.bold_button.setText(self.tr("Bold"))
-        self.bold_button.clicked.connect(lambda: self.wrap_selection("<b>", "</b>"))
-        self.italic_button = QToolButton()
-        self.italic_button.setText(self.tr("Italic"))
-        self.italic_button.clicked.connect(lambda: self.wrap_selection("<i>", "</i>"))
-        self.link_button = QToolButton()
-        self.link_button.setText(self.tr("Link…"))
-        self.link_button.clicked.connect(self.ask_link)
-        self.paragraph_button = QToolButton()
-        self.paragraph_button.setText(self.tr("Paragraph"))
-        self.paragraph_button.clicked.connect(lambda: self.wrap_selection("<p>", "</p>"))
+        self.body_editor.changed.connect(self._schedule_preview)
+        self.body_editor.failed.connect(self.error_label_text)
+        self.body_editor.visual_edit.installEventFilter(self)
+        self.body_editor.html_edit.installEventFilter(self)
+        # the HTML view of the body, under its former name (setting its text shows it)
+        self.body_edit = self.body_editor.html_edit
         self.field_button = QToolButton()
         self.field_button.setObjectName("field_button")
         self.field_button.setText(self.tr("Merge field"))
@@ -191,11 +184,8 @@ class EmailSendDialog(QDialog):
         subject_row = QHBoxLayout()
         subject_row.addWidget(QLabel(self.tr("Subject:")))
         subject_row.addWidget(self.subject_edit, 1)
-        format_row = QHBoxLayout()
-        for button in (self.bold_button, self.italic_button, self.paragraph_button, self.link_button):
-            format_row.addWidget(button)
-        format_row.addWidget(self.field_button)
-        format_row.addStretch(1)
+        self.body_editor.toolbar.addSeparator()
+        self.body_editor.toolbar.addWidget(self.field_button)
         buttons_row = QHBoxLayout()
         buttons_row.addWidget(self.import_button)
         buttons_row.addStretch(1)
@@ -208,8 +198,7 @@ class EmailSendDialog(QDialog):
         left.addLayout(template_row)
         left.addLayout(name_row)
         left.addLayout(subject_row)
-        left.addLayout(format_row)
-        left.addWidget(self.body_edit, 1)
+        left.addWidget(self.body_editor, 1)
         left.addLayout(buttons_row)
         left.addWidget(self.error_label)
 
@@ -283,6 +272,7 @@ class EmailSendDialog(QDialog):
 
         self.route_label = QLabel()
         self.route_label.setObjectName("route_label")
+        self.route_label.setTextFormat(Qt.TextFormat.PlainText)
         self.route_label.setWordWrap(True)
         self.status_label = QLabel(self.tr("Reading the recipients…"))
         self.status_label.setObjectName("status_label")
@@ -366,7 +356,19 @@ class EmailSendDialog(QDialog):
 
     @property
     def body(self) -> str:
-        return self.body_edit.toPlainText()
+        return self.body_editor.html()
+
+    @property
+    def images(self) -> dict[str, tuple[bytes, str]]:
+        """The images the body may show (content id → bytes, subtype): the template's."""
+        return dict(self.body_editor.images)
+
+    def set_body(self, source: str, images: dict[str, tuple[bytes, str]] | None = None) -> None:
+        """Show *source* in the editor (the Text view when it loses nothing there)."""
+        self.body_editor.set_html(source, images)
+
+    def error_label_text(self, message: str) -> None:
+        self.error_label.setText(message)
 
     @property
     def busy(self) -> bool:
@@ -381,8 +383,12 @@ class EmailSendDialog(QDialog):
         return self._tasks or tasks.manager()
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
-        if event.type() == event.Type.FocusIn and watched in (self.subject_edit, self.body_edit):
-            self._last_edit = watched
+        if event.type() == event.Type.FocusIn and watched in (
+            self.subject_edit,
+            self.body_editor.visual_edit,
+            self.body_editor.html_edit,
+        ):
+            self._last_edit = self.subject_edit if watched is self.subject_edit else self.body_editor
         return super().eventFilter(watched, event)
 
     # -- loading ----------------------------------------------------------------------------
@@ -391,7 +397,7 @@ class EmailSendDialog(QDialog):
         if self._load_task is not None and not self._load_task.is_finished:
             self._load_task.cancel()
         database, target, kind = self.database, self.target, self.kind
-        subject, body = self.subject, self.body
+        subject, body, images = self.subject, self.body, self.images
         first_time = not self.templates
 
         def work(ctx: tasks.TaskContext) -> tuple[Any, ...]:
@@ -399,11 +405,11 @@ class EmailSendDialog(QDialog):
                 settings = load_settings(session)
                 templates = list_templates(session)
             chosen = None
-            nonlocal subject, body, kind
+            nonlocal subject, body, kind, images
             if first_time and templates and not body.strip():
                 chosen = templates[0]
-                subject, body, kind = chosen.subject, chosen.html, chosen.kind
-            compiled = _compile_or_none(subject, body, settings)
+                subject, body, kind, images = chosen.subject, chosen.html, chosen.kind, chosen.images
+            compiled = _compile_or_none(subject, body, settings, images)
             with database.session() as session:
                 plan = plan_send(
                     session,
@@ -435,6 +441,7 @@ class EmailSendDialog(QDialog):
     def _loaded(self, result: tuple[Any, ...]) -> None:
         settings, templates, chosen, plan, kind, keys = result
         self.settings = settings
+        self.body_editor.max_bytes = settings.max_bytes
         self.plan = plan
         self._loaded_kind = kind
         self._loaded_keys = keys
@@ -471,6 +478,12 @@ class EmailSendDialog(QDialog):
             text = self.tr(
                 "No mail server is set: fill in the e-mail settings to send, or save .eml files."
             )
+        if s.route == "brevo" and self.compiled is not None and self.compiled.images:
+            text += " " + self.tr(
+                "Brevo's API cannot put an image inside the text: the logo arrives as an "
+                "attachment. Send through the mail server, or use an image on the web "
+                "(<img src=\"https://…\"> in the HTML view)."
+            )
         self.route_label.setText(text)
 
     def _fill_templates(self, templates: list[TemplateInfo], keep: str = "") -> None:
@@ -503,7 +516,7 @@ class EmailSendDialog(QDialog):
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(template.kind.value))
         self.kind_combo.blockSignals(False)
         self.subject_edit.setText(template.subject)
-        self.body_edit.setPlainText(template.html)
+        self.body_editor.set_html(template.html, template.images)
         self._kind_changed()
         index = self.template_combo.findText(template.name)
         if index >= 0:
@@ -533,11 +546,12 @@ class EmailSendDialog(QDialog):
     def save_current_template(self) -> None:
         database = self.database
         name, kind, subject, body = self.name_edit.text(), self.kind, self.subject, self.body
+        images = self.images
         template_id = self._current_template_id()
 
         def work(ctx: tasks.TaskContext) -> list[TemplateInfo]:
             with database.session() as session:
-                save_template(session, name, kind, subject, body, template_id)
+                save_template(session, name, kind, subject, body, template_id, images)
             with database.session() as session:
                 return list_templates(session)
 
@@ -599,7 +613,7 @@ class EmailSendDialog(QDialog):
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("cp1252", errors="replace")
-        self.body_edit.setPlainText(text)
+        self.body_editor.set_html(text, {})
         self.name_edit.setText(Path(path).stem)
         self.name_edit.setCursorPosition(0)  # a new template: saving never overwrites another
         self.update_preview()
@@ -608,31 +622,14 @@ class EmailSendDialog(QDialog):
     # -- editing ----------------------------------------------------------------------------
     def insert_text(self, text: str) -> None:
         """Insert *text* where the user was typing: the subject or the body."""
-        target = self._last_edit or self.body_edit
-        if target is self.subject_edit:
+        if self._last_edit is self.subject_edit:
             self.subject_edit.insert(text)
+            self.subject_edit.setFocus()
         else:
-            self.body_edit.insertPlainText(text)
-        target.setFocus()
-
-    def wrap_selection(self, before: str, after: str) -> None:
-        cursor = self.body_edit.textCursor()
-        selected = cursor.selectedText().replace("\u2029", "\n")
-        cursor.insertText(before + selected + after)
-        if not selected:
-            cursor.movePosition(cursor.MoveOperation.Left, n=len(after))
-            self.body_edit.setTextCursor(cursor)
-        self.body_edit.setFocus()
-
-    def ask_link(self) -> None:
-        url, ok = QInputDialog.getText(
-            self, self.tr("Link"), self.tr("Address (https://… or mailto:…):"), text="https://"
-        )
-        if ok and url.strip():
-            self.insert_link(url.strip())
+            self.body_editor.insert_text(text)
 
     def insert_link(self, url: str) -> None:
-        self.wrap_selection(f'<a href="{html.escape(url, quote=True)}">', "</a>")
+        self.body_editor.insert_link(url)
 
     # -- live preview -----------------------------------------------------------------------
     def _schedule_preview(self, *args: Any) -> None:
@@ -651,11 +648,14 @@ class EmailSendDialog(QDialog):
             self._invalid(self.tr("Write the e-mail or choose a template."))
             return
         try:
-            compiled = compile_template(self.subject, self.body, max_bytes=self.settings.max_bytes)
+            compiled = compile_template(
+                self.subject, self.body, images=self.images, max_bytes=self.settings.max_bytes
+            )
         except CibleError as error:
             self._invalid(str(error))
             return
         self.compiled = compiled
+        self._show_route()
         if self.plan is None:
             return
         if set(compiled.keys) - self._loaded_keys:
@@ -709,6 +709,11 @@ class EmailSendDialog(QDialog):
             + "\n"
             + self.tr("To: %1").replace("%1", str(message["To"]))
         )
+        document = self.preview_html.document()
+        for part in message.walk():  # the images as they leave: parts with a Content-ID
+            cid = str(part.get("Content-ID") or "").strip().strip("<>")
+            if cid and part.get_content_maintype() == "image":
+                EmailBodyEditor.register_image(document, cid, part.get_payload(decode=True))
         self.preview_html.setHtml(html_part.get_content() if html_part is not None else "")
         self.preview_text.setPlainText(text_part.get_content() if text_part is not None else "")
 
@@ -785,6 +790,7 @@ class EmailSendDialog(QDialog):
         """Send without asking (the confirmation is :meth:`send`'s)."""
         database, target = self.database, self.target
         subject, body, kind, at = self.subject, self.body, self.kind, self.requested_time()
+        images = self.images
         template_name = self._template_name()
         campaign = self.campaign_edit.text().strip() or template_name or target.name or "E-mail"
         lang = i18n.language()
@@ -795,7 +801,7 @@ class EmailSendDialog(QDialog):
             with database.session() as session:
                 settings = load_settings(session)
                 settings.check()
-                compiled = compile_template(subject, body, max_bytes=settings.max_bytes)
+                compiled = compile_template(subject, body, images=images, max_bytes=settings.max_bytes)
                 plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
             if plan.count == 0:
                 return SendResult(None, 0, SendSummary())
@@ -926,12 +932,13 @@ class EmailSendDialog(QDialog):
             return
         database, target = self.database, self.target
         subject, body, kind = self.subject, self.body, self.kind
+        images = self.images
         lang = i18n.language()
 
         def work(ctx: tasks.TaskContext) -> list[Path]:
             with database.session() as session:
                 settings = load_settings(session)
-                compiled = compile_template(subject, body, max_bytes=settings.max_bytes)
+                compiled = compile_template(subject, body, images=images, max_bytes=settings.max_bytes)
                 plan = plan_send(session, target, compiled, kind, settings, lang=lang)
             return save_eml(
                 plan,
@@ -969,9 +976,11 @@ class EmailSendDialog(QDialog):
         self.failed.emit(message)
 
 
-def _compile_or_none(subject: str, body: str, settings: EmailSettings) -> CompiledTemplate | None:
+def _compile_or_none(
+    subject: str, body: str, settings: EmailSettings, images: dict[str, tuple[bytes, str]]
+) -> CompiledTemplate | None:
     try:
-        return compile_template(subject, body, max_bytes=settings.max_bytes)
+        return compile_template(subject, body, images=images, max_bytes=settings.max_bytes)
     except CibleError:
         return None
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -48,6 +47,7 @@ from app.i18n import _
 from app.models.db import Database
 from app.models.dealership import Site
 from app.ui import tasks
+from app.ui.email.editor import EmailBodyEditor
 from app.ui.fit import fit_to_screen
 
 _DEFAULT_SITE = ""
@@ -225,9 +225,14 @@ class EmailSettingsDialog(QDialog):
             self.tr("An HTTPS page of the site that records one-click unsubscribes (?t=TOKEN)")
         )
         self.postal_edit = QLineEdit()
-        self.signature_edit = QPlainTextEdit()
-        self.signature_edit.setPlaceholderText(self.tr("HTML added at the end of every e-mail"))
-        self.signature_edit.setMaximumHeight(110)
+        self.signature_editor = EmailBodyEditor(compact=True)
+        self.signature_editor.setObjectName("signature_editor")
+        self.signature_editor.visual_edit.setPlaceholderText(
+            self.tr("Added at the end of every e-mail of this site")
+        )
+        self.signature_editor.html_edit.setPlaceholderText(
+            self.tr("HTML added at the end of every e-mail")
+        )
         self.sender_widgets: list[QWidget] = [
             self.from_name_edit,
             self.from_address_edit,
@@ -235,7 +240,7 @@ class EmailSettingsDialog(QDialog):
             self.unsubscribe_address_edit,
             self.unsubscribe_url_edit,
             self.postal_edit,
-            self.signature_edit,
+            self.signature_editor,
         ]
         form.addRow(self.tr("Site"), self.site_combo)
         form.addRow("", self.own_sender_check)
@@ -245,7 +250,7 @@ class EmailSettingsDialog(QDialog):
         form.addRow(self.tr("Unsubscribe address"), self.unsubscribe_address_edit)
         form.addRow(self.tr("One-click unsubscribe page"), self.unsubscribe_url_edit)
         form.addRow(self.tr("Postal address (footer)"), self.postal_edit)
-        form.addRow(self.tr("Signature"), self.signature_edit)
+        form.addRow(self.tr("Signature"), self.signature_editor)
         self.own_sender_check.setVisible(False)
         return page
 
@@ -348,7 +353,7 @@ class EmailSettingsDialog(QDialog):
             reply_to=self.reply_to_edit.text().strip(),
             unsubscribe_address=self.unsubscribe_address_edit.text().strip(),
             unsubscribe_url=self.unsubscribe_url_edit.text().strip(),
-            signature_html=self.signature_edit.toPlainText().strip(),
+            signature_html=self.signature_editor.html().strip(),
             postal_address=self.postal_edit.text().strip(),
         )
 
@@ -372,7 +377,7 @@ class EmailSettingsDialog(QDialog):
         self.unsubscribe_address_edit.setText(sender.unsubscribe_address)
         self.unsubscribe_url_edit.setText(sender.unsubscribe_url)
         self.postal_edit.setText(sender.postal_address)
-        self.signature_edit.setPlainText(sender.signature_html)
+        self.signature_editor.set_html(sender.signature_html)
         for widget in self.sender_widgets:
             widget.setEnabled(code == _DEFAULT_SITE or own)
 

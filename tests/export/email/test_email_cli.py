@@ -61,3 +61,35 @@ def test_a_server_that_cannot_be_reached_exits_1_and_keeps_the_messages(mail_db,
     assert code == 1 and "Cannot reach the mail server" in capsys.readouterr().err
     with database.session() as session:
         assert {m.status for m in session.scalars(select(EmailMessage))} == {EmailStatus.PENDING}
+
+
+def test_a_saved_template_sends_its_logo(mail_db, smtp_server, db_path, tmp_path, capsys) -> None:
+    from test_email_richtext import png
+
+    from app.export.email.library import save_template
+    from app.export.email.richtext import house_document
+
+    database, _ids = mail_db
+    logo = png(6, 3)
+    with database.session() as session:
+        save_settings(session, settings_for(smtp_server.port))
+        save_template(
+            session,
+            "Avec logo",
+            "service",
+            "Bonjour {nom}",
+            house_document('<p><img src="cid:logo-1@cible" alt="Logo"></p><p>Votre {marque} vous attend.</p>'),
+            images={"logo-1@cible": (logo, "png")},
+        )
+    target, _page = _files(tmp_path, "")
+    folder = tmp_path / "eml"
+    argv = ["send-email", str(target), "--db", str(db_path), "--template", "Avec logo", "--lang", "en"]
+    assert main([*argv, "--eml", str(folder)]) == 0, capsys.readouterr().err
+    assert main(argv) == 0, capsys.readouterr().err
+    messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in folder.glob("*.eml")]
+    assert len(messages) == len(smtp_server.handler.messages) == 4  # a service e-mail: no legal basis step
+    messages += smtp_server.handler.messages
+    for message in messages:
+        image = next(p for p in message.walk() if p.get_content_maintype() == "image")
+        assert image["Content-ID"] == "<logo-1@cible>" and image.get_payload(decode=True) == logo
+        assert 'src="cid:logo-1@cible"' in message.get_body(("html",)).get_content()

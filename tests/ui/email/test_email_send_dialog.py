@@ -15,6 +15,7 @@ from app.export.email.settings import save_settings
 from app.models.activity import ContactHistory
 from app.models.email import EmailMessage, EmailStatus, EmailTemplate
 from app.ui.email import EmailSendDialog
+from app.ui.email.editor import SOURCE
 
 STARTERS = [
     "Contrôle technique à prévoir",
@@ -93,6 +94,7 @@ def test_opens_with_the_starters_the_funnel_and_a_real_preview(qtbot, mail_db, m
 def test_fields_menu_formatting_and_bad_templates(qtbot, mail_db, manager) -> None:
     database, _ids = mail_db
     dialog = open_dialog(qtbot, database, manager)
+    dialog.body_editor.tabs.setCurrentIndex(SOURCE)  # written as HTML (the Text view: test_email_editor)
     dialog.body_edit.clear()
     dialog.body_edit.setFocus()
     dialog._last_edit = dialog.body_edit
@@ -118,7 +120,7 @@ def test_fields_menu_formatting_and_bad_templates(qtbot, mail_db, manager) -> No
     cursor.setPosition(start)
     cursor.setPosition(start + len("Bonjour"), cursor.MoveMode.KeepAnchor)
     dialog.body_edit.setTextCursor(cursor)
-    qtbot.mouseClick(dialog.bold_button, qtbot_left())
+    dialog.body_editor.bold_action.trigger()
     assert "<b>Bonjour</b>" in dialog.body
     dialog.insert_link("https://garage.example/rdv?immat={immatriculation}")
     assert '<a href="https://garage.example/rdv?immat={immatriculation}"></a>' in dialog.body
