@@ -99,7 +99,7 @@ DEFAULTS: dict[ProgramType, Default] = {
             "sms": "Bonjour {civilité} {nom}. Le contrôle technique de votre {modèle} arrive à "
                    "échéance le {date ct}. Nous vous proposons un pré-contrôle gratuit. {site}",
             "email": _mail("Le contrôle technique de votre {modèle}", "Le contrôle technique de "
-                           "votre {modèle} arrive à échéance le {vehicle.inspection_due_date}."),
+                           "votre {modèle} arrive à échéance le «Date contrôle technique (CT)»."),
             "post": "controle_technique.docx",
         },
     ),

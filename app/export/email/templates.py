@@ -2,7 +2,7 @@
 
 Merge fields are the letters' (:mod:`app.export.word`, one source of truth): ``{nom}`` or
 ``«Nom»``, matched without case or accents against the field catalog's keys and labels and the
-letter helpers («Formule d'appel», «Formule de politesse», «Date du jour»...). ``{nom}`` of a
+letter helpers («Formule d’appel», «Formule de politesse», «Date du jour»...). ``{nom}`` of a
 company (no last name) is the company's name.
 
 A template is compiled **once** (:func:`compile_template`):
@@ -354,21 +354,21 @@ STARTERS: dict[str, tuple[str, str, str]] = {
         "marketing",
         "{marque} {immatriculation} : l’entretien approche",
         f"<html><head>{_STYLE}</head><body>"
-        "<p>«Formule d'appel»,</p>"
+        "<p>«Formule d’appel»,</p>"
         "<p>Votre {marque} {modèle} immatriculée {immatriculation} arrive à la date de son "
-        "prochain entretien ({vehicle.next_service_date}).</p>"
+        "prochain entretien, le «Date prochaine révision».</p>"
         "<p>Notre atelier vous accueille du lundi au samedi : répondez simplement à ce message "
         "pour prendre rendez-vous.</p>"
-        "<p>Nous vous prions d’agréer, «Formule d'appel», nos salutations distinguées.</p>"
+        "<p>Nous vous prions d’agréer, «Formule d’appel», nos salutations distinguées.</p>"
         "</body></html>",
     ),
     "Contrôle technique à prévoir": (
         "marketing",
-        "Votre contrôle technique avant le {vehicle.inspection_due_date}",
+        "Votre contrôle technique avant le «Date contrôle technique (CT)»",
         f"<html><head>{_STYLE}</head><body>"
-        "<p>«Formule d'appel»,</p>"
+        "<p>«Formule d’appel»,</p>"
         "<p>Le contrôle technique de votre {marque} {modèle} ({immatriculation}) est à faire "
-        "avant le <b>{vehicle.inspection_due_date}</b>.</p>"
+        "avant le <b>«Date contrôle technique (CT)»</b>.</p>"
         "<p>Nous pouvons préparer votre véhicule et le présenter au contrôle pour vous.</p>"
         "<p>Cordialement,</p></body></html>",
     ),
@@ -376,13 +376,13 @@ STARTERS: dict[str, tuple[str, str, str]] = {
         "marketing",
         "{prénom}, votre {marque} mérite le meilleur",
         f"<html><head>{_STYLE}</head><body>"
-        "<p>«Formule d'appel»,</p>"
+        "<p>«Formule d’appel»,</p>"
         "<p>Cela fait un moment que nous n’avons pas vu votre {marque} {modèle}. Pour votre "
         "retour, nous vous offrons 20 % sur la main-d’œuvre et les pièces de l’entretien "
         "jusqu’au 30/09.</p>"
-        '<p><a class="button" href="https://www.example.fr/rendez-vous">Prendre rendez-vous en '
+        '<p><a class="button" href="«Site - Lien de réservation»">Prendre rendez-vous en '
         "ligne</a></p>"
-        '<p>Ou <a href="mailto:atelier@example.fr?subject=Rendez-vous%20{immatriculation}">'
+        '<p>Ou <a href="mailto:«Site - E-mail»?subject=Rendez-vous%20{immatriculation}">'
         "écrivez-nous</a>, nous vous rappelons.</p>"
         "<p>À très bientôt,</p></body></html>",
     ),
@@ -390,7 +390,7 @@ STARTERS: dict[str, tuple[str, str, str]] = {
         "service",
         "Merci de votre visite, «Formule de politesse»",
         f"<html><head>{_STYLE}</head><body>"
-        "<p>«Formule d'appel»,</p>"
+        "<p>«Formule d’appel»,</p>"
         "<p>Merci d’avoir confié votre {marque} {modèle} à notre atelier. Toute l’équipe reste "
         "à votre disposition pour la moindre question.</p>"
         "<p>Cordialement,</p></body></html>",

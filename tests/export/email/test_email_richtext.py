@@ -94,7 +94,7 @@ def test_what_the_visual_editor_can_show() -> None:
     assert visual_obstacle("") is None
     # what the editor loads: the body, without the house style
     loaded = editor_body(STARTERS["Merci de votre visite"][2])
-    assert "<style" not in loaded and loaded.startswith("<p>«Formule d'appel»,</p>")
+    assert "<style" not in loaded and loaded.startswith("<p>«Formule d’appel»,</p>")
 
 
 _TEXT = st.text(
