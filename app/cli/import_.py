@@ -31,9 +31,11 @@ from app.dms.load import import_file
 from app.dms.profile import Profile, load_profile, match_file, match_profile
 from app.dms.profile_store import find_profile, load_profiles, save_profile
 from app.dms.report import write_report
-from app.dms.sniff import sniff, with_headers
+from app.dms.sniff import encoding_label, file_error, sniff, with_headers
+from app.dms.validate import check_date_orders
+from app.errors import ImportFileError
 from app.export.sms.windows import normalise_subdivision
-from app.i18n import N_, _, format_count, format_date
+from app.i18n import N_, _, format_count, format_date, ngettext
 from app.models.db import open_database
 
 EXIT_REJECTED = 3
@@ -96,6 +98,48 @@ def _profile_file(raw: str) -> Profile | None:
     return None
 
 
+def _profile_mapping(path: Path, profile: Profile, layout, sniffed) -> dict[int, str]:
+    """The profile's mapping on the file read as the profile says; when a column is missing
+    because the file is no longer written as the profile says (another separator, encoding or
+    header row) while its headers are all there read as Cible finds them, the error says that."""
+    try:
+        return profile.mapping_for(layout.headers, path)
+    except ImportFileError:
+        if sniffed.format != "csv" or match_profile(sniffed.headers, [profile]) is not profile:
+            raise
+    differences = []
+    if sniffed.separator != layout.separator:
+        differences.append(
+            _("its values are separated by {found}, not by {expected}").format(
+                found=_separator(sniffed.separator), expected=_separator(layout.separator)
+            )
+        )
+    if sniffed.encoding != layout.encoding:
+        differences.append(
+            _("it is written in {found}, not in {expected}").format(
+                found=encoding_label(sniffed.encoding), expected=encoding_label(layout.encoding)
+            )
+        )
+    if sniffed.header_row != layout.header_row:
+        differences.append(
+            _("its headers are on row {found}, not on row {expected}").format(
+                found=sniffed.header_row + 1, expected=layout.header_row + 1
+            )
+        )
+    raise file_error(
+        path,
+        _(
+            "the file is not written as profile “{profile}” expects: {differences}. Export it "
+            "from the DMS as before, or save the profile again from this file."
+        ).format(profile=profile.name, differences="; ".join(differences)),
+        row=layout.header_row + 1,
+    ) from None
+
+
+def _separator(separator: str) -> str:
+    return {"\t": _("tab")}.get(separator, _("“{sign}”").format(sign=separator))
+
+
 def _save_profile(database, name, kind, layout, mapping, used: Profile | None) -> Profile:
     """The mapping of this import saved as profile *name* (with the used profile's country,
     site and date orders), as the wizard saves one."""
@@ -111,6 +155,24 @@ def _save_profile(database, name, kind, layout, mapping, used: Profile | None) -
     )
     save_profile(database, profile)
     return profile
+
+
+def count_line(read: int, result) -> str:
+    """``16 rows read: 13 new, 0 updated, 0 unchanged, 2 rejected`` (each word agreeing with its
+    number: French says « 1 ligne lue », « 0 rejeté »)."""
+    return _("{read}: {new}, {updated}, {unchanged}, {rejected}").format(
+        read=ngettext("{n} row read", "{n} rows read", read).format(n=format_count(read)),
+        new=ngettext("{n} new", "{n} new", result.new).format(n=format_count(result.new)),
+        updated=ngettext("{n} updated", "{n} updated", result.updated).format(
+            n=format_count(result.updated)
+        ),
+        unchanged=ngettext("{n} unchanged", "{n} unchanged", result.unchanged).format(
+            n=format_count(result.unchanged)
+        ),
+        rejected=ngettext("{n} rejected", "{n} rejected", result.rejected).format(
+            n=format_count(result.rejected)
+        ),
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -154,6 +216,7 @@ def main(argv: list[str]) -> int:
             if profile.sheet != layout.sheet_name:
                 layout = sniff(path, sheet=profile.sheet)  # the profile's sheet
         if profile is not None:
+            sniffed = layout
             layout = with_headers(path, profile.layout_for(layout))
             kind = FileKind(args.kind or profile.kind)
             if args.kind and FileKind(args.kind) is not profile.kind:
@@ -164,10 +227,15 @@ def main(argv: list[str]) -> int:
                         wanted=args.kind,
                     )
                 )
-            mapping = profile.mapping_for(layout.headers, path)
+            mapping = _profile_mapping(path, profile, layout, sniffed)
         else:
             kind = FileKind(args.kind) if args.kind else guess_kind(list(layout.headers))
             mapping = suggest_mapping(list(layout.headers), kind)
+        # a column of US dates is refused before anything is written, unless the profile
+        # says to read it month first
+        check_date_orders(
+            path, layout, mapping, kind, profile.date_orders if profile is not None else None
+        )
         result = import_file(
             database,
             path,
@@ -186,17 +254,8 @@ def main(argv: list[str]) -> int:
     if database.backup is not None:
         print(_("backup of the database before its upgrade: {path}").format(path=database.backup))
     report = result.report
-    line = _(
-        "{file}: {kind}, {read} rows read: {new} new, {updated} updated, {unchanged} unchanged, "
-        "{rejected} rejected"
-    ).format(
-        file=path.name,
-        kind=_(_KIND_NAMES[kind]),
-        read=format_count(report.rows_read),
-        new=format_count(result.new),
-        updated=format_count(result.updated),
-        unchanged=format_count(result.unchanged),
-        rejected=format_count(result.rejected),
+    line = _("{file}: {kind}, {counts}").format(
+        file=path.name, kind=_(_KIND_NAMES[kind]), counts=count_line(report.rows_read, result)
     )
     if result.profile:
         line += _(" (profile “{name}”)").format(name=result.profile)
