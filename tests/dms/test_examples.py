@@ -14,7 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "resources" / "examples
 
 
 @pytest.mark.parametrize("name,kind,read,rejected,warnings", [
-    ("clients_irium.csv", FileKind.CUSTOMERS, 16, 2, 5),
+    ("clients_irium.csv", FileKind.CUSTOMERS, 17, 2, 5),
     ("vehicules_dcs.csv", FileKind.VEHICLES, 15, 4, 1),
     ("factures_atelier.csv", FileKind.INVOICES, 14, 3, 0),
     ("ventes_vn_vo.csv", FileKind.SALES, 7, 1, 0),
