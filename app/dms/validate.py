@@ -538,7 +538,7 @@ def detect_date_orders(
 DATE_ORDER_ROWS = 1000
 
 
-def _month_first(value: Any) -> bool:
+def month_first(value: Any) -> bool:
     """A day/month/year text date that can only be month first (``01/13/2024``)."""
     match = norm._DATE.match(norm.as_text(value)) if isinstance(value, str) else None
     return bool(match and len(match.group(1)) != 4 and int(match.group(2)) > 12)
@@ -571,7 +571,7 @@ def check_date_orders(
             (
                 (n, cells[column])
                 for n, cells in sample
-                if column < len(cells) and _month_first(cells[column])
+                if column < len(cells) and month_first(cells[column])
             ),
             (layout.header_row + 2, ""),
         )

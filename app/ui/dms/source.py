@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.dms.fields import FileKind, guess_kind
 from app.dms.normalise import as_text
-from app.dms.profile import match_file
+from app.dms.profile import match_file, match_profile
 from app.dms.read import Preview, preview
 from app.dms.sniff import Layout, sniff, with_headers
 from app.errors import CibleError
@@ -167,12 +167,17 @@ class FilePage(QWizardPage):
         state.report = state.check_result = None
         self.error.hide()
         self.info.clear()
+        drift = ""
         try:
             profile, layout = match_file(path, sniff(path), self.profiles().profiles())
             if profile is not None:
                 adjusted = profile.layout_for(layout)
                 if adjusted != layout:
-                    layout = with_headers(path, adjusted)
+                    read = with_headers(path, adjusted)
+                    if match_profile(read.headers, [profile]) is profile:
+                        layout = read
+                    else:  # read as the profile says, its columns are gone: read as found
+                        drift = self.drift(profile, layout, adjusted)
             shown = preview(path, layout)
         except Exception as error:  # noqa: BLE001 - every reading failure is said in one line
             self.error.setText(read_error(path, error))
@@ -182,12 +187,42 @@ class FilePage(QWizardPage):
         state.layout, state.preview, state.profile = layout, shown, profile
         kind = profile.kind if profile is not None else guess_kind(list(shown.headers))
         self.set_kind(kind)
-        self.info.setText(self.describe(shown, profile))
+        self.info.setText(" ".join(filter(None, (self.describe(shown, profile), drift))))
         wizard = self.wizard()
         if wizard is not None:
             wizard.remember_folder(path.parent)
         self.completeChanged.emit()
         return True
+
+    def drift(self, profile, found: Layout, expected: Layout) -> str:
+        """What changed since the profile was saved (separator, encoding, header row)."""
+        changes = []
+        if found.separator != expected.separator:
+            changes.append(
+                self.tr("separator %1 instead of %2")
+                .replace("%1", separator_label(found.separator))
+                .replace("%2", separator_label(expected.separator))
+            )
+        if found.encoding != expected.encoding:
+            changes.append(
+                self.tr("encoding %1 instead of %2")
+                .replace("%1", encoding_label(found.encoding))
+                .replace("%2", encoding_label(expected.encoding))
+            )
+        if found.header_row != expected.header_row:
+            changes.append(
+                self.tr("headers on row %1 instead of %2")
+                .replace("%1", str(found.header_row + 1))
+                .replace("%2", str(expected.header_row + 1))
+            )
+        return (
+            self.tr(
+                "The file is no longer written as the profile “%1” says (%2): it is read as "
+                "Cible finds it; check its rows on the next page."
+            )
+            .replace("%1", profile.name)
+            .replace("%2", "; ".join(changes))
+        )
 
     def profiles(self) -> ProfileStore:
         return self.wizard().profiles
@@ -238,10 +273,10 @@ def encoding_label(encoding: str) -> str:
 
 def separator_label(separator: str) -> str:
     return {
-        ";": QCoreApplication.translate("ImportWizard", "semicolon ;"),
-        ",": QCoreApplication.translate("ImportWizard", "comma ,"),
+        ";": QCoreApplication.translate("ImportWizard", "semicolon (;)"),
+        ",": QCoreApplication.translate("ImportWizard", "comma (,)"),
         "\t": QCoreApplication.translate("ImportWizard", "tab"),
-        "|": QCoreApplication.translate("ImportWizard", "vertical bar |"),
+        "|": QCoreApplication.translate("ImportWizard", "vertical bar (|)"),
     }.get(separator, f"« {separator} »")
 
 
