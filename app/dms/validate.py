@@ -415,7 +415,14 @@ class Validation:
                 else:
                     msgid = N_("“{field}” is empty.")
                 available = fields_for(self.kind)
-                label = " / ".join(available[k].label() for k in group)
+
+                def name(key: str) -> str:  # the file's own header, else the field's label
+                    column = self._column_of(key)
+                    if column is not None and column < len(self.headers):
+                        return self.headers[column]
+                    return available[key].label()
+
+                label = " / ".join(name(k) for k in group)
                 problems.append(
                     self._problem(
                         number,

@@ -37,3 +37,12 @@ def test_change_of_owner_is_reported():
     mapping = suggest_mapping(list(layout.headers), FileKind.VEHICLES)
     _rows, report = validate_file(path, layout, mapping, FileKind.VEHICLES)
     assert any("change of owner" in p.message for p in report.problems)
+
+
+def test_an_empty_required_cell_is_named_by_the_files_own_header():
+    path = EXAMPLES / "clients_irium.csv"
+    layout = sniff(path)
+    mapping = suggest_mapping(list(layout.headers), FileKind.CUSTOMERS)
+    _rows, report = validate_file(path, layout, mapping, FileKind.CUSTOMERS)
+    empty = [p for p in report.problems if p.row == 12]
+    assert [(p.column, p.message) for p in empty] == [("N° client", "“N° client” is empty.")]
