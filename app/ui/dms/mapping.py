@@ -35,7 +35,7 @@ from app.dms.profile import Profile, load_profile
 from app.dms.validate import REQUIRED, detect_date_orders, missing_fields, month_first
 from app.errors import CibleError
 from app.i18n import format_date
-from app.ui.dms.source import ERROR_STYLE
+from app.ui.dms.source import ERROR_STYLE, cell_text
 from app.ui.dms.wizard import ImportState, ProfileStore, write_profile
 
 OK_STYLE = "color:#107c10;"
@@ -154,7 +154,7 @@ class MappingPage(QWizardPage):
             name = QTableWidgetItem(header or self.tr("(no header)"))
             name.setToolTip(self.tr("Column %1 of the file").replace("%1", str(column + 1)))
             self.table.setItem(column, self.COLUMN, name)
-            values = [as_text(cells[column]) for _n, cells in rows if column < len(cells)]
+            values = [cell_text(cells[column]) for _n, cells in rows if column < len(cells)]
             shown = [v for v in values if v][:EXAMPLES]
             self.table.setItem(column, self.EXAMPLES_COLUMN, QTableWidgetItem(" · ".join(shown)))
             combo = QComboBox()

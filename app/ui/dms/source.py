@@ -7,8 +7,10 @@ run in the GUI thread and a change of encoding, separator or header row shows at
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -35,6 +37,7 @@ from app.dms.profile import match_file, match_profile
 from app.dms.read import Preview, preview
 from app.dms.sniff import Layout, sniff, with_headers
 from app.errors import CibleError
+from app.i18n import format_date
 from app.ui.dms.wizard import ImportState, ProfileStore, kind_label
 
 log = logging.getLogger(__name__)
@@ -267,6 +270,18 @@ class FilePage(QWizardPage):
         return self.state.preview is not None and bool(self.state.headers)
 
 
+def cell_text(cell: Any) -> str:
+    """A cell as the wizard shows it: a workbook's date cell as the user writes dates
+    (31/12/1970, with the time when it has one), anything else as read."""
+    if isinstance(cell, dt.datetime):
+        if cell.time() == dt.time(0):
+            return format_date(cell.date())
+        return f"{format_date(cell.date())} {cell:%H:%M}"
+    if isinstance(cell, dt.date):
+        return format_date(cell)
+    return as_text(cell)
+
+
 def encoding_label(encoding: str) -> str:
     return dict(ENCODINGS).get(encoding, encoding)
 
@@ -459,7 +474,7 @@ class PreviewPage(QWizardPage):
         self.table.setVerticalHeaderLabels([str(number) for number, _cells in shown.rows])
         for row, (_number, cells) in enumerate(shown.rows):
             for column, cell in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(as_text(cell)))
+                self.table.setItem(row, column, QTableWidgetItem(cell_text(cell)))
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt's name
         return self.state.preview is not None and bool(self.state.headers)
