@@ -414,15 +414,7 @@ class Validation:
                     )
                 else:
                     msgid = N_("“{field}” is empty.")
-                available = fields_for(self.kind)
-
-                def name(key: str) -> str:  # the file's own header, else the field's label
-                    column = self._column_of(key)
-                    if column is not None and column < len(self.headers):
-                        return self.headers[column]
-                    return available[key].label()
-
-                label = " / ".join(name(k) for k in group)
+                label = " / ".join(self._named(k) for k in group)
                 problems.append(
                     self._problem(
                         number,
@@ -508,6 +500,13 @@ class Validation:
                         Severity.ERROR,
                     )
                 )
+
+    def _named(self, key: str) -> str:
+        """A field as the user knows it: the file's own header, else Cible's label."""
+        column = self._column_of(key)
+        if column is not None and column < len(self.headers):
+            return self.headers[column]
+        return fields_for(self.kind)[key].label()
 
     def _column_of(self, key: str) -> int | None:
         return next((i for i, k in self.mapping.items() if k == key), None)
