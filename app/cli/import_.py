@@ -23,6 +23,7 @@ nothing written); 3 done, but rows were rejected (listed in the report); 130 int
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from app.cli.common import ArgumentParser, CommandError, parse_today
@@ -87,6 +88,24 @@ def _parser() -> ArgumentParser:
     # the language itself is set by app.cli.common.run_command before main() runs
     parser.add_argument("--lang", choices=("fr", "en"), help=_("language of the output"))
     return parser
+
+
+def _check_report_folder(report: Path) -> None:
+    """Refuse a report that could not be written before anything is imported (exit 2 means
+    nothing was written)."""
+    folder = report.resolve().parent
+    if not folder.is_dir():
+        raise CommandError(
+            _("--report {path}: the folder {folder} does not exist.").format(
+                path=report, folder=folder
+            )
+        )
+    if not os.access(folder, os.W_OK):
+        raise CommandError(
+            _("--report {path}: you are not allowed to write in the folder {folder}.").format(
+                path=report, folder=folder
+            )
+        )
 
 
 def _profile_file(raw: str) -> Profile | None:
@@ -184,6 +203,8 @@ def main(argv: list[str]) -> int:
         raise CommandError(
             _("--report {raw!r}: the report is an .xlsx file.").format(raw=args.report)
         )
+    if args.report:
+        _check_report_folder(Path(args.report).expanduser())
     if args.subdivision:
         normalise_subdivision(args.subdivision)  # a bad code stops here too
     if args.save_profile is not None and not args.save_profile.strip():
@@ -278,7 +299,7 @@ def main(argv: list[str]) -> int:
             write_report(report, args.report)
         except OSError as error:
             raise CommandError(
-                _("cannot write the report {path}: {reason}").format(
+                _("the import is done, but the report {path} cannot be written: {reason}").format(
                     path=args.report, reason=error.strerror or error
                 )
             ) from None

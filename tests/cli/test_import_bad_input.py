@@ -158,3 +158,12 @@ def test_a_folder_named_like_an_extract(tmp_path, db, capsys) -> None:
     folder.mkdir()
     err = refused([str(folder)], db, capsys)
     assert "clients.csv :" in err and "dossier" in err
+
+
+def test_a_report_in_a_folder_that_does_not_exist_is_refused_before_the_import(
+    tmp_path, db, capsys
+) -> None:
+    extract = cp1252(tmp_path / "clients.csv", ["N° client;Nom", "300001;MARTIN"])
+    report = tmp_path / "nowhere" / "rapport.xlsx"
+    err = refused([str(extract), "--report", str(report)], db, capsys)
+    assert "--report" in err and "n’existe pas" in err
