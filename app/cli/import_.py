@@ -150,9 +150,17 @@ def _profile_mapping(path: Path, profile: Profile, layout, sniffed) -> dict[int,
         _(
             "the file is not written as profile “{profile}” expects: {differences}. Export it "
             "from the DMS as before, or save the profile again from this file."
-        ).format(profile=profile.name, differences="; ".join(differences)),
+        ).format(profile=profile.name, differences=_joined(differences)),
         row=layout.header_row + 1,
     ) from None
+
+
+def _joined(parts: list[str]) -> str:
+    """``a; b`` (French: ``a ; b``)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = _("{first}; {second}").format(first=text, second=part)
+    return text
 
 
 def _separator(separator: str) -> str:

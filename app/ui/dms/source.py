@@ -224,7 +224,7 @@ class FilePage(QWizardPage):
                 "Cible finds it; check its rows on the next page."
             )
             .replace("%1", profile.name)
-            .replace("%2", "; ".join(changes))
+            .replace("%2", ", ".join(changes))
         )
 
     def profiles(self) -> ProfileStore:
