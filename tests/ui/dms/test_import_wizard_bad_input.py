@@ -131,3 +131,24 @@ def test_the_example_file_says_nothing_of_us_dates(
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)
     assert "mois d’abord" not in wizard.mapping_page.status.text()  # 04/15/2020 is one row
+
+
+def test_a_file_whose_every_row_is_rejected_is_listed_not_a_failure(
+    qtbot, database, manager, store, french, tmp_path
+) -> None:
+    extract = tmp_path / "clients.csv"
+    extract.write_bytes("N° client;Nom\r\n;MARTIN\r\n;PETIT\r\n".encode("cp1252"))
+    wizard = make_wizard(qtbot, database, manager, store)
+    assert wizard.file_page.set_file(extract)
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    page = wizard.check_page
+    task = page.task
+    if not task.is_finished:
+        with qtbot.waitSignal(task.finished, timeout=60_000):
+            pass
+    assert task.outcome == "done", task.error
+    assert page.model.rowCount() == 2
+    assert "Aucune ligne ne peut être importée" in page.message.text()
+    assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
