@@ -134,13 +134,27 @@
         <source>The file is no longer written as the profile “%1” says (%2): it is read as Cible finds it; check its rows on the next page.</source>
         <translation>Le fichier n’est plus écrit comme le dit le profil « %1 » (%2) : il est lu tel que Cible le trouve ; vérifiez ses lignes à la page suivante.</translation>
     </message>
+    <message numerus="yes">
+        <source>Read as text: %1, separator %2, headers on row %3, %n column(s).</source>
+        <translation>
+            <numerusform>Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %n colonne.</numerusform>
+            <numerusform>Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %n colonnes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Read as an Excel workbook: sheet “%3”, headers on row %1, %n column(s).</source>
+        <translation>
+            <numerusform>Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %n colonne.</numerusform>
+            <numerusform>Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %n colonnes.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Read as text: %1, separator %2, headers on row %3, %4 columns.</source>
-        <translation>Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %4 colonnes.</translation>
+        <translation type="vanished">Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %4 colonnes.</translation>
     </message>
     <message>
         <source>Read as an Excel workbook: sheet “%3”, headers on row %1, %2 columns.</source>
-        <translation>Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %2 colonnes.</translation>
+        <translation type="vanished">Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %2 colonnes.</translation>
     </message>
     <message>
         <source>“%1”</source>

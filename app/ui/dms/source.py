@@ -233,19 +233,24 @@ class FilePage(QWizardPage):
     def describe(self, shown: Preview, profile) -> str:
         layout = shown.layout
         if layout.format == "csv":
-            text = self.tr("Read as text: %1, separator %2, headers on row %3, %4 columns.")
+            text = self.tr(
+                "Read as text: %1, separator %2, headers on row %3, %n column(s).",
+                "",
+                len(shown.headers),
+            )
             text = (
                 text.replace("%1", encoding_label(layout.encoding))
                 .replace("%2", separator_label(layout.separator))
                 .replace("%3", str(layout.header_row + 1))
-                .replace("%4", str(len(shown.headers)))
             )
         else:
-            text = self.tr("Read as an Excel workbook: sheet “%3”, headers on row %1, %2 columns.")
-            text = (
-                text.replace("%1", str(layout.header_row + 1))
-                .replace("%2", str(len(shown.headers)))
-                .replace("%3", layout.sheet_name or "")
+            text = self.tr(
+                "Read as an Excel workbook: sheet “%3”, headers on row %1, %n column(s).",
+                "",
+                len(shown.headers),
+            )
+            text = text.replace("%1", str(layout.header_row + 1)).replace(
+                "%3", layout.sheet_name or ""
             )
             if len(layout.sheets) > 1:
                 names = ", ".join(self.tr("“%1”").replace("%1", n) for n in layout.sheets)

@@ -49,3 +49,13 @@ def test_every_page_fits_a_1366_by_768_screen(qtbot, database, manager, french) 
         assert hint.width() <= wizard.width() and hint.height() <= wizard.height()
         if wizard.currentId() < ImportWizard.MAPPING:
             click_next(qtbot, wizard)
+
+
+def test_one_column_is_said_in_the_singular(qtbot, database, manager, french, tmp_path) -> None:
+    one = tmp_path / "clients.csv"
+    one.write_bytes("N° client\r\n100001\r\n".encode("cp1252"))
+    wizard = make_wizard(qtbot, database, manager, ProfileStore(database))
+    assert wizard.file_page.set_file(one)
+    assert "en-têtes ligne 1, 1 colonne." in wizard.file_page.info.text()
+    assert wizard.file_page.set_file(EXAMPLES_DIR / "clients_irium.csv")
+    assert "13 colonnes." in wizard.file_page.info.text()
