@@ -33,11 +33,11 @@ from app.dms.profile import Profile, load_profile, match_file, match_profile
 from app.dms.profile_store import find_profile, load_profiles, save_profile
 from app.dms.report import write_report
 from app.dms.sniff import encoding_label, file_error, sniff, with_headers
-from app.dms.validate import check_date_orders
+from app.dms.validate import Validation, check_date_orders
 from app.errors import ImportFileError
 from app.export.sms.windows import normalise_subdivision
 from app.i18n import N_, _, format_count, format_date, ngettext
-from app.models.db import open_database
+from app.models.db import open_database, resolve_url, sqlite_path
 
 EXIT_REJECTED = 3
 
@@ -202,6 +202,42 @@ def count_line(read: int, result) -> str:
     )
 
 
+def _plan(path: Path, layout, args, profile: Profile | None, profiles: list[Profile]):
+    """The profile, layout, kind and column mapping of this import, and the checks of the file
+    that need no database: a missing column, a file no longer written as its profile says, a
+    column of US dates. Returns ``(profile, layout, kind, mapping)``."""
+    if profile is None and args.sheet:
+        profile = match_profile(layout.headers, profiles)
+    elif profile is None:
+        profile, layout = match_file(path, layout, profiles)
+    elif layout.format != "csv" and not args.sheet and profile.sheet:
+        if profile.sheet != layout.sheet_name:
+            layout = sniff(path, sheet=profile.sheet)  # the profile's sheet
+    if profile is not None:
+        sniffed = layout
+        layout = with_headers(path, profile.layout_for(layout))
+        kind = FileKind(args.kind or profile.kind)
+        if args.kind and FileKind(args.kind) is not profile.kind:
+            raise CommandError(
+                _("profile “{name}” is for {kind} files, not {wanted}.").format(
+                    name=profile.name,
+                    kind=_(_KIND_NAMES[profile.kind]),
+                    wanted=args.kind,
+                )
+            )
+        mapping = _profile_mapping(path, profile, layout, sniffed)
+    else:
+        kind = FileKind(args.kind) if args.kind else guess_kind(list(layout.headers))
+        mapping = suggest_mapping(list(layout.headers), kind)
+    Validation(path, layout, mapping, kind)  # a missing column stops here
+    # a column of US dates is refused before anything is written, unless the profile
+    # says to read it month first
+    check_date_orders(
+        path, layout, mapping, kind, profile.date_orders if profile is not None else None
+    )
+    return profile, layout, kind, mapping
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     path = Path(args.file).expanduser()
@@ -222,6 +258,14 @@ def main(argv: list[str]) -> int:
             _("--save-profile cannot be used with --dry-run: a dry run writes nothing.")
         )
     layout = sniff(path, sheet=args.sheet)  # a bad file stops here, before the database is touched
+    db_file = sqlite_path(resolve_url(args.db))
+    if db_file is not None and not db_file.exists() and not args.dry_run:
+        # a database that does not exist yet is created only for a file that can be imported
+        if args.profile and profile is None:
+            raise CommandError(
+                _("no profile named “{name}” in {db}.").format(name=args.profile, db=db_file)
+            )
+        _plan(path, layout, args, profile, [])
     if args.dry_run:
         database = open_database(args.db, create=False, upgrade=False)
     else:
@@ -237,34 +281,7 @@ def main(argv: list[str]) -> int:
                         name=args.profile, db=database.location
                     )
                 )
-        if profile is None and args.sheet:
-            profile = match_profile(layout.headers, load_profiles(database))
-        elif profile is None:
-            profile, layout = match_file(path, layout, load_profiles(database))
-        elif layout.format != "csv" and not args.sheet and profile.sheet:
-            if profile.sheet != layout.sheet_name:
-                layout = sniff(path, sheet=profile.sheet)  # the profile's sheet
-        if profile is not None:
-            sniffed = layout
-            layout = with_headers(path, profile.layout_for(layout))
-            kind = FileKind(args.kind or profile.kind)
-            if args.kind and FileKind(args.kind) is not profile.kind:
-                raise CommandError(
-                    _("profile “{name}” is for {kind} files, not {wanted}.").format(
-                        name=profile.name,
-                        kind=_(_KIND_NAMES[profile.kind]),
-                        wanted=args.kind,
-                    )
-                )
-            mapping = _profile_mapping(path, profile, layout, sniffed)
-        else:
-            kind = FileKind(args.kind) if args.kind else guess_kind(list(layout.headers))
-            mapping = suggest_mapping(list(layout.headers), kind)
-        # a column of US dates is refused before anything is written, unless the profile
-        # says to read it month first
-        check_date_orders(
-            path, layout, mapping, kind, profile.date_orders if profile is not None else None
-        )
+        profile, layout, kind, mapping = _plan(path, layout, args, profile, load_profiles(database))
         result = import_file(
             database,
             path,

@@ -167,3 +167,24 @@ def test_a_report_in_a_folder_that_does_not_exist_is_refused_before_the_import(
     report = tmp_path / "nowhere" / "rapport.xlsx"
     err = refused([str(extract), "--report", str(report)], db, capsys)
     assert "--report" in err and "n’existe pas" in err
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [["Nom;Prénom", "MARTIN;Jérôme"], ["N° client;Nom;Date naissance", "300001;A;01/13/1980"]],
+    ids=["missing column", "US dates"],
+)
+def test_a_bad_file_does_not_create_the_database(tmp_path, capsys, lines) -> None:
+    extract = cp1252(tmp_path / "clients.csv", lines)
+    new = tmp_path / "nouvelle.sqlite"
+    assert main(["import", str(extract), "--db", str(new), "--lang", "fr"]) == 2
+    assert capsys.readouterr().err.startswith("cible : erreur : clients.csv, ligne")
+    assert not new.exists()
+
+
+def test_a_profile_name_with_a_database_that_does_not_exist(tmp_path, capsys) -> None:
+    new = tmp_path / "nouvelle.sqlite"
+    code = main(["import", str(EXAMPLES / "clients_irium.csv"), "--db", str(new),
+                 "--profile", "Irium clients", "--lang", "fr"])  # fmt: skip
+    assert code == 2 and "« Irium clients »" in capsys.readouterr().err
+    assert not new.exists()
