@@ -188,3 +188,12 @@ def test_a_profile_name_with_a_database_that_does_not_exist(tmp_path, capsys) ->
                  "--profile", "Irium clients", "--lang", "fr"])  # fmt: skip
     assert code == 2 and "« Irium clients »" in capsys.readouterr().err
     assert not new.exists()
+
+
+def test_a_workbook_above_200_mb_is_refused_by_its_size(tmp_path, db, capsys) -> None:
+    book = tmp_path / "export.xlsx"
+    with open(book, "wb") as handle:
+        handle.write(b"PK\x03\x04")
+        handle.truncate(300 * 1024**2)  # sparse
+    err = refused([str(book)], db, capsys).replace("\u00a0", " ")
+    assert "300 Mo" in err and "200 Mo" in err and "en mémoire" in err and "CSV" in err
