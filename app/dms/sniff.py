@@ -92,7 +92,7 @@ def detect_format(path: Path | str) -> str:
         kind, limit = "xlsx", MAX_SPREADSHEET_BYTES
     elif head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         kind, limit = "xls", MAX_SPREADSHEET_BYTES
-    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and not _text_table(path):
         raise file_error(
             path,
             _(
@@ -129,6 +129,27 @@ def detect_format(path: Path | str) -> str:
             ).format(size=format_size(size), limit=format_size(limit)),
         )
     return kind
+
+
+def _text_table(path: Path) -> bool:
+    """Whether a file named like a workbook is in fact a table of text (many DMS write their
+    "Excel export" as tab- or semicolon-separated text named .xls): read as such, then."""
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(64 * 1024)
+    except OSError:
+        return False
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if sample.lstrip().startswith(b"<"):  # HTML or XML: not a table Cible reads
+        return False
+    text = sample.decode(detect_encoding(sample), errors="replace")
+    lines = [line for line in text.splitlines() if line.strip()][:50]
+    if len(lines) < 2:
+        return False
+    separator = detect_separator(text)
+    widths = [len(row) for row in csv.reader(lines, delimiter=separator)]
+    return min(widths) >= 2 and widths.count(widths[0]) >= len(widths) * 0.8
 
 
 def os_reason(error: OSError) -> str:

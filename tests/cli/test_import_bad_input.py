@@ -197,3 +197,16 @@ def test_a_workbook_above_200_mb_is_refused_by_its_size(tmp_path, db, capsys) ->
         handle.truncate(300 * 1024**2)  # sparse
     err = refused([str(book)], db, capsys).replace("\u00a0", " ")
     assert "300 Mo" in err and "200 Mo" in err and "en mémoire" in err and "CSV" in err
+
+
+def test_a_dms_excel_export_that_is_text_named_xls_is_read_as_text(tmp_path, db, capsys) -> None:
+    fake = tmp_path / "export.xls"  # what many DMS write as their "Excel export"
+    fake.write_bytes("N° client\tNom\r\n300001\tMARTIN\r\n300002\tPETIT\r\n".encode("cp1252"))
+    assert main(["import", str(fake), "--db", str(db), "--lang", "fr"]) == 0
+    assert "export.xls : clients, 2 lignes lues : 2 nouveaux" in capsys.readouterr().out
+
+
+def test_a_web_page_named_xls_is_refused(tmp_path, db, capsys) -> None:
+    page = tmp_path / "export.xls"
+    page.write_text("<html><table><tr><td>N° client</td></tr></table></html>", encoding="utf-8")
+    assert "n’est pas un classeur Excel" in refused([str(page)], db, capsys)

@@ -57,10 +57,20 @@ def test_a_workbook_with_a_password(qtbot, database, manager, store, french) -> 
     assert "mot de passe" in text and "password" not in text
 
 
-def test_a_text_file_named_xlsx(qtbot, database, manager, store, french, tmp_path) -> None:
+def test_a_web_page_named_xlsx(qtbot, database, manager, store, french, tmp_path) -> None:
     fake = tmp_path / "export.xlsx"
-    fake.write_text("N° client;Nom\n1;MARTIN\n", encoding="utf-8")
+    fake.write_text("<html><table><tr><td>N° client</td></tr></table></html>", encoding="utf-8")
     assert "n’est pas un classeur Excel" in refused(qtbot, database, manager, store, fake)
+
+
+def test_a_text_table_named_xls_is_read_as_text(
+    qtbot, database, manager, store, french, tmp_path
+) -> None:
+    fake = tmp_path / "export.xls"
+    fake.write_bytes("N° client\tNom\r\n300001\tMARTIN\r\n".encode("cp1252"))
+    wizard = make_wizard(qtbot, database, manager, store)
+    assert wizard.file_page.set_file(fake)
+    assert "Lu comme texte : Windows-1252, séparateur tabulation" in wizard.file_page.info.text()
 
 
 def test_a_file_the_user_may_not_read(
