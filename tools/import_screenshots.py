@@ -4,7 +4,8 @@
 
 Makes a small demo database (unless --db names one) and runs the wizard on the shipped example
 extracts: the customers file (file, preview, columns saved as the profile "Irium clients", check,
-result), then the vehicles file (its result lists the change of owner). The database and the reports
+result), a workbook whose second sheet is chosen (preview-sheet), then the vehicles file (its
+result lists the change of owner). The database and the reports
 go to a temporary folder. Runs offscreen unless a display is given (xvfb-run: real fonts and sizes).
 """
 
@@ -26,6 +27,26 @@ from PySide6.QtWidgets import QApplication, QWizard  # noqa: E402
 from app.models.db import open_database  # noqa: E402
 from app.ui.i18n import install_translators  # noqa: E402
 from app.ui.tasks import TaskManager  # noqa: E402
+
+
+def workbook(path: Path) -> Path:
+    """A DMS export saved as a workbook: a cover sheet first, then the customers, with codes
+    typed as text and birth dates as date cells."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Lisez-moi"
+    book.active.append(["Extraction DCS", "du 02/12/2026"])
+    sheet = book.create_sheet("Clients")
+    sheet.append(["N° client", "Civilité", "Nom", "Prénom", "CP", "Ville", "Portable",
+                  "Date naissance"])  # fmt: skip
+    sheet.append(["000123", "M.", "DUPRÉ", "Jean", "01000", "Bourg-en-Bresse",
+                  "06 12 34 56 78", dt.date(1970, 12, 31)])  # fmt: skip
+    sheet.append(["000124", "Mme", "LEFÈVRE", "Élodie", "37000", "Tours", "0698765432",
+                  dt.date(1985, 2, 1)])  # fmt: skip
+    sheet.append([2001, "M.", "MARTIN", "Luc", 1000, "Bourg-en-Bresse", None, None])
+    book.save(path)
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     shot(wizard, "check")
     wizard.button(QWizard.WizardButton.CommitButton).click()
     settle(lambda: idle(wizard.import_page))
+    wizard.done(0)
+
+    wizard = ImportWizard(database, demo=True, task_manager=manager, profiles=store)
+    wizard.show()
+    wizard.file_page.set_file(workbook(scratch / "export.xlsx"))
+    next_page(wizard)
+    wizard.preview_page.sheet_combo.setCurrentIndex(1)
+    shot(wizard, "preview-sheet")
     wizard.done(0)
 
     wizard = ImportWizard(database, demo=True, task_manager=manager, profiles=store)

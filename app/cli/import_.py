@@ -23,6 +23,7 @@ nothing written); 3 done, but rows were rejected (listed in the report); 130 int
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from app.cli.common import ArgumentParser, CommandError, parse_today
@@ -31,10 +32,12 @@ from app.dms.load import import_file
 from app.dms.profile import Profile, load_profile, match_file, match_profile
 from app.dms.profile_store import find_profile, load_profiles, save_profile
 from app.dms.report import write_report
-from app.dms.sniff import sniff, with_headers
+from app.dms.sniff import encoding_label, file_error, sniff, with_headers
+from app.dms.validate import Validation, check_date_orders
+from app.errors import ImportFileError
 from app.export.sms.windows import normalise_subdivision
-from app.i18n import N_, _, format_count, format_date
-from app.models.db import open_database
+from app.i18n import N_, _, format_count, format_date, ngettext
+from app.models.db import open_database, resolve_url, sqlite_path
 
 EXIT_REJECTED = 3
 
@@ -87,6 +90,24 @@ def _parser() -> ArgumentParser:
     return parser
 
 
+def _check_report_folder(report: Path) -> None:
+    """Refuse a report that could not be written before anything is imported (exit 2 means
+    nothing was written)."""
+    folder = report.resolve().parent
+    if not folder.is_dir():
+        raise CommandError(
+            _("--report {path}: the folder {folder} does not exist.").format(
+                path=report, folder=folder
+            )
+        )
+    if not os.access(folder, os.W_OK):
+        raise CommandError(
+            _("--report {path}: you are not allowed to write in the folder {folder}.").format(
+                path=report, folder=folder
+            )
+        )
+
+
 def _profile_file(raw: str) -> Profile | None:
     path = Path(raw).expanduser()
     if raw.lower().endswith(".json") or path.is_file():
@@ -94,6 +115,56 @@ def _profile_file(raw: str) -> Profile | None:
             raise CommandError(_("--profile {raw!r}: no such file.").format(raw=raw))
         return load_profile(path)
     return None
+
+
+def _profile_mapping(path: Path, profile: Profile, layout, sniffed) -> dict[int, str]:
+    """The profile's mapping on the file read as the profile says; when a column is missing
+    because the file is no longer written as the profile says (another separator, encoding or
+    header row) while its headers are all there read as Cible finds them, the error says that."""
+    try:
+        return profile.mapping_for(layout.headers, path)
+    except ImportFileError:
+        if sniffed.format != "csv" or match_profile(sniffed.headers, [profile]) is not profile:
+            raise
+    differences = []
+    if sniffed.separator != layout.separator:
+        differences.append(
+            _("its values are separated by {found}, not by {expected}").format(
+                found=_separator(sniffed.separator), expected=_separator(layout.separator)
+            )
+        )
+    if sniffed.encoding != layout.encoding:
+        differences.append(
+            _("it is written in {found}, not in {expected}").format(
+                found=encoding_label(sniffed.encoding), expected=encoding_label(layout.encoding)
+            )
+        )
+    if sniffed.header_row != layout.header_row:
+        differences.append(
+            _("its headers are on row {found}, not on row {expected}").format(
+                found=sniffed.header_row + 1, expected=layout.header_row + 1
+            )
+        )
+    raise file_error(
+        path,
+        _(
+            "the file is not written as profile “{profile}” expects: {differences}. Export it "
+            "from the DMS as before, or save the profile again from this file."
+        ).format(profile=profile.name, differences=_joined(differences)),
+        row=layout.header_row + 1,
+    ) from None
+
+
+def _joined(parts: list[str]) -> str:
+    """``a; b`` (French: ``a ; b``)."""
+    text = parts[0]
+    for part in parts[1:]:
+        text = _("{first}; {second}").format(first=text, second=part)
+    return text
+
+
+def _separator(separator: str) -> str:
+    return {"\t": _("tab")}.get(separator, _("“{sign}”").format(sign=separator))
 
 
 def _save_profile(database, name, kind, layout, mapping, used: Profile | None) -> Profile:
@@ -113,6 +184,60 @@ def _save_profile(database, name, kind, layout, mapping, used: Profile | None) -
     return profile
 
 
+def count_line(read: int, result) -> str:
+    """``16 rows read: 13 new, 0 updated, 0 unchanged, 2 rejected`` (each word agreeing with its
+    number: French says « 1 ligne lue », « 0 rejeté »)."""
+    return _("{read}: {new}, {updated}, {unchanged}, {rejected}").format(
+        read=ngettext("{n} row read", "{n} rows read", read).format(n=format_count(read)),
+        new=ngettext("{n} new", "{n} new", result.new).format(n=format_count(result.new)),
+        updated=ngettext("{n} updated", "{n} updated", result.updated).format(
+            n=format_count(result.updated)
+        ),
+        unchanged=ngettext("{n} unchanged", "{n} unchanged", result.unchanged).format(
+            n=format_count(result.unchanged)
+        ),
+        rejected=ngettext("{n} rejected", "{n} rejected", result.rejected).format(
+            n=format_count(result.rejected)
+        ),
+    )
+
+
+def _plan(path: Path, layout, args, profile: Profile | None, profiles: list[Profile]):
+    """The profile, layout, kind and column mapping of this import, and the checks of the file
+    that need no database: a missing column, a file no longer written as its profile says, a
+    column of US dates. Returns ``(profile, layout, kind, mapping)``."""
+    if profile is None and args.sheet:
+        profile = match_profile(layout.headers, profiles)
+    elif profile is None:
+        profile, layout = match_file(path, layout, profiles)
+    elif layout.format != "csv" and not args.sheet and profile.sheet:
+        if profile.sheet != layout.sheet_name:
+            layout = sniff(path, sheet=profile.sheet)  # the profile's sheet
+    if profile is not None:
+        sniffed = layout
+        layout = with_headers(path, profile.layout_for(layout))
+        kind = FileKind(args.kind or profile.kind)
+        if args.kind and FileKind(args.kind) is not profile.kind:
+            raise CommandError(
+                _("profile “{name}” is for {kind} files, not {wanted}.").format(
+                    name=profile.name,
+                    kind=_(_KIND_NAMES[profile.kind]),
+                    wanted=args.kind,
+                )
+            )
+        mapping = _profile_mapping(path, profile, layout, sniffed)
+    else:
+        kind = FileKind(args.kind) if args.kind else guess_kind(list(layout.headers))
+        mapping = suggest_mapping(list(layout.headers), kind)
+    Validation(path, layout, mapping, kind)  # a missing column stops here
+    # a column of US dates is refused before anything is written, unless the profile
+    # says to read it month first
+    check_date_orders(
+        path, layout, mapping, kind, profile.date_orders if profile is not None else None
+    )
+    return profile, layout, kind, mapping
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     path = Path(args.file).expanduser()
@@ -122,6 +247,8 @@ def main(argv: list[str]) -> int:
         raise CommandError(
             _("--report {raw!r}: the report is an .xlsx file.").format(raw=args.report)
         )
+    if args.report:
+        _check_report_folder(Path(args.report).expanduser())
     if args.subdivision:
         normalise_subdivision(args.subdivision)  # a bad code stops here too
     if args.save_profile is not None and not args.save_profile.strip():
@@ -131,6 +258,14 @@ def main(argv: list[str]) -> int:
             _("--save-profile cannot be used with --dry-run: a dry run writes nothing.")
         )
     layout = sniff(path, sheet=args.sheet)  # a bad file stops here, before the database is touched
+    db_file = sqlite_path(resolve_url(args.db))
+    if db_file is not None and not db_file.exists() and not args.dry_run:
+        # a database that does not exist yet is created only for a file that can be imported
+        if args.profile and profile is None:
+            raise CommandError(
+                _("no profile named “{name}” in {db}.").format(name=args.profile, db=db_file)
+            )
+        _plan(path, layout, args, profile, [])
     if args.dry_run:
         database = open_database(args.db, create=False, upgrade=False)
     else:
@@ -146,28 +281,7 @@ def main(argv: list[str]) -> int:
                         name=args.profile, db=database.location
                     )
                 )
-        if profile is None and args.sheet:
-            profile = match_profile(layout.headers, load_profiles(database))
-        elif profile is None:
-            profile, layout = match_file(path, layout, load_profiles(database))
-        elif layout.format != "csv" and not args.sheet and profile.sheet:
-            if profile.sheet != layout.sheet_name:
-                layout = sniff(path, sheet=profile.sheet)  # the profile's sheet
-        if profile is not None:
-            layout = with_headers(path, profile.layout_for(layout))
-            kind = FileKind(args.kind or profile.kind)
-            if args.kind and FileKind(args.kind) is not profile.kind:
-                raise CommandError(
-                    _("profile “{name}” is for {kind} files, not {wanted}.").format(
-                        name=profile.name,
-                        kind=_(_KIND_NAMES[profile.kind]),
-                        wanted=args.kind,
-                    )
-                )
-            mapping = profile.mapping_for(layout.headers, path)
-        else:
-            kind = FileKind(args.kind) if args.kind else guess_kind(list(layout.headers))
-            mapping = suggest_mapping(list(layout.headers), kind)
+        profile, layout, kind, mapping = _plan(path, layout, args, profile, load_profiles(database))
         result = import_file(
             database,
             path,
@@ -186,17 +300,8 @@ def main(argv: list[str]) -> int:
     if database.backup is not None:
         print(_("backup of the database before its upgrade: {path}").format(path=database.backup))
     report = result.report
-    line = _(
-        "{file}: {kind}, {read} rows read: {new} new, {updated} updated, {unchanged} unchanged, "
-        "{rejected} rejected"
-    ).format(
-        file=path.name,
-        kind=_(_KIND_NAMES[kind]),
-        read=format_count(report.rows_read),
-        new=format_count(result.new),
-        updated=format_count(result.updated),
-        unchanged=format_count(result.unchanged),
-        rejected=format_count(result.rejected),
+    line = _("{file}: {kind}, {counts}").format(
+        file=path.name, kind=_(_KIND_NAMES[kind]), counts=count_line(report.rows_read, result)
     )
     if result.profile:
         line += _(" (profile “{name}”)").format(name=result.profile)
@@ -219,7 +324,7 @@ def main(argv: list[str]) -> int:
             write_report(report, args.report)
         except OSError as error:
             raise CommandError(
-                _("cannot write the report {path}: {reason}").format(
+                _("the import is done, but the report {path} cannot be written: {reason}").format(
                     path=args.report, reason=error.strerror or error
                 )
             ) from None

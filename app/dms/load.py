@@ -256,7 +256,8 @@ def import_file(
                 session.rollback()
     elapsed = time.perf_counter() - started
     report = validation.report
-    own = writer.counts[writer.own]
+    # every row rejected: nothing was written, the writer counted nothing
+    own = writer.counts.get(writer.own, Counter({"new": 0, "updated": 0, "unchanged": 0}))
     report.set_outcome(own["new"], own["updated"], own["unchanged"])
     report.changes = list(writer.changes)
     if progress is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.dms.sniff import Layout, file_error, sniff
+from app.dms.sniff import Layout, file_error, os_reason, sniff
 from app.i18n import _
 
 #: Rows shown by the wizard's preview.
@@ -70,7 +70,7 @@ def _csv_rows(path: Path, layout: Layout) -> Iterator[tuple[int, list[Any]]]:
         ) from None
     except OSError as error:
         raise file_error(
-            path, _("the file cannot be read ({reason}).").format(reason=error.strerror or error)
+            path, _("the file cannot be read: {reason}").format(reason=os_reason(error))
         ) from None
 
 
@@ -86,9 +86,52 @@ def sheet_names(path: Path | str) -> tuple[str, ...]:
     try:
         return tuple(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as error:  # calamine raises its own errors for damaged files
-        raise file_error(
-            path, _("the file cannot be read as an Excel workbook ({reason}).").format(reason=error)
-        ) from None
+        raise workbook_error(path, error) from None
+
+
+#: What an Office file protected by a password holds instead of its sheets (a compound file
+#: with an encrypted package: MS-OFFCRYPTO), as its directory names it, in UTF-16.
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _encrypted(path: Path | str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(8) != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+                return False
+            tail = b""
+            while chunk := handle.read(1 << 20):
+                if _ENCRYPTED in tail + chunk:
+                    return True
+                tail = chunk[-len(_ENCRYPTED) :]
+    except OSError:
+        return False
+    return False
+
+
+def workbook_error(path: Path | str, error: Exception):
+    """The :class:`~app.errors.ImportFileError` for a workbook calamine cannot read: a
+    password, a file Cible may not read, or a damaged file (calamine's reason, in English, in
+    brackets for whoever repairs it)."""
+    if isinstance(error, OSError):
+        return file_error(
+            path, _("the file cannot be read: {reason}").format(reason=os_reason(error))
+        )
+    if "password" in str(error).lower() or _encrypted(path):
+        return file_error(
+            path,
+            _(
+                "the workbook is protected by a password. Open it in Excel, remove the "
+                "password (File › Info › Protect Workbook) and save it, or export the data as CSV."
+            ),
+        )
+    return file_error(
+        path,
+        _(
+            "the file cannot be read as an Excel workbook: it is damaged or incomplete. "
+            "Export it from the DMS again ({reason})."
+        ).format(reason=error),
+    )
 
 
 def _sheet_rows(path: Path, layout: Layout) -> Iterator[tuple[int, list[Any]]]:
@@ -99,9 +142,7 @@ def _sheet_rows(path: Path, layout: Layout) -> Iterator[tuple[int, list[Any]]]:
         sheet = workbook.get_sheet_by_index(layout.sheet)
         rows = sheet.iter_rows()
     except Exception as error:  # calamine raises its own errors for damaged files
-        raise file_error(
-            path, _("the file cannot be read as an Excel workbook ({reason}).").format(reason=error)
-        ) from None
+        raise workbook_error(path, error) from None
     for index, row in enumerate(rows, start=1):  # calamine starts at the sheet's first row
         yield index, list(row)
 

@@ -3,9 +3,10 @@
 Only the first :data:`SAMPLE_BYTES` of a file are looked at. The result, a :class:`Layout`, is
 what the import wizard shows and lets the user change (``dataclasses.replace``).
 
-Sizes refused, and why: a CSV/TXT file is streamed (memory stays flat), but above
-:data:`MAX_TEXT_BYTES` (1 GiB, about ten million lines — far beyond any dealership's extract)
-reading and validating it would take many minutes, so it is refused as "not an extract". An
+Sizes refused, and why — checked from the file's size before anything is read: a CSV/TXT file
+is streamed (memory stays flat), but above :data:`MAX_TEXT_BYTES` (1 GiB, about ten million
+lines — far beyond any dealership's extract) reading and checking it would take many minutes,
+so it is refused, and the message says so and asks for one file per kind or per year. An
 XLSX/XLS is read whole by calamine (the format stores its cells in a compressed XML or binary
 stream that cannot be read a row at a time cheaply); above :data:`MAX_SPREADSHEET_BYTES`
 (200 MiB, far above a full 1,048,576-row sheet of a DMS extract) the memory it needs is not
@@ -83,7 +84,7 @@ def detect_format(path: Path | str) -> str:
             head = handle.read(8)
     except OSError as error:
         raise file_error(
-            path, _("the file cannot be opened ({reason}).").format(reason=error.strerror or error)
+            path, _("the file cannot be opened: {reason}").format(reason=os_reason(error))
         ) from None
     if size == 0 or not head:
         raise file_error(path, _("the file is empty."))
@@ -91,6 +92,14 @@ def detect_format(path: Path | str) -> str:
         kind, limit = "xlsx", MAX_SPREADSHEET_BYTES
     elif head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         kind, limit = "xls", MAX_SPREADSHEET_BYTES
+    elif path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and not _text_table(path):
+        raise file_error(
+            path,
+            _(
+                "the file is named {suffix} but is not an Excel workbook (it is damaged, or "
+                "it is another kind of file renamed). Export the data from the DMS again."
+            ).format(suffix=path.suffix),
+        )
     elif head.startswith(b"%PDF"):
         raise file_error(
             path,
@@ -101,15 +110,76 @@ def detect_format(path: Path | str) -> str:
         )
     else:
         kind, limit = "csv", MAX_TEXT_BYTES
+    if size > limit and kind == "csv":
+        raise file_error(
+            path,
+            _(
+                "the file is {size}; Cible reads text extracts of at most {limit} (about ten "
+                "million lines): reading and checking more would take many minutes. Export "
+                "one file per kind or per year instead."
+            ).format(size=format_size(size), limit=format_size(limit)),
+        )
     if size > limit:
         raise file_error(
             path,
             _(
-                "the file is {size}; Cible reads extracts of at most {limit} of this kind. "
-                "Split it, or export it as CSV."
+                "the file is {size}; Cible reads Excel workbooks of at most {limit}: a "
+                "workbook is read whole into memory, and more would not fit on an office "
+                "PC. Export the data as CSV instead."
             ).format(size=format_size(size), limit=format_size(limit)),
         )
     return kind
+
+
+def _text_table(path: Path) -> bool:
+    """Whether a file named like a workbook is in fact a table of text (many DMS write their
+    "Excel export" as tab- or semicolon-separated text named .xls): read as such, then."""
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(64 * 1024)
+    except OSError:
+        return False
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if sample.lstrip().startswith(b"<"):  # HTML or XML: not a table Cible reads
+        return False
+    text = sample.decode(detect_encoding(sample), errors="replace")
+    lines = [line for line in text.splitlines() if line.strip()][:50]
+    if len(lines) < 2:
+        return False
+    separator = detect_separator(text)
+    widths = [len(row) for row in csv.reader(lines, delimiter=separator)]
+    return min(widths) >= 2 and widths.count(widths[0]) >= len(widths) * 0.8
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file cannot be opened, in the user's words (the system's own text is English)."""
+    import errno
+
+    if getattr(error, "winerror", None) in (32, 33):  # Windows: held open by another program
+        return _("another program holds it open (close it in Excel or the DMS, then try again).")
+    if isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM):
+        return _("you are not allowed to read it (ask who manages the folder for the right).")
+    if isinstance(error, IsADirectoryError):
+        return _("this is a folder, not a file.")
+    if isinstance(error, FileNotFoundError):
+        return _("there is no such file.")
+    return _("the system says: {reason}.").format(reason=error.strerror or error)
+
+
+_ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "cp1252": "Windows-1252",
+    "iso8859_15": "ISO-8859-15",
+    "cp850": "DOS (CP850)",
+    "utf-16": "UTF-16",
+}
+
+
+def encoding_label(encoding: str) -> str:
+    """``cp1252`` → ``Windows-1252``: an encoding as programs show it."""
+    return _ENCODING_LABELS.get(encoding, encoding.upper())
 
 
 def detect_encoding(sample: bytes) -> str:

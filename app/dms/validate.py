@@ -202,10 +202,17 @@ class Validation:
         missing = missing_fields(self.kind, set(self.mapping.values()))
         if missing:
             label = available[missing[0]].label()
-            raise file_error(
-                self.path,
-                _("no column holds “{field}”, which this kind of file needs.").format(field=label),
+            from app.dms.fields import SYNONYMS
+
+            examples = SYNONYMS.get(missing[0], ())[:3]
+            message = _("no column holds “{field}”, which this kind of file needs.").format(
+                field=label
             )
+            if examples:
+                message += " " + _("Its header is, for example: {headers}.").format(
+                    headers=", ".join(_("“{sheet}”").format(sheet=h) for h in examples)
+                )
+            raise file_error(self.path, message, row=layout.header_row + 1)
         headers = list(layout.headers)
         width = len(headers)
         beyond = [i for i in self.mapping if i >= width]
@@ -407,8 +414,7 @@ class Validation:
                     )
                 else:
                     msgid = N_("“{field}” is empty.")
-                available = fields_for(self.kind)
-                label = " / ".join(available[k].label() for k in group)
+                label = " / ".join(self._named(k) for k in group)
                 problems.append(
                     self._problem(
                         number,
@@ -495,6 +501,13 @@ class Validation:
                     )
                 )
 
+    def _named(self, key: str) -> str:
+        """A field as the user knows it: the file's own header, else Cible's label."""
+        column = self._column_of(key)
+        if column is not None and column < len(self.headers):
+            return self.headers[column]
+        return fields_for(self.kind)[key].label()
+
     def _column_of(self, key: str) -> int | None:
         return next((i for i, k in self.mapping.items() if k == key), None)
 
@@ -525,6 +538,60 @@ def detect_date_orders(
         if order == "mdy":
             orders[key] = order
     return orders
+
+
+#: Rows the command looks at to tell a column of US dates (the wizard looks at its preview).
+DATE_ORDER_ROWS = 1000
+
+
+def month_first(value: Any) -> bool:
+    """A day/month/year text date that can only be month first (``01/13/2024``)."""
+    match = norm._DATE.match(norm.as_text(value)) if isinstance(value, str) else None
+    return bool(match and len(match.group(1)) != 4 and int(match.group(2)) > 12)
+
+
+def check_date_orders(
+    path: Path | str,
+    layout: Layout,
+    mapping: dict[int, str],
+    kind: FileKind,
+    known: dict[str, str] | None = None,
+    rows: int = DATE_ORDER_ROWS,
+) -> None:
+    """Refuse a file whose date column is written month first (US: ``01/13/2024``) when
+    nothing says to read it so (*known*: a profile's date orders): an
+    :class:`~app.errors.ImportFileError` naming the file, the row of the first date that can
+    only be month first, and the column. Read day first, the column's other dates
+    (``02/03/2024``) would be imported as wrong dates without a word."""
+    known = known or {}
+    sample = [
+        (number, cells)
+        for number, cells in read_rows(path, layout, start=layout.header_row + 1, limit=rows)
+    ]
+    orders = detect_date_orders([cells for _n, cells in sample], mapping, kind)
+    headers = layout.headers
+    for column, key in sorted(mapping.items()):
+        if orders.get(key) != "mdy" or key in known:
+            continue
+        number, value = next(
+            (
+                (n, cells[column])
+                for n, cells in sample
+                if column < len(cells) and month_first(cells[column])
+            ),
+            (layout.header_row + 2, ""),
+        )
+        raise file_error(
+            path,
+            _(
+                "the dates of this column are written month first, as in the United States "
+                "(“{value}”); Cible reads day/month/year, so 02/03/2024 would be imported as "
+                "2 March. Export the dates as DD/MM/YYYY, or import the file once in the "
+                "wizard (it reads such a column month first) and save its profile."
+            ).format(value=norm.as_text(value)),
+            row=number,
+            column=headers[column] if column < len(headers) else str(column + 1),
+        )
 
 
 def validate_file(

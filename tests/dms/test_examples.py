@@ -14,7 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "app" / "resources" / "examples
 
 
 @pytest.mark.parametrize("name,kind,read,rejected,warnings", [
-    ("clients_irium.csv", FileKind.CUSTOMERS, 16, 2, 5),
+    ("clients_irium.csv", FileKind.CUSTOMERS, 17, 2, 5),
     ("vehicules_dcs.csv", FileKind.VEHICLES, 15, 4, 1),
     ("factures_atelier.csv", FileKind.INVOICES, 14, 3, 0),
     ("ventes_vn_vo.csv", FileKind.SALES, 7, 1, 0),
@@ -37,3 +37,12 @@ def test_change_of_owner_is_reported():
     mapping = suggest_mapping(list(layout.headers), FileKind.VEHICLES)
     _rows, report = validate_file(path, layout, mapping, FileKind.VEHICLES)
     assert any("change of owner" in p.message for p in report.problems)
+
+
+def test_an_empty_required_cell_is_named_by_the_files_own_header():
+    path = EXAMPLES / "clients_irium.csv"
+    layout = sniff(path)
+    mapping = suggest_mapping(list(layout.headers), FileKind.CUSTOMERS)
+    _rows, report = validate_file(path, layout, mapping, FileKind.CUSTOMERS)
+    empty = [p for p in report.problems if p.row == 12]
+    assert [(p.column, p.message) for p in empty] == [("N° client", "“N° client” is empty.")]

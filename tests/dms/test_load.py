@@ -55,7 +55,7 @@ def test_examples_on_an_empty_database(database):
     outcomes = {name: run(database, EXAMPLES / name, kind) for name, kind in FILES}
     got = {n: (r.new, r.updated, r.unchanged, r.rejected) for n, r in outcomes.items()}
     assert got == {
-        "clients_irium.csv": (13, 0, 0, 2),  # 100002 twice: one customer
+        "clients_irium.csv": (14, 0, 0, 2),  # 100002 twice: one customer
         "vehicules_dcs.csv": (10, 1, 0, 4),  # the SANDERO changes owner within the file
         "factures_atelier.csv": (6, 0, 0, 3),
         "ventes_vn_vo.csv": (6, 0, 0, 1),
@@ -209,7 +209,7 @@ def test_dry_run_and_cancel_leave_the_database_byte_identical(
     assert seen and seen[-1][1] == 1299
     assert fingerprint(database, db_path) == before
     with database.session() as session:
-        assert session.query(Customer).count() == 13
+        assert session.query(Customer).count() == 14
 
 
 def test_an_error_rolls_everything_back(database, db_path, tmp_path, monkeypatch):

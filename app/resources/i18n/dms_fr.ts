@@ -119,12 +119,42 @@
         <translation>Extractions DMS (*.csv *.txt *.xlsx *.xls);;Tous les fichiers (*)</translation>
     </message>
     <message>
+        <source>separator %1 instead of %2</source>
+        <translation>séparateur %1 au lieu de %2</translation>
+    </message>
+    <message>
+        <source>encoding %1 instead of %2</source>
+        <translation>encodage %1 au lieu de %2</translation>
+    </message>
+    <message>
+        <source>headers on row %1 instead of %2</source>
+        <translation>en-têtes ligne %1 au lieu de %2</translation>
+    </message>
+    <message>
+        <source>The file is no longer written as the profile “%1” says (%2): it is read as Cible finds it; check its rows on the next page.</source>
+        <translation>Le fichier n’est plus écrit comme le dit le profil « %1 » (%2) : il est lu tel que Cible le trouve ; vérifiez ses lignes à la page suivante.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Read as text: %1, separator %2, headers on row %3, %n column(s).</source>
+        <translation>
+            <numerusform>Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %n colonne.</numerusform>
+            <numerusform>Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %n colonnes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Read as an Excel workbook: sheet “%3”, headers on row %1, %n column(s).</source>
+        <translation>
+            <numerusform>Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %n colonne.</numerusform>
+            <numerusform>Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %n colonnes.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Read as text: %1, separator %2, headers on row %3, %4 columns.</source>
-        <translation>Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %4 colonnes.</translation>
+        <translation type="vanished">Lu comme texte : %1, séparateur %2, en-têtes ligne %3, %4 colonnes.</translation>
     </message>
     <message>
         <source>Read as an Excel workbook: sheet “%3”, headers on row %1, %2 columns.</source>
-        <translation>Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %2 colonnes.</translation>
+        <translation type="vanished">Lu comme classeur Excel : feuille « %3 », en-têtes ligne %1, %2 colonnes.</translation>
     </message>
     <message>
         <source>“%1”</source>
@@ -225,12 +255,24 @@
         <translation>%1 : ce fichier ne peut pas être lu comme une extraction de données (%2).</translation>
     </message>
     <message>
+        <source>semicolon (;)</source>
+        <translation>point-virgule (;)</translation>
+    </message>
+    <message>
+        <source>comma (,)</source>
+        <translation>virgule (,)</translation>
+    </message>
+    <message>
+        <source>vertical bar (|)</source>
+        <translation>barre verticale (|)</translation>
+    </message>
+    <message>
         <source>semicolon ;</source>
-        <translation>point-virgule ;</translation>
+        <translation type="vanished">point-virgule ;</translation>
     </message>
     <message>
         <source>comma ,</source>
-        <translation>virgule ,</translation>
+        <translation type="vanished">virgule ,</translation>
     </message>
     <message>
         <source>tab</source>
@@ -238,7 +280,7 @@
     </message>
     <message>
         <source>vertical bar |</source>
-        <translation>barre verticale |</translation>
+        <translation type="vanished">barre verticale |</translation>
     </message>
     <message>
         <source>Customers</source>
@@ -405,6 +447,14 @@
     <message>
         <source>%1 columns imported, %2 ignored. Every field this kind of file needs has its column.</source>
         <translation>%1 colonnes importées, %2 ignorées. Chaque champ nécessaire pour ce genre de fichier a sa colonne.</translation>
+    </message>
+    <message>
+        <source>“%1”: its dates are read month first, as in the United States.</source>
+        <translation>« %1 » : ses dates sont lues le mois d’abord, à l’américaine.</translation>
+    </message>
+    <message>
+        <source>For example “%1” on row %2 is %3.</source>
+        <translation>Par exemple « %1 » ligne %2 est le %3.</translation>
     </message>
     <message>
         <source>Profile: &lt;b&gt;%1&lt;/b&gt; (applied by itself: these columns are its own).</source>

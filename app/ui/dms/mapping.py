@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.dms.fields import FileKind, fields_for, suggest_mapping
-from app.dms.normalise import as_text
+from app.dms.normalise import as_text, parse_date
 from app.dms.profile import Profile, load_profile
-from app.dms.validate import REQUIRED, detect_date_orders, missing_fields
+from app.dms.validate import REQUIRED, detect_date_orders, missing_fields, month_first
 from app.errors import CibleError
-from app.ui.dms.source import ERROR_STYLE
+from app.i18n import format_date
+from app.ui.dms.source import ERROR_STYLE, cell_text
 from app.ui.dms.wizard import ImportState, ProfileStore, write_profile
 
 OK_STYLE = "color:#107c10;"
@@ -153,7 +154,7 @@ class MappingPage(QWizardPage):
             name = QTableWidgetItem(header or self.tr("(no header)"))
             name.setToolTip(self.tr("Column %1 of the file").replace("%1", str(column + 1)))
             self.table.setItem(column, self.COLUMN, name)
-            values = [as_text(cells[column]) for _n, cells in rows if column < len(cells)]
+            values = [cell_text(cells[column]) for _n, cells in rows if column < len(cells)]
             shown = [v for v in values if v][:EXAMPLES]
             self.table.setItem(column, self.EXAMPLES_COLUMN, QTableWidgetItem(" · ".join(shown)))
             combo = QComboBox()
@@ -230,9 +231,10 @@ class MappingPage(QWizardPage):
     def _show_status(self) -> None:
         problems = self.problems()
         mapped = len(self.mapping())
+        notes = self.date_notes()
         if problems:
             self.status.setStyleSheet(ERROR_STYLE)
-            self.status.setText("\n".join(problems))
+            self.status.setText("\n".join(problems + notes))
         else:
             self.status.setStyleSheet(OK_STYLE)
             ignored = len(self.combos) - mapped
@@ -242,7 +244,32 @@ class MappingPage(QWizardPage):
                 )
                 .replace("%1", str(mapped))
                 .replace("%2", str(ignored))
+                + "".join("\n" + note for note in notes)
             )
+
+    def date_notes(self) -> list[str]:
+        """A line for each date column read month first (US dates), with the date that shows
+        it, so that the user sees it before the check (the command refuses such a file)."""
+        state = self.state
+        notes = []
+        rows = state.preview.rows if state.preview is not None else ()
+        for column, key in sorted(self.mapping().items()):
+            if state.date_orders.get(key) != "mdy":
+                continue
+            seen = next(
+                ((n, cells[column]) for n, cells in rows
+                 if column < len(cells) and month_first(cells[column])),
+                None,
+            )  # fmt: skip
+            note = self.tr(
+                "“%1”: its dates are read month first, as in the United States."
+            ).replace("%1", state.headers[column])
+            if seen is not None:
+                note += " " + self.tr("For example “%1” on row %2 is %3.").replace(
+                    "%1", as_text(seen[1])
+                ).replace("%2", str(seen[0])).replace("%3", _us_date(seen[1]))
+            notes.append(note)
+        return notes
 
     def _show_profile(self) -> None:
         profile = self.state.profile
@@ -384,3 +411,9 @@ class MappingPage(QWizardPage):
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _us_date(value) -> str:
+    """A month-first date as the user reads dates (DD/MM/YYYY)."""
+    found, _reason = parse_date(as_text(value), "mdy")
+    return format_date(found) if found is not None else as_text(value)

@@ -7,8 +7,10 @@ run in the GUI thread and a change of encoding, separator or header row shows at
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -31,10 +33,11 @@ from PySide6.QtWidgets import (
 
 from app.dms.fields import FileKind, guess_kind
 from app.dms.normalise import as_text
-from app.dms.profile import match_file
+from app.dms.profile import match_file, match_profile
 from app.dms.read import Preview, preview
 from app.dms.sniff import Layout, sniff, with_headers
 from app.errors import CibleError
+from app.i18n import format_date
 from app.ui.dms.wizard import ImportState, ProfileStore, kind_label
 
 log = logging.getLogger(__name__)
@@ -167,12 +170,17 @@ class FilePage(QWizardPage):
         state.report = state.check_result = None
         self.error.hide()
         self.info.clear()
+        drift = ""
         try:
             profile, layout = match_file(path, sniff(path), self.profiles().profiles())
             if profile is not None:
                 adjusted = profile.layout_for(layout)
                 if adjusted != layout:
-                    layout = with_headers(path, adjusted)
+                    read = with_headers(path, adjusted)
+                    if match_profile(read.headers, [profile]) is profile:
+                        layout = read
+                    else:  # read as the profile says, its columns are gone: read as found
+                        drift = self.drift(profile, layout, adjusted)
             shown = preview(path, layout)
         except Exception as error:  # noqa: BLE001 - every reading failure is said in one line
             self.error.setText(read_error(path, error))
@@ -182,12 +190,42 @@ class FilePage(QWizardPage):
         state.layout, state.preview, state.profile = layout, shown, profile
         kind = profile.kind if profile is not None else guess_kind(list(shown.headers))
         self.set_kind(kind)
-        self.info.setText(self.describe(shown, profile))
+        self.info.setText(" ".join(filter(None, (self.describe(shown, profile), drift))))
         wizard = self.wizard()
         if wizard is not None:
             wizard.remember_folder(path.parent)
         self.completeChanged.emit()
         return True
+
+    def drift(self, profile, found: Layout, expected: Layout) -> str:
+        """What changed since the profile was saved (separator, encoding, header row)."""
+        changes = []
+        if found.separator != expected.separator:
+            changes.append(
+                self.tr("separator %1 instead of %2")
+                .replace("%1", separator_label(found.separator))
+                .replace("%2", separator_label(expected.separator))
+            )
+        if found.encoding != expected.encoding:
+            changes.append(
+                self.tr("encoding %1 instead of %2")
+                .replace("%1", encoding_label(found.encoding))
+                .replace("%2", encoding_label(expected.encoding))
+            )
+        if found.header_row != expected.header_row:
+            changes.append(
+                self.tr("headers on row %1 instead of %2")
+                .replace("%1", str(found.header_row + 1))
+                .replace("%2", str(expected.header_row + 1))
+            )
+        return (
+            self.tr(
+                "The file is no longer written as the profile “%1” says (%2): it is read as "
+                "Cible finds it; check its rows on the next page."
+            )
+            .replace("%1", profile.name)
+            .replace("%2", ", ".join(changes))
+        )
 
     def profiles(self) -> ProfileStore:
         return self.wizard().profiles
@@ -195,19 +233,24 @@ class FilePage(QWizardPage):
     def describe(self, shown: Preview, profile) -> str:
         layout = shown.layout
         if layout.format == "csv":
-            text = self.tr("Read as text: %1, separator %2, headers on row %3, %4 columns.")
+            text = self.tr(
+                "Read as text: %1, separator %2, headers on row %3, %n column(s).",
+                "",
+                len(shown.headers),
+            )
             text = (
                 text.replace("%1", encoding_label(layout.encoding))
                 .replace("%2", separator_label(layout.separator))
                 .replace("%3", str(layout.header_row + 1))
-                .replace("%4", str(len(shown.headers)))
             )
         else:
-            text = self.tr("Read as an Excel workbook: sheet “%3”, headers on row %1, %2 columns.")
-            text = (
-                text.replace("%1", str(layout.header_row + 1))
-                .replace("%2", str(len(shown.headers)))
-                .replace("%3", layout.sheet_name or "")
+            text = self.tr(
+                "Read as an Excel workbook: sheet “%3”, headers on row %1, %n column(s).",
+                "",
+                len(shown.headers),
+            )
+            text = text.replace("%1", str(layout.header_row + 1)).replace(
+                "%3", layout.sheet_name or ""
             )
             if len(layout.sheets) > 1:
                 names = ", ".join(self.tr("“%1”").replace("%1", n) for n in layout.sheets)
@@ -232,16 +275,28 @@ class FilePage(QWizardPage):
         return self.state.preview is not None and bool(self.state.headers)
 
 
+def cell_text(cell: Any) -> str:
+    """A cell as the wizard shows it: a workbook's date cell as the user writes dates
+    (31/12/1970, with the time when it has one), anything else as read."""
+    if isinstance(cell, dt.datetime):
+        if cell.time() == dt.time(0):
+            return format_date(cell.date())
+        return f"{format_date(cell.date())} {cell:%H:%M}"
+    if isinstance(cell, dt.date):
+        return format_date(cell)
+    return as_text(cell)
+
+
 def encoding_label(encoding: str) -> str:
     return dict(ENCODINGS).get(encoding, encoding)
 
 
 def separator_label(separator: str) -> str:
     return {
-        ";": QCoreApplication.translate("ImportWizard", "semicolon ;"),
-        ",": QCoreApplication.translate("ImportWizard", "comma ,"),
+        ";": QCoreApplication.translate("ImportWizard", "semicolon (;)"),
+        ",": QCoreApplication.translate("ImportWizard", "comma (,)"),
         "\t": QCoreApplication.translate("ImportWizard", "tab"),
-        "|": QCoreApplication.translate("ImportWizard", "vertical bar |"),
+        "|": QCoreApplication.translate("ImportWizard", "vertical bar (|)"),
     }.get(separator, f"« {separator} »")
 
 
@@ -424,7 +479,7 @@ class PreviewPage(QWizardPage):
         self.table.setVerticalHeaderLabels([str(number) for number, _cells in shown.rows])
         for row, (_number, cells) in enumerate(shown.rows):
             for column, cell in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(as_text(cell)))
+                self.table.setItem(row, column, QTableWidgetItem(cell_text(cell)))
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt's name
         return self.state.preview is not None and bool(self.state.headers)

@@ -112,9 +112,9 @@ def test_customers_example_from_file_to_result(
     checking = wizard.check_page
     wait_task(qtbot, checking)
     report = wizard.state.report
-    assert report.rows_read == 16 == report.accepted + report.rejected
+    assert report.rows_read == 17 == report.accepted + report.rejected
     assert report.rejected == 2  # no customer number; 31/02/1990
-    assert wizard.state.check_result.new == 13
+    assert wizard.state.check_result.new == 14
     assert customers(database) == 0  # the check wrote nothing
     model = checking.model
     assert model.rowCount() == len(report.problems) > 0
@@ -133,9 +133,9 @@ def test_customers_example_from_file_to_result(
     assert wizard.currentId() == ImportWizard.IMPORT
     with qtbot.waitSignal(importing.imported, timeout=60_000) as imported:
         pass
-    assert imported.args[0].new == 13
-    assert customers(database) == 13
-    assert "13" in importing.summary.text()
+    assert imported.args[0].new == 14
+    assert customers(database) == 14
+    assert "14" in importing.summary.text()
     assert importing.report_path is not None and importing.report_path.parent == reports
     assert importing.report_path.exists()
     assert importing.backup_path is not None and importing.backup_path.exists()
