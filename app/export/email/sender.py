@@ -41,6 +41,8 @@ from app.errors import CibleError
 from app.export.email.message import build
 from app.export.email.recipients import EmailPlan
 from app.export.email.settings import EmailSettings, get_password
+from app.export.waiting import WaitingSend
+from app.export.waiting import waiting_sends as shared_waiting_sends
 from app.files import pid_running
 from app.i18n import _, format_date
 from app.models import permissions
@@ -381,6 +383,14 @@ def count_due(session: Session, now: dt.datetime | None = None, batch_id: int | 
     if batch_id is not None:
         query = query.where(EmailMessage.batch_id == batch_id)
     return int(session.scalar(query) or 0)
+
+
+def waiting_sends(session: Session, now: dt.datetime | None = None) -> list[WaitingSend]:
+    """The sends whose e-mails are pending or due (their time has come) but not handed over,
+    oldest first: a new send is made only once they are settled (sent, cancelled or left).
+    A message a dead sender left ``claimed`` counts once :func:`recover` has put it back."""
+    now_utc = to_utc(now) if now is not None else utcnow()
+    return shared_waiting_sends(session, EmailBatch, EmailMessage, _due_filter(now_utc), "email")
 
 
 def _sent_last_24h(session: Session, now_utc: dt.datetime) -> int:
