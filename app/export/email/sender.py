@@ -658,8 +658,8 @@ def send_due(
             if not ids:
                 break
             last_id = ids[-1]
+            claimed = True  # set first: whatever happens from here releases the claim
             group = _claim_group(conn, ids, owner, utcnow(), now_utc)  # others may have some
-            claimed = True
             # read after the claim is committed: a refusal committed before this read blocks
             checked_at = clock()
             reasons = blocked_now(database, group, today)
