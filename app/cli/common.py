@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from app import i18n
 from app.errors import CibleError
 from app.i18n import N_, _
+
+if TYPE_CHECKING:
+    from app.export.waiting import WaitingSend
 
 EXIT_USAGE = 2
 
@@ -101,3 +105,64 @@ def run_command(func: Callable[[list[str]], int], argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(_("cible: interrupted"), file=sys.stderr)
         return 130
+
+
+# --- sends still waiting (send-sms, send-email) ------------------------------------------------
+
+
+def add_pending_options(parser: argparse.ArgumentParser, leave_help: str) -> None:
+    """``--resume-pending``, ``--cancel-pending``, ``--leave-pending`` (one at most, in
+    ``args.pending``: ``"resume"``, ``"cancel"``, ``"leave"`` or ``None``)."""
+    waiting = parser.add_mutually_exclusive_group()
+    waiting.add_argument(
+        "--resume-pending",
+        action="store_const",
+        dest="pending",
+        const="resume",
+        help=_("send the messages of earlier sends still waiting, then this one"),
+    )
+    waiting.add_argument(
+        "--cancel-pending",
+        action="store_const",
+        dest="pending",
+        const="cancel",
+        help=_("cancel the messages of earlier sends still waiting"),
+    )
+    waiting.add_argument(
+        "--leave-pending", action="store_const", dest="pending", const="leave", help=leave_help
+    )
+
+
+def settle_waiting(
+    waiting: Sequence[WaitingSend],
+    choice: str | None,
+    lang: str,
+    *,
+    dry_run: bool,
+    later: str,
+    cancel: Callable[[int], object],
+    resume: Callable[[], int | None],
+) -> int | None:
+    """Before anything new is made: print the sends still waiting, then settle them as
+    *choice* says (``"cancel"``: *cancel* each send's id; ``"resume"``: *resume*; ``"leave"``:
+    nothing). Without a choice (and not a dry run) the command, which runs unattended, stops
+    with exit code 2 naming them; *later* says what sends the waiting ones when left. Returns
+    the exit code to stop with (what *resume* returned), or ``None`` to go on."""
+    for send in waiting:
+        print(send.describe(lang) + ".")
+    if not waiting or dry_run:
+        return None
+    if choice is None:
+        raise CommandError(
+            _(
+                "{waiting}: add --resume-pending to send them first, --cancel-pending "
+                "to cancel them, or --leave-pending to leave them for {later}.",
+                lang,
+            ).format(waiting="; ".join(w.describe(lang) for w in waiting), later=later)
+        )
+    if choice == "cancel":
+        for send in waiting:
+            cancel(send.batch_id)
+    elif choice == "resume":
+        return resume()
+    return None

@@ -1,10 +1,17 @@
-"""``python -m app send-email TARGET.json --db PATH (--template NAME | --html FILE --subject TEXT) [--at "YYYY-MM-DD HH:MM"] [--dry-run] [--eml FOLDER]``
+"""``python -m app send-email TARGET.json --db PATH (--template NAME | --html FILE --subject TEXT) [--at "YYYY-MM-DD HH:MM"] [--dry-run] [--eml FOLDER] [--resume-pending|--cancel-pending|--leave-pending]``
 
 Sends an e-mail to the people of a target file through the dealership's mail server (the
 e-mail settings; the password in the system keyring). Prints the recipient funnel. ``--dry-run``
 stops there: nothing is written or sent. ``--eml FOLDER`` writes one .eml file per recipient
 instead of sending. Otherwise every message is written to the journal before it leaves; a send
 larger than the day's allowance, or for a later ``--at``, waits for the next runs.
+
+Before anything new is made, the sends still waiting (e-mails pending or due, e.g. after a
+crash or a cancelled send) are settled: ``--resume-pending`` sends them first,
+``--cancel-pending`` cancels them, ``--leave-pending`` leaves them for the window's deferred
+sending; without one of them the command (which runs unattended) exits 2 naming the waiting
+send, as ``send-sms`` does. Whatever is chosen, the new send leaves out the addresses that
+already have a message waiting or sent in the last days of the setting.
 
 Exit codes: 0 done, 1 the server stopped the send (the rest stays pending), 2 bad input
 (one line, nothing written), 130 interrupted.
@@ -19,13 +26,19 @@ from pathlib import Path
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
-from app.cli.common import ArgumentParser, CommandError
+from app.cli.common import ArgumentParser, CommandError, add_pending_options, settle_waiting
 from app.errors import DatabaseError
 from app.export.email.eml import save_eml
 from app.export.email.library import template_images
 from app.export.email.recipients import EmailPlan, plan_send
 from app.export.email.routes import open_transport
-from app.export.email.sender import create_batch, send_due
+from app.export.email.sender import (
+    cancel_batch,
+    create_batch,
+    recover,
+    send_due,
+    waiting_sends,
+)
 from app.export.email.settings import load_settings
 from app.export.email.templates import compile_template
 from app.i18n import _, format_count, language, normalize_language
@@ -55,6 +68,10 @@ def _parser() -> ArgumentParser:
     parser.add_argument("--eml", metavar="FOLDER", help=_("write .eml files instead of sending"))
     parser.add_argument(
         "--dry-run", action="store_true", help=_("show what would be sent; send nothing")
+    )
+    add_pending_options(
+        parser,
+        _("leave the e-mails of earlier sends still waiting (the window sends them while open)"),
     )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("language of the output"))
     return parser
@@ -123,6 +140,52 @@ def main(argv: list[str]) -> int:
                 subject, html or "", images=images, max_bytes=settings.max_bytes
             )
             plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
+        sending = not (args.dry_run or args.eml)
+        if sending and plan.count:
+            settings.check()  # a server not set up is said before anything is settled
+        if sending:
+            recover(database)  # what a dead sender left claimed counts as waiting
+        with database.session() as session:
+            waiting = waiting_sends(session)
+
+        def cancel(batch: int) -> None:
+            with database.session() as session:
+                cancel_batch(session, batch)
+
+        def resume() -> int | None:
+            settings.check()
+            resumed = send_due(database, open_transport(settings), settings)
+            print(
+                _(
+                    "earlier sends: sent {sent}, failed {failed}, outcome unknown {unknown}, "
+                    "cancelled {cancelled}",
+                    lang,
+                ).format(
+                    sent=format_count(resumed.sent, lang),
+                    failed=format_count(resumed.failed, lang),
+                    unknown=format_count(resumed.unknown, lang),
+                    cancelled=format_count(resumed.cancelled, lang),
+                )
+            )
+            if resumed.stopped:
+                print(_("cible: {message}", lang).format(message=resumed.stopped), file=sys.stderr)
+                return 1
+            return None
+
+        stop = settle_waiting(
+            waiting,
+            args.pending,
+            lang,
+            dry_run=not sending,
+            later=_("the window (it sends them while it is open)", lang),
+            cancel=cancel,
+            resume=resume,
+        )
+        if stop is not None:
+            return stop
+        if waiting and args.pending in ("cancel", "resume"):
+            with database.session() as session:  # the journal changed: the funnel is read again
+                plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
         for line in describe(plan, lang):
             print(line)
         if args.dry_run:

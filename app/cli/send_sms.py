@@ -36,7 +36,7 @@ from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
-from app.cli.common import ArgumentParser, CommandError
+from app.cli.common import ArgumentParser, CommandError, add_pending_options, settle_waiting
 from app.errors import DatabaseError
 from app.export.sms.encoding import gsm_replacement
 from app.export.sms.gateway import Gateway, open_gateway
@@ -98,27 +98,8 @@ def _parser() -> ArgumentParser:
     parser.add_argument(
         "--dry-run", action="store_true", help=_("show what would be sent; send nothing")
     )
-    waiting = parser.add_mutually_exclusive_group()
-    waiting.add_argument(
-        "--resume-pending",
-        action="store_const",
-        dest="pending",
-        const="resume",
-        help=_("send the messages of earlier sends still waiting, then this one"),
-    )
-    waiting.add_argument(
-        "--cancel-pending",
-        action="store_const",
-        dest="pending",
-        const="cancel",
-        help=_("cancel the messages of earlier sends still waiting"),
-    )
-    waiting.add_argument(
-        "--leave-pending",
-        action="store_const",
-        dest="pending",
-        const="leave",
-        help=_("leave the messages of earlier sends still waiting for send-pending"),
+    add_pending_options(
+        parser, _("leave the messages of earlier sends still waiting for send-pending")
     )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("language of the output"))
     return parser
@@ -266,42 +247,41 @@ def main(argv: list[str]) -> int:
         gateway = None if args.dry_run else make_gateway(database, settings)
         with database.session() as session:
             waiting = waiting_sends(session)
-        for send in waiting:
-            print(send.describe(lang) + ".")
-        resumed = None
-        if waiting and not args.dry_run:
-            if args.pending is None:
-                raise CommandError(
-                    _(
-                        "{waiting}: add --resume-pending to send them first, --cancel-pending "
-                        "to cancel them, or --leave-pending to leave them for send-pending.",
-                        lang,
-                    ).format(waiting="; ".join(w.describe(lang) for w in waiting))
-                )
+
+        def resume() -> int | None:
             assert gateway is not None
-            if args.pending == "cancel":
-                for send in waiting:
-                    cancel_send(database, send.batch_id)
-            elif args.pending == "resume":
-                resumed = send_due(
-                    database,
-                    gateway,
-                    sender_name=settings.sender_name,
-                    windows=settings.windows,
-                    expire_days=settings.expire_days,
+            resumed = send_due(
+                database,
+                gateway,
+                sender_name=settings.sender_name,
+                windows=settings.windows,
+                expire_days=settings.expire_days,
+            )
+            print(
+                _(
+                    "earlier sends: sent {sent}, failed {failed}, cancelled {cancelled}", lang
+                ).format(
+                    sent=format_count(resumed.sent + resumed.exported, lang),
+                    failed=format_count(resumed.failed, lang),
+                    cancelled=format_count(resumed.cancelled, lang),
                 )
-                print(
-                    _(
-                        "earlier sends: sent {sent}, failed {failed}, cancelled {cancelled}", lang
-                    ).format(
-                        sent=format_count(resumed.sent + resumed.exported, lang),
-                        failed=format_count(resumed.failed, lang),
-                        cancelled=format_count(resumed.cancelled, lang),
-                    )
-                )
-                if resumed.stopped:
-                    print(stopped_line(resumed.stopped), file=sys.stderr)
-                    return 1
+            )
+            if resumed.stopped:
+                print(stopped_line(resumed.stopped), file=sys.stderr)
+                return 1
+            return None
+
+        stop = settle_waiting(
+            waiting,
+            args.pending,
+            lang,
+            dry_run=args.dry_run,
+            later="send-pending",
+            cancel=lambda batch_id: cancel_send(database, batch_id),
+            resume=resume,
+        )
+        if stop is not None:
+            return stop
         if waiting and args.pending in ("cancel", "resume") and not args.dry_run:
             plan = make_plan()  # the log changed: the funnel is read again
         for line in describe_plan(plan, settings, lang):

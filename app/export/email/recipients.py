@@ -12,7 +12,8 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
 5. marketing only: a legal basis for marketing by e-mail in force today
    (:func:`app.models.permissions.effective_basis`, CASL implied consent lapses);
 6. marketing only, when set: nobody e-mailed in the last N days (the contact history, and the
-   journal's messages still waiting: scheduled, pending, or whose outcome is unknown);
+   journal's messages still waiting: scheduled, pending, or whose outcome is unknown), by
+   customer and by address (another customer sharing the address had it);
 7. one message per address (customers sharing an address), among those still in.
 """
 
@@ -170,6 +171,30 @@ def recent_contacts(
     return last, waiting - set(last)
 
 
+def recent_addresses(
+    session: Session, addresses: list[str], since: dt.datetime
+) -> dict[str, dt.datetime | None]:
+    """Address → when the journal last sent it an e-mail since *since* (``None``: one is still
+    waiting): an address shared by customers is contacted once, whichever customer had it."""
+    found: dict[str, dt.datetime | None] = {}
+    open_statuses = [s for s in COUNTED_STATUSES if s is not EmailStatus.SENT]
+    query = select(EmailMessage.address, EmailMessage.status, EmailMessage.sent_at).where(
+        or_(
+            EmailMessage.status.in_(open_statuses),
+            (EmailMessage.status == EmailStatus.SENT) & (EmailMessage.sent_at >= since),
+        )
+    )
+    for chunk in _str_chunks(sorted(set(a for a in addresses if a))):
+        for address, status, sent_at in session.execute(
+            query.where(EmailMessage.address.in_(chunk))
+        ):
+            if status is not EmailStatus.SENT:
+                found[address] = None
+            elif address not in found or (found[address] is not None and sent_at > found[address]):
+                found[address] = sent_at
+    return found
+
+
 def plan_send(
     session: Session,
     target: Target,
@@ -274,12 +299,18 @@ def plan_send(
         if settings.recent_days > 0:
             since = _utc_naive(now) - dt.timedelta(days=settings.recent_days)
             last, waiting = recent_contacts(session, [r.customer_id for r in funnel.kept], since)
+            to_address = recent_addresses(session, [r.address for r in funnel.kept], since)
 
             def recent(r: EmailRecipient) -> str | None:
                 if r.customer_id in last:
                     return _reason("recent", lang, date=format_date(last[r.customer_id].date(), lang))
                 if r.customer_id in waiting:
                     return _reason("waiting", lang)
+                if r.address in to_address:  # another customer sharing the address had it
+                    when = to_address[r.address]
+                    if when is None:
+                        return _reason("waiting", lang)
+                    return _reason("recent", lang, date=format_date(when.date(), lang))
                 return None
 
             funnel.keep(

@@ -4,18 +4,31 @@
    ``Message-ID`` and unsubscribe token Cible chose) to the journal in one transaction:
    ``pending`` if due now, ``scheduled`` if it waits for a date or for a later day's allowance
    (a send larger than what is left of the day's limit is spread over the next days).
-2. :func:`send_due` handles due messages one at a time. A message is first **claimed** with a
-   compare-and-swap (``UPDATE … WHERE status IN (pending, scheduled)``: two senders never take
-   the same message) and committed; the customer's refusal, suppression and legal basis are
-   read again (a change since the send was written cancels it). SMTP ``MAIL FROM`` and ``RCPT
-   TO`` follow: a recipient the server refuses is ``failed`` and the rest go on. Then
-   ``in_data`` is committed and only then is the content handed over (``DATA``). The server's
-   answer is committed with the contact history: ``sent``, or ``failed`` when it refused the
-   content. A session that dies after ``DATA`` started leaves the message ``unknown``: it may
-   have been delivered, so it is **never re-sent blindly** (the log shows it).
+2. :func:`send_due` handles due messages by groups (at most :data:`BATCH`, fewer at a slow
+   pace: what the minute limit lets leave in :data:`PERMISSION_WINDOW` seconds). A group is
+   first **claimed** with a compare-and-swap (``UPDATE … WHERE status IN (pending, due
+   scheduled)``: two senders never take the same message) and committed, before any of it
+   reaches the server. Then, in one session, the refusals, the suppression list and the legal
+   basis of the whole group are read (:func:`blocked_now`): a change since the send was written
+   cancels the message. Then message by message: SMTP ``MAIL FROM`` and ``RCPT TO`` (a
+   recipient the server refuses is ``failed`` and the rest go on), ``in_data`` committed, and
+   only then the content handed over (``DATA``). The server's answer is committed with the
+   contact history: ``sent``, or ``failed`` when it refused the content. A session that dies
+   after ``DATA`` started leaves the message ``unknown``: it may have been delivered, so it is
+   **never re-sent blindly** (the log shows it). What a run claimed and did not hand over
+   (cancelled, the server stopped, the day's limit) goes back to ``pending`` when it stops.
+
+   **When permissions are read.** At sending time, once per group, after the group's claim is
+   committed: a refusal (or a suppression, or a basis withdrawn) committed before that read
+   blocks every message of the group. One committed after it is seen by the next group, or,
+   when the group is still sending :data:`PERMISSION_WINDOW` seconds after the read (a slow
+   server), by the read made again then for the rest of the group. So the window in which a
+   new refusal does not stop a message is at most :data:`PERMISSION_WINDOW` seconds plus the
+   time to hand over one message, and at most :data:`BATCH` messages.
 3. After a crash (``kill -9``), the next run looks at messages whose sender is gone (same host
    and its process no longer runs, or claimed over an hour ago): ``claimed`` ones go back to
-   ``pending`` (the server never saw their content), ``in_data`` ones become ``unknown``.
+   ``pending`` (the server never saw their content: the rest of a group included),
+   ``in_data`` ones become ``unknown``.
 4. Limits: at most ``per_minute`` messages a minute (a pause between messages), and no more than
    ``per_day`` in 24 hours: the rest stays for the next run.
 """
@@ -34,13 +47,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.errors import CibleError
 from app.export.email.message import build
 from app.export.email.recipients import EmailPlan
 from app.export.email.settings import EmailSettings, get_password
+from app.export.waiting import WaitingSend
+from app.export.waiting import waiting_sends as shared_waiting_sends
 from app.files import pid_running
 from app.i18n import _, format_date
 from app.models import permissions
@@ -383,6 +398,14 @@ def count_due(session: Session, now: dt.datetime | None = None, batch_id: int | 
     return int(session.scalar(query) or 0)
 
 
+def waiting_sends(session: Session, now: dt.datetime | None = None) -> list[WaitingSend]:
+    """The sends whose e-mails are pending or due (their time has come) but not handed over,
+    oldest first: a new send is made only once they are settled (sent, cancelled or left).
+    A message a dead sender left ``claimed`` counts once :func:`recover` has put it back."""
+    now_utc = to_utc(now) if now is not None else utcnow()
+    return shared_waiting_sends(session, EmailBatch, EmailMessage, _due_filter(now_utc), "email")
+
+
 def _sent_last_24h(session: Session, now_utc: dt.datetime) -> int:
     return int(
         session.scalar(
@@ -399,48 +422,190 @@ def _sent_last_24h(session: Session, now_utc: dt.datetime) -> int:
     )
 
 
-def _blocked(session: Session, message: EmailMessage, kind: EmailKind, today: dt.date) -> str | None:
-    if permissions.is_email_suppressed(session, message.address):
-        return _("address on the e-mail suppression list (checked at sending time)")
-    customer = session.get(Customer, message.customer_id) if message.customer_id else None
-    if customer is None:
-        return None
-    if customer.optout_email:
-        if customer.optout_email_date:
-            return _("refused e-mail since {date} (checked at sending time)").format(
-                date=format_date(customer.optout_email_date)
-            )
-        return _("refused e-mail (checked at sending time)")
-    if kind is EmailKind.MARKETING and permissions.effective_basis(customer, Channel.EMAIL, today) is None:
-        return _("no marketing legal basis for e-mail (checked at sending time)")
-    return None
+#: Due messages are claimed, their permissions read and sent by groups of at most this many
+#: (fewer at a slow pace: what leaves in about :data:`PERMISSION_WINDOW` seconds).
+BATCH = 100
+#: Seconds after which the refusals, suppression list and legal basis of the rest of a group
+#: are read again before the next message leaves.
+PERMISSION_WINDOW = 10.0
+
+_MESSAGE = EmailMessage.__table__
+_CONTENT = EmailContent.__table__
+_BATCH = EmailBatch.__table__
+_HISTORY = ContactHistory.__table__
 
 
-def _claim(database: Database, message_id: int, owner: str, now_utc: dt.datetime) -> bool:
-    with database.engine.begin() as conn:
-        done = conn.execute(
-            update(EmailMessage)
-            .where(
-                EmailMessage.id == message_id,
-                EmailMessage.status.in_((EmailStatus.PENDING, EmailStatus.SCHEDULED)),
-            )
+#: The two writes each message makes (built once; executed with bound parameters).
+_IN_DATA = (
+    _MESSAGE.update()
+    .where(_MESSAGE.c.id == bindparam("m_id"), _MESSAGE.c.claimed_by == bindparam("m_owner"))
+    .values(status=EmailStatus.IN_DATA, sent_at=bindparam("m_at"))
+)
+_SENT = (
+    _MESSAGE.update()
+    .where(_MESSAGE.c.id == bindparam("m_id"), _MESSAGE.c.claimed_by == bindparam("m_owner"))
+    .values(status=EmailStatus.SENT, sent_at=bindparam("m_at"), reason=None)
+)
+_CONTACT = _HISTORY.insert().values(
+    channel=ContactChannel.EMAIL, program=None, outcome="E-mail sent"
+)
+
+
+@dataclass(slots=True)
+class _Due:
+    """A claimed message, as plain values (no ORM object per message)."""
+
+    id: int
+    address: str
+    customer_id: int | None
+    vehicle_id: int | None
+    user: str
+    site_code: str | None
+    content: str
+    kind: str
+    campaign: str
+    template: str | None
+
+
+def _group_size(settings: EmailSettings) -> int:
+    return max(1, min(BATCH, int(settings.per_minute * PERMISSION_WINDOW / 60)))
+
+
+def _claim_group(
+    conn, ids: list[int], owner: str, now_utc: dt.datetime, due_utc: dt.datetime
+) -> list[_Due]:
+    """Claim *ids* (compare-and-swap: only those still pending or due) in one committed
+    transaction, then read what was claimed, in id order."""
+    with conn.begin():
+        conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.id.in_(ids), _due_filter(due_utc))
             .values(
                 status=EmailStatus.CLAIMED,
                 claimed_by=owner,
                 claimed_at=now_utc,
-                attempts=EmailMessage.attempts + 1,
+                attempts=_MESSAGE.c.attempts + 1,
             )
         )
-    return done.rowcount == 1
+    with conn.begin():
+        rows = conn.execute(
+            select(
+                _MESSAGE.c.id,
+                _MESSAGE.c.address,
+                _MESSAGE.c.customer_id,
+                _MESSAGE.c.vehicle_id,
+                _MESSAGE.c.user,
+                _MESSAGE.c.site_code,
+                _CONTENT.c.content,
+                _BATCH.c.kind,
+                _BATCH.c.campaign,
+                _BATCH.c.template_name,
+            )
+            .join(_CONTENT, _CONTENT.c.message_id == _MESSAGE.c.id)
+            .join(_BATCH, _BATCH.c.id == _MESSAGE.c.batch_id)
+            .where(
+                _MESSAGE.c.id.in_(ids),
+                _MESSAGE.c.claimed_by == owner,
+                _MESSAGE.c.status == EmailStatus.CLAIMED,
+            )
+            .order_by(_MESSAGE.c.id)
+        ).all()
+    return [_Due(*row) for row in rows]
 
 
-def _set(database: Database, message_id: int, owner: str, **values: object) -> None:
-    with database.engine.begin() as conn:
+def blocked_now(database: Database, due: list[_Due], today: dt.date) -> dict[int, str]:
+    """Message id → why it may not leave, read now for a whole group (one session): the
+    address on the e-mail suppression list, the customer's refusal of e-mail, and for
+    marketing no legal basis in force *today*."""
+    found: dict[int, str] = {}
+    if not due:
+        return found
+    with database.session() as session:
+        listed = permissions.suppressed_emails(session, [d.address for d in due])
+        customer_ids = sorted({d.customer_id for d in due if d.customer_id is not None})
+        refusals = {
+            row[0]: (row[1], row[2])
+            for start in range(0, len(customer_ids), 500)
+            for row in session.execute(
+                select(Customer.id, Customer.optout_email, Customer.optout_email_date).where(
+                    Customer.id.in_(customer_ids[start : start + 500])
+                )
+            )
+        }
+        marketing = sorted(
+            {
+                d.customer_id
+                for d in due
+                if d.customer_id in refusals
+                and not refusals[d.customer_id][0]
+                and EmailKind(d.kind) is EmailKind.MARKETING
+            }
+        )
+        basis: set[int] = set()
+        for start in range(0, len(marketing), 500):
+            for customer in session.scalars(
+                select(Customer)
+                .where(Customer.id.in_(marketing[start : start + 500]))
+                .options(selectinload(Customer.permission_events), selectinload(Customer.site))
+            ):
+                if permissions.effective_basis(customer, Channel.EMAIL, today) is not None:
+                    basis.add(customer.id)
+    for d in due:
+        if permissions.normalise_email(d.address) in listed:
+            found[d.id] = _("address on the e-mail suppression list (checked at sending time)")
+            continue
+        if d.customer_id not in refusals:
+            continue  # the customer was removed since: nothing to check against
+        refused, since = refusals[d.customer_id]
+        if refused:
+            found[d.id] = (
+                _("refused e-mail since {date} (checked at sending time)").format(
+                    date=format_date(since)
+                )
+                if since
+                else _("refused e-mail (checked at sending time)")
+            )
+        elif EmailKind(d.kind) is EmailKind.MARKETING and d.customer_id not in basis:
+            found[d.id] = _("no marketing legal basis for e-mail (checked at sending time)")
+    return found
+
+
+def _set(conn, message_id: int, owner: str, **values: object) -> None:
+    with conn.begin():
         conn.execute(
-            update(EmailMessage)
-            .where(EmailMessage.id == message_id, EmailMessage.claimed_by == owner)
+            _MESSAGE.update()
+            .where(_MESSAGE.c.id == message_id, _MESSAGE.c.claimed_by == owner)
             .values(**values)
         )
+
+
+def _cancel_blocked(conn, owner: str, reasons: dict[int, str]) -> None:
+    """The blocked messages of a group cancelled with their reasons, in one transaction."""
+    if not reasons:
+        return
+    with conn.begin():
+        conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.id == bindparam("b_id"), _MESSAGE.c.claimed_by == owner)
+            .values(status=EmailStatus.CANCELLED, reason=bindparam("b_reason")),
+            [{"b_id": i, "b_reason": r[:200]} for i, r in reasons.items()],
+        )
+
+
+def _release(conn, owner: str) -> None:
+    """What this run claimed and did not hand over goes back to ``pending``."""
+    with conn.begin():
+        conn.execute(
+            _MESSAGE.update()
+            .where(_MESSAGE.c.claimed_by == owner, _MESSAGE.c.status == EmailStatus.CLAIMED)
+            .values(status=EmailStatus.PENDING, claimed_by=None)
+        )
+
+
+def _day_limit(settings: EmailSettings) -> str:
+    return _(
+        "the day's limit of {count} e-mails is reached; the rest waits for the next run"
+    ).format(count=settings.per_day)
 
 
 def send_due(
@@ -460,151 +625,149 @@ def send_due(
     summary.recovered = recover(database, now)
     owner = owner_id()
     now_utc = to_utc(now) if now is not None else utcnow()
+    today = now_utc.date()
     with database.session() as session:
         total = count_due(session, now, batch_id)
         sent_today = _sent_last_24h(session, now_utc)
     interval = 60.0 / max(1, settings.per_minute)
+    group_size = _group_size(settings)
+    senders: dict[str | None, str] = {}
     last_sent: float | None = None
     done = 0
     last_id = 0
+    claimed = False
+    conn = database.engine.connect()
     try:
-        while True:
+        while summary.stopped is None:
             if cancelled is not None and cancelled():
                 summary.stopped = _("cancelled by the user")
                 break
             if sent_today >= settings.per_day:
-                summary.stopped = _(
-                    "the day's limit of {count} e-mails is reached; the rest waits for the next run"
-                ).format(count=settings.per_day)
+                summary.stopped = _day_limit(settings)
                 break
-            with database.session() as session:
-                query = (
-                    select(EmailMessage.id)
-                    .where(_due_filter(now_utc), EmailMessage.id > last_id)
-                    .order_by(EmailMessage.id)
-                    .limit(1)
-                )
-                if batch_id is not None:
-                    query = query.where(EmailMessage.batch_id == batch_id)
-                next_id = session.scalar(query)
-            if next_id is None:
+            query = (
+                select(_MESSAGE.c.id)
+                .where(_due_filter(now_utc), _MESSAGE.c.id > last_id)
+                .order_by(_MESSAGE.c.id)
+                .limit(min(group_size, settings.per_day - sent_today))
+            )
+            if batch_id is not None:
+                query = query.where(_MESSAGE.c.batch_id == batch_id)
+            with conn.begin():
+                ids = list(conn.execute(query).scalars())
+            if not ids:
                 break
-            last_id = next_id
-            if not _claim(database, next_id, owner, utcnow()):
-                continue  # another sender took it
-            with database.session() as session:
-                message = session.get(EmailMessage, next_id)
-                assert message is not None
-                batch = session.get(EmailBatch, message.batch_id)
-                assert batch is not None
-                reason = _blocked(session, message, EmailKind(batch.kind), now_utc.date())
-                if reason:
-                    message.status = EmailStatus.CANCELLED
-                    message.reason = reason[:200]
-                    summary.cancelled += 1
+            last_id = ids[-1]
+            claimed = True  # set first: whatever happens from here releases the claim
+            group = _claim_group(conn, ids, owner, utcnow(), now_utc)  # others may have some
+            # read after the claim is committed: a refusal committed before this read blocks
+            checked_at = clock()
+            reasons = blocked_now(database, group, today)
+            _cancel_blocked(conn, owner, reasons)
+            summary.cancelled += len(reasons)
+            done += len(reasons)
+            for position, due in enumerate(group):
+                if due.id in reasons:
+                    continue
+                if cancelled is not None and cancelled():
+                    summary.stopped = _("cancelled by the user")
+                    break
+                if sent_today >= settings.per_day:
+                    summary.stopped = _day_limit(settings)
+                    break
+                if last_sent is not None:
+                    wait = interval - (clock() - last_sent)
+                    if wait > 0:
+                        sleep(wait)
+                if clock() - checked_at > PERMISSION_WINDOW:  # a slow server: read them again
+                    rest = [d for d in group[position:] if d.id not in reasons]
+                    checked_at = clock()
+                    late = blocked_now(database, rest, today)
+                    _cancel_blocked(conn, owner, late)
+                    summary.cancelled += len(late)
+                    done += len(late)
+                    reasons.update(late)
+                    if due.id in late:
+                        continue
+                if due.site_code not in senders:
+                    senders[due.site_code] = settings.sender_for(due.site_code).from_address
+                try:
+                    transport.envelope(senders[due.site_code], due.address)
+                except RecipientRefused as refused:
+                    _set(conn, due.id, owner, status=EmailStatus.FAILED, reason=refused.reason[:200])
+                    summary.failed += 1
+                    summary.failures.append((due.address, refused.reason))
                     done += 1
                     continue
-                info = (
-                    message.address,
-                    message.body.content.encode("ascii", errors="surrogateescape"),
-                    message.customer_id,
-                    message.vehicle_id,
-                    message.user,
-                    batch.campaign,
-                    batch.template_name,
-                    settings.sender_for(message.site_code).from_address,
-                )
-            address, content, customer_id, vehicle_id, user, campaign, template, from_addr = info
-            if last_sent is not None:
-                wait = interval - (clock() - last_sent)
-                if wait > 0:
-                    sleep(wait)
-            try:
-                transport.envelope(from_addr, address)
-            except RecipientRefused as refused:
-                _set(database, next_id, owner, status=EmailStatus.FAILED, reason=refused.reason[:200])
-                summary.failed += 1
-                summary.failures.append((address, refused.reason))
+                except (SessionLost, EmailSendError) as error:
+                    _set(conn, due.id, owner, status=EmailStatus.PENDING, claimed_by=None)
+                    summary.stopped = str(error) or _("the connection to the mail server was lost")
+                    break
+                with conn.begin():
+                    conn.execute(_IN_DATA, {"m_id": due.id, "m_owner": owner, "m_at": utcnow()})
+                try:
+                    transport.data(due.content.encode("ascii", errors="surrogateescape"))
+                except NotSent as error:
+                    _set(conn, due.id, owner, status=EmailStatus.PENDING, claimed_by=None, sent_at=None)
+                    summary.stopped = error.reason
+                    break
+                except ContentRefused as refused:
+                    _set(conn, due.id, owner, status=EmailStatus.FAILED, reason=refused.reason[:200])
+                    summary.failed += 1
+                    summary.failures.append((due.address, refused.reason))
+                    done += 1
+                    continue
+                except SessionLost as error:
+                    _set(
+                        conn,
+                        due.id,
+                        owner,
+                        status=EmailStatus.UNKNOWN,
+                        reason=_(
+                            "the connection was lost while the server was receiving it: maybe "
+                            "delivered, not sent again ({error})"
+                        ).format(error=error)[:200],
+                    )
+                    summary.unknown += 1
+                    summary.stopped = _("the connection to the mail server was lost")
+                    break
+                last_sent = clock()
+                sent_today += 1
+                _record_sent(conn, owner, due)
+                summary.sent += 1
                 done += 1
+                if progress is not None:
+                    progress(done, total)
+            else:
+                claimed = False  # the whole group was handled
                 continue
-            except (SessionLost, EmailSendError) as error:
-                _set(database, next_id, owner, status=EmailStatus.PENDING, claimed_by=None)
-                summary.stopped = str(error) or _("the connection to the mail server was lost")
-                break
-            _set(database, next_id, owner, status=EmailStatus.IN_DATA, sent_at=utcnow())
-            try:
-                transport.data(content)
-            except NotSent as error:
-                _set(database, next_id, owner, status=EmailStatus.PENDING, claimed_by=None, sent_at=None)
-                summary.stopped = error.reason
-                break
-            except ContentRefused as refused:
-                _set(database, next_id, owner, status=EmailStatus.FAILED, reason=refused.reason[:200])
-                summary.failed += 1
-                summary.failures.append((address, refused.reason))
-                done += 1
-                continue
-            except SessionLost as error:
-                _set(
-                    database,
-                    next_id,
-                    owner,
-                    status=EmailStatus.UNKNOWN,
-                    reason=_(
-                        "the connection was lost while the server was receiving it: maybe "
-                        "delivered, not sent again ({error})"
-                    ).format(error=error)[:200],
-                )
-                summary.unknown += 1
-                summary.stopped = _("the connection to the mail server was lost")
-                break
-            last_sent = clock()
-            sent_today += 1
-            _record_sent(database, next_id, owner, customer_id, vehicle_id, user, campaign, template)
-            summary.sent += 1
-            done += 1
-            if progress is not None:
-                progress(done, total)
+            break  # stopped inside the group (cancelled, server, day's limit): released below
     finally:
-        transport.close()
+        try:
+            if claimed:  # what the group did not hand over goes back to pending
+                _release(conn, owner)
+        finally:
+            conn.close()
+            transport.close()
     return summary
 
 
-_MESSAGE = EmailMessage.__table__
-_HISTORY = ContactHistory.__table__
-
-
-def _record_sent(
-    database: Database,
-    message_id: int,
-    owner: str,
-    customer_id: int | None,
-    vehicle_id: int | None,
-    user: str,
-    campaign: str,
-    template: str | None,
-) -> None:
+def _record_sent(conn, owner: str, due: _Due) -> None:
     """``sent`` and the contact history, in one transaction."""
     now = utcnow()
-    with database.engine.begin() as conn:
-        conn.execute(
-            _MESSAGE.update()
-            .where(_MESSAGE.c.id == message_id, _MESSAGE.c.claimed_by == owner)
-            .values(status=EmailStatus.SENT, sent_at=now, reason=None)
-        )
-        if customer_id is not None:
+    with conn.begin():
+        conn.execute(_SENT, {"m_id": due.id, "m_owner": owner, "m_at": now})
+        if due.customer_id is not None:
             conn.execute(
-                _HISTORY.insert().values(
-                    customer_id=customer_id,
-                    vehicle_id=vehicle_id,
-                    channel=ContactChannel.EMAIL,
-                    contacted_at=now,
-                    campaign=campaign[:80],
-                    program=None,
-                    template=template,
-                    outcome="E-mail sent",
-                    user=user,
-                )
+                _CONTACT,
+                {
+                    "customer_id": due.customer_id,
+                    "vehicle_id": due.vehicle_id,
+                    "contacted_at": now,
+                    "campaign": due.campaign[:80],
+                    "template": due.template,
+                    "user": due.user,
+                },
             )
 
 

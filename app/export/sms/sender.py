@@ -60,6 +60,8 @@ from app.export.sms.lease import SendingLease
 from app.export.sms.phones import DEFAULT_REGION, normalise, regions_for
 from app.export.sms.recipients import SmsPlan
 from app.export.sms.windows import SendWindow, window_for
+from app.export.waiting import WaitingSend
+from app.export.waiting import waiting_sends as shared_waiting_sends
 from app.i18n import _, format_date, ngettext
 from app.models import permissions
 from app.models.activity import ContactHistory
@@ -908,42 +910,11 @@ def release_unknown(session: Session, ids: list[int]) -> int:
 # -- sends still waiting ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class WaitingSend:
-    """A send with messages still waiting to leave (pending or due), e.g. after a crash."""
-
-    batch_id: int
-    created_at: dt.datetime
-    campaign: str
-    count: int
-
-    def describe(self, lang: str | None = None) -> str:
-        local = self.created_at.replace(tzinfo=dt.UTC).astimezone()
-        return ngettext(
-            "{n} message of the send of {date} at {time} ({campaign}) is still waiting",
-            "{n} messages of the send of {date} at {time} ({campaign}) are still waiting",
-            self.count,
-            lang,
-        ).format(
-            n=self.count,
-            date=format_date(local.date(), lang),
-            time=f"{local:%H:%M}",
-            campaign=self.campaign,
-        )
-
-
 def waiting_sends(session: Session, now: dt.datetime | None = None) -> list[WaitingSend]:
     """The sends whose messages are pending or due (their time has come) but not handed over,
     oldest first: a new send is made only once they are settled (sent, cancelled or left)."""
     now_utc = to_utc(now) if now is not None else utcnow()
-    rows = session.execute(
-        select(SmsBatch.id, SmsBatch.created_at, SmsBatch.campaign, func.count(SmsMessage.id))
-        .join(SmsMessage, SmsMessage.batch_id == SmsBatch.id)
-        .where(_due_filter(now_utc))
-        .group_by(SmsBatch.id, SmsBatch.created_at, SmsBatch.campaign)
-        .order_by(SmsBatch.id)
-    ).all()
-    return [WaitingSend(r[0], r[1], r[2], int(r[3])) for r in rows]
+    return shared_waiting_sends(session, SmsBatch, SmsMessage, _due_filter(now_utc), "sms")
 
 
 def poll_statuses(

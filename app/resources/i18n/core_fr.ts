@@ -784,4 +784,20 @@
         <translation>Annuler</translation>
     </message>
 </context>
+<context>
+    <name>WaitingQuestion</name>
+    <message>
+        <source>Send them</source>
+        <extracomment>The answers: what the window then does first, before the new send is made.</extracomment>
+        <translation>Les envoyer</translation>
+    </message>
+    <message>
+        <source>Cancel them</source>
+        <translation>Les annuler</translation>
+    </message>
+    <message>
+        <source>Leave them</source>
+        <translation>Les laisser</translation>
+    </message>
+</context>
 </TS>

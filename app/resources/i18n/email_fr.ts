@@ -483,6 +483,18 @@
         <translation>Patientez&#xa0;: les destinataires sont en cours de lecture.</translation>
     </message>
     <message>
+        <source>Cannot read the e-mail log: %1</source>
+        <translation>Impossible de lire le journal des e-mails&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>E-mails still waiting</source>
+        <translation>E-mails encore en attente</translation>
+    </message>
+    <message>
+        <source>Send them, cancel them, or leave them (sent later, while Cible is open)?</source>
+        <translation>Les envoyer, les annuler ou les laisser (envoyés plus tard, tant que Cible est ouvert)&#xa0;?</translation>
+    </message>
+    <message>
         <source>Send e-mails</source>
         <translation>Envoyer des e-mails</translation>
     </message>
@@ -521,6 +533,10 @@
     <message>
         <source>E-mail sending finished: %1.</source>
         <translation>Envoi des e-mails terminé&#xa0;: %1.</translation>
+    </message>
+    <message>
+        <source>Earlier sends: %1 sent.</source>
+        <translation>Envois précédents&#xa0;: %1 envoyés.</translation>
     </message>
     <message>
         <source>%1 failed: %2</source>

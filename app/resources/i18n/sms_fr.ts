@@ -475,15 +475,15 @@
     </message>
     <message>
         <source>Send them</source>
-        <translation>Les envoyer</translation>
+        <translation type="vanished">Les envoyer</translation>
     </message>
     <message>
         <source>Cancel them</source>
-        <translation>Les annuler</translation>
+        <translation type="vanished">Les annuler</translation>
     </message>
     <message>
         <source>Leave them</source>
-        <translation>Les laisser</translation>
+        <translation type="vanished">Les laisser</translation>
     </message>
     <message>
         <source>Send SMS</source>

@@ -55,10 +55,18 @@ from app.export.email.library import TemplateInfo, delete_template, list_templat
 from app.export.email.message import build
 from app.export.email.recipients import EmailPlan, EmailRecipient, plan_send
 from app.export.email.routes import open_transport
-from app.export.email.sender import SendSummary, cancel_batch, create_batch, send_due
+from app.export.email.sender import (
+    SendSummary,
+    cancel_batch,
+    create_batch,
+    recover,
+    send_due,
+    waiting_sends,
+)
 from app.export.email.settings import EmailSettings, load_settings
 from app.export.email.templates import CompiledTemplate, compile_template
 from app.export.funnel import Funnel
+from app.export.waiting import WaitingSend
 from app.export.word.fields import HELPERS, resolve_field_name
 from app.models.db import Database
 from app.models.email import EmailKind
@@ -67,6 +75,7 @@ from app.query.target import Target
 from app.ui import tasks
 from app.ui.email.editor import EmailBodyEditor
 from app.ui.fit import fit_to_screen
+from app.ui.waiting import ask_waiting
 
 PREVIEW_RECIPIENTS = 200
 DROPPED_SHOWN = 500
@@ -764,8 +773,32 @@ class EmailSendDialog(QDialog):
         except CibleError as error:
             self._show_error("%1", error)
             return
+        try:
+            recover(self.database)  # what a sender that is gone left claimed is waiting again
+            with self.database.session() as session:
+                waiting = waiting_sends(session)
+        except Exception as error:  # noqa: BLE001 - shown, never a traceback
+            self._show_error(self.tr("Cannot read the e-mail log: %1"), error)
+            return
+        pending = None
+        if waiting:
+            pending = self.ask_waiting(waiting)
+            if pending is None:
+                return
         if self._ask_confirmation():
-            self.start_sending()
+            self.start_sending(pending)
+
+    def ask_waiting(self, waiting: list[WaitingSend]) -> str | None:
+        """Before anything new is made: send, cancel or leave the e-mails of earlier sends
+        still waiting (``"resume"``, ``"cancel"``, ``"leave"``; ``None``: do nothing now)."""
+        return ask_waiting(
+            self,
+            waiting,
+            self.tr("E-mails still waiting"),
+            self.tr(
+                "Send them, cancel them, or leave them (sent later, while Cible is open)?"
+            ),
+        )
 
     def _ask_confirmation(self) -> bool:
         assert self.plan is not None
@@ -786,8 +819,9 @@ class EmailSendDialog(QDialog):
                 return name
         return None
 
-    def start_sending(self) -> None:
-        """Send without asking (the confirmation is :meth:`send`'s)."""
+    def start_sending(self, pending: str | None = None) -> None:
+        """Send without asking (the confirmation is :meth:`send`'s); *pending*: what to do
+        first with the e-mails of earlier sends still waiting (see :meth:`ask_waiting`)."""
         database, target = self.database, self.target
         subject, body, kind, at = self.subject, self.body, self.kind, self.requested_time()
         images = self.images
@@ -802,9 +836,26 @@ class EmailSendDialog(QDialog):
                 settings = load_settings(session)
                 settings.check()
                 compiled = compile_template(subject, body, images=images, max_bytes=settings.max_bytes)
+            earlier = None
+            if pending == "cancel":
+                with database.session() as session:
+                    for send in waiting_sends(session):
+                        cancel_batch(session, send.batch_id)
+            elif pending == "resume":
+                earlier = send_due(
+                    database,
+                    open_transport(settings),
+                    settings,
+                    progress=lambda done, total: ctx.report(done, total),
+                    cancelled=lambda: ctx.cancelled,
+                )
+                ctx.check_cancelled()
+                if earlier.stopped:  # nothing new is made while the earlier ones cannot leave
+                    raise CibleError(earlier.stopped)
+            with database.session() as session:  # the journal is read again now
                 plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
             if plan.count == 0:
-                return SendResult(None, 0, SendSummary())
+                return SendResult(None, 0, SendSummary(), earlier)
             with database.session() as session:
                 batch = create_batch(
                     session,
@@ -831,7 +882,7 @@ class EmailSendDialog(QDialog):
                 with database.session() as session:
                     info["cancelled"] = cancel_batch(session, batch_id)
                 raise
-            return SendResult(batch_id, plan.count, summary)
+            return SendResult(batch_id, plan.count, summary, earlier)
 
         self._busy_ui(self.tr("Sending…"))
         self._send_task = self._runner().run(
@@ -900,6 +951,10 @@ class EmailSendDialog(QDialog):
                 self.tr("%1 not sent (refusal recorded since)").replace("%1", count(s.cancelled))
             )
         text = self.tr("E-mail sending finished: %1.").replace("%1", ", ".join(parts) or "0")
+        if result.earlier is not None:
+            text += " " + self.tr("Earlier sends: %1 sent.").replace(
+                "%1", count(result.earlier.sent)
+            )
         if s.stopped:
             text += " " + s.stopped
         for address, reason in s.failures[:3]:
@@ -992,6 +1047,8 @@ class SendResult:
     batch_id: int | None
     count: int
     summary: SendSummary = field(default_factory=SendSummary)
+    #: What the earlier sends still waiting did, when the user chose to send them first.
+    earlier: SendSummary | None = None
 
     @property
     def waiting(self) -> int:

@@ -82,6 +82,7 @@ from app.models.sms import SmsKind
 from app.query.target import Target
 from app.ui import tasks
 from app.ui.fit import fit_to_screen
+from app.ui.waiting import ask_waiting
 
 PREVIEW_RECIPIENTS = 200
 FUNNEL_MIN_WIDTH = 360
@@ -808,22 +809,12 @@ class SmsSendDialog(QDialog):
     def ask_waiting(self, waiting: list[WaitingSend]) -> str | None:
         """Before anything new is made: send, cancel or leave the messages of earlier sends
         still waiting (``"resume"``, ``"cancel"``, ``"leave"``; ``None``: do nothing now)."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("SMS still waiting"))
-        box.setText(
-            "\n".join(w.describe() + "." for w in waiting)
-            + "\n\n"
-            + self.tr("Send them, cancel them, or leave them (send-pending sends them later)?")
+        return ask_waiting(
+            self,
+            waiting,
+            self.tr("SMS still waiting"),
+            self.tr("Send them, cancel them, or leave them (send-pending sends them later)?"),
         )
-        resume = box.addButton(self.tr("Send them"), QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(self.tr("Cancel them"), QMessageBox.ButtonRole.DestructiveRole)
-        leave = box.addButton(self.tr("Leave them"), QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.setDefaultButton(leave)
-        box.exec()
-        clicked = box.clickedButton()
-        return {resume: "resume", cancel: "cancel", leave: "leave"}.get(clicked)
 
     def _ask_confirmation(self) -> bool:
         box = QMessageBox(self)

@@ -23,3 +23,13 @@ def brevo():
 
     with FakeBrevo() as api:
         yield api
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A command run with --lang makes its language current: put it back after each test."""
+    from app import i18n
+
+    before = i18n.language()
+    yield
+    i18n.set_language(before)

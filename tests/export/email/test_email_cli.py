@@ -7,6 +7,7 @@ import email.policy
 import json
 from pathlib import Path
 
+import pytest
 from test_email_send import settings_for
 
 from app.__main__ import main
@@ -93,3 +94,90 @@ def test_a_saved_template_sends_its_logo(mail_db, smtp_server, db_path, tmp_path
         image = next(p for p in message.walk() if p.get_content_maintype() == "image")
         assert image["Content-ID"] == "<logo-1@cible>" and image.get_payload(decode=True) == logo
         assert 'src="cid:logo-1@cible"' in message.get_body(("html",)).get_content()
+
+
+def _leave_two_waiting(database) -> None:
+    """What a crash mid-send leaves: one message sent, the other two pending."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from app.models.email import EmailMessage, EmailStatus
+
+    with database.session() as s:
+        first = s.scalars(select(EmailMessage).order_by(EmailMessage.id)).first()
+        first.status = EmailStatus.SENT
+        first.sent_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize("choice", ["--resume-pending", "--cancel-pending", "--leave-pending"])
+def test_e_mails_still_waiting_are_settled_before_a_new_send(
+    mail_db, smtp_server, db_path, tmp_path, capsys, choice
+) -> None:
+    from mailkit import free_port
+    from sqlalchemy import func, select
+
+    from app.models.email import EmailBatch, EmailMessage, EmailStatus
+
+    database, _ids = mail_db
+    target, page = _files(tmp_path, "<p>Bonjour {nom}</p>")
+    argv = ["send-email", str(target), "--db", str(db_path), "--html", str(page),
+            "--subject", "x", "--lang", "en"]  # fmt: skip
+    with database.session() as session:
+        save_settings(session, settings_for(free_port(), recent_days=7))
+    assert main(argv) == 1  # nobody listens: the three stay pending
+    _leave_two_waiting(database)
+    with database.session() as session:
+        save_settings(session, settings_for(smtp_server.port, recent_days=7))
+    capsys.readouterr()
+    # without a choice: exit 2 naming the waiting send, nothing new made, nothing sent
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "2 e-mails of the send of" in err and "are still waiting" in err
+    assert "--resume-pending" in err and "--leave-pending" in err
+    assert not smtp_server.handler.messages
+    with database.session() as s:
+        assert s.scalar(select(func.count()).select_from(EmailBatch)) == 1
+    code = main([*argv, choice])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    delivered = smtp_server.handler.recipients()
+    with database.session() as s:
+        old = [m.status for m in s.scalars(
+            select(EmailMessage).where(EmailMessage.batch_id == 1).order_by(EmailMessage.id))]
+        new = s.scalars(select(EmailMessage).where(EmailMessage.batch_id != 1)).all()
+    assert old[0] is EmailStatus.SENT
+    if choice == "--resume-pending":
+        assert "earlier sends: sent 2, failed 0" in out
+        assert old[1:] == [EmailStatus.SENT] * 2 and len(delivered) == 2
+        assert new == []  # everyone has had it in the last 7 days
+    elif choice == "--cancel-pending":
+        assert old[1:] == [EmailStatus.CANCELLED] * 2
+        assert len(new) == 2 and len(delivered) == 2  # the new send goes to the two
+    else:
+        assert old[1:] == [EmailStatus.PENDING] * 2  # left for the window
+        assert new == [] and delivered == []  # their e-mail is still waiting: not made again
+    assert len(set(delivered)) == len(delivered)  # nobody twice
+
+
+def test_a_dry_run_names_the_waiting_send_and_settles_nothing(
+    mail_db, db_path, tmp_path, capsys
+) -> None:
+    from mailkit import free_port
+
+    database, _ids = mail_db
+    target, page = _files(tmp_path, "<p>Bonjour {nom}</p>")
+    argv = ["send-email", str(target), "--db", str(db_path), "--html", str(page),
+            "--subject", "x", "--lang", "fr"]  # fmt: skip
+    with database.session() as session:
+        save_settings(session, settings_for(free_port()))
+    assert main(argv) == 1
+    capsys.readouterr()
+    assert main([*argv, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "3 e-mails de l’envoi du " in out and "sont encore en attente." in out
+    assert "Dry run" not in out and "rien n’a été envoyé" in out.lower()
+    assert main(argv) == 2  # nothing was settled by the dry run
+    err = capsys.readouterr().err
+    assert "--leave-pending pour les laisser à la fenêtre (elle les envoie" in err

@@ -211,10 +211,113 @@ def test_kill_9_mid_send_then_resume_every_address_gets_exactly_one(
     assert sorted(received) == sorted(addresses)  # each exactly once
     with database.session() as session:
         statuses = [m.status for m in session.scalars(select(EmailMessage).order_by(EmailMessage.id))]
+    # the four were claimed as one group: the killed one and the two after it were still
+    # claimed (or in DATA) when the sender died, and are what the next run recovers
     if moment == "rcpt":
         # the killed one never reached DATA: sent again, once
-        assert statuses == [EmailStatus.SENT] * 4 and summary.recovered == 1
+        assert statuses == [EmailStatus.SENT] * 4 and summary.recovered == 3
+        assert summary.sent == 3
     else:
         # the killed one was inside DATA: the server has it, Cible marks it unknown, not re-sent
         assert statuses == [EmailStatus.SENT, EmailStatus.UNKNOWN] + [EmailStatus.SENT] * 2
-        assert summary.recovered == 1 and summary.sent == 2
+        assert summary.recovered == 3 and summary.sent == 2
+
+
+@pytest.mark.parametrize("later", [False, True])
+def test_a_refusal_typed_mid_group_is_read_again_after_the_window(mail_db, smtp_server, later) -> None:
+    """The group's permissions are read once after its claim; a refusal committed while the
+    group sends stops its messages once PERMISSION_WINDOW seconds have passed since that read
+    (not before: the documented window)."""
+    from app.export.email.sender import PERMISSION_WINDOW
+    from app.models import permissions
+    from app.models.dealership import Customer
+    from app.models.enums import Channel
+
+    database, ids = mail_db
+    settings = settings_for(smtp_server.port)
+    _batch, addresses = write_send(database, settings)
+    assert addresses[-1] == "contact@roux.example"
+    seconds = [0.0]
+
+    def refuse_during_the_first(_content: bytes) -> None:
+        if smtp_server.handler.on_data is None:
+            return
+        smtp_server.handler.on_data = None
+        with database.session() as session:  # typed by a colleague while the send goes on
+            customer = session.get(Customer, ids["company"])
+            permissions.record_refusal(session, customer, Channel.EMAIL, dt.date(2026, 11, 24), "Test")
+        if later:
+            seconds[0] += PERMISSION_WINDOW + 1
+
+    smtp_server.handler.on_data = refuse_during_the_first
+    summary = send_due(
+        database, SmtpTransport(settings), settings, sleep=lambda s: None, clock=lambda: seconds[0]
+    )
+    delivered = smtp_server.handler.recipients()
+    with database.session() as session:
+        roux = session.scalars(
+            select(EmailMessage).where(EmailMessage.address == "contact@roux.example")
+        ).one()
+    if later:
+        assert (summary.sent, summary.cancelled) == (2, 1)
+        assert "contact@roux.example" not in delivered and roux.status is EmailStatus.CANCELLED
+        # the refusal put the address on the suppression list, which is read first
+        assert roux.reason == "address on the e-mail suppression list (checked at sending time)"
+    else:
+        assert (summary.sent, summary.cancelled) == (3, 0) and roux.status is EmailStatus.SENT
+
+
+def test_what_a_stopped_run_claimed_goes_back_to_pending(mail_db, smtp_server) -> None:
+    database, _ids = mail_db
+    settings = settings_for(smtp_server.port)
+    write_send(database, settings)
+    stop = threading.Event()
+    summary = send_due(
+        database, SmtpTransport(settings), settings, sleep=lambda s: None,
+        progress=lambda done, total: stop.set(), cancelled=stop.is_set,
+    )  # fmt: skip
+    assert summary.sent == 1 and summary.stopped == "cancelled by the user"
+    with database.session() as session:
+        rows = session.scalars(select(EmailMessage).order_by(EmailMessage.id)).all()
+        assert [m.status for m in rows] == [EmailStatus.SENT] + [EmailStatus.PENDING] * 2
+        assert all(m.claimed_by is None for m in rows[1:])
+    settings.per_day = 2  # the day's limit stops the next run after one more
+    summary = send_due(database, SmtpTransport(settings), settings, sleep=lambda s: None)
+    assert summary.sent == 1 and "day's limit of 2" in summary.stopped
+    with database.session() as session:
+        rows = session.scalars(select(EmailMessage).order_by(EmailMessage.id)).all()
+        assert [m.status for m in rows] == [EmailStatus.SENT] * 2 + [EmailStatus.PENDING]
+        assert rows[2].claimed_by is None
+    assert len(smtp_server.handler.recipients()) == 2
+
+
+def test_the_database_reads_do_not_grow_with_the_messages(mail_db, smtp_server) -> None:
+    """Per message only the journal's writes (in_data; sent with the contact history); the
+    reads (due messages, their content, refusals, suppression list, legal basis) are per group."""
+    from sqlalchemy import event
+
+    database, _ids = mail_db
+    settings = settings_for(smtp_server.port)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    def run(sends: int) -> tuple[int, int, int]:
+        for _ in range(sends):
+            write_send(database, settings, kind="service")
+        statements.clear()
+        event.listen(database.engine, "before_cursor_execute", seen)
+        try:
+            summary = send_due(database, SmtpTransport(settings), settings, sleep=lambda s: None)
+        finally:
+            event.remove(database.engine, "before_cursor_execute", seen)
+        writes = statements.count("UPDATE") + statements.count("INSERT")
+        return summary.sent, statements.count("SELECT"), writes
+
+    sent, reads_4, writes_4 = run(1)
+    assert sent == 4
+    sent, reads_12, writes_12 = run(3)
+    assert sent == 12
+    assert reads_12 == reads_4  # one group either way
+    assert writes_12 - writes_4 == 3 * 8  # in_data, sent and its contact history per message

@@ -7,6 +7,7 @@ import email
 import email.policy
 import threading
 
+import pytest
 from mailkit import everyone
 from sqlalchemy import select
 from test_email_send import settings_for
@@ -262,3 +263,119 @@ def test_in_french(qtbot, mail_db, manager, qapp) -> None:
     text = dialog.preview_text.toPlainText()
     assert text.startswith("Monsieur,")  # «Formule d'appel» of M. Dupré
     assert "Pour ne plus recevoir nos e-mails" in text
+
+
+class Boxes:
+    """Answers the message boxes the window opens, in turn, by clicking their real buttons."""
+
+    def __init__(self, answers) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.answers, self.texts = list(answers), []
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._answer)
+        self.timer.start()
+
+    def _answer(self) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            return
+        self.texts.append((box.objectName(), box.text()))
+        answer = self.answers.pop(0) if self.answers else None
+        if answer is None or not answer(box):
+            box.done(0)  # a box the test did not expect is closed (the test then fails), no hang
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def _click(found) -> bool:
+    if found is None:
+        return False
+    found.click()
+    return True
+
+
+def button(name):
+    from PySide6.QtWidgets import QPushButton
+
+    return lambda box: _click(box.findChild(QPushButton, name))
+
+
+def yes(box) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    return _click(box.button(QMessageBox.StandardButton.Yes))
+
+
+def close(box) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    return _click(box.button(QMessageBox.StandardButton.Close))
+
+
+@pytest.mark.parametrize("answer", ["resume", "cancel", "leave", None])
+def test_e_mails_still_waiting_are_asked_about_before_a_new_send(
+    qtbot, mail_db, manager, smtp_server, answer
+) -> None:
+    import datetime as dt
+
+    from test_email_send import write_send
+
+    database, _ids = mail_db
+    settings = settings_for(smtp_server.port, recent_days=7)
+    use_settings(database, settings)
+    # an earlier send (service) to Dupré, Martin and Sansbase: Dupré's left, then the sender died
+    first, _addresses = write_send(database, settings, kind="service")
+    with database.session() as session:
+        for message in session.scalars(select(EmailMessage)):
+            if message.address == "jean.dupre@example.fr":
+                message.status = EmailStatus.SENT
+                message.sent_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            elif message.address == "contact@roux.example":
+                session.delete(message)
+    dialog = open_dialog(qtbot, database, manager)  # marketing: Dupré e-mailed, Martin waiting
+    assert [r.address for r in dialog.plan.recipients] == ["contact@roux.example"]
+    boxes = Boxes([button(answer), yes] if answer else [close])
+    try:
+        if answer is None:
+            qtbot.mouseClick(dialog.send_button, qtbot_left())
+            qtbot.waitUntil(lambda: not boxes.answers, timeout=10_000)
+        else:
+            with qtbot.waitSignal(dialog.sent, timeout=30_000) as sent:
+                qtbot.mouseClick(dialog.send_button, qtbot_left())
+    finally:
+        boxes.stop()
+    name, text = boxes.texts[0]
+    assert name == "waiting_question"
+    assert text.startswith("2 e-mails of the send of ") and "(Merci) are still waiting." in text
+    with database.session() as session:
+        old = [m.status for m in session.scalars(
+            select(EmailMessage).where(EmailMessage.batch_id == first).order_by(EmailMessage.id))]
+        new = session.scalars(select(EmailMessage).where(EmailMessage.batch_id != first)).all()
+    delivered = smtp_server.handler.recipients()
+    assert len(set(delivered)) == len(delivered)  # nobody twice
+    waiting = ["martin@example.fr", "sansbase@example.fr"]
+    assert old[0] is EmailStatus.SENT
+    if answer is None:  # closed: nothing settled, nothing made, no confirmation asked
+        assert len(boxes.texts) == 1 and not dialog.busy
+        assert old[1:] == [EmailStatus.PENDING] * 2 and new == [] and delivered == []
+        return
+    assert [n for n, _t in boxes.texts] == ["waiting_question", ""]  # then the confirmation
+    result = sent.args[0]
+    assert result.summary.sent == len(new)
+    if answer == "resume":  # the two waiting leave first, then the new send (Roux)
+        assert old == [EmailStatus.SENT] * 3 and result.earlier.sent == 2
+        assert sorted(delivered) == sorted([*waiting, "contact@roux.example"])
+        assert dialog.status_label.text() == (
+            "E-mail sending finished: 1 sent. Earlier sends: 2 sent."
+        )
+    elif answer == "cancel":  # cancelled: the new send goes to Martin (marketing) and Roux
+        assert old[1:] == [EmailStatus.CANCELLED] * 2 and result.earlier is None
+        assert sorted(delivered) == ["contact@roux.example", "martin@example.fr"]
+    else:  # left for the deferred sending: the new send is Roux's only
+        assert old[1:] == [EmailStatus.PENDING] * 2
+        assert delivered == ["contact@roux.example"]
