@@ -50,11 +50,13 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     DateTime,
+    Index,
     String,
     Table,
     bindparam,
     func,
     insert,
+    inspect,
     literal,
     literal_column,
     select,
@@ -107,6 +109,12 @@ SALE: Table = VehicleSale.__table__
 OWNERSHIP: Table = Ownership.__table__
 ALIAS: Table = CustomerAlias.__table__
 SITE: Table = Site.__table__
+
+#: Secondary indexes the load itself looks rows up with: kept when a first import defers the
+#: others (:func:`_defer_indexes`).
+LOOKUP_INDEXES = frozenset(
+    {"ix_vehicle_vin", "ix_vehicle_plate", "ix_ownership_vehicle_id", "ix_vehicle_sale_vehicle_id"}
+)
 
 #: Stored text and its folded twin, kept in step (the engine's % searches read the twins).
 FOLDS: dict[str, dict[str, str]] = {
@@ -241,6 +249,8 @@ def import_file(
                 who=who,
                 subdivision=subdivision,
             )
+            # Secondary indexes of the tables still empty: built once after the load.
+            deferred = _defer_indexes(session, writer.tables)
             done = 0
             for batch in _batches(validation.rows(), BATCH):
                 if cancel is not None and cancel():
@@ -252,6 +262,7 @@ def import_file(
             if cancel is not None and cancel():
                 raise ImportCancelled(_("Import cancelled: nothing was written."))
             writer.finish()
+            _build_indexes(session, deferred)
             if dry_run:
                 session.rollback()
     elapsed = time.perf_counter() - started
@@ -274,6 +285,40 @@ def import_file(
         counts=dict(writer.counts),
         load_seconds=max(0.0, elapsed - sum(report.timings.values())),
     )
+
+
+def _defer_indexes(session: Session, tables: Iterable[Table]) -> list[Index]:
+    """Drop the secondary indexes of the *tables* that are empty (a first import): building an
+    index once over the loaded rows costs a fraction of keeping it up to date row by row.
+    Kept: unique indexes and constraints (they *are* the upsert keys) and :data:`LOOKUP_INDEXES`,
+    which the load's own look-ups use. The indexes are SQLAlchemy's, from the metadata (those
+    present in the database only); :func:`_build_indexes` creates them again in the same
+    transaction, so a cancelled or failed import rolls back the drop with the rest (DDL is
+    transactional on SQLite and PostgreSQL)."""
+    connection = session.connection()
+    present: set[str] | None = None
+    dropped: list[Index] = []
+    for table in tables:
+        if connection.execute(select(literal_column("1")).select_from(table).limit(1)).first():
+            continue
+        if present is None:
+            inspector = inspect(connection)
+            present = set()
+            for name in {t.name for t in tables}:
+                present |= {i["name"] for i in inspector.get_indexes(name)}
+        for index in sorted(table.indexes, key=lambda i: i.name):
+            if index.unique or index.name in LOOKUP_INDEXES or index.name not in present:
+                continue
+            index.drop(connection)
+            dropped.append(index)
+    return dropped
+
+
+def _build_indexes(session: Session, indexes: list[Index]) -> None:
+    """Create the indexes :func:`_defer_indexes` dropped, over the loaded rows."""
+    connection = session.connection()
+    for index in indexes:
+        index.create(connection)
 
 
 def _batches(rows: Iterable[ImportRow], size: int) -> Iterator[list[ImportRow]]:
@@ -315,6 +360,8 @@ class _Writer:
     """Writes batches of accepted rows of one kind of file."""
 
     own = "customer"
+    #: The tables the writer fills (their secondary indexes are deferred when they are empty).
+    tables: tuple[Table, ...] = (CUSTOMER,)
 
     def __init__(
         self,
@@ -786,6 +833,7 @@ class _Writer:
 
 class _CustomerWriter(_Writer):
     own = "customer"
+    tables = (CUSTOMER,)
 
     def write(self, rows: list[ImportRow]) -> None:
         self.write_customers(rows)
@@ -797,6 +845,7 @@ class _VehicleWriter(_Writer):
 
     own = "vehicle"
     take_owner = True
+    tables = (CUSTOMER, VEHICLE, OWNERSHIP)
 
     def write(self, rows: list[ImportRow]) -> None:
         for wave in _waves(rows):
@@ -1020,6 +1069,7 @@ class _InvoiceWriter(_VehicleWriter):
     own = "invoice"
     take_owner = False
     update_vehicles = False
+    tables = (CUSTOMER, VEHICLE, OWNERSHIP, INVOICE, LINE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -1162,6 +1212,7 @@ class _SaleWriter(_VehicleWriter):
     vehicle goes to its buyer (a change of owner on the delivery date)."""
 
     own = "sale"
+    tables = (CUSTOMER, VEHICLE, OWNERSHIP, SALE)
 
     def _change_date(self, row: ImportRow) -> dt.date | None:
         values = row.values
