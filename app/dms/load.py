@@ -44,6 +44,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -353,6 +354,61 @@ def _chunks(values: list, size: int = BATCH) -> Iterator[list]:
         yield values[start : start + size]
 
 
+class _Many:
+    """One ``INSERT`` or ``UPDATE`` compiled once for the dialect and run with the driver's
+    ``executemany``: each row's parameters are taken from its dict in the statement's order and
+    passed through the columns' bind processors (dates as SQLite stores them...) only where a
+    type has one, instead of SQLAlchemy's per-row parameter processing, which cost as much as
+    the database's own work. The SQL is SQLAlchemy's, with bound parameters."""
+
+    def __init__(self, stmt: Any, names: Iterable[str], dialect: Any) -> None:
+        names = list(names)
+        compiled = stmt.compile(dialect=dialect, column_keys=names)
+        self.stmt = stmt
+        self.sql = compiled.string
+        self.positional = bool(compiled.positional)
+        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        order = compiled.positiontup if self.positional else list(binds)
+        self.names: tuple[str, ...] = tuple(order or ())
+        #: A parameter the rows do not give (a default computed in Python for each row):
+        #: SQLAlchemy's own execution then, which computes it.
+        self.plain = not set(self.names) <= set(names)
+        #: (position, processor) of the parameters whose type converts the value.
+        self.processors: list[tuple[int, Callable[[Any], Any]]] = []
+        for index, name in enumerate(self.names):
+            kind = binds[name].type
+            processor = kind.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                self.processors.append((index, processor))
+
+    def run(self, connection: Any, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.plain:
+            connection.execute(self.stmt, rows)
+            return
+        names, processors = self.names, self.processors
+        if len(names) == 1:
+            (name,) = names
+            params: list[Any] = [(row[name],) for row in rows]
+        else:
+            take = itemgetter(*names)
+            params = [take(row) for row in rows]
+        if processors:
+            for i, row in enumerate(params):
+                row = list(row)
+                for index, processor in processors:
+                    value = row[index]
+                    if value is not None:
+                        row[index] = processor(value)
+                params[i] = row
+        if not self.positional:
+            params = [dict(zip(names, row, strict=True)) for row in params]
+        else:
+            params = [tuple(row) for row in params] if processors else params
+        connection.exec_driver_sql(self.sql, params)
+
+
 # --- writers -------------------------------------------------------------------------------
 
 
@@ -416,6 +472,8 @@ class _Writer:
         #: The one timestamp of the import's new and updated rows (created_at, updated_at).
         self._now = utcnow()
         self._statements: dict[tuple, Any] = {}
+        #: Table name → the id its next new row gets (SQLite, :meth:`_next_id`).
+        self._next_ids: dict[str, int] = {}
         #: Row number → (site id, DMS reference) of the rows being written.
         self._keys: dict[int, tuple[int | None, str]] = {}
 
@@ -535,7 +593,8 @@ class _Writer:
         *defaults(key, values)* gives a new record's other columns.
         :attr:`outcome` tells, by key, ``"new"``, ``"updated"`` or ``"unchanged"``."""
         ids: dict[Any, int] = {}
-        self.outcome: dict[Any, str] = {}
+        outcome: dict[Any, str] = {}
+        self.outcome = outcome
         new_keys, new_rows, changed = [], [], []
         for key, values in records.items():
             found = existing.get(key)
@@ -544,21 +603,47 @@ class _Writer:
                 new_rows.append({**defaults(key, values), **values})
                 continue
             ids[key] = found["id"]
-            diff = {} if fill_only else {c: v for c, v in values.items() if found.get(c) != v}
-            if diff:
-                changed.append((found["id"], values))
-                self.outcome[key] = "updated"
+            if not fill_only:
+                get = found.get
+                for column, value in values.items():
+                    if get(column) != value:
+                        changed.append((found["id"], values))
+                        outcome[key] = "updated"
+                        break
+                else:
+                    outcome[key] = "unchanged"
             else:
-                self.outcome[key] = "unchanged"
-            self.count(name, self.outcome[key])
+                outcome[key] = "unchanged"
+        if outcome:
+            self.count(name, "updated", len(changed))
+            self.count(name, "unchanged", len(outcome) - len(changed))
         if new_rows:
-            self._insert(table, new_rows)
-            if lookup is not None:
-                ids.update(lookup(new_keys))
+            if lookup is not None and self._dialect.name == "sqlite":
+                # The ids SQLite would give (the largest + 1: no AUTOINCREMENT), given here so
+                # that they need not be read back. The import holds the write lock from its
+                # first write to its commit; a writer that came in between makes the insert
+                # fail (busy, or the primary key), never a wrong id.
+                first = self._next_id(table, len(new_rows))
+                for offset, (key, row) in enumerate(zip(new_keys, new_rows, strict=True)):
+                    row["id"] = ids[key] = first + offset
+                self._insert(table, new_rows)
+            else:
+                self._insert(table, new_rows)
+                if lookup is not None:
+                    ids.update(lookup(new_keys))
             self.count(name, "new", len(new_rows))
             self.outcome.update(dict.fromkeys(new_keys, "new"))
         self._update(table, changed)
         return ids
+
+    def _next_id(self, table: Table, count: int) -> int:
+        """The first of *count* ids for new rows of *table* (SQLite: see :meth:`_upsert`)."""
+        first = self._next_ids.get(table.name)
+        if first is None:
+            largest = self.session.connection().execute(select(func.max(table.c.id))).scalar()
+            first = (largest or 0) + 1
+        self._next_ids[table.name] = first + count
+        return first
 
     def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         """``INSERT`` the rows, one ``executemany`` per set of columns (no ``RETURNING``: the
@@ -566,14 +651,13 @@ class _Writer:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in rows:
             groups.setdefault(tuple(row), []).append(row)
-        connection = self.session.connection()
         for columns, params in groups.items():
             key = ("insert", table.name, columns)
-            stmt = self._statements.get(key)
-            if stmt is None:
+            many = self._statements.get(key)
+            if many is None:
                 stmt = insert(table).values(self._constants(table, columns))
-                self._statements[key] = stmt
-            connection.execute(stmt, params)
+                many = self._statements[key] = _Many(stmt, columns, self._dialect)
+            many.run(self.session.connection(), params)
 
     def _update(self, table: Table, changed: list[tuple[int, dict[str, Any]]]) -> None:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -581,11 +665,10 @@ class _Writer:
             groups.setdefault(tuple(sorted(values)), []).append(
                 {"_id": id_, **{f"_{c}": v for c, v in values.items()}}
             )
-        connection = self.session.connection()
         for columns, params in groups.items():
             key = ("update", table.name, columns)
-            stmt = self._statements.get(key)
-            if stmt is None:
+            many = self._statements.get(key)
+            if many is None:
                 stmt = (
                     update(table)
                     .where(table.c.id == bindparam("_id"))
@@ -594,8 +677,9 @@ class _Writer:
                         | self._constants(table, columns, update=True)
                     )
                 )
-                self._statements[key] = stmt
-            connection.execute(stmt, params)
+                names = ("_id", *(f"_{c}" for c in columns))
+                many = self._statements[key] = _Many(stmt, names, self._dialect)
+            many.run(self.session.connection(), params)
 
     def _among(self, column: Any, values: list) -> Any:
         """``column IN values`` with the values bound as **one** parameter: a JSON array read
@@ -622,7 +706,7 @@ class _Writer:
         """The rows of *query* as dicts (plain tuples zipped with the names: no ORM)."""
         result = self.session.connection().execute(query)
         names = tuple(result.keys())
-        return [dict(zip(names, row, strict=True)) for row in result]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
     def _select_by_site(
         self, table: Table, columns: list, column: Any, values: Iterable
