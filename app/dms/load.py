@@ -93,7 +93,11 @@ from app.models.enums import (
     MarketingBasis,
     SaleKind,
 )
-from app.models.permissions import IncomingPermission, apply_import_permissions
+from app.models.permissions import (
+    IncomingPermission,
+    SuppressionBatch,
+    apply_import_permissions,
+)
 from app.models.textfold import fold
 
 __all__ = ["ImportCancelled", "ImportResult", "OwnerChange", "import_file", "import_source"]
@@ -932,16 +936,24 @@ class _Writer:
                 .options(selectinload(Customer.permission_events), selectinload(Customer.site))
             )
             loaded.update((c.id, c) for c in self.session.scalars(query))
+        suppressions = SuppressionBatch()
         for key, incoming in news.items():
             customer = loaded[ids[key]]
             recorded = apply_import_permissions(
-                self.session, customer, incoming, self.source, self.today, self.who
+                self.session,
+                customer,
+                incoming,
+                self.source,
+                self.today,
+                self.who,
+                suppressions=suppressions,
             )
             if recorded and outcome.get(key) == "unchanged":
                 # A refusal or basis recorded makes an unchanged customer an updated one.
                 outcome[key] = "updated"
                 self.count("customer", "unchanged", -1)
                 self.count("customer", "updated")
+        suppressions.write(self.session)
         self.session.flush()
         self.session.expunge_all()
 
