@@ -809,7 +809,11 @@ class _Writer:
                 records[key] = self._merged_values(its_rows)
         # Only the keys are read back for a fill-only file: its known customers stay as they are.
         # The name columns are read too: an update that changes a name recomputes the sort key.
-        columns = sorted({c for v in records.values() for c in v} | DISPLAY_NAME_COLUMNS)
+        # (A fill-only file reads the keys alone: its records are new customers.)
+        columns = sorted(
+            {c for v in records.values() for c in v}
+            | (set() if fill_only else DISPLAY_NAME_COLUMNS)
+        )
         wanted = [
             CUSTOMER.c.id,
             CUSTOMER.c.site_id,
@@ -1019,6 +1023,13 @@ class _VehicleWriter(_Writer):
             plates = [p for p in plates if p in written_plates]
             written_plates.update(r.values.get("vehicle.plate") for r in rows)
         by_vin = {r["vin"]: r for r in self._select_in(VEHICLE, wanted, VEHICLE.c.vin, vins)}
+        # By plate: the rows without a VIN, or whose VIN is not known yet.
+        maybe = set(plates)
+        plates = [
+            r.values.get("vehicle.plate")
+            for r in rows
+            if r.values.get("vehicle.vin") not in by_vin and r.values.get("vehicle.plate") in maybe
+        ]
         by_plate: dict[str, dict] = {}
         for r in self._select_in(VEHICLE, wanted, VEHICLE.c.plate, plates):
             by_plate.setdefault(r["plate"], r)
