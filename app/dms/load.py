@@ -1249,13 +1249,18 @@ class _InvoiceWriter(_VehicleWriter):
         ]
         vehicles = self.write_vehicles(with_vehicle, customers) if with_vehicle else {}
         records: dict[tuple, dict[str, Any]] = {}
+        #: Row → its invoice's key (site id, number), found once for the invoice and its line.
+        invoice_keys: list[tuple[int | None, str]] = []
         for row in rows:
-            site = self._customer_key(row)[0]
-            if row.values.get("invoice.site_code"):
-                site = self._site_id(row.values["invoice.site_code"])
-            key = (site, str(row.values["invoice.number"]).strip())
+            got = row.values
+            owner = self._customer_key(row)
+            site = owner[0]
+            if got.get("invoice.site_code"):
+                site = self._site_id(got["invoice.site_code"])
+            key = (site, str(got["invoice.number"]).strip())
+            invoice_keys.append(key)
             values = self._values("invoice", row)
-            values["customer_id"] = customers[self._customer_key(row)]
+            values["customer_id"] = customers[owner]
             if row.number in vehicles:
                 values["vehicle_id"] = vehicles[row.number]
             held = records.get(key)
@@ -1296,18 +1301,16 @@ class _InvoiceWriter(_VehicleWriter):
                 self._changed.add(ids[key])
         # Lines.
         lines: dict[tuple[int, int], dict[str, Any]] = {}
-        for row in rows:
-            site = self._customer_key(row)[0]
-            if row.values.get("invoice.site_code"):
-                site = self._site_id(row.values["invoice.site_code"])
-            key = (site, str(row.values["invoice.number"]).strip())
-            self._positions[key] += 1
-            number = row.values.get("line.line_number")
+        positions = self._positions
+        for row, key in zip(rows, invoice_keys, strict=True):
+            got = row.values
+            positions[key] += 1
+            number = got.get("line.line_number")
             if number is None:
-                number = self._positions[key]
+                number = positions[key]
             values = self._values("line", row)
-            if "invoice.line_category" in row.values:
-                values["category"] = row.values["invoice.line_category"]
+            if "invoice.line_category" in got:
+                values["category"] = got["invoice.line_category"]
             lines[(ids[key], number)] = values
         wanted = [LINE.c.id, LINE.c.invoice_id, LINE.c.line_number,
                   *(LINE.c[c] for c in sorted({c for v in lines.values() for c in v}))]  # fmt: skip
