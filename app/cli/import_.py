@@ -30,7 +30,13 @@ from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.dms.fields import FileKind, guess_kind, suggest_mapping
 from app.dms.load import import_file
 from app.dms.profile import Profile, load_profile, match_file, match_profile
-from app.dms.profile_store import find_profile, load_profiles, save_profile
+from app.dms.profile_store import (
+    check_profile_name,
+    find_profile,
+    load_profiles,
+    profile_text,
+    save_profile,
+)
 from app.dms.report import write_report
 from app.dms.sniff import encoding_label, file_error, sniff, with_headers
 from app.dms.validate import Validation, check_date_orders
@@ -167,9 +173,11 @@ def _separator(separator: str) -> str:
     return {"\t": _("tab")}.get(separator, _("“{sign}”").format(sign=separator))
 
 
-def _save_profile(database, name, kind, layout, mapping, used: Profile | None) -> Profile:
-    """The mapping of this import saved as profile *name* (with the used profile's country,
-    site and date orders), as the wizard saves one."""
+def _profile_to_save(name, kind, layout, mapping, used: Profile | None) -> Profile:
+    """The mapping of this import as profile *name* (with the used profile's country, site
+    and date orders), as the wizard saves one; checked before the import
+    (:func:`~app.dms.profile_store.profile_text`): a profile that cannot be stored stops the
+    command before anything is imported."""
     options = {}
     if used is not None:
         options = {
@@ -180,7 +188,7 @@ def _save_profile(database, name, kind, layout, mapping, used: Profile | None) -
     profile = Profile.from_mapping(
         name.strip(), kind, list(layout.headers), mapping, layout, **options
     )
-    save_profile(database, profile)
+    profile_text(profile)
     return profile
 
 
@@ -253,6 +261,8 @@ def main(argv: list[str]) -> int:
         normalise_subdivision(args.subdivision)  # a bad code stops here too
     if args.save_profile is not None and not args.save_profile.strip():
         raise CommandError(_("--save-profile needs a name."))
+    if args.save_profile:
+        check_profile_name(args.save_profile)  # before the database is opened
     if args.save_profile and args.dry_run:
         raise CommandError(
             _("--save-profile cannot be used with --dry-run: a dry run writes nothing.")
@@ -282,6 +292,9 @@ def main(argv: list[str]) -> int:
                     )
                 )
         profile, layout, kind, mapping = _plan(path, layout, args, profile, load_profiles(database))
+        to_save = None
+        if args.save_profile:  # a profile that cannot be stored stops here, before the import
+            to_save = _profile_to_save(args.save_profile, kind, layout, mapping, profile)
         result = import_file(
             database,
             path,
@@ -293,8 +306,8 @@ def main(argv: list[str]) -> int:
             today=today,
             subdivision=args.subdivision,
         )
-        if args.save_profile:
-            saved = _save_profile(database, args.save_profile, kind, layout, mapping, profile)
+        if to_save is not None:
+            save_profile(database, to_save)
     finally:
         database.dispose()
     if database.backup is not None:
@@ -316,7 +329,7 @@ def main(argv: list[str]) -> int:
             )
         )
     if args.save_profile:
-        print(_("profile “{name}” saved in the database.").format(name=saved.name))
+        print(_("profile “{name}” saved in the database.").format(name=to_save.name))
     if args.dry_run:
         print(_("dry run: nothing was written."))
     if args.report:

@@ -22,12 +22,32 @@ PREFIX = "dms_profile:"
 MAX_JSON = 4000
 
 
+#: The longest profile name the setting's key holds.
+MAX_NAME = 80 - len(PREFIX)
+
+
 def _key(name: str) -> str:
-    return PREFIX + name.strip()[: 80 - len(PREFIX)]
+    return PREFIX + name.strip()[:MAX_NAME]
 
 
-def save_profile(database: Database, profile: Profile) -> None:
-    """Store *profile* under its name (replacing one of the same name)."""
+def check_profile_name(name: str) -> None:
+    """:class:`ImportFileError` when *name* cannot name a stored profile (empty, too long)."""
+    name = name.strip()
+    if not name:
+        raise ImportFileError(_("A profile needs a name."))
+    if len(name) > MAX_NAME:
+        raise ImportFileError(
+            _(
+                "Profile “{name}”: the name is too long ({count} characters, at most {most})."
+            ).format(name=name, count=len(name), most=MAX_NAME)
+        )
+
+
+def profile_text(profile: Profile) -> str:
+    """*profile* as it is stored; :class:`ImportFileError` when it cannot be (a name too long
+    for the key, or a mapping too large for the value). Called before an import that will save
+    its profile, so nothing is imported when the profile cannot be saved."""
+    check_profile_name(profile.name)
     text = json.dumps(profile.to_dict(), ensure_ascii=False, separators=(",", ":"))
     if len(text) > MAX_JSON:
         raise ImportFileError(
@@ -35,6 +55,12 @@ def save_profile(database: Database, profile: Profile) -> None:
                 name=profile.name, count=len(text)
             )
         )
+    return text
+
+
+def save_profile(database: Database, profile: Profile) -> None:
+    """Store *profile* under its name (replacing one of the same name)."""
+    text = profile_text(profile)
     with database.session() as session:
         row = session.get(Setting, _key(profile.name))
         if row is None:

@@ -303,18 +303,29 @@ def record_refusal(
     date: dt.date | None,
     source: str,
     who: str | None = None,
+    *,
+    suppressions: SuppressionBatch | None = None,
 ) -> PermissionEvent:
     """Record that *customer* refuses *channel* (on *date*, from *source*, by *who*), update the
-    cache and put the customer's number or address for that channel on the suppression list."""
+    cache and put the customer's number or address for that channel on the suppression list
+    (collected in *suppressions* when given, written by its :meth:`SuppressionBatch.write`)."""
     channel = Channel(channel)
     event = _add(session, customer, channel, PermissionEventKind.REFUSAL, date, source, who)
     refresh_cache(customer, channel)
     if channel is Channel.EMAIL:
         address = normalise_email(customer.email)
         if address:
-            suppress_email(session, address, channel, date, source, who, customer=customer)
+            if suppressions is not None:
+                suppressions.add(
+                    SuppressionKind.EMAIL, address, channel, date, source, who, customer
+                )
+            else:
+                suppress_email(session, address, channel, date, source, who, customer=customer)
     for e164 in customer_numbers(customer, channel):
-        suppress_phone(session, e164, channel, date, source, who, customer=customer)
+        if suppressions is not None:
+            suppressions.add(SuppressionKind.PHONE, e164, channel, date, source, who, customer)
+        else:
+            suppress_phone(session, e164, channel, date, source, who, customer=customer)
     return event
 
 
@@ -374,6 +385,71 @@ def record_basis(
 # --- suppression lists ---------------------------------------------------------------------
 
 
+class SuppressionBatch:
+    """Suppression entries of many refusals, written at once (an import's batch of customers):
+    one query reads the entries already listed, instead of a flush and a query per refusal.
+    The rule is :func:`_suppress`'s, applied in the order the refusals came: a newer date wins,
+    an entry holding a refusal as recent stays as it is."""
+
+    def __init__(self) -> None:
+        #: (kind, value, channel) → (date, source, who, customer), the winner so far.
+        self.entries: dict[tuple, tuple] = {}
+
+    def add(
+        self,
+        kind: SuppressionKind,
+        value: str,
+        channel: Channel,
+        date: dt.date | None,
+        source: str,
+        who: str | None,
+        customer: Customer | None,
+    ) -> None:
+        if not source.strip():
+            raise ValueError("a suppression needs its source")
+        key = (kind, value, channel)
+        held = self.entries.get(key)
+        if held is not None and held[0] is not None and (date is None or date <= held[0]):
+            return
+        self.entries[key] = (date, source, who, customer)
+
+    def write(self, session: Session) -> None:
+        """Add or update the entries (the listed ones read in one query per 2,000 values)."""
+        if not self.entries:
+            return
+        session.flush()  # the customers' ids
+        listed: dict[tuple, SuppressionEntry] = {}
+        values = sorted({value for _kind, value, _channel in self.entries})
+        for start in range(0, len(values), 2000):
+            query = select(SuppressionEntry).where(
+                SuppressionEntry.value.in_(values[start : start + 2000])
+            )
+            for entry in session.scalars(query):
+                listed[(entry.kind, entry.value, entry.channel)] = entry
+        for (kind, value, channel), (date, source, who, customer) in self.entries.items():
+            entry = listed.get((kind, value, channel))
+            if entry is None:
+                entry = SuppressionEntry(kind=kind, value=value, channel=channel)
+                session.add(entry)
+            elif entry.entry_date is not None and (date is None or date <= entry.entry_date):
+                continue
+            _fill(entry, date, source, who, customer)
+        self.entries.clear()
+
+
+def _fill(
+    entry: SuppressionEntry,
+    date: dt.date | None,
+    source: str,
+    who: str | None,
+    customer: Customer | None,
+) -> None:
+    entry.entry_date = date
+    entry.source = source.strip()[:80]
+    entry.who = (who or None) and who[:80]
+    entry.customer_id = customer.id if customer is not None else None
+
+
 def _suppress(
     session: Session,
     kind: SuppressionKind,
@@ -397,10 +473,7 @@ def _suppress(
         session.add(entry)
     elif entry.entry_date is not None and (date is None or date <= entry.entry_date):
         return entry  # the entry already holds a refusal as recent: it stays as it is
-    entry.entry_date = date
-    entry.source = source.strip()[:80]
-    entry.who = (who or None) and who[:80]
-    entry.customer_id = customer.id if customer is not None else None
+    _fill(entry, date, source, who, customer)
     return entry
 
 
@@ -507,10 +580,13 @@ def apply_import_permissions(
     source: str,
     today: dt.date,
     who: str | None = None,
+    *,
+    suppressions: SuppressionBatch | None = None,
 ) -> list[PermissionEvent]:
     """Apply an import's permissions to *customer* by the import rule (module docstring):
     add refusals and bases, never remove one; a newer refusal date wins. Returns the events
-    recorded (empty when the file brings nothing new). *source*: ``"Import DMS 02/12/2026"``."""
+    recorded (empty when the file brings nothing new). *source*: ``"Import DMS 02/12/2026"``.
+    The suppression entries go into *suppressions* when given (written by the caller)."""
     recorded: list[PermissionEvent] = []
     for item in incoming:
         channel = Channel(item.channel)
@@ -528,7 +604,11 @@ def apply_import_permissions(
                 )
             if newer:
                 day = item.refusal_date or today
-                recorded.append(record_refusal(session, customer, channel, day, source, who))
+                recorded.append(
+                    record_refusal(
+                        session, customer, channel, day, source, who, suppressions=suppressions
+                    )
+                )
         if item.basis is not None:
             kind = BasisKind(item.basis)
             latest = _last(customer, channel, PermissionEventKind.BASIS)

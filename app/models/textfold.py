@@ -9,6 +9,7 @@ Short fields without a stored twin are folded by the database itself (:class:`fo
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, func
@@ -36,6 +37,15 @@ def fold(value: str | None) -> str | None:
     """``"Dupré"`` → ``"DUPRE"``; ``None`` stays ``None``. Idempotent."""
     if value is None:
         return None
+    if value.isascii():  # nothing to decompose or translate
+        return value.upper()
+    return _fold_accented(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_accented(value: str) -> str:
+    """:func:`fold` of a text with non-ASCII letters (names and towns repeat: each is folded
+    once)."""
     decomposed = unicodedata.normalize("NFKD", value.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app.__main__ import main
 from app.dms.fields import FileKind, suggest_mapping
@@ -284,3 +284,55 @@ def test_ownership_of_a_new_vehicle_starts_at_its_purchase(database, tmp_path):
         [ownership] = session.scalars(select(Ownership)).all()
         assert ownership.start_date == dt.date(2019, 3, 15) and ownership.end_date is None
     assert InvoiceLine  # the lines model is imported for the invoice tests above
+
+
+def _indexes(database) -> dict[str, list]:
+    with database.engine.connect() as connection:
+        found = inspect(connection)
+        return {
+            table: sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                for i in found.get_indexes(table)
+            )
+            for table in found.get_table_names()
+        }
+
+
+def test_a_first_import_builds_the_indexes_after_the_load(database, tmp_path, monkeypatch):
+    """Into empty tables the secondary indexes are dropped, then built after the load, in the
+    import's transaction: a failed or cancelled first import leaves them as they were."""
+    from app.dms import load
+
+    before = _indexes(database)
+    deferred: list[list[str]] = []
+    original = load._defer_indexes
+
+    def spy(session, tables):
+        dropped = original(session, tables)
+        deferred.append([i.name for i in dropped])
+        return dropped
+
+    monkeypatch.setattr(load, "_defer_indexes", spy)
+    monkeypatch.setattr(load, "BATCH", 500)
+    path = write_csv(
+        tmp_path / "big.csv",
+        ["N° client;Site;Nom;CP"] + [f"{i};TRS;N{i};37000" for i in range(900)],
+    )
+    asked: list[int] = []  # cancelled at the second question, after one batch was written
+    with pytest.raises(ImportCancelled):
+        run(database, path, FileKind.CUSTOMERS, cancel=lambda: len(asked.append(1) or asked) > 1)
+    assert "ix_customer_postal_code" in deferred[-1]  # dropped, then rolled back
+    assert _indexes(database) == before
+    with database.session() as session:
+        assert session.query(Customer).count() == 0
+    for name, kind in FILES:
+        run(database, EXAMPLES / name, kind)
+    # customers: every secondary index deferred; vehicles: the customers are there already,
+    # and the vehicle look-up indexes (VIN, plate) are kept
+    assert "ix_customer_last_name_fold" in deferred[1]
+    assert "ix_vehicle_brand_model" in deferred[2] and "ix_customer_site_id" not in deferred[2]
+    assert not {"ix_vehicle_vin", "ix_vehicle_plate"} & set(deferred[2])
+    assert "ix_workshop_invoice_date" in deferred[3] and "ix_vehicle_status" not in deferred[3]
+    assert _indexes(database) == before
+    assert run(database, EXAMPLES / FILES[0][0], FILES[0][1]).new == 0
+    assert deferred[-1] == []  # not empty any more: nothing dropped

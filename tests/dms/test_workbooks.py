@@ -5,6 +5,7 @@ serials and as date cells, codes kept as text; the sheet chosen by name; ``--sav
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -177,3 +178,31 @@ def test_save_profile_then_the_next_file_gets_it_by_itself(tmp_path, capsys) -> 
     assert run(clients, "--db", db, "--dry-run", "--save-profile", "Autre") == 2
     assert "dry run" in capsys.readouterr().err
     assert run(clients, "--db", db, "--save-profile", "  ") == 2
+
+
+def test_save_profile_that_cannot_be_stored_stops_before_the_import(tmp_path, capsys) -> None:
+    # A name too long for the setting's key: refused before the database is even opened.
+    db = tmp_path / "cible.sqlite"
+    clients = EXAMPLES / "clients_irium.csv"
+    assert run(clients, "--db", db, "--save-profile", "x" * 200) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "too long" in err
+    assert not db.exists()
+    # A mapping too large to be stored (long headers): refused before anything is imported.
+    keys = ["customer.dms_ref", "customer.last_name", "customer.first_name", "customer.city",
+            "customer.address", "customer.address2", "customer.address3", "customer.free1",
+            "customer.free2", "customer.free3", "customer.email", "customer.fax"]  # fmt: skip
+    headers = [f"{key} " + "x" * 400 for key in keys]
+    wide = tmp_path / "wide.csv"
+    wide.write_text(";".join(headers) + "\n" + ";".join(["C1", "MARTIN"] + [""] * 10) + "\n")
+    used = tmp_path / "wide.json"
+    used.write_text(json.dumps({"format": "cible-dms-profile", "version": 1, "name": "Wide",
+                                "kind": "customers", "columns": dict(zip(headers, keys, strict=True))}))  # fmt: skip
+    open_database(db).dispose()  # an existing, empty database
+    assert run(wide, "--db", db, "--profile", used, "--save-profile", "Large") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "too many columns" in err
+    assert rows(db, "select count(*) from customer") == [(0,)]
+    # the same without saving the profile imports
+    assert run(wide, "--db", db, "--profile", used) == 0
+    assert rows(db, "select count(*) from customer") == [(1,)]

@@ -11,9 +11,16 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.models import Customer, PermissionEvent, Site, SuppressionEntry
-from app.models.enums import BasisKind, Channel, MarketingBasis, PermissionEventKind
+from app.models.enums import (
+    BasisKind,
+    Channel,
+    MarketingBasis,
+    PermissionEventKind,
+    SuppressionKind,
+)
 from app.models.permissions import (
     IncomingPermission,
+    SuppressionBatch,
     apply_import_permissions,
     current_refusal,
     effective_basis,
@@ -257,3 +264,50 @@ def test_normalise_email() -> None:
     assert normalise_email("  Jean.Dupont@Example.FR ") == "jean.dupont@example.fr"
     assert normalise_email("pas une adresse") == ""
     assert normalise_email(None) == ""
+
+
+_suppressions = st.lists(
+    st.tuples(
+        st.sampled_from(["+33612345678", "+33698765432"]),
+        st.sampled_from([Channel.SMS, Channel.PHONE_MOBILE]),
+        st.one_of(st.none(), st.dates(D(2025, 1, 1), D(2025, 1, 5))),
+        st.integers(0, 2),  # which customer
+    ),
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(listed=_suppressions, incoming=_suppressions)
+def test_a_suppression_batch_writes_what_one_by_one_writes(database, listed, incoming) -> None:
+    """The import's batch (one query for the listed entries) ends with the same entries as
+    suppress_phone called for each refusal in turn: a newer date wins, in the same order."""
+
+    def entries(s) -> list[tuple]:
+        rows = s.scalars(select(SuppressionEntry).order_by(SuppressionEntry.value))
+        return sorted(
+            (e.kind, e.value, e.channel, e.entry_date, e.source, e.customer_id) for e in rows
+        )
+
+    results = []
+    for batched in (False, True):
+        with database.sessions() as s:
+            people = [_customer(s, ref=f"{id(listed)}-{batched}-{i}") for i in range(3)]
+            for value, channel, day, who in listed:
+                suppress_phone(s, value, channel, day, "STOP SMS", customer=people[who])
+            s.flush()
+            batch = SuppressionBatch()
+            for value, channel, day, who in incoming:
+                source = f"Import {who}"
+                if batched:
+                    batch.add(SuppressionKind.PHONE, value, channel, day, source, None, people[who])
+                else:
+                    suppress_phone(s, value, channel, day, source, customer=people[who])
+            batch.write(s)
+            s.flush()
+            ids = {c.id: i for i, c in enumerate(people)}
+            results.append([(*e[:5], ids.get(e[5])) for e in entries(s)])
+            s.rollback()
+    assert results[0] == results[1]
