@@ -8,8 +8,14 @@ the provider by reference where its API allows, otherwise listed for a person to
 SMS log. With the HTTP gateway it then polls the provider for delivery statuses and replies.
 ``--report`` imports a provider's report file (statuses, replies) first — for the outbox.
 
-Prints what was done. Bad input: one line, exit code 2. Gateway unreachable: the messages stay
-pending, exit code 1.
+Then the e-mails, when a mail server (or Brevo) is set: the unsubscribes and bounces waiting in
+the site's mailbox (and Brevo's blocked contacts) are recorded first, then every e-mail whose time
+has come leaves (deferred sends, loyalty programs, the rest of a send the day's limit spread or a
+crash left pending). A mailbox that cannot be read holds the e-mails back: an unsubscribe waiting
+there must be read before anything leaves.
+
+Prints what was done. Bad input: one line, exit code 2. Gateway, mail server or mailbox
+unreachable: the messages stay pending, exit code 1.
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ from sqlalchemy import exc as sa_exc
 
 from app.cli.common import ArgumentParser
 from app.cli.send_sms import make_gateway, stopped_line
-from app.errors import DatabaseError
+from app.errors import CibleError, DatabaseError
+from app.export.email import sender as email_sender
+from app.export.email.routes import configured, open_transport, read_refusals
+from app.export.email.settings import load_settings as load_email_settings
 from app.export.sms.gateway import GatewayUnavailable
 from app.export.sms.sender import count_unknown, import_report, poll_statuses, send_due
 from app.export.sms.settings import load_settings
@@ -31,7 +40,10 @@ from app.models.db import open_database
 def _parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="python -m app send-pending",
-        description=_("Send the SMS whose scheduled time has come; read delivery statuses."),
+        description=_(
+            "Send the SMS and e-mails whose time has come; read replies, unsubscribes and "
+            "delivery statuses first."
+        ),
     )
     parser.add_argument("--db", required=True, metavar="PATH", help=_("the database file (or URL)"))
     parser.add_argument(
@@ -111,12 +123,14 @@ def main(argv: list[str]) -> int:
                 polled = poll_statuses(database, gateway)
             except GatewayUnavailable as error:
                 print(stopped_line(str(error)), file=sys.stderr)
-                return 1
-            print(
-                _("statuses: {updated} updated, {stops} STOP").format(
-                    updated=format_count(polled.updated), stops=format_count(polled.stops)
+                code = 1
+            else:
+                print(
+                    _("statuses: {updated} updated, {stops} STOP").format(
+                        updated=format_count(polled.updated), stops=format_count(polled.stops)
+                    )
                 )
-            )
+        code = max(code, send_pending_emails(database))
     except (sa_exc.DBAPIError, sa_exc.OperationalError) as error:
         detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise DatabaseError(
@@ -127,3 +141,69 @@ def main(argv: list[str]) -> int:
     finally:
         database.dispose()
     return code
+
+
+def send_pending_emails(database) -> int:
+    """The e-mail half of the command: refusals first, then the due e-mails; the exit code."""
+    with database.session() as session:
+        settings = load_email_settings(session)
+        due = email_sender.count_due(session)
+    if not configured(settings):
+        if due:
+            print(
+                "cible: "
+                + ngettext(
+                    "{n} e-mail is waiting, but no mail server is set: set it in the e-mail "
+                    "settings (it stays waiting).",
+                    "{n} e-mails are waiting, but no mail server is set: set it in the e-mail "
+                    "settings (they stay waiting).",
+                    due,
+                ).format(n=format_count(due)),
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    try:
+        settings.check()
+        refusals = read_refusals(database, settings)
+    except CibleError as error:
+        reason = str(error).rstrip(".") + "."
+        line = (
+            _("e-mails: {reason} Nothing was sent; the e-mails stay waiting.")
+            if due
+            else _("e-mails: the unsubscribes could not be read: {reason}")
+        )
+        print("cible: " + line.format(reason=reason), file=sys.stderr)
+        return 1
+    if refusals.unsubscribed or refusals.invalid:
+        print(
+            _(
+                "e-mails: {unsubscribed} unsubscribe(s), {invalid} rejected address(es) read first"
+            ).format(
+                unsubscribed=format_count(len(refusals.unsubscribed)),
+                invalid=format_count(len(refusals.invalid)),
+            )
+        )
+    email_sender.recover(database)  # what a dead sender left claimed counts as waiting
+    with database.session() as session:
+        due = email_sender.count_due(session)
+    if not due:
+        return 0
+    summary = email_sender.send_due(database, open_transport(settings), settings)
+    print(
+        _(
+            "e-mails: sent {sent}, failed {failed}, outcome unknown {unknown}, cancelled "
+            "{cancelled}"
+        ).format(
+            sent=format_count(summary.sent),
+            failed=format_count(summary.failed),
+            unknown=format_count(summary.unknown),
+            cancelled=format_count(summary.cancelled),
+        )
+    )
+    for address, reason in summary.failures:
+        print("  " + _("failed {address}: {reason}").format(address=address, reason=reason))
+    if summary.stopped:
+        print(_("cible: {message}").format(message=summary.stopped), file=sys.stderr)
+        return 1
+    return 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.export.email.brevo import BrevoTransport
+from app.export.email.brevo import BrevoTransport, sync_blocked
+from app.export.email.mailbox import MailboxSummary, check_mailbox
 from app.export.email.message import build
 from app.export.email.recipients import check_address
 from app.export.email.sender import (
@@ -17,6 +18,7 @@ from app.export.email.sender import (
 from app.export.email.settings import EmailSettings
 from app.export.email.templates import compile_template
 from app.i18n import _
+from app.models.db import Database
 from app.models.email import EmailKind
 
 
@@ -28,6 +30,26 @@ def open_transport(
     if settings.route == "brevo":
         return BrevoTransport(settings, api_key=secret, timeout=timeout)
     return SmtpTransport(settings, password=secret, timeout=timeout)
+
+
+def configured(settings: EmailSettings) -> bool:
+    """True when the settings name a way out (a mail server, or Brevo's API)."""
+    return settings.route == "brevo" or bool(settings.host.strip())
+
+
+def read_refusals(database: Database, settings: EmailSettings) -> MailboxSummary:
+    """The unsubscribes and bounces waiting for Cible, recorded as refusals and invalid
+    addresses: the site's mailbox over IMAP (always with the dealership's server; with Brevo
+    when an IMAP server is set), and with Brevo its blocked contacts. :class:`EmailSettingsError`
+    (one line) when the mailbox cannot be read."""
+    summary = MailboxSummary()
+    if settings.route == "smtp" or settings.imap_host.strip():
+        summary = check_mailbox(database, settings)
+    if settings.route == "brevo":
+        brevo = sync_blocked(database, BrevoTransport(settings))
+        summary.unsubscribed += brevo.unsubscribed
+        summary.invalid += brevo.invalid
+    return summary
 
 
 def send_test_email(

@@ -254,7 +254,12 @@ class SmtpTransport:
             raise EmailSendError(
                 _("Secure connection to {host} failed: {error}").format(host=s.host, error=error)
             ) from None
-        except smtplib.SMTPNotSupportedError:
+        except smtplib.SMTPNotSupportedError as error:
+            if "STARTTLS" not in str(error):  # login(): the server asks for no login
+                raise EmailSendError(
+                    _("{host} does not ask for a login: leave the login empty in the e-mail "
+                      "settings.").format(host=s.host)
+                ) from None
             raise EmailSendError(
                 _("{host} does not offer STARTTLS: choose SSL or check the port.").format(host=s.host)
             ) from None

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from app import i18n
 from app.export.email import log
-from app.export.email.brevo import BrevoTransport, sync_blocked
-from app.export.email.mailbox import MailboxSummary, check_mailbox
-from app.export.email.routes import open_transport
+from app.export.email.mailbox import MailboxSummary
+from app.export.email.routes import open_transport, read_refusals
 from app.export.email.sender import SendSummary, count_due, send_due
 from app.export.email.settings import load_settings
 from app.models.db import Database
@@ -297,15 +296,7 @@ class EmailLogWindow(QWidget):
         def work(ctx: tasks.TaskContext) -> MailboxSummary:
             with database.session() as session:
                 settings = load_settings(session)
-            summary = MailboxSummary()
-            read_mailbox = settings.route == "smtp" or bool(settings.imap_host.strip())
-            if read_mailbox:
-                summary = check_mailbox(database, settings)
-            if settings.route == "brevo":
-                brevo = sync_blocked(database, BrevoTransport(settings))
-                summary.unsubscribed += brevo.unsubscribed
-                summary.invalid += brevo.invalid
-            return summary
+            return read_refusals(database, settings)
 
         self._start_action(self.tr("Reading the mailbox…"))
         self._action = self._runner().run(work, self._checked, self._failed, owner=self)

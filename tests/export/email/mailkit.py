@@ -66,9 +66,19 @@ def free_port() -> int:
 class LocalSmtp:
     """``with LocalSmtp() as server:`` — an SMTP server on 127.0.0.1, on a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, logins: dict[str, str] | None = None) -> None:
+        """*logins*: user → password the server asks for (AUTH over the plain connection)."""
         self.handler = Recorder()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port())
+        options: dict[str, Any] = {}
+        if logins:
+            from aiosmtpd.smtp import AuthResult, LoginPassword
+
+            def authenticator(server, session, envelope, mechanism, data) -> AuthResult:
+                ok = isinstance(data, LoginPassword) and logins.get(data.login.decode()) == data.password.decode()
+                return AuthResult(success=ok)
+
+            options = {"authenticator": authenticator, "auth_require_tls": False}
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port(), **options)
 
     def __enter__(self) -> LocalSmtp:
         self.controller.start()
