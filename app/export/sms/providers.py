@@ -1038,7 +1038,9 @@ PRESETS: dict[str, Preset] = {
         ),
         N_(
             "The sender must be created and validated in your OVHcloud account first (up to "
-            "11 letters or digits); empty: OVHcloud's short number, which can receive replies."
+            "11 letters or digits); empty: OVHcloud's short number, which can receive replies. "
+            "Marketing SMS under a sender name end with OVHcloud's own STOP clause (STOP:36111) "
+            "instead of your opt-out mention; it is counted in the segments and the cost."
         ),
         identity="account",
     ),
