@@ -649,10 +649,6 @@ def test_ask_the_provider_preset_about_an_unknown_message(qtbot, sms_db, manager
                     "or not sent."
                 )
                 assert _status(db, unknown.id) is SmsStatus.UNKNOWN
-            reload(qtbot, window, lambda: None)
-            window.resize(1200, 500)
-            qtbot.wait(50)
-            window.grab().save(f"/tmp/sms_log_{provider}.png")
             assert len(fake.state.posts()) == 2  # never posted again
     finally:
         keyring.set_keyring(previous)

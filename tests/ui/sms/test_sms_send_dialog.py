@@ -125,7 +125,6 @@ def test_through_ovhcloud_the_preview_shows_its_stop_clause_and_counts_it(
         "161 characters, GSM-7, 2 segment(s)\nwith “STOP:36111”, added by the provider"
     )
     assert "6 SMS, 12 segments" in dialog.cost_label.text()
-    dialog.grab().save("/tmp/sms_ovh_clause.png")
 
 
 def test_live_count_names_the_character_and_replaces_it(qtbot, sms_db, manager) -> None:

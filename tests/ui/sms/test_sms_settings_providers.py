@@ -50,8 +50,6 @@ def test_a_preset_asks_only_for_its_credentials(qtbot, sms_db, manager) -> None:
     note = dialog.findChild(type(dialog.message_label), "provider_note")
     assert "docs.ovhcloud.com" in note.text()
     assert "OVHcloud's own STOP clause (STOP:36111)" in note.text()
-    qtbot.wait(50)  # laid out before the picture
-    dialog.grab().save("/tmp/sms_settings_ovh.png")
     choose(dialog, "brevo")
     assert list(dialog.credential_edits) == ["secret"]
     choose(dialog, "http")
