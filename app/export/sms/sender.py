@@ -832,14 +832,16 @@ def mark_replies_read(session: Session, ids: list[int]) -> None:
 # -- unknown outcomes ---------------------------------------------------------------------------
 
 
-def resolve_unknown(database: Database, gateway: Gateway) -> int:
+def resolve_unknown(database: Database, gateway: Gateway, *, days: int = 7) -> int:
     """Ask the provider about every message whose outcome is unknown (:meth:`Gateway.lookup`:
     by Cible's reference, or by number, time and text, as its API allows); those it has become
     ``sent`` (or their final status), with the contact history. Returns how many were settled;
     the others stay ``unknown`` for a person to decide, their reason saying what the provider
-    answered."""
+    answered. Only the messages handed over in the last *days* are asked about (each run asks
+    again about those not found: a provider may list a message late)."""
     if not gateway.can_lookup:
         return 0
+    since = utcnow() - dt.timedelta(days=days)
     with database.session() as session:
         rows = session.execute(
             select(
@@ -848,7 +850,10 @@ def resolve_unknown(database: Database, gateway: Gateway) -> int:
                 SmsMessage.text,
                 SmsMessage.handed_at,
             )
-            .where(SmsMessage.status == SmsStatus.UNKNOWN)
+            .where(
+                SmsMessage.status == SmsStatus.UNKNOWN,
+                or_(SmsMessage.handed_at.is_(None), SmsMessage.handed_at >= since),
+            )
             .order_by(SmsMessage.id)
         ).all()
         known: dict[str, set[str]] = {}

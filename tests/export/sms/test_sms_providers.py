@@ -27,7 +27,7 @@ from app.export.sms.sender import poll_statuses, send_due
 from app.models import ContactHistory, Customer
 from app.models.enums import Channel
 from app.models.permissions import suppressed_phones
-from app.models.sms import SmsStatus
+from app.models.sms import SmsMessage, SmsStatus
 
 ALL = ["twilio", "brevo", "smsmode", "ovh"]
 SENT_TO = sorted(PHONES[k] for k in ("dupre", "martin", "rossi", "tremblay", "tamm", "homemobile"))
@@ -399,3 +399,22 @@ def test_smsmode_statuses_and_replies_follow_its_reference(sms_db) -> None:
     assert by_phone[PHONES["rossi"]].status is SmsStatus.SENT
     # one reply, Martin's: Cible's six messages in the same listing are not replies
     assert (summary.updated, summary.replies, summary.stops) == (2, 1, 0)
+
+
+def test_an_old_unknown_message_is_left_to_a_person_without_asking_again(sms_db) -> None:
+    """Each run asks again about the unknown messages of the last 7 days only: an older one is
+    not asked about on every run for ever."""
+    db, _ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)
+    with FakeProvider("twilio") as fake:
+        fake.state.script = ["ok", "took-500"]
+        send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        with db.session() as s:
+            unknown = s.scalars(select(SmsMessage).where(SmsMessage.status == SmsStatus.UNKNOWN))
+            unknown.one().handed_at -= dt.timedelta(days=8)
+        fake.state.requests.clear()
+        summary = send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        assert summary.resolved == 0 and summary.sent == 4
+        assert not fake.state.gets()  # not asked
+        assert sum(m.status is SmsStatus.UNKNOWN for m in messages(db)) == 1
