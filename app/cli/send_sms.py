@@ -157,7 +157,13 @@ def describe_plan(plan: SmsPlan, settings: SmsSettings, lang: str) -> list[str]:
         return lines
     length = longest.length
     lines.append(_("Longest message ({name}):", lang).format(name=longest.name))
-    lines += ["  " + line for line in longest.text.split("\n")]
+    lines += ["  " + line for line in plan.as_received(longest).split("\n")]
+    if plan.clause:
+        lines.append(
+            _("The last line, {clause}, is added by the provider: counted below.", lang).format(
+                clause=plan.clause.strip()
+            )
+        )
     encoding = plan.encoding
     ucs2 = plan.ucs2_count
     if 0 < ucs2 < plan.count:

@@ -294,3 +294,16 @@ def test_empty_merge_fields_are_listed_and_sent_only_when_asked(setup, capsys) -
     assert "Required merge fields filled (empty ones sent too): 8 (-0)" in out
     assert "You are about to send 7 SMS" in out
     assert counts(db)[:2] == (0, 0)
+
+
+def test_dry_run_through_ovhcloud_counts_its_stop_clause(setup, capsys) -> None:
+    db, path, target = setup
+    save_sms_settings(db, gateway="ovh", providers={"ovh": {"service": "sms-ab12345-1"}})
+    text = "Portes ouvertes samedi " + "x" * 127  # 150 characters
+    code = main(["send-sms", target, "--db", path, "--text", text, "--dry-run", "--lang", "en"])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert "  STOP:36111" in lines and "  STOP au 36111" not in lines
+    assert "The last line, STOP:36111, is added by the provider: counted below." in lines
+    assert "Segments per message: 2 (161/306 GSM-7)" in lines
+    assert "You are about to send 6 SMS (12 segments, estimated cost €0.60)" in lines

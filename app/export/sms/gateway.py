@@ -107,6 +107,20 @@ class SendResult:
 
 
 @dataclass(frozen=True)
+class UnknownSms:
+    """A message whose outcome is unknown, as the provider is asked about it
+    (:meth:`Gateway.lookup`)."""
+
+    key: str
+    phone: str
+    text: str
+    #: When Cible handed it over (naive UTC), if known.
+    handed_at: dt.datetime | None = None
+    #: The provider ids of the other messages of the log to this number: not this one.
+    known_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class StatusReport:
     """A delivery status from the provider, found by provider id, key or phone."""
 
@@ -215,14 +229,27 @@ class Gateway(ABC):
         yet; *since* (naive UTC) is when the oldest was sent."""
         return []
 
+    def stop_clause(self, kind: str, sender: str) -> str:
+        """The opt-out clause the provider appends itself to a message of *kind* sent under
+        *sender* (``""``: none, the message carries Cible's own opt-out mention)."""
+        return ""
+
     @property
     def can_lookup(self) -> bool:
-        """The provider can be asked about a message by Cible's reference."""
+        """The provider can be asked about a message whose outcome is unknown (by Cible's
+        reference, or by its number, time and text)."""
         return False
 
-    def lookup(self, keys: list[str]) -> list[StatusReport]:
-        """What the provider knows of the messages of reference *keys* (status ``SENT`` when it
-        has them, ``DELIVERED``/``FAILED`` when final); a message it does not know is left out."""
+    @property
+    def lookup_missing(self) -> str:
+        """Why the provider cannot be asked (shown in the SMS log); ``""`` when it can."""
+        return "" if self.can_lookup else _("this gateway cannot be asked about a message")
+
+    def lookup(self, unknown: list[UnknownSms]) -> list[StatusReport]:
+        """What the provider knows of the messages *unknown* (status ``SENT`` when it has one,
+        ``DELIVERED``/``FAILED`` when final, with its id). A report with no status says why
+        the message stays unknown (none found, or several that could be it); a message not
+        reported stays unknown as it is."""
         return []
 
     def replies(self) -> list[Reply]:
@@ -607,14 +634,18 @@ class HttpGateway(Gateway):
     def can_lookup(self) -> bool:
         return bool(self.config.lookup_url)
 
-    def lookup(self, keys: list[str]) -> list[StatusReport]:
+    @property
+    def lookup_missing(self) -> str:
+        return "" if self.config.lookup_url else _("no lookup URL in the SMS settings")
+
+    def lookup(self, unknown: list[UnknownSms]) -> list[StatusReport]:
         c = self.config
         if not c.lookup_url:
             return []
         delivered = {v.lower() for v in c.delivered_values}
         failed = {v.lower() for v in c.failed_values}
         reports = []
-        for key in keys:
+        for key in (u.key for u in unknown):
             url = c.lookup_url.replace("{key}", urllib.parse.quote(key, safe=""))
             code, answer = self._request("GET", url, None, self._headers())
             if not 200 <= code < 300:

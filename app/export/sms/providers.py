@@ -19,10 +19,20 @@ Twilio     the message list since the   inbound messages of the same    error 21
 Brevo      the SMS events since that    ``replies`` and                 —
            day, 100 a page              ``unsubscription`` events
 smsmode    each message (no listing     the mobile-originated messages  —
-           documented by status)
+           documented by status)        (listing not in its reference)
 OVHcloud   each message                 incoming messages, and the      —
            (``deliveredAt``, ``ptt``)   account's STOP blacklist
 =========  ===========================  ==============================  ========================
+
+A message whose outcome is unknown (:meth:`ProviderGateway.lookup`): none of these APIs keeps a
+reference of the client's that can be searched, so Twilio (message list by ``To`` and
+``DateSent``, then the body), Brevo (SMS events by ``phoneNumber`` and date) and OVHcloud
+(outgoing messages by ``receiver`` and ``creationDatetime``, then the text) are asked for the
+messages to its number since it was handed over, leaving out those Cible already holds: exactly
+one is it; none or several leave it to a person, and the log says which. smsmode documents no
+search: the log says so. OVHcloud appends its own STOP clause to advertising SMS
+(:meth:`OvhGateway.provider_clause`); the planner then leaves out Cible's mention and counts
+the clause (:func:`provider_clause`).
 """
 
 from __future__ import annotations
@@ -49,11 +59,12 @@ from app.export.sms.gateway import (
     Reply,
     SendResult,
     StatusReport,
+    UnknownSms,
     _parse_when,
 )
 from app.export.sms.settings import PRESETS as PRESET_KEYS
-from app.export.sms.settings import HttpConfig
-from app.i18n import N_, _
+from app.export.sms.settings import HttpConfig, SmsSettings
+from app.i18n import N_, _, format_datetime
 from app.models.sms import SmsStatus
 
 
@@ -140,6 +151,17 @@ def _digits(e164: str) -> str:
     return e164.lstrip("+")
 
 
+def _rfc2822(value: Any) -> dt.datetime | None:
+    """Twilio's dates (``Thu, 21 May 2026 09:00:00 +0000``) as naive UTC."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError):
+        return None
+    return when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
+
+
 def _e164(number: Any) -> str:
     text = str(number or "").strip()
     return text if text.startswith("+") or not text.isdigit() else "+" + text
@@ -198,6 +220,15 @@ class ProviderGateway(HttpGateway):
         #: The last listing asked (statuses and replies often come from the same one).
         self._listing: tuple[Any, Any] | None = None
 
+    @classmethod
+    def provider_clause(cls, kind: str, sender: str, values: dict[str, str]) -> str:
+        """The opt-out clause this provider appends itself to a message of *kind* sent under
+        *sender* with the preset *values* (``""``: none)."""
+        return ""
+
+    def stop_clause(self, kind: str, sender: str) -> str:
+        return self.provider_clause(kind, sender, self.values)
+
     # -- for each provider --------------------------------------------------------------------
     def _send_request(self, message: OutgoingSms) -> tuple[str, bytes, dict[str, str]]:
         raise NotImplementedError
@@ -255,6 +286,53 @@ class ProviderGateway(HttpGateway):
             )
         )
 
+    # -- a message whose outcome is unknown ---------------------------------------------------
+    #: How long before Cible handed a message over the provider's record of it may be dated
+    #: (the two clocks differ).
+    LOOKUP_MARGIN: ClassVar[dt.timedelta] = dt.timedelta(minutes=10)
+
+    @property
+    def can_lookup(self) -> bool:
+        return True
+
+    def lookup(self, unknown: list[UnknownSms]) -> list[StatusReport]:
+        return [self._lookup_one(u, self._since(u)) for u in unknown]
+
+    def _lookup_one(self, u: UnknownSms, since: dt.datetime) -> StatusReport:
+        """Ask the provider for the messages to *u*'s number since *since* (naive UTC)."""
+        raise NotImplementedError
+
+    def _since(self, u: UnknownSms) -> dt.datetime:
+        handed = u.handed_at or dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=3)
+        return handed - self.LOOKUP_MARGIN
+
+    def _pick(
+        self,
+        u: UnknownSms,
+        since: dt.datetime,
+        found: list[tuple[str, SmsStatus, str | None]],
+    ) -> StatusReport:
+        """The report on *u* from the provider's messages *found* (id, status, failure reason)
+        that may be it: those Cible does not already hold for another message. One: it is
+        *u*. None or several: *u* stays unknown, the reason says so."""
+        fresh = {i: (status, reason) for i, status, reason in found if i not in u.known_ids}
+        provider = PRESETS[self.preset_key].name
+        when = format_datetime(since.replace(tzinfo=dt.UTC))
+        if len(fresh) == 1:
+            ((provider_id, (status, reason)),) = fresh.items()
+            return StatusReport(status, provider_id=provider_id, key=u.key, reason=reason)
+        if not fresh:
+            reason = _(
+                "{provider} lists no message to this number since {when} like this one: it "
+                "may not have left; check its portal, then decide"
+            ).format(provider=provider, when=when)
+        else:
+            reason = _(
+                "{provider} lists {n} messages to this number since {when} that could be this "
+                "one: check its portal, then decide"
+            ).format(provider=provider, n=len(fresh), when=when)
+        return StatusReport(None, key=u.key, reason=reason)
+
     def send_one(self, message: OutgoingSms) -> SendResult:
         url, body, headers = self._send_request(message)
         try:
@@ -262,14 +340,14 @@ class ProviderGateway(HttpGateway):
                 "POST", url, body, self._signed("POST", url, body, headers), repeatable=False
             )
         except OutcomeUnknown as error:
-            return SendResult(
-                message.key,
-                SmsStatus.UNKNOWN,
-                None,
-                _("no answer from the provider ({problem}): it may have been sent").format(
-                    problem=error
-                ),
+            reason = _("no answer from the provider ({problem}): it may have been sent").format(
+                problem=error
             )
+            if not self.can_lookup:  # the log says why a person has to decide
+                reason += "; " + _("{why}: a person decides in the SMS log").format(
+                    why=self.lookup_missing
+                )
+            return SendResult(message.key, SmsStatus.UNKNOWN, None, reason)
         data = _json(answer)
         if 200 <= status < 300:
             return self._accepted(message, data)
@@ -378,17 +456,47 @@ class TwilioGateway(ProviderGateway):
         wanted = {p for _k, p in sent if p}
         reports = []
         for m in self._list(since):
-            sid, status = m.get("sid"), str(m.get("status") or "")
+            sid = m.get("sid")
             if sid not in wanted or not str(m.get("direction", "")).startswith("outbound"):
                 continue
-            if status == "delivered":
-                reports.append(StatusReport(SmsStatus.DELIVERED, provider_id=sid))
-            elif status in self._FAILED:
-                detail = f"{m.get('error_code') or ''} {m.get('error_message') or status}"
-                reports.append(
-                    StatusReport(SmsStatus.FAILED, provider_id=sid, reason=detail.strip())
-                )
+            status, reason = self._status_of(m)
+            if status is not SmsStatus.SENT:
+                reports.append(StatusReport(status, provider_id=sid, reason=reason))
         return reports
+
+    def _status_of(self, m: dict[str, Any]) -> tuple[SmsStatus, str | None]:
+        status = str(m.get("status") or "")
+        if status == "delivered":
+            return SmsStatus.DELIVERED, None
+        if status in self._FAILED:
+            detail = f"{m.get('error_code') or ''} {m.get('error_message') or status}"
+            return SmsStatus.FAILED, detail.strip()
+        return SmsStatus.SENT, None
+
+    def _lookup_one(self, u: UnknownSms, since: dt.datetime) -> StatusReport:
+        # Twilio keeps no reference of the client's: the messages list filtered by To and
+        # DateSent (documented filters of "Read multiple Message resources"), then the body
+        found = []
+        data = self._get(
+            self._messages_url(),
+            {"To": u.phone, "DateSent>": since.date().isoformat(), "PageSize": 100},
+        )
+        while isinstance(data, dict):
+            for m in data.get("messages") or []:
+                if not isinstance(m, dict) or not m.get("sid"):
+                    continue
+                if not str(m.get("direction", "")).startswith("outbound"):
+                    continue
+                if m.get("to") != u.phone or m.get("body") != u.text:
+                    continue
+                when = _rfc2822(m.get("date_created") or m.get("date_sent"))
+                if when is not None and when < since:
+                    continue
+                status, reason = self._status_of(m)
+                found.append((str(m["sid"]), status, reason))
+            next_uri = data.get("next_page_uri")
+            data = self._get(self.base + str(next_uri)) if next_uri else None
+        return self._pick(u, since, found)
 
     def replies(self) -> list[Reply]:
         listing = self._listing[1] if self._listing is not None else self._list(None)
@@ -396,13 +504,7 @@ class TwilioGateway(ProviderGateway):
         found = []
         for m in listing:
             if m.get("direction") == "inbound" and m.get("from"):
-                when = None
-                if m.get("date_sent"):
-                    try:
-                        when = email.utils.parsedate_to_datetime(str(m["date_sent"]))
-                        when = when.astimezone(dt.UTC).replace(tzinfo=None)
-                    except (TypeError, ValueError):
-                        when = None
+                when = _rfc2822(m.get("date_sent"))
                 found.append(Reply(str(m["from"]), str(m.get("body") or ""), when))
         return found
 
@@ -513,6 +615,52 @@ class BrevoGateway(ProviderGateway):
                 )
         return reports
 
+    def _lookup_one(self, u: UnknownSms, since: dt.datetime) -> StatusReport:
+        # Brevo's send takes no reference of the client's: the SMS events filtered by
+        # phoneNumber and startDate/endDate (documented filters of get-sms-events), grouped by
+        # messageId; events carry no text, so any message to the number since then may be it
+        today = dt.datetime.now(dt.UTC).date()
+        events: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            data = self._get(
+                "/v3/transactionalSMS/statistics/events",
+                {
+                    "phoneNumber": _digits(u.phone),
+                    "startDate": since.date().isoformat(),
+                    "endDate": max(today, since.date()).isoformat(),
+                    "limit": 100,
+                    "offset": offset,
+                    "sort": "asc",
+                },
+            )
+            page = data.get("events") if isinstance(data, dict) else None
+            if not page:
+                break
+            events.extend(e for e in page if isinstance(e, dict))
+            if len(page) < 100:
+                break
+            offset += len(page)
+        by_message: dict[str, tuple[SmsStatus, str | None]] = {}
+        for e in events:
+            message_id, event = str(e.get("messageId") or ""), str(e.get("event") or "")
+            if message_id in ("", "0") or _digits(_e164(e.get("phoneNumber"))) != _digits(u.phone):
+                continue
+            if event in ("replies", "unsubscription"):
+                continue
+            when = _parse_when(e.get("date"))
+            if when is not None and when < since:
+                continue
+            status, reason = by_message.get(message_id, (SmsStatus.SENT, None))
+            if event == "delivered":
+                status, reason = SmsStatus.DELIVERED, None
+            elif event in self._FAILED:
+                status = SmsStatus.FAILED
+                reason = f"{event}: {e.get('reason') or ''}".strip(": ")
+            by_message[message_id] = (status, reason)
+        found = [(i, status, reason) for i, (status, reason) in by_message.items()]
+        return self._pick(u, since, found)
+
     def replies(self) -> list[Reply]:
         events = self._listing[1] if self._listing is not None else self._events(None)
         self._listing = None
@@ -536,20 +684,46 @@ class SmsmodeGateway(ProviderGateway):
     Documentation followed: https://dev.smsmode.com/sms/v1/message (send, get a message and its
     status; ``X-Api-Key`` header; ``refClient``, the client's reference, kept with the message)
     and https://dev.smsmode.com/sms/v1/errors (HTTP errors, 429 when the rate is exceeded).
+    dev.smsmode.com itself could not be read from here (2026-12): the formats were checked
+    against a mirror of its reference, github.com/mindcloud-inc/universal-api-reference,
+    ``apis/s/smsmode/native-api`` (operations with links to dev.smsmode.com/sms/v1): the
+    ``X-Api-Key`` header; a message is ``messageId``, ``refClient``, ``direction``, ``from``,
+    ``recipient.to``, ``body.text``, ``acceptedAt``, ``sentDate`` and ``status`` with
+    ``value``, ``detail`` and ``deliveryDate``; per-message ``callbackUrlStatus`` and
+    ``callbackUrlMo`` (callbacks: a desktop behind a router cannot receive them). That
+    reference lists messages per campaign (``sms/v1/channels/{channelId}/campaigns/
+    {campaignId}/messages``, pages of at most 100) with no filter by number, date, reference or
+    direction, and it does **not** list the values of ``status.value``.
 
     - send: ``POST /sms/v1/messages``, JSON ``recipient.to`` (international number without
       ``+``), ``body.text``, ``from`` (the sender name, up to 11 characters), ``refClient``
       (Cible's reference); answer 201 with ``messageId``.
-    - statuses: ``GET /sms/v1/messages/{messageId}``, ``status.value``: ``DELIVERED`` is final,
-      ``UNDELIVERABLE``, ``REJECTED``, ``EXPIRED`` and ``CANCELLED`` are final failures. No
-      listing by status is used: each message is asked until its status is final.
+    - statuses, kept conservative since the values are not documented: ``GET
+      /sms/v1/messages/{messageId}``, one request per message until its status is final or it
+      is older than the polling days; only ``DELIVERED`` is recorded as delivered (at
+      ``status.deliveryDate``), only ``UNDELIVERABLE``, ``REJECTED``, ``EXPIRED``,
+      ``CANCELLED`` and ``DELETED`` (the usual SMSC final states) as failed, with
+      ``status.detail``; any other value leaves the message ``sent``.
     - replies: ``GET /sms/v1/messages?direction=MO`` (messages sent by phones to the account's
-      number: the STOP replies among them).
+      number), of which only those whose ``direction`` is ``MO`` are read. This listing is not
+      in the reference above: if smsmode does not answer it, no reply is read, so the README
+      asks smsmode users to import smsmode's STOP list (SMS log, "Import a delivery report…").
+    - a message whose outcome is unknown cannot be looked up (no search by ``refClient``,
+      number or date is documented): it waits in the SMS log for a person, who is told why.
     """
 
     preset_key = "smsmode"
     base_url = "https://rest.smsmode.com"
     rate = 5.0
+
+    @property
+    def can_lookup(self) -> bool:
+        return False
+
+    @property
+    def lookup_missing(self) -> str:
+        return _("smsmode's API documents no search for a message")
+
     _FAILED = {"UNDELIVERABLE", "REJECTED", "EXPIRED", "CANCELLED", "DELETED"}
 
     def _headers(self) -> dict[str, str]:
@@ -583,17 +757,17 @@ class SmsmodeGateway(ProviderGateway):
                 continue
             data = self._get("/sms/v1/messages/" + urllib.parse.quote(provider_id, safe=""))
             status = data.get("status") if isinstance(data, dict) else None
-            value = (
-                str((status or {}).get("value") or "").upper() if isinstance(status, dict) else ""
-            )
+            status = status if isinstance(status, dict) else {}
+            value = str(status.get("value") or "").upper()
             if value == "DELIVERED":
-                reports.append(StatusReport(SmsStatus.DELIVERED, provider_id=provider_id, key=key))
-            elif value in self._FAILED:
-                detail = (status or {}).get("detail") or value
+                when = _parse_when(status.get("deliveryDate"))
                 reports.append(
-                    StatusReport(
-                        SmsStatus.FAILED, provider_id=provider_id, key=key, reason=str(detail)
-                    )
+                    StatusReport(SmsStatus.DELIVERED, provider_id=provider_id, key=key, when=when)
+                )
+            elif value in self._FAILED:
+                reason = str(status.get("detail") or value)
+                reports.append(
+                    StatusReport(SmsStatus.FAILED, provider_id=provider_id, key=key, reason=reason)
                 )
         return reports
 
@@ -602,14 +776,14 @@ class SmsmodeGateway(ProviderGateway):
         items = data if isinstance(data, list) else (data or {}).get("items") or []
         found = []
         for item in items if isinstance(items, list) else []:
-            if not isinstance(item, dict):
-                continue
+            if not isinstance(item, dict) or str(item.get("direction") or "").upper() != "MO":
+                continue  # only what phones sent: never Cible's own messages
             sender = item.get("from")
             if isinstance(sender, dict):
                 sender = sender.get("number") or sender.get("from")
             text = item.get("body", {}).get("text") if isinstance(item.get("body"), dict) else None
             if sender and text is not None:
-                when = _parse_when(item.get("receptionDate") or item.get("acceptedAt"))
+                when = _parse_when(item.get("acceptedAt") or item.get("sentDate"))
                 found.append(Reply(_e164(sender), str(text), when))
         return found
 
@@ -631,10 +805,20 @@ class OvhGateway(ProviderGateway):
 
     - send: ``POST /sms/{serviceName}/jobs``, JSON ``message``, ``receivers`` (one number),
       ``sender`` (a sender created and validated in the account, at most 11 alphanumeric
-      characters), ``coding`` (``7bit`` for GSM-7, ``8bit`` otherwise), ``noStopClause`` for
-      service messages only (the API allows it only for messages that are not advertising:
-      OVHcloud adds its STOP clause to marketing ones, after Cible's own opt-out mention);
+      characters), ``coding`` (``7bit`` for GSM-7, ``8bit`` otherwise), ``noStopClause``;
       answer ``ids``, ``validReceivers``, ``invalidReceivers`` (a number there failed).
+    - the STOP clause: "By default, the message includes the word STOP … If your SMS is not an
+      advertising message, you can disable the STOP clause via the noStopClause setting" (the
+      API cookbook above). The clause is ``"\nSTOP:36111"`` (11 characters, GSM-7), the
+      constant ``TUC_SMS_STOP_CLAUSE`` OVHcloud's own control panel (github.com/ovh/manager,
+      ``telecom-universe-components``) adds to the length of a message before counting its
+      SMS; the panel counts it for an alphanumeric sender only (a phone-number sender sends
+      with ``noStopClause``) and shows it for French accounts (``ovhSubsidiary`` FR). So a
+      marketing SMS with an alphanumeric sender goes without Cible's opt-out mention and with
+      ``noStopClause`` false: OVHcloud appends its clause, and Cible counts the segments with
+      it (:meth:`provider_clause`); every other message goes with ``noStopClause`` true and
+      Cible's mention when it is marketing. On the Canadian API (region ``ca``) Cible adds
+      its own mention.
     - statuses: ``GET /sms/{serviceName}/outgoing/{id}``: ``deliveredAt`` set is delivered; a
       ``ptt`` whose description (``GET /sms/ptts?ptt=``) is ``permanent`` is a final failure.
     - replies: ``GET /sms/{serviceName}/incoming`` then each ``incoming/{id}``
@@ -702,6 +886,19 @@ class OvhGateway(ProviderGateway):
 
         return signed_headers
 
+    #: What OVHcloud appends to an advertising SMS (``TUC_SMS_STOP_CLAUSE`` of its panel).
+    STOP_CLAUSE: ClassVar[str] = "\nSTOP:36111"
+
+    @classmethod
+    def provider_clause(cls, kind: str, sender: str, values: dict[str, str]) -> str:
+        if kind != "marketing" or not sender.strip():
+            return ""
+        if all(ch.isdigit() or ch in "+ " for ch in sender):
+            return ""  # a phone-number sender: OVHcloud's panel sends it with noStopClause
+        if str(values.get("region") or "").strip().lower() == "ca":
+            return ""
+        return cls.STOP_CLAUSE
+
     def _send_request(self, message: OutgoingSms) -> tuple[str, bytes, dict[str, str]]:
         data: dict[str, Any] = {
             "charset": "UTF-8",
@@ -709,8 +906,9 @@ class OvhGateway(ProviderGateway):
             "message": message.text,
             "receivers": [message.phone],
             # "Do not display STOP clause in the message, this requires that this is not an
-            # advertising message" (the API's description of noStopClause)
-            "noStopClause": message.kind != "marketing",
+            # advertising message" (the API's description of noStopClause): false exactly when
+            # OVHcloud's clause replaces Cible's mention (the planner counted it)
+            "noStopClause": not self.stop_clause(message.kind, message.sender),
             "priority": "high",
             "senderForResponse": not message.sender,
             "tag": "cible",
@@ -751,25 +949,47 @@ class OvhGateway(ProviderGateway):
             data = self._get(f"{self._service()}/outgoing/{urllib.parse.quote(provider_id)}")
             if not isinstance(data, dict):
                 continue
-            if data.get("deliveredAt"):
+            status, reason = self._outgoing_status(data)
+            if status is not SmsStatus.SENT:
+                when = _parse_when(data.get("deliveredAt"))
                 reports.append(
-                    StatusReport(
-                        SmsStatus.DELIVERED,
-                        provider_id=provider_id,
-                        key=key,
-                        when=_parse_when(data["deliveredAt"]),
-                    )
+                    StatusReport(status, provider_id=provider_id, key=key, reason=reason, when=when)
                 )
-            elif data.get("ptt") not in (None, 0):
-                detail = self._ptt(data["ptt"])
-                if detail.get("duration") == "permanent":
-                    reason = detail.get("description") or f"ptt {data['ptt']}"
-                    reports.append(
-                        StatusReport(
-                            SmsStatus.FAILED, provider_id=provider_id, key=key, reason=str(reason)
-                        )
-                    )
         return reports
+
+    def _outgoing_status(self, data: dict[str, Any]) -> tuple[SmsStatus, str | None]:
+        if data.get("deliveredAt"):
+            return SmsStatus.DELIVERED, None
+        if data.get("ptt") not in (None, 0):
+            detail = self._ptt(data["ptt"])
+            if detail.get("duration") == "permanent":
+                return SmsStatus.FAILED, str(detail.get("description") or f"ptt {data['ptt']}")
+        return SmsStatus.SENT, None
+
+    def _lookup_one(self, u: UnknownSms, since: dt.datetime) -> StatusReport:
+        # the outgoing messages filtered by receiver and creationDatetime.from (documented
+        # filters of GET /sms/{serviceName}/outgoing), then each one's text: Cible's, with
+        # OVHcloud's STOP clause after it or not
+        ids = self._get(
+            f"{self._service()}/outgoing",
+            {
+                "receiver": u.phone,
+                "creationDatetime.from": since.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+            },
+        )
+        found = []
+        for outgoing in ids if isinstance(ids, list) else []:
+            if str(outgoing) in u.known_ids:
+                continue
+            data = self._get(f"{self._service()}/outgoing/{urllib.parse.quote(str(outgoing))}")
+            if not isinstance(data, dict) or data.get("receiver") not in (None, u.phone):
+                continue
+            text = str(data.get("message") or "")
+            if text not in (u.text, u.text + self.STOP_CLAUSE):
+                continue
+            status, reason = self._outgoing_status(data)
+            found.append((str(outgoing), status, reason))
+        return self._pick(u, since, found)
 
     def replies(self) -> list[Reply]:
         found = []
@@ -818,7 +1038,9 @@ PRESETS: dict[str, Preset] = {
         ),
         N_(
             "The sender must be created and validated in your OVHcloud account first (up to "
-            "11 letters or digits); empty: OVHcloud's short number, which can receive replies."
+            "11 letters or digits); empty: OVHcloud's short number, which can receive replies. "
+            "Marketing SMS under a sender name end with OVHcloud's own STOP clause (STOP:36111) "
+            "instead of your opt-out mention; it is counted in the segments and the cost."
         ),
         identity="account",
     ),
@@ -857,6 +1079,17 @@ PRESETS: dict[str, Preset] = {
     ),
 }
 assert tuple(PRESETS) == PRESET_KEYS
+
+
+def provider_clause(settings: SmsSettings, kind: str) -> str:
+    """The opt-out clause the gateway of *settings* appends itself to a message of *kind*
+    (OVHcloud's STOP clause on marketing SMS), ``""`` when Cible must add its own mention.
+    The planner measures and prices every message with it: what the user sees is billed."""
+    preset = PRESETS.get(settings.gateway)
+    if preset is None or settings.demo_database:
+        return ""
+    values = settings.providers.get(settings.gateway, {})
+    return preset.gateway_class.provider_clause(str(kind), settings.sender_name.strip(), values)
 
 
 def preset_secrets(key: str, values: dict[str, str]) -> dict[str, str]:

@@ -26,7 +26,9 @@ Steps 1–8 read the database (:func:`build_funnel`); 9 and 10 depend on the mes
 applied with it (:func:`apply_body`, at every keystroke of the window). The longest rendered
 message decides the segment count shown; a message over the maximum number of segments (a
 setting, 3 by default) is refused (:meth:`SmsPlan.segment_error`); the cost is the total of every
-message's segments times the price per segment. No Qt here.
+message's segments times the price per segment. Marketing messages carry the settings' opt-out
+mention, unless the gateway appends its own clause (OVHcloud): then they are measured and priced
+with that clause (:attr:`SmsPlan.clause`). No Qt here.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from sqlalchemy.orm import Session
 from app.export.funnel import Funnel
 from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse, make_gsm_safe
 from app.export.sms.phones import Phone, PhoneKind, best_mobile, customer_regions, region_for
+from app.export.sms.providers import provider_clause
 from app.export.sms.settings import SmsSettings
 from app.export.sms.templates import (
     TemplateError,
@@ -154,6 +157,14 @@ class SmsPlan:
     empty: list[tuple[Recipient, list[str]]] = field(default_factory=list)
     #: The user chose to send the messages with an empty required merge field too.
     send_empty: bool = False
+    #: The opt-out clause the provider appends itself to every message (OVHcloud's STOP on
+    #: marketing SMS): not in :attr:`Recipient.text` (what Cible sends), counted in
+    #: :attr:`Recipient.length` (what is billed). See :func:`providers.provider_clause`.
+    clause: str = ""
+
+    def as_received(self, recipient: Recipient) -> str:
+        """*recipient*'s message as the phone shows it (with the provider's clause)."""
+        return recipient.text + self.clause
 
     @property
     def recipients(self) -> list[Recipient]:
@@ -623,10 +634,13 @@ def apply_body(
     asked = {k: v for k, v in (asked or {}).items() if v}
     asked_names = [n for n in placeholders(body) if catalog_key(n) is None]
     mention = settings.optout_mention.strip()
-    # the template carries the mention, or every message gets it (checked once: Cible does not
-    # look for an opt-out mention in customers' data)
+    # the provider appends its own opt-out clause (OVHcloud's STOP on marketing SMS): Cible
+    # adds no mention of its own, and measures every message with the clause, as billed
+    clause = provider_clause(settings, kind)
+    # else the template carries the mention, or every message gets it (checked once: Cible
+    # does not look for an opt-out mention in customers' data)
     suffix = ""
-    if kind is SmsKind.MARKETING:
+    if kind is SmsKind.MARKETING and not clause:
         if not mention:
             with_optout("", kind, mention)  # raises: a marketing SMS needs the mention
         if not has_mention(body, mention):
@@ -639,7 +653,7 @@ def apply_body(
             values = {**values, **{n: asked.get(n, "") for n in asked_names}}
         text = render(body, values)
         r.text = text + suffix if text else suffix.lstrip("\n")
-        r.length = analyse(r.text)
+        r.length = analyse(r.text + clause)
         if required:
             missing = [n for n in required if not str(values.get(n) or "").strip()]
             if missing:
@@ -673,4 +687,4 @@ def apply_body(
             send_times[market] = window.next_allowed(requested, market)
         else:
             send_times[market] = requested
-    return SmsPlan(kind, body, plan_funnel, requested, send_times, empty, send_empty)
+    return SmsPlan(kind, body, plan_funnel, requested, send_times, empty, send_empty, clause)

@@ -54,6 +54,7 @@ from app.export.sms.gateway import (
     Reply,
     SendResult,
     StatusReport,
+    UnknownSms,
     read_report,
 )
 from app.export.sms.lease import SendingLease
@@ -202,6 +203,24 @@ def _blocked(
     return None
 
 
+def _clause_lost(kind: SmsKind, planned_for: str, gateway: Gateway, sender_name: str) -> str | None:
+    """A marketing message planned for a provider that appends its own opt-out clause (so
+    without Cible's mention) must not leave through a gateway that does not."""
+    if kind is not SmsKind.MARKETING or planned_for == gateway.kind:
+        return None
+    from app.export.sms.providers import PRESETS
+
+    preset = PRESETS.get(planned_for)
+    if preset is None or gateway.stop_clause(kind.value, sender_name):
+        return None
+    if not preset.gateway_class.provider_clause(kind.value, sender_name, {}):
+        return None
+    return _(
+        "written for {provider}, which adds its own STOP clause: the gateway has changed "
+        "since, and the message has no opt-out mention; make the send again"
+    ).format(provider=preset.name)
+
+
 def has_marketing_basis(customer: Customer, today: dt.date) -> bool:
     """A basis for marketing SMS today: the cached basis, and for a Canadian customer the basis
     in force in the history (CASL implied consent lapses: two years after a purchase, six
@@ -345,7 +364,13 @@ def _send_due(
         lease.renew()
         with database.session() as session:
             query = (
-                select(SmsMessage, SmsBatch.kind, SmsBatch.campaign, SmsBatch.template_name)
+                select(
+                    SmsMessage,
+                    SmsBatch.kind,
+                    SmsBatch.campaign,
+                    SmsBatch.template_name,
+                    SmsBatch.gateway,
+                )
                 .join(SmsBatch, SmsBatch.id == SmsMessage.batch_id)
                 .where(_due_filter(now_utc), SmsMessage.id > last_id)
                 .order_by(SmsMessage.id)
@@ -368,10 +393,10 @@ def _send_due(
             today = clock().date()
             outgoing: list[OutgoingSms] = []
             sent_info: dict[str, _Sent] = {}
-            for message, kind, campaign, template in rows:
+            for message, kind, campaign, template, planned_for in rows:
                 reason = _blocked(
                     message, SmsKind(kind), customers.get(message.customer_id), suppressed, today
-                )
+                ) or _clause_lost(SmsKind(kind), planned_for, gateway, sender_name)
                 if reason:
                     message.status = SmsStatus.CANCELLED
                     message.reason = reason
@@ -809,21 +834,49 @@ def mark_replies_read(session: Session, ids: list[int]) -> None:
 # -- unknown outcomes ---------------------------------------------------------------------------
 
 
-def resolve_unknown(database: Database, gateway: Gateway) -> int:
-    """Ask the provider, by Cible's reference, about every message whose outcome is unknown;
-    those it has become ``sent`` (or their final status), with the contact history. Returns
-    how many were settled; the others stay ``unknown`` for a person to decide."""
+def resolve_unknown(database: Database, gateway: Gateway, *, days: int = 7) -> int:
+    """Ask the provider about every message whose outcome is unknown (:meth:`Gateway.lookup`:
+    by Cible's reference, or by number, time and text, as its API allows); those it has become
+    ``sent`` (or their final status), with the contact history. Returns how many were settled;
+    the others stay ``unknown`` for a person to decide, their reason saying what the provider
+    answered. Only the messages handed over in the last *days* are asked about (each run asks
+    again about those not found: a provider may list a message late)."""
     if not gateway.can_lookup:
         return 0
+    since = utcnow() - dt.timedelta(days=days)
     with database.session() as session:
-        keys = list(
-            session.scalars(
-                select(SmsMessage.idempotency_key).where(SmsMessage.status == SmsStatus.UNKNOWN)
+        rows = session.execute(
+            select(
+                SmsMessage.idempotency_key,
+                SmsMessage.phone,
+                SmsMessage.text,
+                SmsMessage.handed_at,
             )
+            .where(
+                SmsMessage.status == SmsStatus.UNKNOWN,
+                or_(SmsMessage.handed_at.is_(None), SmsMessage.handed_at >= since),
+            )
+            .order_by(SmsMessage.id)
+        ).all()
+        known: dict[str, set[str]] = {}
+        phones = sorted({r.phone for r in rows})
+        for start in range(0, len(phones), 500):
+            for phone, provider_id in session.execute(
+                select(SmsMessage.phone, SmsMessage.provider_id).where(
+                    SmsMessage.phone.in_(phones[start : start + 500]),
+                    SmsMessage.provider_id.is_not(None),
+                )
+            ):
+                known.setdefault(phone, set()).add(str(provider_id))
+    unknown = [
+        UnknownSms(
+            r.idempotency_key, r.phone, r.text, r.handed_at, frozenset(known.get(r.phone, ()))
         )
+        for r in rows
+    ]
     settled = 0
-    for start in range(0, len(keys), 100):
-        reports = gateway.lookup(keys[start : start + 100])
+    for start in range(0, len(unknown), 100):
+        reports = gateway.lookup(unknown[start : start + 100])
         with database.session() as session:
             for report in reports:
                 message = session.scalars(
@@ -831,10 +884,14 @@ def resolve_unknown(database: Database, gateway: Gateway) -> int:
                 ).first()
                 if message is None or message.status is not SmsStatus.UNKNOWN:
                     continue
+                if report.status is None:  # asked: not found, or not told apart
+                    if report.reason:
+                        message.reason = report.reason[:200]
+                    continue
                 _settle(
                     session,
                     message,
-                    report.status or SmsStatus.SENT,
+                    report.status,
                     report.provider_id,
                     report.reason,
                 )

@@ -175,8 +175,12 @@
         <translation>Réponses (%1 non lues)</translation>
     </message>
     <message>
+        <source>Your provider cannot be asked about a message (%1): check its portal, then mark the messages as sent or not sent.</source>
+        <translation>Votre fournisseur ne peut pas être interrogé sur un message (%1) : vérifiez son portail, puis marquez les messages comme envoyés ou non envoyés.</translation>
+    </message>
+    <message>
         <source>Your provider cannot be asked about a message by its reference (no lookup URL in the SMS settings): check its portal, then mark the messages as sent or not sent.</source>
-        <translation>Votre prestataire ne peut pas être interrogé sur un message par sa référence (pas d’URL de recherche dans les paramètres SMS) : consultez son portail, puis marquez les messages comme envoyés ou non envoyés.</translation>
+        <translation type="vanished">Votre prestataire ne peut pas être interrogé sur un message par sa référence (pas d’URL de recherche dans les paramètres SMS) : consultez son portail, puis marquez les messages comme envoyés ou non envoyés.</translation>
     </message>
     <message>
         <source>The provider was asked: %1 messages settled.</source>
@@ -448,6 +452,10 @@
     <message>
         <source>Not sent: %1</source>
         <translation>Non envoyé : %1</translation>
+    </message>
+    <message>
+        <source>with “%1”, added by the provider</source>
+        <translation>avec « %1 », ajouté par le fournisseur</translation>
     </message>
     <message>
         <source>You are about to send %1 SMS (%2 segments, estimated cost %3).</source>

@@ -543,21 +543,21 @@ class SmsLogWindow(QWidget):
     def ask_provider(self) -> None:
         database = self.database
 
-        def work(ctx: tasks.TaskContext) -> int | None:
+        def work(ctx: tasks.TaskContext) -> tuple[int, str]:
             with database.session() as session:
                 settings = load_settings(session)
             gateway = open_gateway(database.path, settings)
             if not gateway.can_lookup:
-                return None
-            return resolve_unknown(database, gateway)
+                return 0, gateway.lookup_missing
+            return resolve_unknown(database, gateway), ""
 
-        def describe(settled: int | None) -> str:
-            if settled is None:
+        def describe(result: tuple[int, str]) -> str:
+            settled, missing = result
+            if missing:
                 return self.tr(
-                    "Your provider cannot be asked about a message by its reference (no lookup "
-                    "URL in the SMS settings): check its portal, then mark the messages as sent "
-                    "or not sent."
-                )
+                    "Your provider cannot be asked about a message (%1): check its portal, "
+                    "then mark the messages as sent or not sent."
+                ).replace("%1", missing)
             return self.tr("The provider was asked: %1 messages settled.").replace(
                 "%1", i18n.format_count(settled)
             )

@@ -728,18 +728,23 @@ class SmsSendDialog(QDialog):
             self.preview.setPlainText("")
             self.preview_count.setText("")
             return
-        text = r.text
+        text = self.plan.as_received(r)  # with the clause the provider appends itself
         reason = self._left_out(r)
         if reason is not None:  # shown as it would read, and why it does not go
             text += "\n\n" + self.tr("Not sent: %1").replace("%1", reason)
         self.preview.setPlainText(text)
         if r.length is not None:
-            self.preview_count.setText(
+            count = (
                 self.tr("%1 characters, %2, %3 segment(s)")
                 .replace("%1", i18n.format_count(r.length.characters))
                 .replace("%2", r.length.encoding)
                 .replace("%3", i18n.format_count(r.length.segments))
             )
+            if self.plan.clause:
+                count += "\n" + self.tr("with “%1”, added by the provider").replace(
+                    "%1", self.plan.clause.strip()
+                )
+            self.preview_count.setText(count)
 
     def _left_out(self, recipient: Recipient) -> str | None:
         """Why the plan leaves *recipient* out (a step that depends on the message)."""

@@ -4,8 +4,13 @@ One :class:`FakeProvider` per test, for one of ``twilio``, ``brevo``, ``smsmode`
 checks the authentication the provider asks for (Twilio's basic auth, Brevo's ``api-key``,
 smsmode's ``X-Api-Key``, OVHcloud's SHA-1 signature recomputed from the request), records every
 request, and answers sends, statuses, replies and STOP lists in the provider's format (see the
-documentation cited in :mod:`app.export.sms.providers`). Scripted answers: ``"429"`` (rate limit
-with the provider's wait header), ``"500"``.
+documentation cited in :mod:`app.export.sms.providers`). Scripted answers to a send: ``"429"``
+(rate limit with the provider's wait header), ``"500"`` (nothing kept), ``"took-500"`` (the
+provider keeps the message, then answers 500: its answer is lost) and ``"late"`` (kept, answered
+after :attr:`State.late_seconds`, past the client's timeout). The listings honour the filters
+each documentation gives (Twilio ``To``/``DateSent>``, Brevo ``phoneNumber``/``startDate``,
+OVHcloud ``receiver``/``creationDatetime.from``): what Cible's look-up of an unknown outcome
+asks.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import hashlib
 import itertools
 import json
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +48,17 @@ SECRETS = {
     for name, c in CREDENTIALS.items()
 }
 SERVER_TIME = 1_790_000_000  # what OVHcloud's /auth/time answers
+#: What OVHcloud appends to an advertising SMS (its control panel's TUC_SMS_STOP_CLAUSE).
+OVH_STOP_CLAUSE = "\nSTOP:36111"
+
+
+def _credits(text: str, gsm: bool) -> int:
+    """SMS billed for *text* the way OVHcloud's panel counts them (getSmsInfoText): 160 GSM-7
+    characters or 70 otherwise in one SMS, then 153 or 67 a part (plain characters: the tests
+    send no extension-table character)."""
+    single, part = (160, 153) if gsm else (70, 67)
+    length = len(text) if gsm else len(text.encode("utf-16-le")) // 2
+    return 1 if length <= single else -(-length // part)
 
 
 @dataclass
@@ -73,9 +90,12 @@ class State:
     invalid: set[str] = field(default_factory=set)
     optout: set[str] = field(default_factory=set)
     sent: dict[str, Sent] = field(default_factory=dict)
+    #: OVHcloud: the credits each message cost (``totalCreditsRemoved``).
+    credits: dict[str, int] = field(default_factory=dict)
     #: (number E.164, text) received from phones.
     replies: list[tuple[str, str]] = field(default_factory=list)
     wait_seconds: str = "2"
+    late_seconds: float = 1.0
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
@@ -106,6 +126,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+    def _kept(self, action: str, code: int, data: Any) -> None:
+        """Answer a send the provider kept: at once, with a 500 (``took-500``: the answer is
+        lost), or after the client gave up waiting (``late``)."""
+        if action == "took-500":
+            self._send(500, {"message": "Internal error"})
+            return
+        if action == "late":
+            time.sleep(self.server.state.late_seconds)
+        try:
+            self._send(code, data)
+        except OSError:  # the client is gone
+            pass
 
     def _read(self) -> tuple[bytes, Any]:
         length = int(self.headers.get("Content-Length") or 0)
@@ -170,10 +203,15 @@ class _Handler(BaseHTTPRequestHandler):
                     },
                 )
                 return
+            if action == "500":
+                self._send(500, {"code": 20500, "message": "Internal Server Error"})
+                return
             sid = f"SM{next(state.ids):032x}"
             sender = body.get("From") or body.get("MessagingServiceSid", "")
             state.sent[sid] = Sent(sid, to, body.get("Body", ""), sender, status="queued")
-            self._send(201, {"sid": sid, "status": "queued", "to": to, "body": body["Body"]})
+            self._kept(
+                action, 201, {"sid": sid, "status": "queued", "to": to, "body": body["Body"]}
+            )
             return
         size = int(query.get("PageSize", 50))
         page = int(query.get("Page", 0))
@@ -185,6 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "body": s.text,
                 "status": s.status,
                 "direction": "outbound-api",
+                "date_created": s.when.strftime("%a, %d %b %Y %H:%M:%S +0000"),
                 "date_sent": s.when.strftime("%a, %d %b %Y %H:%M:%S +0000"),
                 "error_code": 30003 if s.status == "undelivered" else None,
                 "error_message": "Unreachable destination handset"
@@ -204,6 +243,15 @@ class _Handler(BaseHTTPRequestHandler):
             }
             for i, (phone, text) in enumerate(state.replies)
         ]
+        if "To" in query:
+            everything = [m for m in everything if m["to"] == query["To"]]
+        if "DateSent>" in query:  # DateSent>=YYYY-MM-DD
+            day = dt.date.fromisoformat(query["DateSent>"])
+            everything = [
+                m
+                for m in everything
+                if dt.datetime.strptime(m["date_sent"], "%a, %d %b %Y %H:%M:%S %z").date() >= day
+            ]
         chunk = everything[page * size : (page + 1) * size]
         more = (page + 1) * size < len(everything)
         self._send(
@@ -235,9 +283,12 @@ class _Handler(BaseHTTPRequestHandler):
             if to in state.invalid:
                 self._send(400, {"code": "invalid_parameter", "message": "Invalid phone number"})
                 return
+            if action == "500":
+                self._send(500, {"code": "internal_error", "message": "Internal error"})
+                return
             message_id = str(1511882900176000 + next(state.ids))
             state.sent[message_id] = Sent(message_id, to, body["content"], body["sender"])
-            self._send(201, {"messageId": int(message_id)})
+            self._kept(action, 201, {"messageId": int(message_id)})
             return
         if method == "GET" and path == "/v3/transactionalSMS/statistics/events":
             events = []
@@ -245,12 +296,19 @@ class _Handler(BaseHTTPRequestHandler):
                 events.append(self._event(s, "sent"))
                 if s.status:
                     events.append(self._event(s, s.status))
+            # replies and opt-outs arrived a moment ago (the listing is asked from a date on)
+            received = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
             for phone, text in state.replies:
-                events.append({"phoneNumber": phone[1:], "date": "2026-05-21T11:00:00.000+02:00",
+                events.append({"phoneNumber": phone[1:], "date": received,
                                "messageId": "0", "event": "replies", "reply": text})  # fmt: skip
             for phone in sorted(state.optout):
-                events.append({"phoneNumber": phone[1:], "date": "2026-05-21T11:05:00.000+02:00",
+                events.append({"phoneNumber": phone[1:], "date": received,
                                "messageId": "0", "event": "unsubscription"})  # fmt: skip
+            if "phoneNumber" in query:
+                events = [e for e in events if e["phoneNumber"] == query["phoneNumber"]]
+            if "startDate" in query:
+                day = dt.date.fromisoformat(query["startDate"])
+                events = [e for e in events if dt.date.fromisoformat(e["date"][:10]) >= day]
             limit, offset = int(query.get("limit", 50)), int(query.get("offset", 0))
             self._send(200, {"events": events[offset : offset + limit]})
             return
@@ -258,7 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     @staticmethod
     def _event(s: Sent, event: str) -> dict[str, Any]:
-        found = {"phoneNumber": s.to[1:], "date": "2026-05-20T16:05:00.000+02:00",
+        found = {"phoneNumber": s.to[1:], "date": s.when.isoformat(timespec="milliseconds"),
                  "messageId": int(s.id), "event": event, "tag": "cible"}  # fmt: skip
         if event == "hardBounces":
             found["reason"] = "Invalid number"
@@ -283,6 +341,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(400, {"status": 400, "title": "Bad Request",
                                  "detail": "recipient.to: invalid phone number"})  # fmt: skip
                 return
+            if action == "500":
+                self._send(500, {"status": 500, "title": "Internal Server Error"})
+                return
             message_id = f"{next(state.ids):024x}"
             state.sent[message_id] = Sent(
                 message_id,
@@ -291,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
                 body.get("from", ""),
                 body.get("refClient", ""),
             )
-            self._send(201, self._message(state.sent[message_id]))
+            self._kept(action, 201, self._message(state.sent[message_id]))
             return
         if method == "GET" and path.startswith("/sms/v1/messages/"):
             found = state.sent.get(path.rsplit("/", 1)[1])
@@ -300,22 +361,23 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, self._message(found))
             return
-        if method == "GET" and path == "/sms/v1/messages" and query.get("direction") == "MO":
-            self._send(
-                200,
-                [
-                    {
-                        "messageId": f"mo{i}",
-                        "direction": "MO",
-                        "from": phone[1:],
-                        "body": {"text": text},
-                        "receptionDate": "2026-05-21T09:00:00Z",
-                    }  # fmt: skip
-                    for i, (phone, text) in enumerate(
-                        state.replies + [(p, "STOP") for p in sorted(state.optout)]
-                    )
-                ],
-            )
+        if method == "GET" and path == "/sms/v1/messages":
+            # not in smsmode's reference: answered as a listing that ignores the direction
+            # filter would be, Cible's own messages (MT) among the phones' (MO)
+            mo = [
+                {
+                    "messageId": f"mo{i}",
+                    "direction": "MO",
+                    "from": phone[1:],
+                    "recipient": {"to": "36111"},
+                    "body": {"text": text},
+                    "acceptedAt": "2026-05-21T09:00:00Z",
+                }
+                for i, (phone, text) in enumerate(
+                    state.replies + [(p, "STOP") for p in sorted(state.optout)]
+                )
+            ]
+            self._send(200, mo + [self._message(m) for m in state.sent.values()])
             return
         self._send(404, {"status": 404, "title": "Not Found"})
 
@@ -328,7 +390,13 @@ class _Handler(BaseHTTPRequestHandler):
             "body": {"text": s.text},
             "from": s.sender,
             "refClient": s.ref,
-            "status": {"value": s.status or "ENROUTE"},
+            "direction": "MT",
+            "sentDate": s.when.isoformat(timespec="seconds"),
+            "status": {
+                "value": s.status or "ENROUTE",
+                "detail": "Unknown subscriber" if s.status == "UNDELIVERABLE" else "",
+                "deliveryDate": "2026-05-20T14:00:05Z" if s.status == "DELIVERED" else None,
+            },
         }
 
     # -- OVHcloud (https://eu.api.ovh.com/console/?section=/sms) -------------------------------
@@ -361,11 +429,28 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, {"ids": [], "invalidReceivers": [to], "validReceivers": [],
                                  "totalCreditsRemoved": 0, "tag": body.get("tag")})  # fmt: skip
                 return
+            if action == "500":
+                self._send(500, {"message": "Internal server error"})
+                return
             message_id = str(next(state.ids))
-            state.sent[message_id] = Sent(message_id, to, body["message"], body.get("sender", ""))
-            self._send(200, {"ids": [int(message_id)], "invalidReceivers": [],
-                             "validReceivers": [to], "totalCreditsRemoved": 1,
-                             "tag": body.get("tag")})  # fmt: skip
+            text = body["message"]
+            if not body.get("noStopClause"):  # the clause OVHcloud appends to advertising SMS
+                text += OVH_STOP_CLAUSE
+            state.sent[message_id] = Sent(message_id, to, text, body.get("sender", ""))
+            state.credits[message_id] = _credits(text, body.get("coding") == "7bit")
+            self._kept(action, 200, {"ids": [int(message_id)], "invalidReceivers": [],
+                                     "validReceivers": [to],
+                                     "totalCreditsRemoved": state.credits[message_id],
+                                     "tag": body.get("tag")})  # fmt: skip
+            return
+        if method == "GET" and path == service + "/outgoing":
+            found = list(state.sent.values())
+            if "receiver" in query:
+                found = [s for s in found if s.to == query["receiver"]]
+            if "creationDatetime.from" in query:
+                since = dt.datetime.fromisoformat(query["creationDatetime.from"])
+                found = [s for s in found if s.when >= since]
+            self._send(200, [int(s.id) for s in found])
             return
         if method == "GET" and path.startswith(service + "/outgoing/"):
             s = state.sent.get(path.rsplit("/", 1)[1])
@@ -375,7 +460,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 200,
                 {"id": int(s.id), "receiver": s.to, "sender": s.sender, "message": s.text,
-                 "creationDatetime": "2026-05-20T16:00:00+02:00",
+                 "creationDatetime": s.when.isoformat(timespec="seconds"),
                  "deliveredAt": "2026-05-20T16:00:05+02:00" if s.status == "delivered" else None,
                  "deliveryReceipt": 0, "ptt": 16 if s.status == "failed" else 0,
                  "credits": 1, "numberOfSms": 1, "tag": "cible"},

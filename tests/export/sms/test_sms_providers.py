@@ -5,10 +5,12 @@ the API allows; keyring."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
-from fake_providers import FakeProvider
+from fake_providers import OVH_STOP_CLAUSE, FakeProvider
 from smskit import LATER, PHONES, make_batch, messages, save_sms_settings
+from sqlalchemy import select
 
 from app.export.sms.gateway import GatewayError, gateway_from_settings
 from app.export.sms.providers import (
@@ -22,10 +24,10 @@ from app.export.sms.providers import (
     store_preset_secrets,
 )
 from app.export.sms.sender import poll_statuses, send_due
-from app.models import Customer
+from app.models import ContactHistory, Customer
 from app.models.enums import Channel
 from app.models.permissions import suppressed_phones
-from app.models.sms import SmsStatus
+from app.models.sms import SmsMessage, SmsStatus
 
 ALL = ["twilio", "brevo", "smsmode", "ovh"]
 SENT_TO = sorted(PHONES[k] for k in ("dupre", "martin", "rossi", "tremblay", "tamm", "homemobile"))
@@ -56,8 +58,8 @@ def sent_to(fake: FakeProvider) -> list[str]:
 
 def test_every_message_goes_once_in_the_providers_format(sms_db, fake) -> None:
     db, ids = sms_db
-    save_sms_settings(db)
-    make_batch(db)
+    save_sms_settings(db, gateway=fake.provider, providers={fake.provider: fake.values})
+    make_batch(db, gateway=fake.provider)
     summary = send_due(db, gateway(fake), sender_name="GARAGE", now=LATER)
     assert summary.sent == 6 and summary.failed == 0
     assert sent_to(fake) == SENT_TO
@@ -66,7 +68,10 @@ def test_every_message_goes_once_in_the_providers_format(sms_db, fake) -> None:
     for s in fake.state.sent.values():
         assert by_phone[s.to].status is SmsStatus.SENT
         assert by_phone[s.to].provider_id == s.id
-        assert s.text == by_phone[s.to].text
+        # as the phone shows it: OVHcloud appends its STOP clause instead of Cible's mention
+        clause = OVH_STOP_CLAUSE if fake.provider == "ovh" else ""
+        assert s.text == by_phone[s.to].text + clause
+        assert s.text.count("STOP") == 1
     post = fake.state.posts()[0].body
     if fake.provider == "twilio":  # form fields, the sender name as From
         assert set(post) == {"To", "Body", "From"} and post["From"] == "GARAGE"
@@ -266,3 +271,150 @@ def test_expired_messages_are_never_sent(sms_db, fake) -> None:
     assert "7 days" in messages(db)[0].reason
     again = send_due(db, gateway(fake), sender_name="GARAGE", now=ten_days_later)
     assert again.handled == 0 and not fake.state.sent
+
+
+# -- a message whose outcome is unknown ---------------------------------------------------------
+
+LOOKUP = ["twilio", "brevo", "ovh"]
+
+
+def posts_to(fake: FakeProvider) -> Counter:
+    field = {"twilio": "To", "brevo": "recipient", "smsmode": "recipient", "ovh": "receivers"}
+    numbers = []
+    for r in fake.state.posts():
+        value = r.body[field[fake.provider]]
+        value = value[0] if isinstance(value, list) else value
+        value = value["to"] if isinstance(value, dict) else value
+        numbers.append("+" + value.lstrip("+"))
+    return Counter(numbers)
+
+
+@pytest.mark.parametrize("answer", ["took-500", "late"])
+@pytest.mark.parametrize("provider", LOOKUP)
+def test_a_message_the_provider_kept_without_answering_is_found_not_sent_again(
+    sms_db, provider, answer
+) -> None:
+    """The provider keeps the second message but its answer is lost (a 500, or an answer after
+    the timeout): the message is unknown, the run stops; the next run finds it at the
+    provider by its number, time and text, records it as sent, and sends the rest."""
+    db, _ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)
+    with FakeProvider(provider) as fake:
+        fake.state.script = ["ok", answer]
+        fake.state.late_seconds = 1.0
+        first = PRESETS[provider].gateway_class(
+            fake.values, fake.secrets, sleep=lambda s: None, timeout=0.3, retries=2
+        )
+        summary = send_due(db, first, sender_name="GARAGE", now=LATER, read_replies=False)
+        assert (summary.sent, summary.unknown) == (1, 1) and summary.stopped
+        unknown = next(m for m in messages(db) if m.status is SmsStatus.UNKNOWN)
+        assert "may have been sent" in unknown.reason
+
+        summary = send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        assert summary.resolved == 1 and summary.sent == 4 and summary.stopped is None
+        found = next(m for m in messages(db) if m.id == unknown.id)
+        assert found.status is SmsStatus.SENT
+        kept = next(s for s in fake.state.sent.values() if s.to == unknown.phone)
+        assert found.provider_id == kept.id
+        assert set(posts_to(fake).values()) == {1}  # no number got a second POST
+        assert sorted(posts_to(fake)) == SENT_TO
+    with db.session() as s:  # found at the provider: in the contact history too
+        assert unknown.customer_id in set(s.scalars(select(ContactHistory.customer_id)))
+
+
+@pytest.mark.parametrize("provider", LOOKUP)
+def test_a_message_the_provider_does_not_have_stays_unknown_and_says_why(sms_db, provider) -> None:
+    db, _ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)
+    with FakeProvider(provider) as fake:
+        fake.state.script = ["ok", "500"]  # refused with a 500: it never reached the provider
+        send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        summary = send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        assert summary.resolved == 0 and summary.sent == 4
+        unknown = [m for m in messages(db) if m.status is SmsStatus.UNKNOWN]
+        assert len(unknown) == 1
+        assert f"{PRESETS[provider].name} lists no message to this number" in unknown[0].reason
+        assert "check its portal" in unknown[0].reason
+        assert posts_to(fake)[unknown[0].phone] == 1  # asked about, never posted again
+        assert len(fake.state.posts()) == 6
+
+
+def test_two_messages_that_could_be_it_are_left_to_a_person(sms_db) -> None:
+    """Brevo's events carry no text: a message sent to the number from its portal meanwhile
+    makes two candidates, and Cible does not guess."""
+    from fake_providers import Sent
+
+    db, _ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)
+    with FakeProvider("brevo") as fake:
+        fake.state.script = ["ok", "took-500"]
+        send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        unknown = next(m for m in messages(db) if m.status is SmsStatus.UNKNOWN)
+        fake.state.sent["99"] = Sent("99", unknown.phone, "Rappel atelier", "GARAGE")
+        summary = send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        assert summary.resolved == 0
+        again = next(m for m in messages(db) if m.id == unknown.id)
+        assert again.status is SmsStatus.UNKNOWN
+        assert "Brevo lists 2 messages to this number" in again.reason
+
+
+def test_smsmode_cannot_be_asked_and_the_log_says_so(sms_db) -> None:
+    db, _ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)
+    with FakeProvider("smsmode") as fake:
+        fake.state.script = ["ok", "took-500"]
+        send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        summary = send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        assert summary.resolved == 0 and summary.sent == 4
+        unknown = [m for m in messages(db) if m.status is SmsStatus.UNKNOWN]
+        assert len(unknown) == 1 and "may have been sent" in unknown[0].reason
+        assert "smsmode's API documents no search for a message" in unknown[0].reason
+        assert "a person decides in the SMS log" in unknown[0].reason
+        assert len(fake.state.posts()) == 6 and not fake.state.gets("/sms/v1/messages/")
+
+
+def test_smsmode_statuses_and_replies_follow_its_reference(sms_db) -> None:
+    """smsmode's message object (status.value, status.detail, status.deliveryDate, direction):
+    delivered at its deliveryDate, failed with its detail, any other value left as sent; only
+    the phones' messages (MO) of a listing are read as replies."""
+    db, _ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)
+    with FakeProvider("smsmode") as fake:
+        send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        fake.state.set_status(PHONES["dupre"], "DELIVERED")
+        fake.state.set_status(PHONES["tamm"], "UNDELIVERABLE")
+        fake.state.set_status(PHONES["rossi"], "SOMETHING_NEW")  # not a documented value
+        fake.state.replies.append((PHONES["martin"], "Merci"))
+        summary = poll_statuses(db, gateway(fake), now=LATER)
+    by_phone = {m.phone: m for m in messages(db)}
+    assert by_phone[PHONES["dupre"]].status is SmsStatus.DELIVERED
+    assert by_phone[PHONES["dupre"]].delivered_at == dt.datetime(2026, 5, 20, 14, 0, 5)
+    assert by_phone[PHONES["tamm"]].status is SmsStatus.FAILED
+    assert by_phone[PHONES["tamm"]].reason == "Unknown subscriber"
+    assert by_phone[PHONES["rossi"]].status is SmsStatus.SENT
+    # one reply, Martin's: Cible's six messages in the same listing are not replies
+    assert (summary.updated, summary.replies, summary.stops) == (2, 1, 0)
+
+
+def test_an_old_unknown_message_is_left_to_a_person_without_asking_again(sms_db) -> None:
+    """Each run asks again about the unknown messages of the last 7 days only: an older one is
+    not asked about on every run for ever."""
+    db, _ids = sms_db
+    save_sms_settings(db)
+    make_batch(db)
+    with FakeProvider("twilio") as fake:
+        fake.state.script = ["ok", "took-500"]
+        send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        with db.session() as s:
+            unknown = s.scalars(select(SmsMessage).where(SmsMessage.status == SmsStatus.UNKNOWN))
+            unknown.one().handed_at -= dt.timedelta(days=8)
+        fake.state.requests.clear()
+        summary = send_due(db, gateway(fake), sender_name="GARAGE", now=LATER, read_replies=False)
+        assert summary.resolved == 0 and summary.sent == 4
+        assert not fake.state.gets()  # not asked
+        assert sum(m.status is SmsStatus.UNKNOWN for m in messages(db)) == 1

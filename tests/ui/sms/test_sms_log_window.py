@@ -610,3 +610,45 @@ def test_settings_dialog_sets_the_maximum_of_segments(qtbot, sms_db, manager) ->
         dialog.save()
     with db.session() as s:
         assert load_settings(s).max_segments == 2
+
+
+@pytest.mark.parametrize("provider", ["ovh", "smsmode"])
+def test_ask_the_provider_preset_about_an_unknown_message(qtbot, sms_db, manager, provider) -> None:
+    """A preset is asked about a message whose answer was lost (OVHcloud: by number, time and
+    text); smsmode's API has no such search, and the window says so."""
+    from fake_providers import FakeProvider
+
+    from app.export.sms.providers import PRESETS, store_preset_secrets
+
+    db, _ = sms_db
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        with FakeProvider(provider) as fake:
+            store_preset_secrets(provider, fake.values, fake.secrets)
+            save_sms_settings(db, gateway=provider, providers={provider: fake.values})
+            batch(db, "Votre voiture est prête", SmsKind.SERVICE, "Atelier")
+            fake.state.script = ["ok", "took-500"]  # the provider keeps it, its answer is lost
+            gateway = PRESETS[provider].gateway_class(fake.values, fake.secrets, retries=0)
+            send_due(db, gateway, sender_name="GARAGE", now=LATER, read_replies=False)
+            with db.session() as s:
+                unknown = s.scalars(
+                    select(SmsMessage).where(SmsMessage.status == SmsStatus.UNKNOWN)
+                ).one()
+            window = open_log(qtbot, db, manager)
+            assert window.unknown_bar.isVisibleTo(window)
+            with qtbot.waitSignal(window.done, timeout=20_000) as blocker:
+                qtbot.mouseClick(window.ask_provider_button, Qt.MouseButton.LeftButton)
+            if provider == "ovh":
+                assert blocker.args[0] == "The provider was asked: 1 messages settled."
+                assert _status(db, unknown.id) is SmsStatus.SENT
+            else:
+                assert blocker.args[0] == (
+                    "Your provider cannot be asked about a message (smsmode's API documents no "
+                    "search for a message): check its portal, then mark the messages as sent "
+                    "or not sent."
+                )
+                assert _status(db, unknown.id) is SmsStatus.UNKNOWN
+            assert len(fake.state.posts()) == 2  # never posted again
+    finally:
+        keyring.set_keyring(previous)

@@ -110,6 +110,23 @@ def test_marketing_adds_the_legal_basis_step_and_the_optout_mention(qtbot, sms_d
     assert dialog.preview.toPlainText() == "Portes ouvertes samedi\nSTOP au 36111"
 
 
+def test_through_ovhcloud_the_preview_shows_its_stop_clause_and_counts_it(
+    qtbot, sms_db, manager
+) -> None:
+    db, _ = sms_db
+    save_sms_settings(db, gateway="ovh", providers={"ovh": {"service": "sms-ab12345-1"}})
+    dialog = open_dialog(qtbot, db, manager)
+    set_kind(dialog, "marketing", qtbot)
+    type_message(qtbot, dialog, "Portes ouvertes samedi " + "x" * 127)  # 150 characters
+    # OVHcloud's clause, not Cible's mention; 161 characters: billed as 2 SMS
+    assert dialog.preview.toPlainText().endswith("x\nSTOP:36111")
+    assert "STOP au 36111" not in dialog.preview.toPlainText()
+    assert dialog.preview_count.text() == (
+        "161 characters, GSM-7, 2 segment(s)\nwith “STOP:36111”, added by the provider"
+    )
+    assert "6 SMS, 12 segments" in dialog.cost_label.text()
+
+
 def test_live_count_names_the_character_and_replaces_it(qtbot, sms_db, manager) -> None:
     db, _ = sms_db
     dialog = open_dialog(qtbot, db, manager)

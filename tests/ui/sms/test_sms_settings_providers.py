@@ -49,6 +49,7 @@ def test_a_preset_asks_only_for_its_credentials(qtbot, sms_db, manager) -> None:
     assert dialog.credential_edits["secret"].echoMode() is dialog.secret_edit.echoMode()
     note = dialog.findChild(type(dialog.message_label), "provider_note")
     assert "docs.ovhcloud.com" in note.text()
+    assert "OVHcloud's own STOP clause (STOP:36111)" in note.text()
     choose(dialog, "brevo")
     assert list(dialog.credential_edits) == ["secret"]
     choose(dialog, "http")
