@@ -8,8 +8,8 @@ larger than the day's allowance, or for a later ``--at``, waits for the next run
 
 Before anything new is made, the sends still waiting (e-mails pending or due, e.g. after a
 crash or a cancelled send) are settled: ``--resume-pending`` sends them first,
-``--cancel-pending`` cancels them, ``--leave-pending`` leaves them for the window's deferred
-sending; without one of them the command (which runs unattended) exits 2 naming the waiting
+``--cancel-pending`` cancels them, ``--leave-pending`` leaves them for ``send-pending`` or the
+window's deferred sending; without one of them the command (which runs unattended) exits 2 naming the waiting
 send, as ``send-sms`` does. Whatever is chosen, the new send leaves out the addresses that
 already have a message waiting or sent in the last days of the setting.
 
@@ -71,7 +71,7 @@ def _parser() -> ArgumentParser:
     )
     add_pending_options(
         parser,
-        _("leave the e-mails of earlier sends still waiting (the window sends them while open)"),
+        _("leave the e-mails of earlier sends still waiting (send-pending or the window sends them)"),
     )
     parser.add_argument("--lang", choices=("fr", "en"), help=_("language of the output"))
     return parser
@@ -177,7 +177,7 @@ def main(argv: list[str]) -> int:
             args.pending,
             lang,
             dry_run=not sending,
-            later=_("the window (it sends them while it is open)", lang),
+            later=_("send-pending or the window", lang),
             cancel=cancel,
             resume=resume,
         )

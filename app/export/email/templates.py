@@ -374,7 +374,7 @@ STARTERS: dict[str, tuple[str, str, str]] = {
     ),
     "Reconquête avec prise de rendez-vous": (
         "marketing",
-        "{prénom}, votre {marque} mérite le meilleur",
+        "Votre {marque} {modèle} mérite le meilleur",
         f"<html><head>{_STYLE}</head><body>"
         "<p>«Formule d’appel»,</p>"
         "<p>Cela fait un moment que nous n’avons pas vu votre {marque} {modèle}. Pour votre "

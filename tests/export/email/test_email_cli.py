@@ -180,4 +180,4 @@ def test_a_dry_run_names_the_waiting_send_and_settles_nothing(
     assert "Dry run" not in out and "rien n’a été envoyé" in out.lower()
     assert main(argv) == 2  # nothing was settled by the dry run
     err = capsys.readouterr().err
-    assert "--leave-pending pour les laisser à la fenêtre (elle les envoie" in err
+    assert "--leave-pending pour les laisser à send-pending ou la fenêtre" in err
