@@ -150,17 +150,14 @@ def send_pending_emails(database) -> int:
         due = email_sender.count_due(session)
     if not configured(settings):
         if due:
-            print(
-                "cible: "
-                + ngettext(
-                    "{n} e-mail is waiting, but no mail server is set: set it in the e-mail "
-                    "settings (it stays waiting).",
-                    "{n} e-mails are waiting, but no mail server is set: set it in the e-mail "
-                    "settings (they stay waiting).",
-                    due,
-                ).format(n=format_count(due)),
-                file=sys.stderr,
-            )
+            waiting = ngettext(
+                "{n} e-mail is waiting, but no mail server is set: set it in the e-mail "
+                "settings (it stays waiting).",
+                "{n} e-mails are waiting, but no mail server is set: set it in the e-mail "
+                "settings (they stay waiting).",
+                due,
+            ).format(n=format_count(due))
+            print(_("cible: {message}").format(message=waiting), file=sys.stderr)
             return 1
         return 0
     try:
@@ -173,7 +170,7 @@ def send_pending_emails(database) -> int:
             if due
             else _("e-mails: the unsubscribes could not be read: {reason}")
         )
-        print("cible: " + line.format(reason=reason), file=sys.stderr)
+        print(_("cible: {message}").format(message=line.format(reason=reason)), file=sys.stderr)
         return 1
     if refusals.unsubscribed or refusals.invalid:
         print(
