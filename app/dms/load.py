@@ -187,6 +187,7 @@ def _tokens(*parts: str | None) -> str:
     return default_process(fold(" ".join(p for p in parts if p)) or "")
 
 
+@lru_cache(maxsize=1 << 16)
 def names_agree(
     file_name: tuple[str | None, str | None, str | None],
     cible_name: tuple[str | None, str | None, str | None],
@@ -973,15 +974,18 @@ class _Writer:
         customer Cible holds under its (site, DMS reference): the row still imports."""
         report = self.report
         assert report is not None
+        last, first, company = _NAME_KEYS
+        created = self._created
         for key, its_rows in named.items():
             held = existing.get(key)
-            if held is None or held["id"] in self._created:
+            if held is None or held["id"] in created:
                 continue
             theirs = (held["last_name"], held["first_name"], held["company_name"])
             for row in its_rows:
                 values = row.values
-                mine = tuple(values.get(k) for k in _NAME_KEYS)
-                if names_agree(mine, theirs):  # type: ignore[arg-type]
+                get = values.get
+                mine = (get(last), get(first), get(company))
+                if mine == theirs or names_agree(mine, theirs):
                     continue
                 in_file = _name(
                     {
