@@ -194,7 +194,8 @@ def names_agree(
 ) -> bool:
     """Whether (last name, first name, company name) from a file and from Cible name the same
     customer: accents, case, order of the words, a first name or a company name present on one
-    side only and a typo (GIRARD / GIRRARD) are tolerated. Nothing to compare agrees."""
+    side only, a company named after its owner's surname (PHARMACIE DUMAS / DUMAS Jean) and a
+    typo (GIRARD / GIRRARD) are tolerated. Nothing to compare agrees."""
     mine, theirs = _tokens(*file_name), _tokens(*cible_name)
     if not mine or not theirs:
         return True
@@ -202,7 +203,12 @@ def names_agree(
         return True
     # A first name on one side only: the surnames alone (GIRARD / GIRRARD Thomas).
     if (not file_name[1] or not cible_name[1]) and file_name[0] and cible_name[0]:
-        return token_set_ratio(_tokens(file_name[0]), _tokens(cible_name[0])) >= NAME_THRESHOLD
+        if token_set_ratio(_tokens(file_name[0]), _tokens(cible_name[0])) >= NAME_THRESHOLD:
+            return True
+    # A company on one side, its owner's surname on the other (PHARMACIE DUMAS / DUMAS Jean).
+    for company, person in ((file_name[2], cible_name[0]), (cible_name[2], file_name[0])):
+        if company and person and token_set_ratio(_tokens(company), _tokens(person)) >= 100:
+            return True
     return False
 
 

@@ -152,3 +152,24 @@ def test_an_owner_named_otherwise_than_in_cible_is_a_warning(tmp_path: Path, cap
     assert _count(db, "vehicle") == 2
     problems = list(openpyxl.load_workbook(report).worksheets[1].iter_rows(values_only=True))
     assert [(r[0], r[2]) for r in problems[1:]] == [(2, "GIRARD Thomas")]
+
+
+def test_the_owner_name_lines_stop_after_a_few(tmp_path: Path, capsys, monkeypatch) -> None:
+    from app.cli import import_
+
+    monkeypatch.setattr(import_, "NAME_LINES", 1)
+    db = tmp_path / "cible.sqlite"
+    customers = tmp_path / "clients.csv"
+    customers.write_text("N° client;Site;Nom;Prénom\n1;TRS;ROUX;Paul\n2;TRS;BLANC;Marc\n",
+                         encoding="utf-8")  # fmt: skip
+    assert main(["import", str(customers), "--db", str(db)]) == 0
+    vehicles = tmp_path / "vehicules.csv"
+    vehicles.write_text("N° client;Site;Nom;Prénom;Immat\n1;TRS;NOIR;Luc;AB-123-CD\n"
+                        "2;TRS;VERT;Léa;EF-456-GH\n", encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    code = main(["import", str(vehicles), "--db", str(db), "--kind", "vehicles", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0 and _count(db, "vehicle") == 2
+    assert "2 rows name their customer differently from Cible" in out
+    assert "row 2: customer 1 is named “ROUX Paul” in Cible and “NOIR Luc” in the file" in out
+    assert "row 3:" not in out and "… and the others in the report." in out

@@ -208,4 +208,7 @@ def test_examples_of_the_rule():
     assert names_agree((None, None, "Pharmacie Dumas"), (None, None, "PHARMACIE DUMAS"))
     assert names_agree(("D’Artagnan", "Jean-Luc", None), ("D ARTAGNAN", "jean luc", None))
     assert not names_agree(("GIRARD", "Thomas", None), (None, None, "PHARMACIE DUMAS"))
+    assert names_agree((None, None, "Pharmacie Dumas"), ("DUMAS", "Jean", None))
+    assert names_agree(("Dumas", "Jean", None), ("", None, "PHARMACIE DUMAS"))
+    assert not names_agree(("DURAND", "Jean", None), (None, None, "PHARMACIE DUMAS"))
     assert not names_agree(("MARTIN", "Paul", None), ("BERNARD", "Luc", None))
