@@ -28,7 +28,7 @@ from pathlib import Path
 
 from app.cli.common import ArgumentParser, CommandError, parse_today
 from app.dms.fields import FileKind, guess_kind, suggest_mapping
-from app.dms.load import import_file
+from app.dms.load import NAME_MISMATCH, import_file
 from app.dms.profile import Profile, load_profile, match_file, match_profile
 from app.dms.profile_store import (
     check_profile_name,
@@ -44,6 +44,9 @@ from app.errors import ImportFileError
 from app.export.sms.windows import normalise_subdivision
 from app.i18n import N_, _, format_count, format_date, ngettext
 from app.models.db import open_database, resolve_url, sqlite_path
+
+#: Owner's-name warnings printed one per line (the others are in the report).
+NAME_LINES = 20
 
 EXIT_REJECTED = 3
 
@@ -328,6 +331,21 @@ def main(argv: list[str]) -> int:
                 date=format_date(change.date),
             )
         )
+    if report.name_mismatches:
+        print(
+            ngettext(
+                "{count} row names its customer differently from Cible: check the site and "
+                "the number (listed in the report).",
+                "{count} rows name their customer differently from Cible: check the site and "
+                "the number (listed in the report).",
+                report.name_mismatches,
+            ).format(count=format_count(report.name_mismatches))
+        )
+        shown = [p for p in report.problems if p.reason.msgid == NAME_MISMATCH]
+        for problem in shown[:NAME_LINES]:
+            print(_("row {row}: {problem}").format(row=problem.row, problem=problem.message))
+        if report.name_mismatches > NAME_LINES:
+            print(_("… and the others in the report."))
     if args.save_profile:
         print(_("profile “{name}” saved in the database.").format(name=to_save.name))
     if args.dry_run:

@@ -32,6 +32,12 @@ opened — and both customers are listed in :attr:`ImportResult.changes` (and th
 "Changes" sheet). A row naming a *former* owner of the vehicle (an older row of the DMS) does
 not take it back unless it brings a purchase or delivery date after the current owner's start.
 
+Owner's name: a vehicles, invoices or sales row attached to a customer Cible already holds
+under (site, DMS reference) is compared by name when the file maps owner name columns
+(:func:`names_agree`: folded, any order, RapidFuzz token-set ratio). A plainly different name
+(a wrong site code, a renumbered DMS) adds a *warning* to the report — the row still imports —
+and is counted in :attr:`~app.dms.validate.ValidationReport.name_mismatches`.
+
 Invoices: warranty and internal invoices keep their type (the file's "Type" column); the
 invoice's total and discount are the sums of its lines unless the file gives them.
 """
@@ -46,10 +52,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.utils import default_process
 from sqlalchemy import (
     ARRAY,
     DateTime,
@@ -69,11 +78,19 @@ from sqlalchemy import any_ as sql_any
 from sqlalchemy.orm import Session, selectinload
 
 from app.dms.fields import TABLES, FileKind, fields_for
+from app.dms.normalise import Reason
 from app.dms.profile import Profile
 from app.dms.sniff import Layout, sniff
-from app.dms.validate import ImportRow, OwnerChange, Validation, ValidationReport
+from app.dms.validate import (
+    ImportRow,
+    OwnerChange,
+    Problem,
+    Severity,
+    Validation,
+    ValidationReport,
+)
 from app.errors import CibleError
-from app.i18n import _
+from app.i18n import N_, _
 from app.models.activity import InvoiceLine, VehicleSale, WorkshopInvoice
 from app.models.base import utcnow
 from app.models.db import Database
@@ -100,7 +117,14 @@ from app.models.permissions import (
 )
 from app.models.textfold import fold
 
-__all__ = ["ImportCancelled", "ImportResult", "OwnerChange", "import_file", "import_source"]
+__all__ = [
+    "ImportCancelled",
+    "ImportResult",
+    "OwnerChange",
+    "import_file",
+    "import_source",
+    "names_agree",
+]
 
 #: Rows written per batch (and parameters per ``IN (...)`` list: well under the 32,766 bound
 #: parameters of SQLite and the 65,535 of PostgreSQL).
@@ -144,6 +168,48 @@ _PERMISSION_COLUMNS = {
     for ch in _CHANNELS
     for name in (f"optout_{ch.value}", f"optout_{ch.value}_date", f"optout_{ch.value}_source")
 } | {"marketing_basis", "marketing_basis_date", "marketing_basis_source"}
+
+
+#: The owner name fields of a row (last name, first name, company name).
+_NAME_KEYS = ("customer.last_name", "customer.first_name", "customer.company")
+#: Token-set ratio (0-100) from which two names are the same person's: GIRARD / GIRRARD (92),
+#: a first name missing on one side (100) agree; GIRARD Thomas / PHARMACIE DUMAS (36) do not.
+NAME_THRESHOLD = 85
+NAME_MISMATCH = N_(
+    "customer {ref} is named “{cible}” in Cible and “{file}” in the file: "
+    "check the site and the number."
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(*parts: str | None) -> str:
+    """The words of a name, folded (no accents, upper case), punctuation as spaces."""
+    return default_process(fold(" ".join(p for p in parts if p)) or "")
+
+
+@lru_cache(maxsize=1 << 16)
+def names_agree(
+    file_name: tuple[str | None, str | None, str | None],
+    cible_name: tuple[str | None, str | None, str | None],
+) -> bool:
+    """Whether (last name, first name, company name) from a file and from Cible name the same
+    customer: accents, case, order of the words, a first name or a company name present on one
+    side only, a company named after its owner's surname (PHARMACIE DUMAS / DUMAS Jean) and a
+    typo (GIRARD / GIRRARD) are tolerated. Nothing to compare agrees."""
+    mine, theirs = _tokens(*file_name), _tokens(*cible_name)
+    if not mine or not theirs:
+        return True
+    if token_set_ratio(mine, theirs) >= NAME_THRESHOLD:
+        return True
+    # A first name on one side only: the surnames alone (GIRARD / GIRRARD Thomas).
+    if (not file_name[1] or not cible_name[1]) and file_name[0] and cible_name[0]:
+        if token_set_ratio(_tokens(file_name[0]), _tokens(cible_name[0])) >= NAME_THRESHOLD:
+            return True
+    # A company on one side, its owner's surname on the other (PHARMACIE DUMAS / DUMAS Jean).
+    for company, person in ((file_name[2], cible_name[0]), (cible_name[2], file_name[0])):
+        if company and person and token_set_ratio(_tokens(company), _tokens(person)) >= 100:
+            return True
+    return False
 
 
 class ImportCancelled(CibleError):
@@ -255,6 +321,16 @@ def import_file(
                 today=today,
                 who=who,
                 subdivision=subdivision,
+                report=validation.report,
+                name_column=next(
+                    (
+                        layout.headers[i]
+                        for key in _NAME_KEYS
+                        for i, k in mapping.items()
+                        if k == key and i < len(layout.headers)
+                    ),
+                    "",
+                ),
             )
             # Secondary indexes of the tables still empty: built once after the load.
             deferred = _defer_indexes(session, writer.start())
@@ -450,8 +526,15 @@ class _Writer:
         today: dt.date,
         who: str | None,
         subdivision: str | None = None,
+        report: ValidationReport | None = None,
+        name_column: str = "",
     ) -> None:
         self.session = session
+        #: Where the owner's-name warnings go (:meth:`_check_names`), under *name_column*.
+        self.report = report
+        self.name_column = name_column
+        #: Ids of the customers this import created (their name is the file's own).
+        self._created: set[int] = set()
         self.subdivision = subdivision
         self.kind = kind
         self.country = country
@@ -482,6 +565,11 @@ class _Writer:
             if {f"customer.optout_{ch.value}", f"customer.optout_{ch.value}_date"} & mapped
         ]
         self._basis = "customer.marketing_basis" in mapped
+        #: A vehicles, invoices or sales file with owner name columns: the owners Cible
+        #: already holds are compared by name.
+        self._compare_names = (
+            kind is not FileKind.CUSTOMERS and report is not None and bool(mapped & set(_NAME_KEYS))
+        )
         #: Table prefix → [(column, field key, nullable, folded twin)]: what :meth:`_values`
         #: reads and writes.
         self._plans: dict[str, list[tuple[str, str, bool, str | None]]] = {
@@ -815,6 +903,7 @@ class _Writer:
         columns = sorted(
             {c for v in records.values() for c in v}
             | (set() if fill_only else DISPLAY_NAME_COLUMNS)
+            | (set(DISPLAY_NAME_INPUTS) if self._compare_names else set())
         )
         wanted = [
             CUSTOMER.c.id,
@@ -856,6 +945,8 @@ class _Writer:
                 for key in missing:
                     if key in survivors and survivors[key] in by_id:
                         existing[key] = by_id[survivors[key]]
+        if self._compare_names:
+            self._check_names(named, existing)
         if fill_only:  # the values of the new customers only
             records = {
                 key: {} if key in existing else self._merged_values(its_rows)
@@ -878,9 +969,54 @@ class _Writer:
             fill_only=fill_only,
             lookup=self._customer_ids,
         )
+        if self._compare_names:
+            self._created.update(ids[k] for k, outcome in self.outcome.items() if outcome == "new")
         if permissions:
             self._apply_permissions(permissions, ids, existing)
         return ids
+
+    def _check_names(self, named: dict[tuple, list[ImportRow]], existing: dict) -> None:
+        """A warning for each row whose owner's name plainly differs from the name of the
+        customer Cible holds under its (site, DMS reference): the row still imports."""
+        report = self.report
+        assert report is not None
+        last, first, company = _NAME_KEYS
+        created = self._created
+        for key, its_rows in named.items():
+            held = existing.get(key)
+            if held is None or held["id"] in created:
+                continue
+            theirs = (held["last_name"], held["first_name"], held["company_name"])
+            for row in its_rows:
+                values = row.values
+                get = values.get
+                mine = (get(last), get(first), get(company))
+                if mine == theirs or names_agree(mine, theirs):
+                    continue
+                in_file = _name(
+                    {
+                        "is_company": values.get("customer.is_company"),
+                        "last_name": mine[0],
+                        "first_name": mine[1],
+                        "company_name": mine[2],
+                    }
+                )
+                report.add(
+                    Problem(
+                        row.number,
+                        self.name_column,
+                        "customer.last_name",
+                        in_file,
+                        Reason(
+                            NAME_MISMATCH,
+                            (("cible", _name(held)), ("file", in_file), ("ref", key[1])),
+                        ),
+                        Severity.WARNING,
+                    )
+                )
+                report.name_mismatches += 1
+                if not row.warnings:
+                    report.rows_with_warnings += 1
 
     def _customer_ids(self, keys: list[tuple[int | None, str]]) -> dict[tuple, int]:
         """The ids of the customers just written under *keys* (site id, DMS reference)."""

@@ -29,6 +29,7 @@ def summary_lines(report: ValidationReport) -> list[tuple[str, str]]:
         (_("Rows accepted with warnings"), count(report.rows_with_warnings)),
         (_("Errors"), count(report.errors)),
         (_("Warnings"), count(report.warnings)),
+        (_("Rows whose customer has another name in Cible"), count(report.name_mismatches)),
         (_("New"), count(report.new)),
         (_("Updated"), count(report.updated)),
         (_("Unchanged"), count(report.unchanged)),

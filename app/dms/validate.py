@@ -107,6 +107,8 @@ class ValidationReport:
     new: int | None = None
     updated: int | None = None
     unchanged: int | None = None
+    #: Rows whose owner's name differs from the customer's in Cible (warnings of the import).
+    name_mismatches: int = 0
     #: Vehicles that changed owner (filled by the import; the report's "Changes" sheet).
     changes: list[OwnerChange] = field(default_factory=list)
 

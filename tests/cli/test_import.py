@@ -125,3 +125,51 @@ def test_a_bad_subdivision_is_one_line_and_creates_nothing(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "ISO 3166-2" in err
     assert not db.exists()
+
+
+def test_an_owner_named_otherwise_than_in_cible_is_a_warning(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "cible.sqlite"
+    customers = tmp_path / "clients.csv"
+    customers.write_text("N° client;Site;Nom;Prénom;Raison sociale\n100012;TRS;;;PHARMACIE DUMAS\n"
+                         "100014;TRS;GIRARD;Thomas;\n", encoding="utf-8")  # fmt: skip
+    assert main(["import", str(customers), "--db", str(db)]) == 0
+    vehicles = tmp_path / "vehicules.csv"
+    vehicles.write_text("N° client;Site;Nom;Prénom;Immat\n100012;TRS;GIRARD;Thomas;AB-123-CD\n"
+                        "100014;TRS;Girard;;EF-456-GH\n", encoding="utf-8")  # fmt: skip
+    report = tmp_path / "rapport.xlsx"
+    capsys.readouterr()
+    code = main(["import", str(vehicles), "--db", str(db), "--kind", "vehicles", "--lang", "fr",
+                 "--report", str(report)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0  # a warning, not a rejection
+    assert "2 lignes lues : 2 nouveaux, 0 mis à jour, 0 inchangé, 0 rejeté" in out
+    assert "1 ligne nomme son client autrement que Cible : vérifiez le site et le numéro" in out
+    assert (
+        "ligne 2 : le client 100012 s’appelle « PHARMACIE DUMAS » dans Cible, « GIRARD Thomas » "
+        "dans le fichier : vérifiez le site et le numéro." in out
+    )
+    assert "ligne 3" not in out
+    assert _count(db, "vehicle") == 2
+    problems = list(openpyxl.load_workbook(report).worksheets[1].iter_rows(values_only=True))
+    assert [(r[0], r[2]) for r in problems[1:]] == [(2, "GIRARD Thomas")]
+
+
+def test_the_owner_name_lines_stop_after_a_few(tmp_path: Path, capsys, monkeypatch) -> None:
+    from app.cli import import_
+
+    monkeypatch.setattr(import_, "NAME_LINES", 1)
+    db = tmp_path / "cible.sqlite"
+    customers = tmp_path / "clients.csv"
+    customers.write_text("N° client;Site;Nom;Prénom\n1;TRS;ROUX;Paul\n2;TRS;BLANC;Marc\n",
+                         encoding="utf-8")  # fmt: skip
+    assert main(["import", str(customers), "--db", str(db)]) == 0
+    vehicles = tmp_path / "vehicules.csv"
+    vehicles.write_text("N° client;Site;Nom;Prénom;Immat\n1;TRS;NOIR;Luc;AB-123-CD\n"
+                        "2;TRS;VERT;Léa;EF-456-GH\n", encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    code = main(["import", str(vehicles), "--db", str(db), "--kind", "vehicles", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0 and _count(db, "vehicle") == 2
+    assert "2 rows name their customer differently from Cible" in out
+    assert "row 2: customer 1 is named “ROUX Paul” in Cible and “NOIR Luc” in the file" in out
+    assert "row 3:" not in out and "… and the others in the report." in out

@@ -356,6 +356,10 @@
         <translation>Changements de propriétaire</translation>
     </message>
     <message>
+        <source>Customers named otherwise in Cible (check the site and number)</source>
+        <translation>Clients nommés autrement dans Cible (vérifiez le site et le numéro)</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <extracomment>Sample values shown beside each column.</extracomment>
         <translation>Client</translation>

@@ -462,6 +462,12 @@ def summary_html(page: QWizardPage, result: Any) -> str:
             QCoreApplication.translate("ImportWizard", "Changes of owner"),
             _count(len(result.changes)),
         ),
+        (
+            QCoreApplication.translate(
+                "ImportWizard", "Customers named otherwise in Cible (check the site and number)"
+            ),
+            _count(report.name_mismatches),
+        ),
     ]
     cells = "".join(
         f"<tr><td style='padding-right:18px'>{label}</td><td align='right'><b>{value}</b></td></tr>"
