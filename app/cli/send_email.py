@@ -1,10 +1,15 @@
-"""``python -m app send-email TARGET.json --db PATH (--template NAME | --html FILE --subject TEXT) [--at "YYYY-MM-DD HH:MM"] [--dry-run] [--eml FOLDER] [--resume-pending|--cancel-pending|--leave-pending]``
+"""``python -m app send-email TARGET.json --db PATH (--template NAME | --html FILE --subject TEXT) [--at "YYYY-MM-DD HH:MM"] [--send-empty-fields] [--dry-run] [--eml FOLDER] [--resume-pending|--cancel-pending|--leave-pending]``
 
 Sends an e-mail to the people of a target file through the dealership's mail server (the
 e-mail settings; the password in the system keyring). Prints the recipient funnel. ``--dry-run``
 stops there: nothing is written or sent. ``--eml FOLDER`` writes one .eml file per recipient
 instead of sending. Otherwise every message is written to the journal before it leaves; a send
 larger than the day's allowance, or for a later ``--at``, waits for the next runs.
+
+An e-mail whose required merge field is empty for a customer («Modèle» of a customer without a
+vehicle, an empty «Site - Lien de réservation» in a link) is left out and listed with the
+funnel; ``--send-empty-fields`` sends those e-mails too. The site details the e-mails show
+empty are named (File › Sites… in Cible fills them in).
 
 Before anything new is made, the sends still waiting (e-mails pending or due, e.g. after a
 crash or a cancelled send) are settled: ``--resume-pending`` sends them first,
@@ -41,7 +46,8 @@ from app.export.email.sender import (
 )
 from app.export.email.settings import load_settings
 from app.export.email.templates import compile_template
-from app.i18n import _, format_count, language, normalize_language
+from app.export.funnel import empty_fields_reason
+from app.i18n import _, format_count, language, ngettext, normalize_language
 from app.models.db import open_database
 from app.models.email import EmailKind, EmailTemplate
 from app.query.targetfile import load_target_file
@@ -66,6 +72,11 @@ def _parser() -> ArgumentParser:
     parser.add_argument("--at", metavar="YYYY-MM-DD HH:MM", help=_("send later (local time)"))
     parser.add_argument("--campaign", metavar="NAME", help=_("campaign name in the log and history"))
     parser.add_argument("--eml", metavar="FOLDER", help=_("write .eml files instead of sending"))
+    parser.add_argument(
+        "--send-empty-fields",
+        action="store_true",
+        help=_("also send the e-mails whose required merge fields are empty (left out otherwise)"),
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help=_("show what would be sent; send nothing")
     )
@@ -104,9 +115,25 @@ def _read_html(path: str, lang: str) -> str:
 def describe(plan: EmailPlan, lang: str) -> list[str]:
     lines = plan.funnel.summary_lines()
     for step in plan.funnel.steps:
-        if step.key == "valid":
+        if step.key in ("valid", "filled"):
             for who, reason in step.dropped:
                 lines.append("  - " + _("{who}: {reason}", lang).format(who=who, reason=reason))
+    if plan.empty and plan.send_empty:
+        lines.append(
+            ngettext(
+                "{n} e-mail is sent with an empty merge field:",
+                "{n} e-mails are sent with an empty merge field:",
+                len(plan.empty),
+                lang,
+            ).format(n=format_count(len(plan.empty), lang))
+        )
+        for who, fields in plan.empty:
+            lines.append(
+                "  - " + _("{who}: {reason}", lang).format(
+                    who=who, reason=empty_fields_reason(fields, lang)
+                )
+            )
+    lines += plan.warnings(lang)
     return lines
 
 
@@ -139,7 +166,10 @@ def main(argv: list[str]) -> int:
             compiled = compile_template(
                 subject, html or "", images=images, max_bytes=settings.max_bytes
             )
-            plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
+            plan = plan_send(
+                session, target, compiled, kind, settings, at=at, lang=lang,
+                send_empty=args.send_empty_fields,
+            )
         sending = not (args.dry_run or args.eml)
         if sending and plan.count:
             settings.check()  # a server not set up is said before anything is settled
@@ -185,7 +215,10 @@ def main(argv: list[str]) -> int:
             return stop
         if waiting and args.pending in ("cancel", "resume"):
             with database.session() as session:  # the journal changed: the funnel is read again
-                plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
+                plan = plan_send(
+                    session, target, compiled, kind, settings, at=at, lang=lang,
+                    send_empty=args.send_empty_fields,
+                )
         for line in describe(plan, lang):
             print(line)
         if args.dry_run:

@@ -7,9 +7,11 @@ the command line show the same :class:`Funnel`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
+
+from app.i18n import N_, _, ngettext
 
 T = TypeVar("T")
 
@@ -74,3 +76,49 @@ class Funnel(Generic[T]):
                 lines.append(f"{step.label}: {step.count} (-{previous - step.count})")
             previous = step.count
         return lines
+
+
+#: The labels of the step "required merge fields filled" (SMS, e-mail).
+FILLED_LABELS: dict[bool, str] = {
+    False: N_("Required merge fields filled"),
+    True: N_("Required merge fields filled (empty ones sent too)"),
+}
+
+
+def empty_fields_reason(fields: list[str], lang: str | None = None) -> str:
+    """Why a message is left out: its required merge fields *fields* (as shown) are empty."""
+    return ngettext(
+        "required field empty: {fields}", "required fields empty: {fields}", len(fields), lang
+    ).format(fields=", ".join(fields))
+
+
+def keep_filled(
+    funnel: Funnel[T],
+    missing: Mapping[int, list[str]],
+    send_empty: bool,
+    lang: str | None = None,
+) -> None:
+    """The step "required merge fields filled": *missing* maps ``id(candidate)`` to the
+    required merge fields (as shown) empty in its message; those candidates are left out
+    with the fields named, unless *send_empty* (the user chose to send them too)."""
+    if send_empty:
+        funnel.keep("filled", _(FILLED_LABELS[True], lang), lambda c: None)
+        return
+    funnel.keep(
+        "filled",
+        _(FILLED_LABELS[False], lang),
+        lambda c: empty_fields_reason(missing[id(c)], lang) if id(c) in missing else None,
+    )
+
+
+def first_per(candidates: Iterable[T], key: Callable[[T], Hashable]) -> set[int]:
+    """``id()`` of the first candidate for each *key* (the one a "one per number/address"
+    step keeps)."""
+    seen: set[Hashable] = set()
+    first: set[int] = set()
+    for candidate in candidates:
+        k = key(candidate)
+        if k not in seen:
+            seen.add(k)
+            first.add(id(candidate))
+    return first

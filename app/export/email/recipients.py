@@ -14,7 +14,17 @@ feeds them through these steps, each dropping people with a reason (:mod:`app.ex
 6. marketing only, when set: nobody e-mailed in the last N days (the contact history, and the
    journal's messages still waiting: scheduled, pending, or whose outcome is unknown), by
    customer and by address (another customer sharing the address had it);
-7. one message per address (customers sharing an address), among those still in.
+7. the template's required merge fields filled, in the subject and the body: every field but
+   ``{civilité}`` and ``{prénom}`` (:data:`~app.export.sms.templates.OPTIONAL_KEYS`, shared
+   with the SMS), and those too inside a link's address — "Bonjour ," or an empty booking
+   link never goes. ``{nom}`` of a company is the company's name. Unless the user chooses to
+   send those messages too (*send_empty*), they are left out and listed;
+8. one message per address (customers sharing an address), among those still in.
+
+Steps 1–6 read the database; 7 and 8 depend on the template and are applied with it
+(:func:`apply_template`, again in the window when the template is edited). The plan also counts
+the site details the template shows empty for some recipients (:attr:`EmailPlan.empty_site`,
+the letters' check :func:`app.export.word.checks.count_empty`): File › Sites… fills them in.
 """
 
 from __future__ import annotations
@@ -30,14 +40,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.export.email.settings import EmailSettings
 from app.export.email.templates import CompiledTemplate, helper_value
-from app.export.funnel import Funnel
+from app.export.funnel import Funnel, first_per, keep_filled
+from app.export.sms.templates import OPTIONAL_KEYS
+from app.export.word.checks import count_empty, empty_site_warnings, site_keys
+from app.export.word.fields import HELPERS_BY_KEY
 from app.i18n import N_, _, format_count, format_date, ngettext
 from app.models import permissions
 from app.models.activity import ContactHistory
 from app.models.dealership import Customer
 from app.models.email import COUNTED_STATUSES, EmailKind, EmailMessage, EmailStatus, InvalidEmail
 from app.models.enums import Channel, ContactChannel
-from app.query.catalog import current_language, get_field
+from app.query.catalog import FIELDS, current_language, get_field
 from app.query.engine import iter_rows
 from app.query.target import Target
 
@@ -92,6 +105,19 @@ class EmailPlan:
     template: CompiledTemplate
     funnel: Funnel[EmailRecipient]
     requested: dt.datetime
+    #: The funnel before the steps that depend on the template (:func:`apply_template`).
+    base: Funnel[EmailRecipient] | None = None
+    #: Recipients whose e-mail has a required merge field empty, with those fields (as
+    #: shown), among those that go or would go: sent only when *send_empty*.
+    empty: list[tuple[EmailRecipient, list[str]]] = field(default_factory=list)
+    send_empty: bool = False
+    #: Site detail key → how many e-mails that go (or would go: left out for an empty
+    #: required field) show it empty.
+    empty_site: dict[str, int] = field(default_factory=dict)
+
+    def warnings(self, lang: str | None = None) -> list[str]:
+        """The site details the e-mails show empty, one sentence each."""
+        return empty_site_warnings(self.empty_site, lang, channel="email")
 
     @property
     def recipients(self) -> list[EmailRecipient]:
@@ -207,8 +233,10 @@ def plan_send(
     today: dt.date | None = None,
     lang: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    send_empty: bool = False,
 ) -> EmailPlan:
-    """The funnel and merge values of *template* for *target* (see the module docstring)."""
+    """The funnel and merge values of *template* for *target* (see the module docstring);
+    *send_empty*: send the e-mails whose required merge fields are empty too."""
     kind = EmailKind(kind)
     lang = current_language(lang)
     catalog_keys = template.catalog_keys
@@ -323,6 +351,45 @@ def plan_send(
                 ).format(days=format_count(settings.recent_days, lang)),
                 recent,
             )
+    return apply_template(funnel, template, kind, requested, send_empty=send_empty, lang=lang)
+
+
+def field_label(key: str, lang: str | None = None) -> str:
+    """A merge field as the user sees it: «Site - Lien de réservation»."""
+    merge = HELPERS_BY_KEY.get(key)
+    label = merge.label(lang) if merge is not None else FIELDS[key].label(lang)
+    return f"«{label}»"
+
+
+def required_keys(template: CompiledTemplate) -> list[str]:
+    """The merge fields of *template* that must not be empty (see the module docstring)."""
+    return list(
+        dict.fromkeys(s.key for s in template.slots if s.in_url or s.key not in OPTIONAL_KEYS)
+    )
+
+
+def apply_template(
+    base: Funnel[EmailRecipient],
+    template: CompiledTemplate,
+    kind: EmailKind | str,
+    requested: dt.datetime,
+    *,
+    send_empty: bool = False,
+    lang: str | None = None,
+) -> EmailPlan:
+    """The plan of *template* from the funnel of the database's steps *base* (not changed):
+    required merge fields filled, then one e-mail per address. The recipients' merge values
+    must hold the template's keys (:func:`plan_send` reads them)."""
+    lang = current_language(lang)
+    required = required_keys(template)
+    empty: list[tuple[EmailRecipient, list[str]]] = []
+    for r in base.kept:
+        missing = [k for k in required if not str(r.values.get(k) or "").strip()]
+        if missing:
+            empty.append((r, [field_label(k, lang) for k in missing]))
+    funnel: Funnel[EmailRecipient] = Funnel(list(base.kept), list(base.steps))
+    if required:
+        keep_filled(funnel, {id(r): fields for r, fields in empty}, send_empty, lang)
     by_address: dict[str, EmailRecipient] = {}
 
     def duplicate(r: EmailRecipient) -> str | None:
@@ -333,7 +400,14 @@ def plan_send(
         return None
 
     funnel.keep("duplicate", _(_LABELS["duplicate"], lang), duplicate)
-    return EmailPlan(kind, template, funnel, requested)
+    # those that go (or would go, if chosen) once one e-mail per address is applied
+    goes = first_per(base.kept, lambda r: r.address)
+    empty = [(r, fields) for r, fields in empty if id(r) in goes]
+    site = site_keys(template.keys)
+    empty_site = count_empty((r.values for r in base.kept if id(r) in goes), site)
+    return EmailPlan(
+        EmailKind(kind), template, funnel, requested, base, empty, send_empty, empty_site
+    )
 
 
 def _str_chunks(items: list[str]) -> list[list[str]]:

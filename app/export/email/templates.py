@@ -64,6 +64,8 @@ class Slot:
     key: str
     name: str
     in_url_query: bool = False
+    #: In a link or an image's address (``href``, ``src``): an empty value breaks it.
+    in_url: bool = False
 
 
 @dataclass
@@ -114,12 +116,16 @@ def _resolve(name: str, unknown: list[str]) -> str:
 
 
 def _tokenise(
-    text: str, slots: list[Slot], unknown: list[str], in_url_query: Callable[[int], bool]
+    text: str,
+    slots: list[Slot],
+    unknown: list[str],
+    in_url_query: Callable[[int], bool],
+    in_url: bool = False,
 ) -> str:
     def repl(m: re.Match[str]) -> str:
         name = m.group(1) or m.group(2)
         key = _resolve(name, unknown)
-        slots.append(Slot(key, name, in_url_query(m.start())))
+        slots.append(Slot(key, name, in_url_query(m.start()), in_url))
         return f"{T_START}{len(slots) - 1}{T_END}"
 
     return _PLACEHOLDER.sub(repl, text)
@@ -244,7 +250,9 @@ def compile_template(
             def in_query(position: int, query_at: int = query_at) -> bool:
                 return query_at >= 0 and position > query_at
 
-            element.attrib[name] = _tokenise(value, slots, unknown, in_query)
+            element.attrib[name] = _tokenise(
+                value, slots, unknown, in_query, name.lower() in _URL_ATTRIBUTES
+            )
     if unknown:
         raise _unknown_error(unknown)
     _refuse_cut_fields(root)

@@ -41,7 +41,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.export.funnel import Funnel
+from app.export.funnel import Funnel, first_per, keep_filled
 from app.export.sms.encoding import GSM7, UCS2, SmsLength, analyse, make_gsm_safe
 from app.export.sms.phones import Phone, PhoneKind, best_mobile, customer_regions, region_for
 from app.export.sms.providers import provider_clause
@@ -83,8 +83,6 @@ _LABELS: dict[str, str] = {
     "basis": N_("With a marketing legal basis"),
     "duplicate": N_("One SMS per number"),
     "same": N_("Not the same message again"),
-    "filled": N_("Required merge fields filled"),
-    "filled_anyway": N_("Required merge fields filled (empty ones sent too)"),
 }
 #: Why a step leaves someone out.
 _REASONS: dict[str, str] = {
@@ -104,12 +102,6 @@ _REASONS: dict[str, str] = {
     "waiting": N_("marketing SMS to this number waiting (send of {date})"),
     "same": N_("the same message to this number already in the send of {date}"),
 }
-
-
-def _empty_reason(fields: list[str], lang: str) -> str:
-    return ngettext(
-        "required field empty: {fields}", "required fields empty: {fields}", len(fields), lang
-    ).format(fields=", ".join("{" + f + "}" for f in fields))
 
 
 def _label(key: str, lang: str) -> str:
@@ -660,23 +652,11 @@ def apply_body(
                 empty.append((r, missing))
     plan_funnel: Funnel[Recipient] = Funnel(list(funnel.kept), list(funnel.steps))
     if required:
-        missing_of = {id(r): fields for r, fields in empty}
-        if send_empty:
-            plan_funnel.keep("filled", _label("filled_anyway", lang), lambda r: None)
-        else:
-            plan_funnel.keep(
-                "filled",
-                _label("filled", lang),
-                lambda r: _empty_reason(missing_of[id(r)], lang) if id(r) in missing_of else None,
-            )
+        missing = {id(r): ["{" + f + "}" for f in fields] for r, fields in empty}
+        keep_filled(plan_funnel, missing, send_empty, lang)
     _one_per_number(plan_funnel, lang)
     if empty:  # those that go (or would go, if chosen) once one SMS per number is applied
-        numbers: set[str] = set()
-        goes: set[int] = set()
-        for r in funnel.kept:
-            if r.phone.e164 not in numbers:
-                numbers.add(r.phone.e164)
-                goes.add(id(r))
+        goes = first_per(funnel.kept, lambda r: r.phone.e164)
         empty = [(r, fields) for r, fields in empty if id(r) in goes]
     if any(not r.text.strip() for r in plan_funnel.kept):
         raise TemplateError(_("The message is empty once the merge fields are filled."))

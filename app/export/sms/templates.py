@@ -60,6 +60,8 @@ ASKED_FIELDS: tuple[str, ...] = ("date rdv", "heure rdv")
 #: Merge fields that may be empty: the message reads well without them ("Bonjour {civilité}
 #: {nom}" for a company). Every other merge field of a message is required.
 OPTIONAL_FIELDS: frozenset[str] = frozenset({"civilité", "prénom"})
+#: Their catalog keys (the e-mail's optional fields too).
+OPTIONAL_KEYS: frozenset[str] = frozenset(MERGE_FIELDS[n] for n in OPTIONAL_FIELDS)
 
 _BY_FOLD: dict[str, str] = {fold(name) or "": name for name in (*MERGE_FIELDS, *ASKED_FIELDS)}
 

@@ -14,12 +14,13 @@ template with placeholders unless ``allow_placeholders``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.export.word.compute import Letter
 from app.i18n import _, format_count, format_date, ngettext
-from app.query.catalog import get_field
+from app.query.catalog import FIELDS, get_field
 
 #: The catalog group of the customer's site's details (``Site - Téléphone``...).
 SITE_GROUP = "site"
@@ -65,20 +66,58 @@ class Precheck:
                     today=format_date(self.today, lang) if self.today else "",
                 )
             )
-        for key, n in self.empty_site.items():
-            lines.append(
-                ngettext(
-                    "{n} letter prints an empty «{field}»: fill in the site's details "
-                    "(File › Sites… in Cible).",
-                    "{n} letters print an empty «{field}»: fill in the site's details "
-                    "(File › Sites… in Cible).",
-                    n,
-                    lang,
-                ).format(n=format_count(n, lang), field=get_field(key).label(lang))
-            )
+        lines += empty_site_warnings(self.empty_site, lang)
         if self.cut_labels:
             lines.append(cut_labels_warning(self.cut_labels, self.layout, lang))
         return lines
+
+
+def site_keys(keys: Iterable[str]) -> list[str]:
+    """The site details (``Site - Téléphone``...) among the catalog field *keys*."""
+    return [k for k in keys if k in FIELDS and FIELDS[k].group == SITE_GROUP]
+
+
+def count_empty(rows: Iterable[Mapping[str, Any] | None], keys: Sequence[str]) -> dict[str, int]:
+    """Key → how many of *rows* (field key → value; ``None``: no row) have it empty, for the
+    *keys* empty at least once."""
+    empty = dict.fromkeys(keys, 0)
+    if not keys:
+        return {}
+    for row in rows:
+        for key in keys:
+            value = row.get(key) if row is not None else None
+            if value is None or not str(value).strip():
+                empty[key] += 1
+    return {k: n for k, n in empty.items() if n}
+
+
+def empty_site_warnings(
+    empty_site: Mapping[str, int], lang: str | None = None, *, channel: str = "letter"
+) -> list[str]:
+    """One sentence per site detail printed empty (see :func:`count_empty`), for letters or
+    e-mails (*channel* ``"email"``)."""
+    lines = []
+    for key, n in empty_site.items():
+        if channel == "email":
+            text = ngettext(
+                "{n} e-mail shows an empty «{field}»: fill in the site's details "
+                "(File › Sites… in Cible).",
+                "{n} e-mails show an empty «{field}»: fill in the site's details "
+                "(File › Sites… in Cible).",
+                n,
+                lang,
+            )
+        else:
+            text = ngettext(
+                "{n} letter prints an empty «{field}»: fill in the site's details "
+                "(File › Sites… in Cible).",
+                "{n} letters print an empty «{field}»: fill in the site's details "
+                "(File › Sites… in Cible).",
+                n,
+                lang,
+            )
+        lines.append(text.format(n=format_count(n, lang), field=get_field(key).label(lang)))
+    return lines
 
 
 def placeholder_warning(placeholders: Sequence[str], lang: str | None = None) -> str:
@@ -119,11 +158,11 @@ def letter_checks(
     the fields *keys* the template prints."""
     index = {key: i for i, key in enumerate(columns)}
     due = [k for k in keys if k in index and get_field(k).due]
-    site = [k for k in keys if k in index and get_field(k).group == SITE_GROUP]
+    site = site_keys(k for k in keys if k in index)
     if not due and not site:
         return
     overdue = dict.fromkeys(due, 0)
-    empty = dict.fromkeys(site, 0)
+    letters = list(letters)
     for letter in letters:
         values = letter.row.values if letter.row is not None else None
         for key in due:
@@ -132,10 +171,12 @@ def letter_checks(
                 value = value.date()
             if isinstance(value, dt.date) and value < today:
                 overdue[key] += 1
-        for key in site:
-            value = values[index[key]] if values is not None else None
-            if value is None or not str(value).strip():
-                empty[key] += 1
     check.overdue = {k: n for k, n in overdue.items() if n}
-    check.empty_site = {k: n for k, n in empty.items() if n}
+    check.empty_site = count_empty(
+        (
+            {k: letter.row.values[index[k]] for k in site} if letter.row is not None else None
+            for letter in letters
+        ),
+        site,
+    )
     check.today = today

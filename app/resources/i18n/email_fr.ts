@@ -315,6 +315,10 @@
         <translation>Supprimer le modèle</translation>
     </message>
     <message>
+        <source>A required merge field is empty for these customers (e.g. «Modèle» without a vehicle, or a site&apos;s booking link not filled in): their e-mail would read “Merci d’avoir confié votre  à notre atelier”. «Civilité» and «Prénom» may be empty, except in a link; «Nom» is the company name for a company.</source>
+        <translation>Un champ de fusion obligatoire est vide pour ces clients (par exemple «Modèle» sans véhicule, ou le lien de réservation d’un site non renseigné) : leur e-mail dirait « Merci d’avoir confié votre  à notre atelier ». «Civilité» et «Prénom» peuvent être vides, sauf dans un lien ; «Nom» est la raison sociale pour une société.</translation>
+    </message>
+    <message>
         <source>Template:</source>
         <translation>Modèle&#xa0;:</translation>
     </message>
@@ -451,6 +455,10 @@
         <translation>Écrivez l’e-mail ou choisissez un modèle.</translation>
     </message>
     <message>
+        <source>Send them anyway: %1 e-mails with an empty merge field</source>
+        <translation>Les envoyer quand même : %1 e-mails avec un champ de fusion vide</translation>
+    </message>
+    <message>
         <source>No preview: %1</source>
         <translation>Pas d’aperçu&#xa0;: %1</translation>
     </message>
@@ -501,6 +509,10 @@
     <message>
         <source>Continue?</source>
         <translation>Continuer&#xa0;?</translation>
+    </message>
+    <message>
+        <source>%1 e-mails are sent with an empty merge field.</source>
+        <translation>%1 e-mails sont envoyés avec un champ de fusion vide.</translation>
     </message>
     <message>
         <source>Sending…</source>

@@ -23,6 +23,7 @@ from PySide6.QtCore import QDateTime, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QHideEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -53,7 +54,7 @@ from app.errors import CibleError
 from app.export.email.eml import save_eml
 from app.export.email.library import TemplateInfo, delete_template, list_templates, save_template
 from app.export.email.message import build
-from app.export.email.recipients import EmailPlan, EmailRecipient, plan_send
+from app.export.email.recipients import EmailPlan, EmailRecipient, apply_template, plan_send
 from app.export.email.routes import open_transport
 from app.export.email.sender import (
     SendSummary,
@@ -183,6 +184,24 @@ class EmailSendDialog(QDialog):
         self.error_label.setObjectName("error_label")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b00020")
+        self.send_empty_check = QCheckBox()
+        self.send_empty_check.setObjectName("send_empty_check")
+        self.send_empty_check.setToolTip(
+            self.tr(
+                "A required merge field is empty for these customers (e.g. «Modèle» without a "
+                "vehicle, or a site's booking link not filled in): their e-mail would read "
+                "“Merci d’avoir confié votre  à notre atelier”. «Civilité» and «Prénom» may be "
+                "empty, except in a link; «Nom» is the company name for a company."
+            )
+        )
+        self.send_empty_check.setVisible(False)
+        self.send_empty_check.toggled.connect(self._schedule_preview)
+        self.site_label = QLabel()
+        self.site_label.setObjectName("site_label")
+        self.site_label.setWordWrap(True)
+        self.site_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.site_label.setStyleSheet("color: #8a5300")
+        self.site_label.setVisible(False)
 
         template_row = QHBoxLayout()
         template_row.addWidget(QLabel(self.tr("Template:")))
@@ -209,6 +228,8 @@ class EmailSendDialog(QDialog):
         left.addLayout(subject_row)
         left.addWidget(self.body_editor, 1)
         left.addLayout(buttons_row)
+        left.addWidget(self.send_empty_check)
+        left.addWidget(self.site_label)
         left.addWidget(self.error_label)
 
         self.recipient_combo = QComboBox()
@@ -407,6 +428,7 @@ class EmailSendDialog(QDialog):
             self._load_task.cancel()
         database, target, kind = self.database, self.target, self.kind
         subject, body, images = self.subject, self.body, self.images
+        send_empty = self.send_empty_check.isChecked()
         first_time = not self.templates
 
         def work(ctx: tasks.TaskContext) -> tuple[Any, ...]:
@@ -427,6 +449,7 @@ class EmailSendDialog(QDialog):
                     kind,
                     settings,
                     progress=lambda done, total: ctx.report(done, total),
+                    send_empty=send_empty,
                 )
             keys = set(compiled.keys) if compiled is not None else set()
             return settings, templates, chosen, plan, kind, keys
@@ -509,11 +532,15 @@ class EmailSendDialog(QDialog):
     def _fill_recipients(self) -> None:
         self._filling = True
         current = self.recipient_combo.currentIndex()
+        chosen = self.recipient_combo.currentData()
         self.recipient_combo.clear()
         if self.plan is not None:
             for r in self.plan.recipients[:PREVIEW_RECIPIENTS]:
                 self.recipient_combo.addItem(f"{r.name} – {r.address}", r.customer_id)
-        if 0 <= current < self.recipient_combo.count():
+        found = self.recipient_combo.findData(chosen) if chosen is not None else -1
+        if found >= 0:  # the same customer, when still in
+            self.recipient_combo.setCurrentIndex(found)
+        elif 0 <= current < self.recipient_combo.count():
             self.recipient_combo.setCurrentIndex(current)
         self._filling = False
 
@@ -670,10 +697,36 @@ class EmailSendDialog(QDialog):
         if set(compiled.keys) - self._loaded_keys:
             self.reload()  # a merge field that was not read yet
             return
+        if self.plan.base is not None:  # the steps that depend on the template, again
+            self.plan = apply_template(
+                self.plan.base,
+                compiled,
+                self.kind,
+                self.plan.requested,
+                send_empty=self.send_empty_check.isChecked(),
+                lang=i18n.language(),
+            )
+            self._fill_recipients()
+            self._show_funnel(self.plan.funnel)
+        self._show_empty(self.plan)
         count = self.plan.count
         self.send_button.setEnabled(count > 0 and not self.busy)
         self.eml_button.setEnabled(count > 0 and not self.busy)
         self._show_recipient()
+
+    def _show_empty(self, plan: EmailPlan) -> None:
+        """The choice to send the e-mails whose required merge field is empty too, and the
+        site details the e-mails show empty."""
+        count = len(plan.empty)
+        self.send_empty_check.setVisible(count > 0 or self.send_empty_check.isChecked())
+        self.send_empty_check.setText(
+            self.tr("Send them anyway: %1 e-mails with an empty merge field").replace(
+                "%1", i18n.format_count(count)
+            )
+        )
+        warnings = plan.warnings(i18n.language())
+        self.site_label.setText("\n".join(warnings))
+        self.site_label.setVisible(bool(warnings))
 
     def _invalid(self, message: str) -> None:
         self.compiled = None
@@ -807,10 +860,25 @@ class EmailSendDialog(QDialog):
         box.setWindowTitle(self.tr("Send e-mails"))
         box.setText(self.confirmation_text())
         box.setInformativeText(self.route_label.text() + "\n\n" + self.tr("Continue?"))
-        box.setDetailedText("\n".join(self.plan.funnel.summary_lines()))
+        box.setDetailedText(self.confirmation_details())
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    def confirmation_details(self) -> str:
+        assert self.plan is not None
+        lines = self.plan.funnel.summary_lines()
+        if self.plan.empty and self.plan.send_empty:
+            lines += [
+                "",
+                self.tr("%1 e-mails are sent with an empty merge field.").replace(
+                    "%1", i18n.format_count(len(self.plan.empty))
+                ),
+            ]
+        warnings = self.plan.warnings(i18n.language())
+        if warnings:
+            lines += ["", *warnings]
+        return "\n".join(lines)
 
     def _template_name(self) -> str | None:
         name = " ".join(self.name_edit.text().split())
@@ -825,6 +893,7 @@ class EmailSendDialog(QDialog):
         database, target = self.database, self.target
         subject, body, kind, at = self.subject, self.body, self.kind, self.requested_time()
         images = self.images
+        send_empty = self.send_empty_check.isChecked()
         template_name = self._template_name()
         campaign = self.campaign_edit.text().strip() or template_name or target.name or "E-mail"
         lang = i18n.language()
@@ -853,7 +922,10 @@ class EmailSendDialog(QDialog):
                 if earlier.stopped:  # nothing new is made while the earlier ones cannot leave
                     raise CibleError(earlier.stopped)
             with database.session() as session:  # the journal is read again now
-                plan = plan_send(session, target, compiled, kind, settings, at=at, lang=lang)
+                plan = plan_send(
+                    session, target, compiled, kind, settings, at=at, lang=lang,
+                    send_empty=send_empty,
+                )
             if plan.count == 0:
                 return SendResult(None, 0, SendSummary(), earlier)
             with database.session() as session:
@@ -988,13 +1060,16 @@ class EmailSendDialog(QDialog):
         database, target = self.database, self.target
         subject, body, kind = self.subject, self.body, self.kind
         images = self.images
+        send_empty = self.send_empty_check.isChecked()
         lang = i18n.language()
 
         def work(ctx: tasks.TaskContext) -> list[Path]:
             with database.session() as session:
                 settings = load_settings(session)
                 compiled = compile_template(subject, body, images=images, max_bytes=settings.max_bytes)
-                plan = plan_send(session, target, compiled, kind, settings, lang=lang)
+                plan = plan_send(
+                    session, target, compiled, kind, settings, lang=lang, send_empty=send_empty
+                )
             return save_eml(
                 plan,
                 settings,

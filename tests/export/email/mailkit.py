@@ -98,7 +98,10 @@ assert SmtpServer  # the server class aiosmtpd runs
 def build_email_sample(db: Database, today: dt.date = dt.date(2026, 11, 23)) -> dict[str, int]:
     """Customers exercising every step of the e-mail funnel. Returns name → customer id."""
     with db.session() as s:
-        tours = Site(code="TRS", name="Garage de Tours", country="FR")
+        tours = Site(
+            code="TRS", name="Garage de Tours", country="FR", email="atelier@tours.example",
+            booking_url="https://tours.example/rdv",
+        )
         s.add(tours)
 
         def c(ref: str, basis: bool = True, **kw: Any) -> Customer:
@@ -128,7 +131,20 @@ def build_email_sample(db: Database, today: dt.date = dt.date(2026, 11, 23)) -> 
         permissions.record_refusal(
             s, people["refuser"], Channel.EMAIL, dt.date(2026, 2, 3), "Saisie Cible"
         )
-        s.add(Vehicle(owner_id=people["dupre"].id, brand="RENAULT", model="CLIO", plate="AB-123-CD"))
+        s.add(Vehicle(
+            owner_id=people["dupre"].id, brand="RENAULT", model="CLIO", plate="AB-123-CD",
+            inspection_due_date=dt.date(2027, 1, 15),
+        ))  # fmt: skip
+        # the others that get e-mails have a vehicle too: the starters print {marque} {modèle}
+        # (an e-mail with a required field empty is left out unless chosen)
+        for who, model, plate in (
+            ("martin", "ZOE", "EF-456-GH"), ("shared", "MEGANE", "IJ-789-KL"),
+            ("company", "MASTER", "MN-012-OP"), ("nobasis", "CAPTUR", "QR-345-ST"),
+        ):  # fmt: skip
+            s.add(Vehicle(
+                owner_id=people[who].id, brand="RENAULT", model=model, plate=plate,
+                inspection_due_date=dt.date(2027, 2, 1),
+            ))  # fmt: skip
         s.flush()
         return {k: v.id for k, v in people.items()}
 

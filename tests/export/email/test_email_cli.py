@@ -181,3 +181,51 @@ def test_a_dry_run_names_the_waiting_send_and_settles_nothing(
     assert main(argv) == 2  # nothing was settled by the dry run
     err = capsys.readouterr().err
     assert "--leave-pending pour les laisser à send-pending ou la fenêtre" in err
+
+
+def test_empty_required_fields_are_listed_and_sent_only_when_asked(mail_db, smtp_server, db_path, tmp_path, capsys) -> None:
+    """{prénom} may be empty in the text, not in a link; --send-empty-fields sends those too."""
+    database, ids = mail_db
+    with database.session() as session:
+        save_settings(session, settings_for(smtp_server.port))
+    target, page = _files(
+        tmp_path,
+        '<p>Bonjour {prénom} {nom},</p><p><a href="https://tours.example/rdv?p={prénom}">rdv</a></p>',
+    )
+    argv = ["send-email", str(target), "--db", str(db_path), "--html", str(page),
+            "--subject", "Bonjour {nom}", "--lang", "en"]  # fmt: skip
+    assert main([*argv, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Required merge fields filled: 1 (-3)" in out
+    assert "  - Martin (martin@example.fr): required field empty: «First name»" in out
+    assert "  - Transports Roux (contact@roux.example): required field empty: «First name»" in out
+    assert "Dry run: nothing was sent." in out and not smtp_server.handler.messages
+    assert main([*argv, "--dry-run", "--send-empty-fields"]) == 0
+    out = capsys.readouterr().out
+    assert "Required merge fields filled (empty ones sent too): 4" in out
+    # Martin-Bis shares Martin's address: one e-mail, so two go with the field empty
+    assert "2 e-mails are sent with an empty merge field:" in out
+    assert "  - Martin-Bis" not in out.split("empty merge field:")[1]
+    assert main([*argv, "--send-empty-fields"]) == 0, capsys.readouterr().err
+    sent = smtp_server.handler.messages
+    assert sorted(m["To"].addresses[0].addr_spec for m in sent) == [
+        "contact@roux.example", "jean.dupre@example.fr", "martin@example.fr"
+    ]
+    links = {m["To"].addresses[0].addr_spec: m.get_body(("html",)).get_content() for m in sent}
+    assert 'href="https://tours.example/rdv?p=Jean"' in links["jean.dupre@example.fr"]
+    assert 'href="https://tours.example/rdv?p="' in links["martin@example.fr"]
+
+
+def test_site_details_shown_empty_are_named_in_french(mail_db, db_path, tmp_path, capsys) -> None:
+    target, page = _files(tmp_path, "<p>Appelez-nous au «Site - Téléphone».</p>")
+    argv = ["send-email", str(target), "--db", str(db_path), "--html", str(page),
+            "--subject", "Bonjour {nom}", "--dry-run", "--lang", "fr"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Champs de fusion obligatoires remplis: 0 (-4)" in out
+    assert (
+        "3 e-mails affichent un champ «Site - Téléphone» vide : complétez les coordonnées du site "
+        "(Fichier › Sites… dans Cible)." in out
+    )
+    assert main([*argv, "--send-empty-fields"]) == 0
+    assert "3 e-mails affichent un champ «Site - Téléphone» vide" in capsys.readouterr().out
