@@ -97,8 +97,10 @@ def test_what_the_visual_editor_can_show() -> None:
     assert "<style" not in loaded and loaded.startswith("<p>«Formule d’appel»,</p>")
 
 
+# no "*" or "_": the plain-text part writes bold as **text**, so a text of stars cannot be told
+# from the markers the test removes
 _TEXT = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="<>&{}«»"), min_size=1, max_size=30
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="<>&{}«»*_"), min_size=1, max_size=30
 ).filter(str.strip)
 _FIELDS = st.sampled_from(["{nom}", "{marque}", "«Formule d'appel»", "«Formule d’appel»", "«Prénom»", "{immatriculation}"])
 
