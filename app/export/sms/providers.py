@@ -569,19 +569,26 @@ class BrevoGateway(ProviderGateway):
         start = since.date() if since else today - dt.timedelta(days=3)
         if self._listing is not None and self._listing[0] == start:
             return self._listing[1]
+        found = self._event_pages(start, today)
+        self._listing = (start, found)
+        return found
+
+    def _event_pages(
+        self, start: dt.date, today: dt.date, phone: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every SMS event from *start* to today (to one number if *phone*), page by page."""
         found: list[dict[str, Any]] = []
         offset = 0
         while True:
-            data = self._get(
-                "/v3/transactionalSMS/statistics/events",
-                {
-                    "startDate": start.isoformat(),
-                    "endDate": max(today, start).isoformat(),
-                    "limit": 100,
-                    "offset": offset,
-                    "sort": "asc",
-                },
+            params: dict[str, Any] = {"phoneNumber": _digits(phone)} if phone else {}
+            params.update(
+                startDate=start.isoformat(),
+                endDate=max(today, start).isoformat(),
+                limit=100,
+                offset=offset,
+                sort="asc",
             )
+            data = self._get("/v3/transactionalSMS/statistics/events", params)
             page = data.get("events") if isinstance(data, dict) else None
             if not page:
                 break
@@ -589,7 +596,6 @@ class BrevoGateway(ProviderGateway):
             if len(page) < 100:
                 break
             offset += len(page)
-        self._listing = (start, found)
         return found
 
     def statuses(
@@ -620,27 +626,7 @@ class BrevoGateway(ProviderGateway):
         # phoneNumber and startDate/endDate (documented filters of get-sms-events), grouped by
         # messageId; events carry no text, so any message to the number since then may be it
         today = dt.datetime.now(dt.UTC).date()
-        events: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            data = self._get(
-                "/v3/transactionalSMS/statistics/events",
-                {
-                    "phoneNumber": _digits(u.phone),
-                    "startDate": since.date().isoformat(),
-                    "endDate": max(today, since.date()).isoformat(),
-                    "limit": 100,
-                    "offset": offset,
-                    "sort": "asc",
-                },
-            )
-            page = data.get("events") if isinstance(data, dict) else None
-            if not page:
-                break
-            events.extend(e for e in page if isinstance(e, dict))
-            if len(page) < 100:
-                break
-            offset += len(page)
+        events = self._event_pages(since.date(), today, u.phone)
         by_message: dict[str, tuple[SmsStatus, str | None]] = {}
         for e in events:
             message_id, event = str(e.get("messageId") or ""), str(e.get("event") or "")
