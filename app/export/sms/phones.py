@@ -122,12 +122,13 @@ def normalise(raw: str | None, region: str = DEFAULT_REGION) -> Phone:
         number = phonenumbers.parse(text, region)
     except NumberParseException:
         return Phone(text, "", PhoneKind.INVALID, region)
-    if not phonenumbers.is_valid_number(number):
+    # number_type() is UNKNOWN exactly when is_valid_number() is false (both match the
+    # number against its region's patterns): one pass instead of two, most of the cost.
+    number_type = phonenumbers.number_type(number)
+    if number_type == PhoneNumberType.UNKNOWN:
         return Phone(text, "", PhoneKind.INVALID, region)
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    kind = (
-        PhoneKind.MOBILE if phonenumbers.number_type(number) in _SMS_TYPES else PhoneKind.LANDLINE
-    )
+    kind = PhoneKind.MOBILE if number_type in _SMS_TYPES else PhoneKind.LANDLINE
     return Phone(text, e164, kind, region)
 
 
