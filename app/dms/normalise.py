@@ -172,6 +172,7 @@ def date_order(values: list[Any]) -> str | None:
 
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'’")
 _CURRENCY = re.compile(r"(?i)(€|eur|euros?|chf|fr\.|\$|cad|km|%)$")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -181,8 +182,10 @@ def _decimal(value: Any) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
-    text = as_text(value).translate(_SPACES)
-    text = _CURRENCY.sub("", text).strip()
+    text = as_text(value)
+    if _PLAIN_NUMBER.fullmatch(text):  # the usual cell, 1234,50 or -12.5: nothing to clean
+        return Decimal(text.replace(",", "."))
+    text = _CURRENCY.sub("", text.translate(_SPACES)).strip()
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]

@@ -230,8 +230,9 @@ class Validation:
         self.headers = headers
         self.report = ValidationReport(self.path.name, self.kind, profile)
         self._seen: dict[str, tuple[int, Any]] = {}
-        #: Column → {cell as read: (value, reason)}: each distinct cell parsed once.
-        self._memo: dict[int, dict[Any, tuple[Any, Any]]] = {}
+        #: Column → {cell as read: (value, reason, stored as it is)}: each distinct cell
+        #: parsed once.
+        self._memo: dict[int, dict[Any, tuple[Any, Any, bool]]] = {}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -243,7 +244,11 @@ class Validation:
             started = time.perf_counter()
             chunk = []
             for number, cells in source:
-                if any(norm.as_text(c) for c in cells):
+                try:  # a CSV row: its texts joined, in C
+                    filled = bool("".join(cells).strip())
+                except TypeError:  # a workbook's numbers, dates, empty cells
+                    filled = any(norm.as_text(c) for c in cells)
+                if filled:
                     chunk.append((number, cells))
                 if len(chunk) >= CHUNK:
                     break
@@ -290,6 +295,7 @@ class Validation:
             by_country = f.type in (ValueType.PHONE, ValueType.POSTAL_CODE)
             memo = self._memo.setdefault(column, {})
             plain = f.type not in (ValueType.CIVILITY, ValueType.COUNTRY, ValueType.PHONE)
+            fkey, longest = f.key, f.max_length
             for index, (number, cells) in enumerate(chunk):
                 raw = cells[column] if column < len(cells) else ""
                 if raw is None or raw == "":
@@ -297,16 +303,19 @@ class Validation:
                 key = (raw, countries[index]) if by_country else raw
                 found = memo.get(key)
                 if found is None:
-                    found = parse(*key) if by_country else parse(raw)
+                    value, reason = parse(*key) if by_country else parse(raw)
+                    # stored as it is: no problem, nothing more to check or convert
+                    direct = (
+                        reason is None
+                        and plain
+                        and not (longest and isinstance(value, str) and len(value) > longest)
+                    )
+                    found = (value, reason, direct)
                     if len(memo) < MEMO:
                         memo[key] = found
-                value, reason = found
-                if (
-                    reason is None
-                    and plain
-                    and not (f.max_length and isinstance(value, str) and len(value) > f.max_length)
-                ):
-                    values[index][f.key] = value
+                value, reason, direct = found
+                if direct:
+                    values[index][fkey] = value
                     continue
                 if reason is not None:
                     severity = (
@@ -405,10 +414,14 @@ class Validation:
         values[f.key] = value
 
     def _check_row(self, number: int, values: dict[str, Any], problems: list[Problem]) -> None:
-        if any(p.severity is Severity.ERROR for p in problems):
-            return
+        for p in problems:
+            if p.severity is Severity.ERROR:
+                return
         for group in REQUIRED[self.kind]:
-            if not any(values.get(key) not in (None, "") for key in group):
+            for key in group:
+                if values.get(key) not in (None, ""):
+                    break
+            else:
                 if group == ("customer.dms_ref",) and self.kind is not FileKind.CUSTOMERS:
                     msgid = N_(
                         "the row has no customer number: a vehicle, invoice or sale "

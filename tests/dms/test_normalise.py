@@ -78,6 +78,14 @@ def test_amounts_in_french_and_english_shapes(cents):
         assert norm.parse_money(text) == (cents, None), text
 
 
+@given(st.from_regex(r"[+-]?[0-9]{1,12}([.,][0-9]{1,6})?", fullmatch=True))
+def test_plain_amounts_read_as_with_a_currency(text):
+    # A plain cell takes the short way; with " €" after it, the full cleaning: same cents.
+    assert norm.parse_money(text) == norm.parse_money(text + " €")
+    assert norm.parse_money(text)[0] is not None
+    assert norm.parse_integer(text)[0] == norm.parse_integer(text + " km")[0]
+
+
 def test_amount_not_a_number():
     assert norm.parse_money("12,50 HT?")[0] is None
     assert norm.parse_money("")[0] is None and norm.parse_money("")[1] is None
