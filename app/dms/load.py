@@ -23,7 +23,7 @@ A mapped cell that is empty clears the stored value (the DMS no longer has it); 
 validation dropped with a warning (a phone that is not a phone) leaves the stored one alone.
 Only rows whose values differ are written, so an unchanged file writes nothing at all.
 
-Refusals and legal bases go through :func:`app.models.permissions.apply_import_permissions`,
+Refusals and legal bases go through :func:`app.models.permissions.apply_import_permissions_many`,
 with the source "Import DMS DD/MM/YYYY": an import adds a refusal or a basis, never removes one.
 
 Change of owner: a vehicle that arrives under another customer leaves its owner — the open
@@ -75,7 +75,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import any_ as sql_any
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.dms.fields import TABLES, FileKind, fields_for
 from app.dms.normalise import Reason
@@ -113,7 +113,7 @@ from app.models.enums import (
 from app.models.permissions import (
     IncomingPermission,
     SuppressionBatch,
-    apply_import_permissions,
+    apply_import_permissions_many,
 )
 from app.models.textfold import fold
 
@@ -1068,29 +1068,16 @@ class _Writer:
             if existing.get(key) is None
             or not all(self._nothing_new(item, existing[key]) for item in incoming)
         }
-        # The customers concerned, with their history and site, in one query per part.
-        loaded: dict[int, Customer] = {}
-        wanted = [ids[key] for key in news]
-        for part in _chunks(wanted):
-            query = (
-                select(Customer)
-                .where(Customer.id.in_(part))
-                .options(selectinload(Customer.permission_events), selectinload(Customer.site))
-            )
-            loaded.update((c.id, c) for c in self.session.scalars(query))
-        suppressions = SuppressionBatch()
+        # By customer id (two keys of a batch may name one customer: applied in turn).
+        by_id: dict[int, list[IncomingPermission]] = {}
         for key, incoming in news.items():
-            customer = loaded[ids[key]]
-            recorded = apply_import_permissions(
-                self.session,
-                customer,
-                incoming,
-                self.source,
-                self.today,
-                self.who,
-                suppressions=suppressions,
-            )
-            if recorded and outcome.get(key) == "unchanged":
+            by_id.setdefault(ids[key], []).extend(incoming)
+        suppressions = SuppressionBatch()
+        recorded = apply_import_permissions_many(
+            self.session, by_id, self.source, self.today, self.who, suppressions=suppressions
+        )
+        for key in news:
+            if ids[key] in recorded and outcome.get(key) == "unchanged":
                 # A refusal or basis recorded makes an unchanged customer an updated one.
                 outcome[key] = "updated"
                 self.count("customer", "unchanged", -1)
@@ -1202,9 +1189,10 @@ class _VehicleWriter(_Writer):
                     # An older row of the DMS (a former owner's): the vehicle stays as it is.
                     records.setdefault(key, {})
                     continue
-            values = self._values("vehicle", row)
             if found is not None and not self.update_vehicles:
-                values = {}
+                values = {}  # an invoice's or sale's vehicle Cible knows: left as it is
+            else:
+                values = self._values("vehicle", row)
             if "vehicle.site_code" in self.mapped and row.values.get("vehicle.site_code"):
                 values["site_id"] = self._site_id(row.values["vehicle.site_code"])
             held = records.get(key)

@@ -22,6 +22,7 @@ from app.models.permissions import (
     IncomingPermission,
     SuppressionBatch,
     apply_import_permissions,
+    apply_import_permissions_many,
     current_refusal,
     effective_basis,
     implied_expiry,
@@ -258,6 +259,92 @@ def test_a_refusal_recorded_in_cible_is_never_lost(database, steps) -> None:
                     assert flag, f"refusal of {channel} lost after {action}"
                     assert effective_basis(c, channel, today) is None
         s.rollback()
+
+
+_history = st.lists(
+    st.tuples(st.sampled_from(["refuse", "withdraw", "basis", "implied"]), _channels, _dates),
+    max_size=6,
+)
+_CACHED = [
+    *(f"optout_{ch.value}{end}" for ch in Channel for end in ("", "_date", "_source")),
+    "marketing_basis",
+    "marketing_basis_date",
+    "marketing_basis_source",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    history=_history,
+    incoming=st.lists(_incoming, max_size=5),
+    others=st.lists(_incoming, max_size=3),
+    site_country=st.sampled_from(["FR", "CA"]),
+)
+def test_an_import_batch_records_what_one_by_one_records(
+    database, history, incoming, others, site_country
+) -> None:
+    """apply_import_permissions_many (an import's batch, no ORM objects) ends with the same
+    history, cache and suppression entries as apply_import_permissions customer by customer."""
+    results = []
+    for batched in (False, True):
+        with database.sessions() as s:
+            ref = f"{id(history)}-{batched}"
+            people = [
+                _customer(
+                    s,
+                    f"{ref}-{i}",
+                    country="",
+                    site_country=site_country,
+                    phone_mobile="0612345678",
+                    phone_home="0247000000",
+                    email=f"p{i}@example.fr",
+                )
+                for i in range(2)
+            ]
+            c = people[0]
+            for action, channel, day in history:
+                if action == "refuse":
+                    record_refusal(s, c, channel, day, "Saisie Cible", "amelie")
+                elif action == "withdraw":
+                    withdraw_refusal(s, c, channel, day, "Saisie Cible", "amelie")
+                else:
+                    kind = BasisKind.CONSENT if action == "basis" else BasisKind.IMPLIED_PURCHASE
+                    record_basis(s, c, channel, kind, day, "Saisie Cible", "amelie")
+            s.flush()
+            today = D(2026, 12, 2)
+            batch = SuppressionBatch()
+            wanted = {people[0].id: incoming, people[1].id: others}
+            if batched:
+                got = apply_import_permissions_many(
+                    s, wanted, IMPORT, today, "job", suppressions=batch
+                )
+            else:
+                got = {
+                    person.id
+                    for person in people
+                    if apply_import_permissions(
+                        s, person, wanted[person.id], IMPORT, today, "job", suppressions=batch
+                    )
+                }
+            batch.write(s)
+            s.flush()
+            s.expire_all()
+            index = {person.id: i for i, person in enumerate(people)}
+            events = sorted(
+                (index[e.customer_id], e.channel, e.kind, e.basis, e.event_date, e.expires_on,
+                 e.source, e.who)
+                for e in s.scalars(select(PermissionEvent))
+            )  # fmt: skip
+            caches = [[getattr(person, name) for name in _CACHED] for person in people]
+            entries = sorted(
+                (e.kind, e.value, e.channel, e.entry_date, e.source, index.get(e.customer_id))
+                for e in s.scalars(select(SuppressionEntry))
+            )
+            results.append((sorted(index[i] for i in got), events, caches, entries))
+            s.rollback()
+    assert results[1] == results[0]
 
 
 def test_normalise_email() -> None:
