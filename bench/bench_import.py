@@ -2,7 +2,9 @@
 
     python bench/bench_import.py [--customers 100000] [--vehicles 150000] [--lines 1000000]
 
-Writes three Windows-1252, ``;``-separated extracts, then for each, in the same run:
+Writes four Windows-1252, ``;``-separated extracts (customers, vehicles, invoice lines, and
+the customers again with refusal and legal-basis columns, into a database of their own), then
+for each, in the same run:
 
 * **baseline**: ``csv.reader`` over the file and ``executemany`` of every row, as text, into a
   table of the same columns through the ``sqlite3`` module, one transaction;
@@ -68,6 +70,21 @@ def customers(n: int, rng: random.Random):
                rng.choice(FIRST), f"{rng.randint(1, 99)} rue Nationale", cp, city,
                f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} 00",
                f"c{i}@example.fr"]  # fmt: skip
+
+
+#: The customers file again, as a DMS with the CNIL columns exports it: a fifth refuse SMS
+#: (with the date), one in twenty refuses post, and every customer's legal basis is given
+#: (seven channels each: a basis event per channel).
+PERMISSIONS = [*CUSTOMERS, "Refus SMS", "Date refus SMS", "Refus courrier",
+               "Marketing legal basis"]  # fmt: skip
+
+
+def customers_with_permissions(n: int, rng: random.Random):
+    for row in customers(n, rng):
+        refused = rng.random() < 0.2
+        yield [*row, "O" if refused else "N",
+               f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2024" if refused else "",
+               "O" if rng.random() < 0.05 else "N", "Consentement"]  # fmt: skip
 
 
 def vehicles(n: int, owners: int, rng: random.Random):
@@ -170,15 +187,23 @@ def main() -> None:
              vehicles(args.vehicles, args.customers, rng)),
             ("invoice lines", FileKind.INVOICES, LINES,
              lines(args.lines, args.customers, args.vehicles, rng)),
+            # into a database of its own: a first import again
+            ("cust.+CNIL", FileKind.CUSTOMERS, PERMISSIONS,
+             customers_with_permissions(args.customers, rng)),
         ]  # fmt: skip
         database = open_database(folder / "cible.sqlite")
         _watch(database)
+        databases = [database]
         print(f"{'file':<14} {'rows':>9} {'baseline':>9} {'validate':>9} {'load':>8} "
               f"{'ratio':>6} {'(sql)':>7} {'re-import load':>15} {'ratio':>6} {'(sql)':>7}")  # fmt: skip
         for label, kind, headers, rows in files:
+            if label == "cust.+CNIL":
+                database = open_database(folder / "cible-cnil.sqlite")
+                _watch(database)
+                databases.append(database)
             path = folder / f"{label}.csv"
             write(path, headers, rows)
-            plain = baseline(path, folder, label.replace(" ", "_"))
+            plain = baseline(path, folder, label.replace(" ", "_").replace(".+", "_"))
             first, total, validate, sql = timed_import(database, path, kind)
             again, total2, validate2, sql2 = timed_import(database, path, kind)
             assert (again.new, again.updated) == (0, 0)
@@ -188,7 +213,8 @@ def main() -> None:
                   f"{load2:>14.2f}s {load2 / plain:>5.2f}x {sql2 / plain:>6.2f}x"
                   f"   (new {first.new:,}, re-import unchanged {again.unchanged:,}; "
                   f"sql {sql:.2f}s, {sql2:.2f}s)")  # fmt: skip
-        database.dispose()
+        for database in databases:
+            database.dispose()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS): {peak:.0f} MB")
 
