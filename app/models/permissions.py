@@ -717,9 +717,8 @@ def apply_import_permissions_many(
         part = ids[start : start + _CHUNK]
         history: dict[int, list[_Held]] = {}
         query = select(*event_columns).where(events_t.c.customer_id.in_(part))
-        for row in connection.execute(query.order_by(events_t.c.id)):
-            values = row._asdict()
-            history.setdefault(values.pop("customer_id"), []).append(_Held(**values))
+        for customer_id, *values in connection.execute(query.order_by(events_t.c.id)).all():
+            history.setdefault(customer_id, []).append(_Held(*values))
         new_events: list[dict[str, Any]] = []
         caches: list[dict[str, Any]] = []
         for row in connection.execute(select(*columns).where(customers_t.c.id.in_(part))):
