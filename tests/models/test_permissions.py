@@ -332,16 +332,18 @@ def test_an_import_batch_records_what_one_by_one_records(
             s.flush()
             s.expire_all()
             index = {person.id: i for i, person in enumerate(people)}
-            events = sorted(
+            events = [
                 (index[e.customer_id], e.channel, e.kind, e.basis, e.event_date, e.expires_on,
                  e.source, e.who)
                 for e in s.scalars(select(PermissionEvent))
-            )  # fmt: skip
+            ]  # fmt: skip
             caches = [[getattr(person, name) for name in _CACHED] for person in people]
-            entries = sorted(
+            entries = [
                 (e.kind, e.value, e.channel, e.entry_date, e.source, index.get(e.customer_id))
                 for e in s.scalars(select(SuppressionEntry))
-            )
+            ]
+            events.sort(key=repr)  # dates and None: compared as text
+            entries.sort(key=repr)
             results.append((sorted(index[i] for i in got), events, caches, entries))
             s.rollback()
     assert results[1] == results[0]
