@@ -26,6 +26,19 @@ def _isolated_user_dirs(
 
 
 @pytest.fixture
+def memory_keyring():
+    """A keyring in memory for the test (the user's real one untouched), put back after."""
+    import keyring
+    from keyringkit import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cible.sqlite"
 

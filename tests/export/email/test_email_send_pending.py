@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import keyring
 import pytest
 from mailkit import LocalSmtp
 from sqlalchemy import select
@@ -19,7 +18,6 @@ from app.export.email.settings import KEYRING_SERVICE, EmailSettings, save_setti
 from app.models.email import EmailMessage, EmailStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sms"))
-from smskit import MemoryKeyring  # noqa: E402
 
 MAILBOX_USER = "site@garage.example"  # the login the Dovecot fixture knows
 
@@ -29,15 +27,6 @@ def smtp_server():
     """The dealership's server, asking for the mailbox's login as Microsoft 365 or OVHcloud do."""
     with LocalSmtp({MAILBOX_USER: "secret"}) as running:
         yield running
-
-
-@pytest.fixture
-def memory_keyring():
-    before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
 
 
 def _statuses(database) -> dict[str, EmailStatus]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import keyring
 import pytest
-from smskit import MemoryKeyring, SmsProvider, build_sms_sample
+from smskit import SmsProvider, build_sms_sample
 
 
 @pytest.fixture
@@ -17,12 +16,3 @@ def sms_db(database):
 def provider():
     with SmsProvider() as running:
         yield running
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)

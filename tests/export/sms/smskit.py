@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from keyring.backend import KeyringBackend
+from keyringkit import MemoryKeyring  # noqa: F401  (the tests import it from here)
 from sqlalchemy import select
 
 from app.export.sms.recipients import plan_send
@@ -154,25 +154,6 @@ def make_batch(db, body=BODY, kind=SmsKind.MARKETING, *, at=None, now=NOW, gatew
 def messages(db) -> list[SmsMessage]:
     with db.session() as s:
         return list(s.scalars(select(SmsMessage).order_by(SmsMessage.id)))
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring kept in memory, for tests (set with ``keyring.set_keyring``)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 # -- a local SMS provider ------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import keyring
 import pytest
 
 _TESTS = Path(__file__).resolve().parents[2]
@@ -14,7 +13,6 @@ sys.path.insert(0, str(_TESTS / "export" / "email"))
 sys.path.insert(0, str(_TESTS / "export" / "sms"))
 
 from mailkit import FakeBrevo, LocalSmtp, build_email_sample, imap_server  # noqa: E402, F401
-from smskit import MemoryKeyring  # noqa: E402
 
 from app import i18n  # noqa: E402
 
@@ -29,15 +27,6 @@ def english(qapp):
     yield
     i18n.set_language(before)
     install_translators("en", qapp)
-
-
-@pytest.fixture
-def memory_keyring():
-    before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
 
 
 @pytest.fixture

@@ -216,15 +216,6 @@ def test_pending_runner_sends_what_is_due(qtbot, sms_db, manager, tmp_path) -> N
 # -- the settings dialog ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
 def open_settings(qtbot, db, manager) -> SmsSettingsDialog:
     dialog = SmsSettingsDialog(db, task_manager=manager)
     qtbot.addWidget(dialog)

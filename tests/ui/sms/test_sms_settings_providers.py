@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import os
 
-import keyring
-import pytest
 from fake_providers import CREDENTIALS, FakeProvider
-from smskit import MemoryKeyring, save_sms_settings
+from smskit import save_sms_settings
 
 from app.export.sms.providers import preset_secrets
 from app.export.sms.settings import load_settings
 from app.models import Setting
 from app.ui.sms import SmsSettingsDialog
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def open_settings(qtbot, db, manager) -> SmsSettingsDialog:
